@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// Tests import every workspace package from its source, so they never run against a stale build.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@pos\/integrations-core\/testing$/, replacement: source('./packages/core/src/storage/conformance.ts') },
+      { find: /^@pos\/integrations-core$/, replacement: source('./packages/core/src/index.ts') },
+      { find: /^@pos\/storage-kysely$/, replacement: source('./packages/storage-kysely/src/index.ts') },
+      { find: /^@pos\/storage-sqlite$/, replacement: source('./packages/storage-sqlite/src/index.ts') },
+      { find: /^@pos\/server-express$/, replacement: source('./packages/server-express/src/index.ts') },
+      { find: /^@pos\/connector-square$/, replacement: source('./packages/connectors/square/src/index.ts') },
+      { find: /^@pos\/test-support$/, replacement: source('./test-support/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/**/test/**/*.test.ts', 'examples/**/test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});
