@@ -1,0 +1,83 @@
+import { version as sdkVersion } from '../package.json';
+
+/** The seed's build variants: lite (core POS), export (+ CSV export), full (+ integrations, payments, Data Manager). */
+export type Variant = 'lite' | 'export' | 'full';
+export const VARIANTS: readonly Variant[] = ['lite', 'export', 'full'];
+
+export interface CapabilityFeatures {
+  manual_payments: boolean;
+  export: boolean;
+  sync: boolean;
+  integrations: boolean;
+  payments: boolean;
+  stripe: boolean;
+  square: boolean;
+  clover: boolean;
+  supabase: boolean;
+  woocommerce: boolean;
+  quickbooks: boolean;
+  data_manager: boolean;
+}
+
+/** The seed's `Capabilities` object, served at `GET /api/capabilities`. */
+export interface Capabilities {
+  accounting_mode: 'disabled' | 'export_only' | 'sync';
+  features: CapabilityFeatures;
+  version: string;
+  build_hash: string;
+  build_variant: Variant;
+}
+
+export function isVariant(value: unknown): value is Variant {
+  return typeof value === 'string' && (VARIANTS as readonly string[]).includes(value);
+}
+
+/** Integrations, payments and the Data Manager exist only in the full variant. */
+export function variantHasIntegrations(variant: Variant): boolean {
+  return variant === 'full';
+}
+
+export function variantHasExport(variant: Variant): boolean {
+  return variant === 'export' || variant === 'full';
+}
+
+const ACCOUNTING_MODE: Record<Variant, Capabilities['accounting_mode']> = {
+  lite: 'disabled',
+  export: 'export_only',
+  full: 'sync',
+};
+
+/**
+ * A feature is on only when the variant includes it and something real provides it: a configured
+ * connector or module. Nothing is ever advertised that would answer 404.
+ */
+export function computeCapabilities(options: {
+  variant: Variant;
+  /** Feature flags turned on by configured connectors and modules (`square`, `payments`, …). */
+  provided: ReadonlySet<string>;
+  buildHash?: string;
+}): Capabilities {
+  const { variant, provided } = options;
+  const full = variantHasIntegrations(variant);
+  const has = (feature: string) => full && provided.has(feature);
+  return {
+    accounting_mode: ACCOUNTING_MODE[variant],
+    features: {
+      manual_payments: true,
+      export: variantHasExport(variant),
+      sync: has('sync'),
+      integrations: full && ['stripe', 'square', 'clover', 'supabase'].some((id) => provided.has(id)),
+      payments: has('payments'),
+      stripe: has('stripe'),
+      square: has('square'),
+      clover: has('clover'),
+      supabase: has('supabase'),
+      woocommerce: false,
+      quickbooks: false,
+      data_manager: has('data_manager'),
+    },
+    version: sdkVersion,
+    build_hash: options.buildHash ?? 'dev',
+    build_variant: variant,
+  };
+}

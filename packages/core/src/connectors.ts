@@ -1,0 +1,120 @@
+import type { ZodType } from 'zod';
+import type { Clock } from './clock.js';
+import { IntegrationError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { JsonObject } from './storage/port.js';
+import type { SecretValues } from './vault.js';
+
+/** What a connector call knows about its surroundings. */
+export interface ConnectorContext {
+  tenantId: string;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** A connector's credentials split in two: `secret` is sealed at rest, `publicData` may be shown. */
+export interface ConnectorCredentials<S extends SecretValues = SecretValues, P extends JsonObject = JsonObject> {
+  secret: S;
+  publicData: P;
+}
+
+/** Describes one credentials form field, for UIs (the web components render forms from it). */
+export interface CredentialField {
+  name: string;
+  label: string;
+  /** Secret fields are sealed, masked in every output, and never echoed back to a browser. */
+  secret: boolean;
+  required: boolean;
+  /** A fixed set of choices, e.g. `sandbox` / `production`. */
+  options?: string[];
+  placeholder?: string;
+}
+
+export interface TestResult {
+  /** What to tell the user on success, e.g. "Connected to location Main St". */
+  message: string;
+}
+
+interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
+  /** Route segment and storage key: `square`, `stripe`, … */
+  readonly id: string;
+  readonly displayName: string;
+  /** Capability flags this connector turns on in the full variant (defaults to its id). */
+  readonly features?: readonly string[];
+  /** Error code when a tenant has no credentials (defaults to `NOT_CONNECTED`). */
+  readonly notConnectedCode?: string;
+  /** Provider summary built from a live provider response (seed Property 6). */
+  summary(credentials: ConnectorCredentials<S, P>, context: ConnectorContext): Promise<JsonObject>;
+  /** Resolves only when the provider answered 2xx; throws an {@link IntegrationError} otherwise. */
+  test(credentials: ConnectorCredentials<S, P>, context: ConnectorContext): Promise<TestResult>;
+  /** Revokes access at the provider, where it supports that. Failure does not block a local disconnect. */
+  revoke?(credentials: ConnectorCredentials<S, P>, context: ConnectorContext): Promise<void>;
+  /** Provider ids to show in the status object, e.g. `{ location_id }`. */
+  statusFields?(publicData: P): JsonObject;
+}
+
+/** A provider the merchant connects by pasting credentials (Square, Supabase). */
+export interface ApiKeyConnector<
+  Input = unknown,
+  S extends SecretValues = SecretValues,
+  P extends JsonObject = JsonObject,
+> extends ConnectorBase<S, P> {
+  readonly kind: 'api_key';
+  readonly credentialsSchema: ZodType<Input>;
+  readonly credentialFields: readonly CredentialField[];
+  /** Checks the credentials with a live provider call and splits them; nothing is stored if it throws. */
+  verify(input: Input, context: ConnectorContext): Promise<ConnectorCredentials<S, P>>;
+}
+
+/** Credentials obtained from an OAuth redirect, with the access token's expiry when it has one. */
+export interface OAuthGrant<S extends SecretValues = SecretValues, P extends JsonObject = JsonObject>
+  extends ConnectorCredentials<S, P> {
+  expiresAt?: string;
+}
+
+/** A provider the merchant connects through an OAuth consent page (Stripe Connect, Clover). */
+export interface OAuthConnector<S extends SecretValues = SecretValues, P extends JsonObject = JsonObject>
+  extends ConnectorBase<S, P> {
+  readonly kind: 'oauth';
+  /** Code for an unknown, reused, expired or foreign state, e.g. `STRIPE_STATE_INVALID`. */
+  readonly stateInvalidCode: string;
+  /** Code for a failed or denied authorization, e.g. `STRIPE_OAUTH_FAILED`. */
+  readonly oauthFailedCode: string;
+  authorizationUrl(state: string, context: ConnectorContext): string;
+  /** Exchanges the redirect's code. Called at most once per code: codes are single use. */
+  exchange(query: Record<string, string>, context: ConnectorContext): Promise<OAuthGrant<S, P>>;
+  /** Trades the refresh token for a new grant; absent for tokens that do not expire. */
+  refresh?(credentials: ConnectorCredentials<S, P>, context: ConnectorContext): Promise<OAuthGrant<S, P>>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds connectors of every credential shape.
+export type Connector = ApiKeyConnector<any, any, any> | OAuthConnector<any, any>;
+
+/** The configured connectors, by id. */
+export class ConnectorRegistry {
+  readonly #byId = new Map<string, Connector>();
+
+  constructor(connectors: readonly Connector[]) {
+    for (const connector of connectors) {
+      if (this.#byId.has(connector.id)) {
+        throw new IntegrationError('VALIDATION_FAILED', `Two connectors share the id "${connector.id}".`);
+      }
+      this.#byId.set(connector.id, connector);
+    }
+  }
+
+  list(): Connector[] {
+    return [...this.#byId.values()];
+  }
+
+  has(id: string): boolean {
+    return this.#byId.has(id);
+  }
+
+  /** Throws `NOT_FOUND` for a provider that is not configured. */
+  get(id: string): Connector {
+    const connector = this.#byId.get(id);
+    if (!connector) throw new IntegrationError('NOT_FOUND', `No integration named "${id}" is available.`);
+    return connector;
+  }
+}

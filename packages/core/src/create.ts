@@ -1,0 +1,102 @@
+import { ActivityLog } from './activity.js';
+import {
+  type Capabilities,
+  computeCapabilities,
+  isVariant,
+  type Variant,
+  variantHasIntegrations,
+} from './capabilities.js';
+import { type Clock, systemClock } from './clock.js';
+import { type Connector, ConnectorRegistry } from './connectors.js';
+import type { Cipher } from './crypto/cipher.js';
+import { IntegrationError } from './errors.js';
+import { IntegrationService } from './integrations.js';
+import { type Logger, silentLogger } from './logger.js';
+import { OAuthStateService } from './oauth/state.js';
+import type { IntegrationStorage } from './storage/port.js';
+import { CredentialVault, type RotationReport } from './vault.js';
+
+export interface CreateIntegrationsOptions {
+  /** A migrated storage adapter, e.g. `await createSqliteStorage({ filename })`. */
+  storage: IntegrationStorage;
+  /** Seals credentials at rest; `keyRingFromEnv()` or `createKeyRing(...)` give the default. */
+  cipher: Cipher;
+  connectors?: readonly Connector[];
+  /** Defaults to `full`. Only the full variant has integrations. */
+  variant?: Variant;
+  clock?: Clock;
+  logger?: Logger;
+  /** Reported by capabilities, e.g. a git commit. */
+  buildHash?: string;
+}
+
+/** The SDK facade: the integration service plus the parts it is built from. */
+export class Integrations extends IntegrationService {
+  readonly variant: Variant;
+  readonly storage: IntegrationStorage;
+  readonly vault: CredentialVault;
+  readonly activity: ActivityLog;
+  readonly oauthStates: OAuthStateService;
+  readonly connectors: ConnectorRegistry;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly #buildHash: string | undefined;
+
+  constructor(options: CreateIntegrationsOptions) {
+    const variant = options.variant ?? 'full';
+    if (!isVariant(variant)) {
+      throw new IntegrationError(
+        'VALIDATION_FAILED',
+        `Unknown variant "${String(variant)}": use lite, export or full.`,
+      );
+    }
+    const connectorList = options.connectors ?? [];
+    if (!variantHasIntegrations(variant) && connectorList.length > 0) {
+      throw new IntegrationError(
+        'VALIDATION_FAILED',
+        `The ${variant} variant has no integrations: remove the connectors or use the full variant.`,
+      );
+    }
+    const clock = options.clock ?? systemClock;
+    const logger = options.logger ?? silentLogger;
+    const connectors = new ConnectorRegistry(connectorList);
+    const vault = new CredentialVault(options.storage, options.cipher, clock);
+    const activity = new ActivityLog(options.storage, clock, logger);
+    const oauthStates = new OAuthStateService(options.storage.oauthStates, clock);
+    super({ storage: options.storage, vault, activity, oauthStates, connectors, clock, logger });
+    this.variant = variant;
+    this.storage = options.storage;
+    this.vault = vault;
+    this.activity = activity;
+    this.oauthStates = oauthStates;
+    this.connectors = connectors;
+    this.clock = clock;
+    this.logger = logger;
+    this.#buildHash = options.buildHash;
+  }
+
+  capabilities(): Capabilities {
+    const provided = new Set<string>();
+    for (const connector of this.connectors.list()) {
+      for (const feature of connector.features ?? [connector.id]) provided.add(feature);
+    }
+    return computeCapabilities({
+      variant: this.variant,
+      provided,
+      ...(this.#buildHash !== undefined ? { buildHash: this.#buildHash } : {}),
+    });
+  }
+
+  /** Re-encrypts every stored credential with the cipher's active key. Safe to run again. */
+  rotateKeys(): Promise<RotationReport> {
+    return this.vault.rotate();
+  }
+
+  close(): Promise<void> {
+    return this.storage.close();
+  }
+}
+
+export function createIntegrations(options: CreateIntegrationsOptions): Integrations {
+  return new Integrations(options);
+}

@@ -1,0 +1,140 @@
+/**
+ * Every failure the SDK reports carries a stable `error_code`. The HTTP layer turns any thrown
+ * value into the seed's error body with {@link toErrorBody}; callers of the SDK can switch on
+ * `error.code` without parsing messages.
+ */
+
+/** Codes from the seed design plus the generic ones every route can produce, with their HTTP status. */
+export const ERROR_STATUS = {
+  // Seed codes
+  STRIPE_OAUTH_FAILED: 400,
+  STRIPE_STATE_INVALID: 400,
+  STRIPE_NOT_CONNECTED: 409,
+  SQUARE_INVALID_TOKEN: 400,
+  SQUARE_LOCATION_NOT_FOUND: 400,
+  CLOVER_OAUTH_FAILED: 400,
+  CLOVER_STATE_INVALID: 400,
+  CLOVER_TOKEN_EXPIRED: 409,
+  WEBHOOK_SIGNATURE_INVALID: 400,
+  BATCH_FAILED: 422,
+  CREDENTIALS_UNREADABLE: 500,
+  // Generic codes
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  NOT_CONNECTED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  PROVIDER_UNAVAILABLE: 502,
+} as const;
+
+export type KnownErrorCode = keyof typeof ERROR_STATUS;
+/** Connectors may define their own codes (e.g. `SUPABASE_INVALID_CREDENTIALS`); they pass a status. */
+export type ErrorCode = KnownErrorCode | (string & {});
+
+export interface IntegrationErrorOptions {
+  /** HTTP status; defaults to the code's status in {@link ERROR_STATUS}, else 400. */
+  status?: number;
+  /** Extra machine-readable context. Must never hold secret values. */
+  details?: Record<string, unknown>;
+  cause?: unknown;
+  /** Seconds the caller should wait before retrying (rate limits). */
+  retryAfter?: number;
+  /** The stored credentials no longer work: the merchant has to connect again. */
+  needsReconnect?: boolean;
+}
+
+export class IntegrationError extends Error {
+  override readonly name = 'IntegrationError';
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+  readonly retryAfter: number | undefined;
+  readonly needsReconnect: boolean;
+
+  constructor(code: ErrorCode, message: string, options: IntegrationErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status ?? ERROR_STATUS[code as KnownErrorCode] ?? 400;
+    this.details = options.details;
+    this.retryAfter = options.retryAfter;
+    this.needsReconnect = options.needsReconnect ?? false;
+  }
+
+  /** The same error with another message (used to mask secrets a provider echoed back). */
+  withMessage(message: string): IntegrationError {
+    if (message === this.message) return this;
+    return new IntegrationError(this.code, message, {
+      status: this.status,
+      details: this.details,
+      cause: this.cause,
+      retryAfter: this.retryAfter,
+      needsReconnect: this.needsReconnect,
+    });
+  }
+}
+
+export function isIntegrationError(value: unknown): value is IntegrationError {
+  return value instanceof IntegrationError;
+}
+
+/** The seed's error body: `{ success: false, message, error_code, details? }`. */
+export interface ErrorBody {
+  success: false;
+  message: string;
+  error_code: string;
+  details?: Record<string, unknown>;
+}
+
+export interface ErrorResponse {
+  status: number;
+  body: ErrorBody;
+  /** Seconds, for a `Retry-After` header. */
+  retryAfter?: number;
+}
+
+interface ZodLikeIssue {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+}
+
+function zodIssues(error: unknown): ZodLikeIssue[] | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const candidate = error as { name?: unknown; issues?: unknown };
+  if (candidate.name !== 'ZodError' || !Array.isArray(candidate.issues)) return undefined;
+  return candidate.issues as ZodLikeIssue[];
+}
+
+/** Describes schema problems by field; never echoes the submitted values. */
+export function validationError(issues: ZodLikeIssue[], message = 'The request is not valid.'): IntegrationError {
+  const fields = issues.map((issue) => ({
+    field: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+  const first = fields[0];
+  const summary = first ? `${message} ${first.field}: ${first.message}` : message;
+  return new IntegrationError('VALIDATION_FAILED', summary, { details: { issues: fields } });
+}
+
+/**
+ * Turns anything thrown into the error body. Unknown errors become a generic 500 whose message
+ * says nothing about internals: their text may carry provider responses or secrets.
+ */
+export function toErrorBody(error: unknown): ErrorResponse {
+  const issues = zodIssues(error);
+  const known = issues ? validationError(issues) : error;
+  if (isIntegrationError(known)) {
+    const body: ErrorBody = { success: false, message: known.message, error_code: known.code };
+    if (known.details !== undefined) body.details = known.details;
+    const response: ErrorResponse = { status: known.status, body };
+    if (known.retryAfter !== undefined) response.retryAfter = known.retryAfter;
+    return response;
+  }
+  return {
+    status: 500,
+    body: { success: false, message: 'An unexpected error occurred.', error_code: 'INTERNAL_ERROR' },
+  };
+}

@@ -1,0 +1,75 @@
+export {
+  type ActivityEntry,
+  ActivityLog,
+  type LogListOptions,
+  type LogPage,
+  type LogView,
+  MAX_LOG_PAGE,
+} from './activity.js';
+export {
+  type Capabilities,
+  type CapabilityFeatures,
+  computeCapabilities,
+  isVariant,
+  VARIANTS,
+  type Variant,
+  variantHasExport,
+  variantHasIntegrations,
+} from './capabilities.js';
+export { type Clock, systemClock } from './clock.js';
+export {
+  type ApiKeyConnector,
+  type Connector,
+  type ConnectorContext,
+  type ConnectorCredentials,
+  ConnectorRegistry,
+  type CredentialField,
+  type OAuthConnector,
+  type OAuthGrant,
+  type TestResult,
+} from './connectors.js';
+export { type CreateIntegrationsOptions, createIntegrations, Integrations } from './create.js';
+export {
+  type Cipher,
+  createKeyRing,
+  DecryptionError,
+  generateEncryptionKey,
+  type KeyRingKey,
+  type KeyRingOptions,
+  keyFingerprint,
+  keyRingFromEnv,
+} from './crypto/cipher.js';
+export { maskIdentifier, maskSecret, redact } from './crypto/mask.js';
+export { Secret } from './crypto/secret.js';
+export {
+  ERROR_STATUS,
+  type ErrorBody,
+  type ErrorCode,
+  type ErrorResponse,
+  IntegrationError,
+  type IntegrationErrorOptions,
+  isIntegrationError,
+  type KnownErrorCode,
+  toErrorBody,
+  validationError,
+} from './errors.js';
+export { DEFAULT_RETRY_POLICY, isRetryable, parseRetryAfter, type RetryPolicy, withRetries } from './http/retry.js';
+export {
+  type ActionResult,
+  type AuthorizationComplete,
+  type AuthorizationStart,
+  type ConnectResult,
+  IntegrationService,
+  type IntegrationStatusView,
+  type TestOutcome,
+} from './integrations.js';
+export { jsonLogger, type Logger, silentLogger } from './logger.js';
+export { type ConsumedState, OAUTH_STATE_TTL_MS, OAuthStateService } from './oauth/state.js';
+export type * from './storage/port.js';
+export {
+  CredentialVault,
+  credentialAssociatedData,
+  type RotationReport,
+  type SecretValues,
+  type StoredCredentials,
+} from './vault.js';

@@ -1,0 +1,408 @@
+import type { ActivityLog, LogListOptions, LogPage } from './activity.js';
+import type { Clock } from './clock.js';
+import type {
+  ApiKeyConnector,
+  Connector,
+  ConnectorContext,
+  ConnectorCredentials,
+  ConnectorRegistry,
+  OAuthConnector,
+} from './connectors.js';
+import { redact } from './crypto/mask.js';
+import { IntegrationError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { OAuthStateService } from './oauth/state.js';
+import type { ConnectionStatus, IntegrationStorage, JsonObject, StatusRecord } from './storage/port.js';
+import type { CredentialVault, SecretValues, StoredCredentials } from './vault.js';
+
+/** The status object every provider's `status` route returns. */
+export interface IntegrationStatusView {
+  provider: string;
+  connected: boolean;
+  status: ConnectionStatus;
+  last_tested_at: string | null;
+  last_error: string | null;
+  last_error_code: string | null;
+  needs_reconnect: boolean;
+  connected_at: string | null;
+  [providerField: string]: unknown;
+}
+
+export interface ActionResult {
+  success: boolean;
+  message: string;
+}
+
+export interface ConnectResult extends ActionResult {
+  status: IntegrationStatusView;
+}
+
+export interface TestOutcome extends ActionResult {
+  error_code?: string;
+  tested_at: string;
+}
+
+export interface AuthorizationStart {
+  auth_url: string;
+  state: string;
+}
+
+export interface AuthorizationComplete {
+  tenantId: string;
+  provider: string;
+}
+
+interface ServiceParts {
+  storage: IntegrationStorage;
+  vault: CredentialVault;
+  activity: ActivityLog;
+  oauthStates: OAuthStateService;
+  connectors: ConnectorRegistry;
+  clock: Clock;
+  logger: Logger;
+}
+
+function assertTenant(tenantId: unknown): asserts tenantId is string {
+  if (typeof tenantId !== 'string' || tenantId.length === 0) {
+    throw new IntegrationError('UNAUTHORIZED', 'A tenant id is required.');
+  }
+}
+
+function secretValues(values: Record<string, unknown>, names?: Iterable<string>): string[] {
+  const keys = names ? [...names] : Object.keys(values);
+  return keys
+    .map((key) => values[key])
+    .filter((value): value is string => typeof value === 'string' && value.length > 0);
+}
+
+/**
+ * Connect, status, summary, test, disconnect and logs for every configured connector. Every
+ * call takes the tenant id; every state change writes an integration log row.
+ */
+export class IntegrationService {
+  constructor(private readonly parts: ServiceParts) {}
+
+  async connect(tenantId: string, provider: string, input: unknown): Promise<ConnectResult> {
+    assertTenant(tenantId);
+    const connector = this.parts.connectors.get(provider);
+    if (connector.kind !== 'api_key') {
+      throw new IntegrationError(
+        'VALIDATION_FAILED',
+        `${connector.displayName} connects through its own sign-in page: request an authorization URL instead.`,
+      );
+    }
+    const parsed = connector.credentialsSchema.safeParse(input);
+    if (!parsed.success) throw parsed.error;
+    const secrets = secretValues(
+      parsed.data as Record<string, unknown>,
+      connector.credentialFields.filter((field) => field.secret).map((field) => field.name),
+    );
+
+    let credentials: ConnectorCredentials;
+    try {
+      credentials = await (connector as ApiKeyConnector).verify(parsed.data, this.context(tenantId));
+    } catch (error) {
+      const failure = this.asProviderError(error, secrets);
+      await this.parts.activity.record({
+        tenantId,
+        provider,
+        level: 'error',
+        event: 'connect_failed',
+        message: `Could not connect ${connector.displayName}: ${failure.message}`,
+        details: { error_code: failure.code },
+        secrets,
+      });
+      throw failure;
+    }
+
+    const now = this.now();
+    await this.parts.storage.transaction(async (tx) => {
+      await this.parts.vault.using(tx).put(tenantId, provider, credentials.secret, credentials.publicData);
+      await tx.statuses.put(this.freshStatus(tenantId, provider, 'connected', now));
+      await this.parts.activity.using(tx).record({
+        tenantId,
+        provider,
+        level: 'info',
+        event: 'connected',
+        message: `${connector.displayName} connected.`,
+        details: connector.statusFields?.(credentials.publicData) ?? {},
+        secrets,
+      });
+    });
+    return {
+      success: true,
+      message: `${connector.displayName} connected.`,
+      status: await this.status(tenantId, provider),
+    };
+  }
+
+  async authorizationUrl(tenantId: string, provider: string): Promise<AuthorizationStart> {
+    assertTenant(tenantId);
+    const connector = this.oauthConnector(provider);
+    const state = await this.parts.oauthStates.issue(tenantId, provider);
+    return { auth_url: connector.authorizationUrl(state, this.context(tenantId)), state };
+  }
+
+  /**
+   * Handles the provider's redirect. The tenant comes from the stored state, never from the
+   * request. The code is exchanged exactly once; any failure stores nothing.
+   */
+  async completeAuthorization(provider: string, query: Record<string, string>): Promise<AuthorizationComplete> {
+    const connector = this.oauthConnector(provider);
+    const consumed = await this.parts.oauthStates.consume(provider, query.state);
+    if (!consumed) {
+      throw new IntegrationError(
+        connector.stateInvalidCode,
+        `The ${connector.displayName} authorization could not be verified: the link is unknown, expired or already used. Start again.`,
+      );
+    }
+    const { tenantId } = consumed;
+    if (query.error !== undefined || !query.code) {
+      const reason = query.error === 'access_denied' ? 'was declined' : 'did not complete';
+      const failure = new IntegrationError(
+        connector.oauthFailedCode,
+        `The ${connector.displayName} authorization ${reason}.`,
+        {
+          details: query.error ? { provider_error: query.error } : undefined,
+        },
+      );
+      await this.parts.activity.record({
+        tenantId,
+        provider,
+        level: 'warning',
+        event: 'connect_failed',
+        message: failure.message,
+        details: { error_code: failure.code, ...(query.error ? { provider_error: query.error } : {}) },
+      });
+      throw failure;
+    }
+
+    let grant: Awaited<ReturnType<OAuthConnector['exchange']>>;
+    try {
+      grant = await connector.exchange(query, this.context(tenantId));
+    } catch (error) {
+      const failure = this.asProviderError(error, [query.code], connector.oauthFailedCode);
+      await this.parts.activity.record({
+        tenantId,
+        provider,
+        level: 'error',
+        event: 'connect_failed',
+        message: `Could not connect ${connector.displayName}: ${failure.message}`,
+        details: { error_code: failure.code },
+        secrets: [query.code],
+      });
+      throw failure;
+    }
+    const secrets = secretValues(grant.secret);
+    const now = this.now();
+    await this.parts.storage.transaction(async (tx) => {
+      await this.parts.vault.using(tx).put(tenantId, provider, grant.secret, grant.publicData);
+      await tx.statuses.put(this.freshStatus(tenantId, provider, 'connected', now));
+      await this.parts.activity.using(tx).record({
+        tenantId,
+        provider,
+        level: 'info',
+        event: 'connected',
+        message: `${connector.displayName} connected.`,
+        details: connector.statusFields?.(grant.publicData) ?? {},
+        secrets,
+      });
+    });
+    return { tenantId, provider };
+  }
+
+  async status(tenantId: string, provider: string): Promise<IntegrationStatusView> {
+    assertTenant(tenantId);
+    const connector = this.parts.connectors.get(provider);
+    const [record, credentials] = await Promise.all([
+      this.parts.storage.statuses.get(tenantId, provider),
+      this.parts.storage.credentials.get(tenantId, provider),
+    ]);
+    const connected = credentials !== undefined;
+    const status: ConnectionStatus = connected ? (record?.status === 'error' ? 'error' : 'connected') : 'disconnected';
+    return {
+      provider,
+      connected,
+      status,
+      last_tested_at: record?.lastTestedAt ?? null,
+      last_error: record?.lastError ?? null,
+      last_error_code: record?.lastErrorCode ?? null,
+      needs_reconnect: record?.needsReconnect ?? false,
+      connected_at: credentials?.createdAt ?? null,
+      ...(credentials ? (connector.statusFields?.(credentials.publicData) ?? {}) : {}),
+    };
+  }
+
+  async summary(tenantId: string, provider: string): Promise<JsonObject> {
+    assertTenant(tenantId);
+    const connector = this.parts.connectors.get(provider);
+    const credentials = await this.requireCredentials(tenantId, connector);
+    const secrets = secretValues(credentials.secret);
+    try {
+      return await connector.summary(credentials, this.context(tenantId));
+    } catch (error) {
+      const failure = this.asProviderError(error, secrets);
+      await this.parts.activity.record({
+        tenantId,
+        provider,
+        level: 'error',
+        event: 'summary_failed',
+        message: `Could not read the ${connector.displayName} summary: ${failure.message}`,
+        details: { error_code: failure.code },
+        secrets,
+      });
+      throw failure;
+    }
+  }
+
+  /** Returns `success: true` only when the provider answered 2xx (seed Property 5). */
+  async test(tenantId: string, provider: string): Promise<TestOutcome> {
+    assertTenant(tenantId);
+    const connector = this.parts.connectors.get(provider);
+    const credentials = await this.requireCredentials(tenantId, connector);
+    const secrets = secretValues(credentials.secret);
+    const testedAt = this.now();
+    try {
+      const result = await connector.test(credentials, this.context(tenantId));
+      await this.parts.storage.statuses.put({
+        ...this.freshStatus(tenantId, provider, 'connected', testedAt),
+        lastTestedAt: testedAt,
+      });
+      await this.parts.activity.record({
+        tenantId,
+        provider,
+        level: 'info',
+        event: 'tested',
+        message: result.message,
+        secrets,
+      });
+      return { success: true, message: result.message, tested_at: testedAt };
+    } catch (error) {
+      const failure = this.asProviderError(error, secrets);
+      await this.parts.storage.statuses.put({
+        tenantId,
+        provider,
+        status: 'error',
+        lastTestedAt: testedAt,
+        lastError: failure.message,
+        lastErrorCode: failure.code,
+        needsReconnect: failure.needsReconnect,
+        updatedAt: testedAt,
+      });
+      await this.parts.activity.record({
+        tenantId,
+        provider,
+        level: 'error',
+        event: 'test_failed',
+        message: `Connection test failed: ${failure.message}`,
+        details: { error_code: failure.code },
+        secrets,
+      });
+      return { success: false, message: failure.message, error_code: failure.code, tested_at: testedAt };
+    }
+  }
+
+  /** Revokes at the provider where possible, then deletes the credentials (seed Property 4). */
+  async disconnect(tenantId: string, provider: string): Promise<ActionResult> {
+    assertTenant(tenantId);
+    const connector = this.parts.connectors.get(provider);
+    const stored = await this.parts.storage.credentials.get(tenantId, provider);
+    if (!stored) {
+      return { success: true, message: `${connector.displayName} is not connected.` };
+    }
+    let secrets: string[] = [];
+    if (connector.revoke) {
+      try {
+        const credentials = await this.requireCredentials(tenantId, connector);
+        secrets = secretValues(credentials.secret);
+        await connector.revoke(credentials, this.context(tenantId));
+      } catch (error) {
+        const failure = this.asProviderError(error, secrets);
+        await this.parts.activity.record({
+          tenantId,
+          provider,
+          level: 'warning',
+          event: 'revoke_failed',
+          message: `${connector.displayName} did not confirm the revocation (${failure.message}); local credentials are deleted anyway.`,
+          details: { error_code: failure.code },
+          secrets,
+        });
+      }
+    }
+    await this.parts.storage.transaction(async (tx) => {
+      await tx.credentials.delete(tenantId, provider);
+      await tx.statuses.put(this.freshStatus(tenantId, provider, 'disconnected', this.now()));
+      await this.parts.activity.using(tx).record({
+        tenantId,
+        provider,
+        level: 'info',
+        event: 'disconnected',
+        message: `${connector.displayName} disconnected.`,
+        secrets,
+      });
+    });
+    return { success: true, message: `${connector.displayName} disconnected.` };
+  }
+
+  async logs(tenantId: string, provider: string, options: LogListOptions = {}): Promise<LogPage> {
+    assertTenant(tenantId);
+    this.parts.connectors.get(provider);
+    return this.parts.activity.list(tenantId, provider, options);
+  }
+
+  /** Decrypted credentials, or the connector's not-connected error. */
+  async requireCredentials<S extends SecretValues = SecretValues, P extends JsonObject = JsonObject>(
+    tenantId: string,
+    connector: Connector,
+  ): Promise<StoredCredentials<S, P>> {
+    const credentials = await this.parts.vault.get<S, P>(tenantId, connector.id);
+    if (!credentials) {
+      throw new IntegrationError(
+        connector.notConnectedCode ?? 'NOT_CONNECTED',
+        `${connector.displayName} is not connected for this account.`,
+        { status: 409 },
+      );
+    }
+    return credentials;
+  }
+
+  context(tenantId: string): ConnectorContext {
+    return { tenantId, clock: this.parts.clock, logger: this.parts.logger };
+  }
+
+  private oauthConnector(provider: string): OAuthConnector {
+    const connector = this.parts.connectors.get(provider);
+    if (connector.kind !== 'oauth') {
+      throw new IntegrationError('NOT_FOUND', `${connector.displayName} does not use an authorization page.`);
+    }
+    return connector;
+  }
+
+  /** Any failure from a connector as an IntegrationError whose text holds no secret. */
+  private asProviderError(error: unknown, secrets: string[], fallbackCode = 'PROVIDER_UNAVAILABLE'): IntegrationError {
+    if (error instanceof IntegrationError) return error.withMessage(redact(error.message, secrets));
+    this.parts.logger.error('Unexpected connector failure', {
+      error: redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), secrets),
+    });
+    return new IntegrationError(fallbackCode, 'The provider call failed unexpectedly.', {
+      status: fallbackCode === 'PROVIDER_UNAVAILABLE' ? 502 : undefined,
+    });
+  }
+
+  private freshStatus(tenantId: string, provider: string, status: ConnectionStatus, now: string): StatusRecord {
+    return {
+      tenantId,
+      provider,
+      status,
+      lastTestedAt: null,
+      lastError: null,
+      lastErrorCode: null,
+      needsReconnect: false,
+      updatedAt: now,
+    };
+  }
+
+  private now(): string {
+    return this.parts.clock.now().toISOString();
+  }
+}

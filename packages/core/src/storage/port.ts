@@ -1,0 +1,126 @@
+/**
+ * The storage port. Adapters (SQLite, Postgres, your own) implement these stores; every method
+ * that touches tenant data takes the tenant id and must filter by it (seed Property 8).
+ * Times are ISO-8601 UTC strings from the injected clock, which sort as text.
+ */
+
+export type IsoTime = string;
+export type JsonObject = Record<string, unknown>;
+
+export type ConnectionStatus = 'connected' | 'disconnected' | 'error';
+export type LogLevel = 'info' | 'warning' | 'error';
+
+/** One provider's credentials for one tenant: the secret part sealed, the public part readable. */
+export interface CredentialRecord {
+  tenantId: string;
+  provider: string;
+  /** Cipher output; names its key id. */
+  ciphertext: string;
+  /** Non-secret identifiers and masked forms, shown in status and summaries. */
+  publicData: JsonObject;
+  /** Increases by one on every write, for compare-and-swap updates across processes. */
+  version: number;
+  /** When the merchant connected: set by `put`, kept by `replace` (refreshes, key rotation). */
+  createdAt: IsoTime;
+  updatedAt: IsoTime;
+}
+
+export interface CredentialWrite {
+  tenantId: string;
+  provider: string;
+  ciphertext: string;
+  publicData: JsonObject;
+}
+
+export interface CredentialStore {
+  get(tenantId: string, provider: string): Promise<CredentialRecord | undefined>;
+  /** Inserts or overwrites; the version becomes the previous version + 1 (1 for a new row). */
+  put(write: CredentialWrite, now: IsoTime): Promise<CredentialRecord>;
+  /** Writes only if the stored version still equals `expectedVersion`; otherwise returns undefined. */
+  replace(write: CredentialWrite, expectedVersion: number, now: IsoTime): Promise<CredentialRecord | undefined>;
+  delete(tenantId: string, provider: string): Promise<boolean>;
+  /** Every tenant's credentials in (tenant, provider) order, a page at a time; for key rotation. */
+  listPage(after: { tenantId: string; provider: string } | undefined, limit: number): Promise<CredentialRecord[]>;
+}
+
+export interface StatusRecord {
+  tenantId: string;
+  provider: string;
+  status: ConnectionStatus;
+  lastTestedAt: IsoTime | null;
+  lastError: string | null;
+  lastErrorCode: string | null;
+  needsReconnect: boolean;
+  updatedAt: IsoTime;
+}
+
+export interface StatusStore {
+  get(tenantId: string, provider: string): Promise<StatusRecord | undefined>;
+  put(record: StatusRecord): Promise<void>;
+  delete(tenantId: string, provider: string): Promise<void>;
+}
+
+export interface LogRecord {
+  id: string;
+  tenantId: string;
+  provider: string;
+  level: LogLevel;
+  event: string;
+  message: string;
+  details: JsonObject | null;
+  createdAt: IsoTime;
+}
+
+/** A stored log row with its insertion sequence, which orders rows and anchors cursors. */
+export interface StoredLogRecord extends LogRecord {
+  seq: number;
+}
+
+export interface LogQuery {
+  tenantId: string;
+  provider: string;
+  limit: number;
+  /** Only rows older than this sequence number (the previous page's last row). */
+  beforeSeq?: number;
+  level?: LogLevel;
+  event?: string;
+}
+
+export interface LogStore {
+  append(record: LogRecord): Promise<void>;
+  /** Newest first. */
+  list(query: LogQuery): Promise<StoredLogRecord[]>;
+}
+
+export interface OAuthStateRecord {
+  /** SHA-256 of the state value; the value itself is never stored. */
+  stateHash: string;
+  tenantId: string;
+  provider: string;
+  createdAt: IsoTime;
+  expiresAt: IsoTime;
+  /** Provider-specific data carried across the redirect (e.g. a PKCE verifier, sealed). */
+  data: JsonObject | null;
+}
+
+export interface OAuthStateStore {
+  insert(record: OAuthStateRecord): Promise<void>;
+  /**
+   * Removes and returns the state in one atomic step, whatever its provider or age, so a state
+   * can be presented only once even by concurrent callbacks.
+   */
+  take(stateHash: string): Promise<OAuthStateRecord | undefined>;
+  deleteExpired(now: IsoTime): Promise<number>;
+}
+
+export interface IntegrationStorage {
+  readonly credentials: CredentialStore;
+  readonly statuses: StatusStore;
+  readonly logs: LogStore;
+  readonly oauthStates: OAuthStateStore;
+  /** Runs `work` in one transaction; the stores it receives write inside that transaction. */
+  transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
+  /** Creates or upgrades the schema; safe to call on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,54 @@
+import { createSqliteStorage, type SqliteStorage } from '@pos/storage-sqlite';
+import { ManualClock } from '@pos/test-support';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OAUTH_STATE_TTL_MS, OAuthStateService } from '../src/index.js';
+
+describe('OAuth state service', () => {
+  let storage: SqliteStorage;
+  let clock: ManualClock;
+  let states: OAuthStateService;
+  beforeEach(async () => {
+    storage = await createSqliteStorage({ filename: ':memory:' });
+    clock = new ManualClock();
+    states = new OAuthStateService(storage.oauthStates, clock);
+  });
+  afterEach(() => storage.close());
+
+  it('issues 256-bit states, stored only as hashes', async () => {
+    const state = await states.issue('tenant-a', 'stripe');
+    expect(Buffer.from(state, 'base64url')).toHaveLength(32);
+    const stored = storage.database.prepare('select * from oauth_states').all();
+    expect(JSON.stringify(stored)).not.toContain(state);
+  });
+
+  it('accepts an issued state once, for its provider, within ten minutes', async () => {
+    const state = await states.issue('tenant-a', 'stripe', { return_to: '/settings' });
+    expect(await states.consume('stripe', state)).toEqual({ tenantId: 'tenant-a', data: { return_to: '/settings' } });
+    expect(await states.consume('stripe', state)).toBeUndefined();
+
+    const foreign = await states.issue('tenant-a', 'stripe');
+    expect(await states.consume('clover', foreign)).toBeUndefined();
+    expect(await states.consume('stripe', foreign)).toBeUndefined();
+
+    const late = await states.issue('tenant-b', 'clover');
+    clock.advance(OAUTH_STATE_TTL_MS);
+    expect(await states.consume('clover', late)).toBeUndefined();
+
+    const inTime = await states.issue('tenant-b', 'clover');
+    clock.advance(OAUTH_STATE_TTL_MS - 1);
+    expect(await states.consume('clover', inTime)).toEqual({ tenantId: 'tenant-b', data: null });
+  });
+
+  it('rejects any value it did not issue', async () => {
+    await states.issue('tenant-a', 'stripe');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string(), fc.stringMatching(/^[A-Za-z0-9_-]{43}$/), fc.anything()),
+        async (value) => {
+          expect(await states.consume('stripe', value)).toBeUndefined();
+        },
+      ),
+    );
+  });
+});
