@@ -1,0 +1,167 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types of the integrations schema. JSON columns hold text in every dialect and booleans
+ * hold 0/1, so one set of queries serves SQLite and Postgres alike.
+ */
+export interface IntegrationCredentialsTable {
+  tenant_id: string;
+  provider: string;
+  ciphertext: string;
+  public_data: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IntegrationStatusTable {
+  tenant_id: string;
+  provider: string;
+  status: string;
+  last_tested_at: string | null;
+  last_error: string | null;
+  last_error_code: string | null;
+  needs_reconnect: number;
+  updated_at: string;
+}
+
+export interface IntegrationLogsTable {
+  seq: Generated<number>;
+  id: string;
+  tenant_id: string;
+  provider: string;
+  level: string;
+  event: string;
+  message: string;
+  details: string | null;
+  created_at: string;
+}
+
+export interface OAuthStatesTable {
+  state_hash: string;
+  tenant_id: string;
+  provider: string;
+  created_at: string;
+  expires_at: string;
+  data: string | null;
+}
+
+export interface StripeConnectedAccountsTable {
+  id: string;
+  tenant_id: string;
+  stripe_user_id: string;
+  scope: string;
+  livemode: number;
+  business_name: string | null;
+  country: string | null;
+  default_currency: string | null;
+  is_active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DataBatchesTable {
+  id: string;
+  tenant_id: string;
+  batch_type: string;
+  entity_type: string;
+  record_count: number;
+  processed_count: number;
+  status: string;
+  error_message: string | null;
+  errors: string | null;
+  error_count: number;
+  preset: string | null;
+  total_bytes: number | null;
+  bytes_read: number | null;
+  target_batch_id: string | null;
+  created_at: string;
+  completed_at: string | null;
+}
+
+export interface PaymentsTable {
+  id: string;
+  tenant_id: string;
+  order_id: string;
+  provider: string;
+  provider_ref: string | null;
+  checkout_url: string | null;
+  amount: number;
+  currency: string;
+  status: string;
+  attempt: number;
+  expires_at: string | null;
+  webhook_events: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookEventsTable {
+  event_id: string;
+  provider: string;
+  type: string;
+  account: string | null;
+  received_at: string;
+  processed_at: string | null;
+}
+
+export interface SyncQueueTable {
+  id: Generated<number>;
+  tenant_id: string;
+  entity: string;
+  op: string;
+  record_key: string;
+  payload: string | null;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProductsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  batch_id: string;
+  sku: string;
+  name: string;
+  price: number;
+  currency: string;
+  category: string | null;
+  stock: number | null;
+  barcode: string | null;
+  description: string | null;
+  created_at: string;
+}
+
+export interface CustomersTable {
+  id: Generated<number>;
+  tenant_id: string;
+  batch_id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  address_line1: string | null;
+  city: string | null;
+  region: string | null;
+  postal_code: string | null;
+  country: string | null;
+  created_at: string;
+}
+
+export interface IntegrationsDatabase {
+  integration_credentials: IntegrationCredentialsTable;
+  integration_status: IntegrationStatusTable;
+  integration_logs: IntegrationLogsTable;
+  oauth_states: OAuthStatesTable;
+  stripe_connected_accounts: StripeConnectedAccountsTable;
+  data_batches: DataBatchesTable;
+  payments: PaymentsTable;
+  webhook_events: WebhookEventsTable;
+  sync_queue: SyncQueueTable;
+  products: ProductsTable;
+  customers: CustomersTable;
+}
+
+export type SqlDialectName = 'sqlite' | 'postgres';

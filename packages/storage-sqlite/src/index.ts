@@ -1,0 +1,35 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createKyselyStorage, type IntegrationsDatabase, type KyselyStorage } from '@pos/storage-kysely';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+
+export interface SqliteStorageOptions {
+  /** A file path (its folder is created) or `:memory:`. */
+  filename: string;
+  /** Run migrations on open (default true). */
+  migrate?: boolean;
+  /** How long a write waits for another connection's lock, in ms (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+export type SqliteStorage = KyselyStorage & { readonly database: Database.Database };
+
+/**
+ * Opens (and by default migrates) an SQLite database for the integrations SDK. Files use WAL so
+ * readers never wait for the writer.
+ */
+export async function createSqliteStorage(options: SqliteStorageOptions): Promise<SqliteStorage> {
+  if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+  const database = new Database(options.filename);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+  const db = new Kysely<IntegrationsDatabase>({ dialect: new SqliteDialect({ database }) });
+  const storage = await createKyselyStorage(db, {
+    dialect: 'sqlite',
+    ...(options.migrate !== undefined ? { migrate: options.migrate } : {}),
+  });
+  return Object.assign(storage, { database });
+}
