@@ -1,0 +1,88 @@
+import { IntegrationError, parseRetryAfter } from '@pos/integrations-core';
+import { SquareError, SquareTimeoutError } from 'square';
+
+const TOKEN_CODES = new Set(['UNAUTHORIZED', 'ACCESS_TOKEN_EXPIRED', 'ACCESS_TOKEN_REVOKED', 'CLIENT_DISABLED']);
+
+function firstError(error: SquareError) {
+  const [first] = error.errors;
+  return first ? { code: String(first.code), detail: first.detail ?? undefined } : undefined;
+}
+
+/**
+ * Square's answer as one of our codes: token problems → SQUARE_INVALID_TOKEN, an unknown
+ * location → SQUARE_LOCATION_NOT_FOUND, 429 → RATE_LIMITED, outages → PROVIDER_UNAVAILABLE.
+ */
+export function fromSquareError(error: unknown): IntegrationError {
+  if (error instanceof IntegrationError) return error;
+  if (error instanceof SquareTimeoutError) {
+    return new IntegrationError('PROVIDER_UNAVAILABLE', 'Square did not answer in time. Try again shortly.', {
+      cause: error,
+    });
+  }
+  if (!(error instanceof SquareError)) {
+    return new IntegrationError('PROVIDER_UNAVAILABLE', 'Square returned a response that could not be read.', {
+      cause: error,
+    });
+  }
+  const status = error.statusCode;
+  const square = firstError(error);
+  const details = square ? { square_code: square.code } : undefined;
+  if (status === undefined) {
+    return new IntegrationError(
+      'PROVIDER_UNAVAILABLE',
+      'Square could not be reached. Check the network and try again.',
+      {
+        cause: error,
+      },
+    );
+  }
+  if (status === 401 || (square && TOKEN_CODES.has(square.code))) {
+    const reason =
+      square?.code === 'ACCESS_TOKEN_EXPIRED'
+        ? 'has expired'
+        : square?.code === 'ACCESS_TOKEN_REVOKED'
+          ? 'was revoked'
+          : 'was rejected';
+    return new IntegrationError(
+      'SQUARE_INVALID_TOKEN',
+      `The Square access token ${reason}. Paste a valid access token.`,
+      {
+        details,
+        needsReconnect: true,
+      },
+    );
+  }
+  if (status === 403) {
+    return new IntegrationError(
+      'SQUARE_INVALID_TOKEN',
+      'The Square access token may not read locations: it needs the MERCHANT_PROFILE_READ permission.',
+      { details, needsReconnect: true },
+    );
+  }
+  if (status === 404) {
+    return new IntegrationError(
+      'SQUARE_LOCATION_NOT_FOUND',
+      'Square has no location with that id for this access token.',
+      {
+        details,
+      },
+    );
+  }
+  if (status === 429) {
+    const retryAfter = parseRetryAfter(error.rawResponse?.headers.get('retry-after'));
+    return new IntegrationError('RATE_LIMITED', 'Square is rate limiting requests. Try again shortly.', {
+      details,
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
+    });
+  }
+  if (status >= 500) {
+    return new IntegrationError('PROVIDER_UNAVAILABLE', `Square is unavailable (HTTP ${status}). Try again shortly.`, {
+      details,
+    });
+  }
+  return new IntegrationError(
+    'SQUARE_REQUEST_REJECTED',
+    `Square rejected the request (HTTP ${status}${square ? `, ${square.code}` : ''}).`,
+    { status: 400, details },
+  );
+}

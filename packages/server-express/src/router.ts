@@ -1,0 +1,150 @@
+import {
+  type Connector,
+  IntegrationError,
+  type Integrations,
+  MAX_LOG_PAGE,
+  validationError,
+  variantHasIntegrations,
+} from '@pos/integrations-core';
+import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import { z } from 'zod';
+import { errorHandler, notFound } from './errors.js';
+
+export interface IntegrationsRouterOptions {
+  /** The tenant a request acts for (e.g. from its API key); nothing means 401 `UNAUTHORIZED`. */
+  resolveTenant(req: Request): string | undefined | Promise<string | undefined>;
+  /** Largest accepted JSON body (default `100kb`). */
+  jsonLimit?: string;
+  /** Where OAuth callbacks send the browser (default `/settings/integrations`). */
+  oauthReturnUrl?: string;
+}
+
+const logsQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(MAX_LOG_PAGE).optional(),
+    cursor: z.string().max(32).optional(),
+    level: z.enum(['info', 'warning', 'error']).optional(),
+    event: z
+      .string()
+      .max(64)
+      .regex(/^[a-z0-9_.-]+$/, 'must be an event name such as tested')
+      .optional(),
+  })
+  .strip();
+
+const emptyBody = z.union([z.undefined(), z.object({}).strict()]);
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error.issues, `The ${what} is not valid.`);
+  return result.data;
+}
+
+function tenantOf(res: Response): string {
+  return res.locals.tenantId as string;
+}
+
+/** The provider's redirect query as plain strings; repeated parameters are refused. */
+function callbackQuery(req: Request): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.query)) {
+    if (typeof value === 'string') query[key] = value;
+  }
+  return query;
+}
+
+function withQuery(url: string, params: Record<string, string>): string {
+  const separator = url.includes('?') ? '&' : '?';
+  return `${url}${separator}${new URLSearchParams(params).toString()}`;
+}
+
+/**
+ * Mounts the seed's routes under `/api`: capabilities, and for each configured connector its
+ * `status`, `summary`, `test`, `disconnect` and `logs`, plus `credentials` (API-key providers) or
+ * `auth-url` and `callback` (OAuth providers). Routes outside the variant are not mounted.
+ */
+export function integrationsRouter(integrations: Integrations, options: IntegrationsRouterOptions): Router {
+  const router = Router();
+  const json = express.json({ limit: options.jsonLimit ?? '100kb' });
+  const returnUrl = options.oauthReturnUrl ?? '/settings/integrations';
+
+  const authenticate: RequestHandler = async (req, res, next) => {
+    const tenantId = await options.resolveTenant(req);
+    if (typeof tenantId !== 'string' || tenantId.length === 0) {
+      throw new IntegrationError('UNAUTHORIZED', 'A valid API key is required (Authorization: Bearer <key>).');
+    }
+    res.locals.tenantId = tenantId;
+    next();
+  };
+
+  router.get('/api/capabilities', (_req, res) => {
+    res.json(integrations.capabilities());
+  });
+
+  if (variantHasIntegrations(integrations.variant)) {
+    const connectors = integrations.connectors.list();
+
+    router.get('/api/integrations', authenticate, (_req, res) => {
+      res.json({ integrations: connectors.map(describeConnector) });
+    });
+
+    for (const connector of connectors) {
+      const base = `/api/integrations/${connector.id}`;
+
+      if (connector.kind === 'api_key') {
+        router.post(`${base}/credentials`, authenticate, json, async (req, res) => {
+          res.json(await integrations.connect(tenantOf(res), connector.id, req.body));
+        });
+      } else {
+        router.post(`${base}/auth-url`, authenticate, json, async (req, res) => {
+          parse(emptyBody, req.body, 'request body');
+          res.json(await integrations.authorizationUrl(tenantOf(res), connector.id));
+        });
+        // The provider sends the browser here: it is authenticated by its single-use state.
+        router.get(`${base}/callback`, async (req, res) => {
+          try {
+            await integrations.completeAuthorization(connector.id, callbackQuery(req));
+            res.redirect(302, withQuery(returnUrl, { provider: connector.id, status: 'connected' }));
+          } catch (error) {
+            const code = error instanceof IntegrationError ? error.code : connector.oauthFailedCode;
+            res.redirect(302, withQuery(returnUrl, { provider: connector.id, status: 'error', error_code: code }));
+          }
+        });
+      }
+
+      router.get(`${base}/status`, authenticate, async (_req, res) => {
+        res.json(await integrations.status(tenantOf(res), connector.id));
+      });
+      router.get(`${base}/summary`, authenticate, async (_req, res) => {
+        res.json(await integrations.summary(tenantOf(res), connector.id));
+      });
+      router.post(`${base}/test`, authenticate, json, async (req, res) => {
+        parse(emptyBody, req.body, 'request body');
+        res.json(await integrations.test(tenantOf(res), connector.id));
+      });
+      router.delete(`${base}/disconnect`, authenticate, async (_req, res) => {
+        res.json(await integrations.disconnect(tenantOf(res), connector.id));
+      });
+      router.get(`${base}/logs`, authenticate, async (req, res) => {
+        const query = parse(logsQuery, req.query, 'query');
+        res.json(await integrations.logs(tenantOf(res), connector.id, query));
+      });
+    }
+  }
+
+  // These prefixes belong to the SDK: anything under them that is not mounted is a 404 with the
+  // error body. Other `/api` paths fall through to the host's own routes.
+  router.use(['/api/integrations', '/api/data-manager', '/api/payments'], notFound);
+  router.use(errorHandler(integrations.logger));
+  return router;
+}
+
+/** What a UI needs to render a connector's card and form; never any stored value. */
+function describeConnector(connector: Connector) {
+  return {
+    id: connector.id,
+    name: connector.displayName,
+    kind: connector.kind,
+    ...(connector.kind === 'api_key' ? { fields: connector.credentialFields } : {}),
+  };
+}

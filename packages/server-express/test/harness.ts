@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type Clock,
+  type Connector,
+  createIntegrations,
+  createKeyRing,
+  type Integrations,
+  type Logger,
+  type Variant,
+} from '@pos/integrations-core';
+import { createSqliteStorage, type SqliteStorage } from '@pos/storage-sqlite';
+import { type ApiRequest, apiClient, listen, TEST_KEY_A } from '@pos/test-support';
+import express from 'express';
+import { integrationsRouter } from '../src/index.js';
+
+export const TENANT_KEYS: Record<string, string> = {
+  'tenant-a': 'key-tenant-a-0123456789abcdef',
+  'tenant-b': 'key-tenant-b-0123456789abcdef',
+  'tenant-c': 'key-tenant-c-0123456789abcdef',
+};
+
+/** Collects everything the SDK hands the host's logger. */
+export function capturingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const push = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+  };
+  return { lines, debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') };
+}
+
+export interface TestServer {
+  url: string;
+  dbPath: string;
+  storage: SqliteStorage;
+  integrations: Integrations;
+  logger: ReturnType<typeof capturingLogger>;
+  /** A client acting as the given tenant. */
+  as(tenantId: string): ApiRequest;
+  anonymous: ApiRequest;
+  close(): Promise<void>;
+}
+
+/** Real SQLite in a temp file, real Express on an ephemeral port. */
+export async function startTestServer(
+  options: { connectors?: Connector[]; variant?: Variant; clock?: Clock; jsonLimit?: string } = {},
+): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'pos-server-'));
+  const dbPath = join(dir, 'pos.db');
+  const storage = await createSqliteStorage({ filename: dbPath });
+  const logger = capturingLogger();
+  const integrations = createIntegrations({
+    storage,
+    cipher: createKeyRing({ keys: [{ key: TEST_KEY_A }] }),
+    connectors: options.connectors ?? [],
+    variant: options.variant ?? 'full',
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const tenantsByKey = new Map(Object.entries(TENANT_KEYS).map(([tenant, key]) => [key, tenant]));
+  const app = express();
+  app.use(
+    integrationsRouter(integrations, {
+      resolveTenant: (req) => tenantsByKey.get(req.get('authorization')?.replace(/^Bearer /, '') ?? ''),
+      ...(options.jsonLimit ? { jsonLimit: options.jsonLimit } : {}),
+    }),
+  );
+  const server = await listen(app);
+  return {
+    url: server.url,
+    dbPath,
+    storage,
+    integrations,
+    logger,
+    as: (tenantId) => apiClient(server.url, { token: TENANT_KEYS[tenantId] as string }),
+    anonymous: apiClient(server.url),
+    async close() {
+      await server.close();
+      await integrations.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Row counts of the tables a failed request must leave alone. */
+export function snapshot(storage: SqliteStorage) {
+  const count = (table: string) =>
+    (storage.database.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+  return {
+    credentials: count('integration_credentials'),
+    statuses: count('integration_status'),
+    logs: count('integration_logs'),
+    states: count('oauth_states'),
+  };
+}
