@@ -1,0 +1,104 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { square } from '@pos/connector-square';
+import {
+  type Connector,
+  createIntegrations,
+  createKeyRing,
+  type Integrations,
+  type Logger,
+} from '@pos/integrations-core';
+import { integrationsRouter } from '@pos/server-express';
+import { createSqliteStorage } from '@pos/storage-sqlite';
+import express, { type Express } from 'express';
+import { apiKeyTenantResolver } from './api-keys.js';
+import type { ServerConfig } from './config.js';
+import { DEMO_API_KEY, DEMO_TENANT, SIMULATOR_PREFIX } from './demo/constants.js';
+import { demoEncryptionKey } from './demo/encryption-key.js';
+import { squareSimulator } from './demo/square-simulator.js';
+
+export interface ReferenceServer {
+  app: Express;
+  integrations: Integrations;
+  config: ServerConfig;
+  /** Starts listening; resolves with the URL once the port is bound. */
+  listen(): Promise<RunningServer>;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds the reference POS server: SQLite storage, the configured connectors and every route. */
+export async function createReferenceServer(config: ServerConfig, logger: Logger): Promise<ReferenceServer> {
+  const demo = config.mode === 'demo';
+  const encryptionKey = config.encryptionKey ?? (demo ? demoEncryptionKey(config.dataDir) : undefined);
+  if (!encryptionKey) throw new Error('No encryption key configured.');
+  const cipher = createKeyRing({
+    keys: [encryptionKey, ...(config.previousEncryptionKeys?.split(',') ?? [])]
+      .map((key) => key.trim())
+      .filter(Boolean)
+      .map((key) => ({ key })),
+  });
+  const storage = await createSqliteStorage({ filename: config.dbPath });
+
+  // In demo mode the simulated providers live on this server, whose URL is known once it listens.
+  let ownUrl = `http://${config.host}:${config.port}`;
+  const simulatorUrl = (name: string) => () => `${ownUrl}${SIMULATOR_PREFIX}/${name}`;
+
+  const connectors: Connector[] =
+    config.variant === 'full'
+      ? [
+          square({
+            ...(demo
+              ? { baseUrl: simulatorUrl('square') }
+              : config.squareBaseUrl
+                ? { baseUrl: config.squareBaseUrl }
+                : {}),
+          }),
+        ]
+      : [];
+  const integrations = createIntegrations({ storage, cipher, connectors, variant: config.variant, logger });
+
+  const apiKeys = demo ? [{ tenantId: DEMO_TENANT, key: DEMO_API_KEY }, ...config.apiKeys] : config.apiKeys;
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', mode: config.mode, variant: config.variant });
+  });
+  if (demo) app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
+  app.use(
+    integrationsRouter(integrations, {
+      resolveTenant: apiKeyTenantResolver(apiKeys),
+      oauthReturnUrl: config.oauthReturnUrl,
+    }),
+  );
+
+  return {
+    app,
+    integrations,
+    config,
+    listen() {
+      return new Promise((resolve, reject) => {
+        const server: Server = app.listen(config.port, config.host);
+        server.once('error', reject);
+        server.once('listening', () => {
+          const { port } = server.address() as AddressInfo;
+          const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+          ownUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+          resolve({
+            url: ownUrl,
+            close: async () => {
+              await new Promise<void>((done) => {
+                server.close(() => done());
+                server.closeAllConnections();
+              });
+              await integrations.close();
+            },
+          });
+        });
+      });
+    },
+  };
+}

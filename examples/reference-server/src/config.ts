@@ -1,0 +1,82 @@
+import { resolve } from 'node:path';
+import { isVariant, type Variant } from '@pos/integrations-core';
+
+export type ServerMode = 'demo' | 'real';
+
+/** Everything the reference server reads from its environment, checked once at start. */
+export interface ServerConfig {
+  mode: ServerMode;
+  port: number;
+  host: string;
+  dbPath: string;
+  dataDir: string;
+  variant: Variant;
+  /** `tenant:key` pairs from `POS_API_KEYS`. */
+  apiKeys: Array<{ tenantId: string; key: string }>;
+  encryptionKey: string | undefined;
+  previousEncryptionKeys: string | undefined;
+  oauthReturnUrl: string;
+  squareBaseUrl: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`PORT must be a port number, not "${value}".`);
+  return port;
+}
+
+/** `POS_API_KEYS=tenant-a:key1,tenant-b:key2` */
+export function parseApiKeys(value: string | undefined): Array<{ tenantId: string; key: string }> {
+  if (!value?.trim()) return [];
+  return value.split(',').map((entry) => {
+    const separator = entry.indexOf(':');
+    const tenantId = entry.slice(0, separator).trim();
+    const key = entry.slice(separator + 1).trim();
+    if (separator <= 0 || !tenantId || key.length < 16) {
+      throw new ConfigError('POS_API_KEYS must be a comma list of tenant:key pairs, each key at least 16 characters.');
+    }
+    return { tenantId, key };
+  });
+}
+
+export function readConfig(env: Env, mode: ServerMode): ServerConfig {
+  const variant = env.POS_VARIANT?.trim() || 'full';
+  if (!isVariant(variant)) throw new ConfigError(`POS_VARIANT must be lite, export or full, not "${variant}".`);
+  const dbPath = resolve(env.POS_DB_PATH?.trim() || './data/pos.db');
+  const config: ServerConfig = {
+    mode,
+    port: parsePort(env.PORT),
+    host: env.HOST?.trim() || '127.0.0.1',
+    dbPath,
+    dataDir: resolve(dbPath, '..'),
+    variant,
+    apiKeys: parseApiKeys(env.POS_API_KEYS),
+    encryptionKey: env.POS_ENCRYPTION_KEY?.trim() || undefined,
+    previousEncryptionKeys: env.POS_ENCRYPTION_PREVIOUS_KEYS?.trim() || undefined,
+    oauthReturnUrl: env.POS_OAUTH_RETURN_URL?.trim() || '/settings/integrations',
+    squareBaseUrl: env.SQUARE_BASE_URL?.trim() || undefined,
+  };
+  if (mode === 'real') {
+    if (!config.encryptionKey) {
+      throw new ConfigError(
+        'POS_ENCRYPTION_KEY is required: it encrypts every stored credential. Generate one with\n' +
+          "  node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\"\n" +
+          'and keep it safe: without it stored credentials cannot be read.',
+      );
+    }
+    if (config.apiKeys.length === 0) {
+      throw new ConfigError(
+        'POS_API_KEYS is required: set it to tenant:key pairs, e.g. POS_API_KEYS=store-1:<a long random key>.',
+      );
+    }
+  }
+  return config;
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+import { createReferenceServer } from './app.js';
+import { ConfigError, readConfig, type ServerConfig } from './config.js';
+import { DEMO_API_KEY, DEMO_SQUARE_LOCATION, DEMO_SQUARE_TOKEN } from './demo/constants.js';
+import { consoleLogger } from './logger.js';
+
+function demoBanner(url: string, config: ServerConfig): string {
+  const line = '═'.repeat(72);
+  return [
+    line,
+    '  POS Integrations reference server: DEMO MODE',
+    '  Provider APIs are SIMULATED on this server. Nothing here talks to real providers.',
+    line,
+    `  URL        ${url}`,
+    `  API key    ${DEMO_API_KEY}   (Authorization: Bearer …)`,
+    `  Variant    ${config.variant}`,
+    `  Database   ${config.dbPath}`,
+    '',
+    '  Try Square with the demo token:',
+    `    curl -s -X POST ${url}/api/integrations/square/credentials \\`,
+    `      -H 'Authorization: Bearer ${DEMO_API_KEY}' -H 'Content-Type: application/json' \\`,
+    `      -d '{"access_token":"${DEMO_SQUARE_TOKEN}","location_id":"${DEMO_SQUARE_LOCATION}"}'`,
+    `    curl -s ${url}/api/integrations/square/summary -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
+    line,
+  ].join('\n');
+}
+
+async function main() {
+  const demo = process.argv.includes('--demo') || process.env.POS_DEMO === '1';
+  const logger = consoleLogger();
+  let config: ServerConfig;
+  try {
+    config = readConfig(process.env, demo ? 'demo' : 'real');
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Cannot start: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const server = await createReferenceServer(config, logger);
+  const running = await server.listen();
+  if (demo) {
+    process.stdout.write(`${demoBanner(running.url, config)}\n`);
+    if (!['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
+      logger.warn('Demo mode is listening beyond this machine with a published API key.', { host: config.host });
+    }
+  } else {
+    logger.info('POS Integrations reference server listening', { url: running.url, variant: config.variant });
+  }
+  const stop = () => {
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

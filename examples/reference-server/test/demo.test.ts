@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { apiClient } from '@pos/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  consoleLogger,
+  createReferenceServer,
+  DEMO_API_KEY,
+  DEMO_SQUARE_LOCATION,
+  DEMO_SQUARE_TOKEN,
+  type RunningServer,
+  readConfig,
+} from '../src/index.js';
+
+const quiet = consoleLogger(() => {});
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pos-reference-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function start(env: Record<string, string>, mode: 'demo' | 'real'): Promise<RunningServer> {
+  const config = readConfig({ PORT: '0', POS_DB_PATH: join(dir, `${mode}-${Math.random()}.db`), ...env }, mode);
+  return (await createReferenceServer(config, quiet)).listen();
+}
+
+describe('demo mode', () => {
+  it('connects Square with the documented demo token against the simulated API', async () => {
+    const server = await start({}, 'demo');
+    try {
+      const api = apiClient(server.url, { token: DEMO_API_KEY });
+      expect((await apiClient(server.url)('GET', '/healthz')).body).toEqual({
+        status: 'ok',
+        mode: 'demo',
+        variant: 'full',
+      });
+      const connected = await api('POST', '/api/integrations/square/credentials', {
+        body: { access_token: DEMO_SQUARE_TOKEN, location_id: DEMO_SQUARE_LOCATION },
+      });
+      expect(connected.body).toMatchObject({ success: true });
+      expect((await api('POST', '/api/integrations/square/test')).body).toMatchObject({ success: true });
+      expect((await api('GET', '/api/integrations/square/summary')).body).toMatchObject({
+        location_name: 'Demo Coffee — Main St',
+        address: '1 Main St, Springfield, IL 62701, US',
+      });
+      const rejected = await api('POST', '/api/integrations/square/credentials', {
+        body: { access_token: 'sq0atp-some-other-token-value', location_id: DEMO_SQUARE_LOCATION },
+      });
+      expect(rejected.body).toMatchObject({ error_code: 'SQUARE_INVALID_TOKEN' });
+      expect((await api('DELETE', '/api/integrations/square/disconnect')).body).toMatchObject({ success: true });
+      const simulated = await fetch(`${server.url}/demo/square/v2/locations`);
+      expect(simulated.headers.get('x-simulated')).toBe('square');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('real mode', () => {
+  it('refuses to start without an encryption key or API keys, and says how to fix it', () => {
+    expect(() => readConfig({ POS_API_KEYS: 'store-1:0123456789abcdef0123' }, 'real')).toThrow(ConfigError);
+    expect(() => readConfig({ POS_API_KEYS: 'store-1:0123456789abcdef0123' }, 'real')).toThrow(/randomBytes\(32\)/);
+    expect(() => readConfig({ POS_ENCRYPTION_KEY: Buffer.alloc(32).toString('base64') }, 'real')).toThrow(
+      /POS_API_KEYS/,
+    );
+    expect(() => readConfig({ POS_VARIANT: 'mega' }, 'demo')).toThrow(/lite, export or full/);
+    expect(() => readConfig({ POS_API_KEYS: 'no-colon' }, 'demo')).toThrow(/tenant:key/);
+  });
+
+  it('authenticates every API call with the configured keys and does not serve the simulators', async () => {
+    const key = 'store-1-key-0123456789abcdef';
+    const server = await start(
+      { POS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), POS_API_KEYS: `store-1:${key}` },
+      'real',
+    );
+    try {
+      expect((await apiClient(server.url)('GET', '/api/integrations/square/status')).status).toBe(401);
+      expect(
+        (await apiClient(server.url, { token: DEMO_API_KEY })('GET', '/api/integrations/square/status')).status,
+      ).toBe(401);
+      const status = await apiClient(server.url, { token: key })('GET', '/api/integrations/square/status');
+      expect(status.body).toMatchObject({ provider: 'square', connected: false });
+      expect((await fetch(`${server.url}/demo/square/v2/locations`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('serves only capabilities in the lite variant', async () => {
+    const key = 'store-1-key-0123456789abcdef';
+    const server = await start(
+      {
+        POS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+        POS_API_KEYS: `store-1:${key}`,
+        POS_VARIANT: 'lite',
+      },
+      'real',
+    );
+    try {
+      const api = apiClient(server.url, { token: key });
+      expect((await api('GET', '/api/capabilities')).body).toMatchObject({ build_variant: 'lite' });
+      expect((await api('GET', '/api/integrations/square/status')).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+});
