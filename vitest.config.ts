@@ -17,7 +17,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/**/test/**/*.test.ts', 'examples/**/test/**/*.test.ts'],
+    include: ['packages/**/test/**/*.test.ts', 'examples/**/test/**/*.test.ts', 'test-support/test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },
