@@ -4,6 +4,8 @@
  * Times are ISO-8601 UTC strings from the injected clock, which sort as text.
  */
 
+import type { BatchStore, EntitySink } from './batches.js';
+
 export type IsoTime = string;
 export type JsonObject = Record<string, unknown>;
 
@@ -118,9 +120,17 @@ export interface IntegrationStorage {
   readonly statuses: StatusStore;
   readonly logs: LogStore;
   readonly oauthStates: OAuthStateStore;
+  readonly batches: BatchStore;
+  /**
+   * The bulk writer for a built-in Data Manager table (`products`, `customers`), or undefined when
+   * this storage cannot bulk-load it (then the entity type is not offered).
+   */
+  entitySink(entityType: string): EntitySink<Record<string, unknown>> | undefined;
   /** Runs `work` in one transaction; the stores it receives write inside that transaction. */
   transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
   /** Creates or upgrades the schema; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type * from './batches.js';

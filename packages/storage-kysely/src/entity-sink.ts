@@ -1,0 +1,99 @@
+import type { EntityImport, EntitySink, ImportTarget, IntegrationStorage } from '@pos/integrations-core';
+import type { Kysely } from 'kysely';
+import type { IntegrationsDatabase } from './schema.js';
+
+/** A Data Manager table: its name and the row columns a sink writes besides the bookkeeping ones. */
+export interface EntityTable {
+  name: 'products' | 'customers';
+  /** In CSV and insert order. Every row also gets `tenant_id`, `batch_id` and `created_at`. */
+  columns: readonly string[];
+  /** Columns read back as numbers (Postgres returns `bigint` as text). */
+  integerColumns: readonly string[];
+}
+
+export const ENTITY_TABLES: Record<EntityTable['name'], EntityTable> = {
+  products: {
+    name: 'products',
+    columns: ['sku', 'name', 'price', 'currency', 'category', 'stock', 'barcode', 'description'],
+    integerColumns: ['price', 'stock'],
+  },
+  customers: {
+    name: 'customers',
+    columns: ['name', 'email', 'phone', 'company', 'address_line1', 'city', 'region', 'postal_code', 'country'],
+    integerColumns: [],
+  },
+};
+
+export type EntityRow = Record<string, unknown>;
+
+/**
+ * The dialect-specific half of a sink: how rows get into a table in bulk without blocking the
+ * storage's other queries. SQLite stages rows on a connection of its own; Postgres would `COPY`.
+ */
+export interface BulkLoader {
+  open(table: EntityTable, target: ImportTarget): Promise<EntityImport<EntityRow>>;
+}
+
+/** The part of the Kysely storage a sink needs (a type, so the two modules do not import each other). */
+export interface SinkHost {
+  readonly db: Kysely<IntegrationsDatabase>;
+  transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
+}
+
+const PAGE = 1000;
+
+/** Purge and export in dialect-neutral Kysely; bulk import through the adapter's loader. */
+export class KyselyEntitySink implements EntitySink<EntityRow> {
+  constructor(
+    private readonly host: SinkHost,
+    private readonly table: EntityTable,
+    private readonly loader: BulkLoader,
+  ) {}
+
+  open(target: ImportTarget): Promise<EntityImport<EntityRow>> {
+    return this.loader.open(this.table, target);
+  }
+
+  deleteBatch(
+    target: { tenantId: string; batchId: string },
+    finish: (tx: IntegrationStorage, deleted: number) => Promise<void>,
+  ): Promise<number> {
+    return this.host.transaction(async (tx) => {
+      const { db } = tx as unknown as SinkHost;
+      const result = await db
+        .deleteFrom(this.table.name)
+        .where('tenant_id', '=', target.tenantId)
+        .where('batch_id', '=', target.batchId)
+        .executeTakeFirst();
+      const deleted = Number(result.numDeletedRows);
+      await finish(tx, deleted);
+      return deleted;
+    });
+  }
+
+  async *read(tenantId: string): AsyncIterable<readonly EntityRow[]> {
+    const { name, columns, integerColumns } = this.table;
+    // biome-ignore lint/suspicious/noExplicitAny: the column list is chosen per table at run time.
+    const db = this.host.db as Kysely<any>;
+    let after = 0;
+    for (;;) {
+      // Keyset pages: no read transaction stays open between pages.
+      const rows: EntityRow[] = await db
+        .selectFrom(name)
+        .select(['id', ...columns])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(PAGE)
+        .execute();
+      if (rows.length === 0) return;
+      after = Number(rows[rows.length - 1]?.id);
+      for (const row of rows) {
+        delete row.id;
+        for (const column of integerColumns) if (row[column] !== null) row[column] = Number(row[column]);
+      }
+      yield rows;
+      if (rows.length < PAGE) return;
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import type { Kysely, Migration } from 'kysely';
+
+/**
+ * The Data Manager's bookkeeping on `data_batches`: a heartbeat refreshed while a process works on
+ * a batch (a stale one means the process died, so any instance may fail the batch), the purge
+ * batch that deleted a batch's rows (set once, so a batch is purged once), and the columns of an
+ * uploaded file that its preset does not know.
+ */
+export function dataManagerSchema(): Migration {
+  return {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists.
+    async up(db: Kysely<any>) {
+      // One column per statement: SQLite adds a single column per ALTER TABLE.
+      await db.schema.alterTable('data_batches').addColumn('heartbeat_at', 'text').execute();
+      await db.schema.alterTable('data_batches').addColumn('purged_by', 'text').execute();
+      await db.schema.alterTable('data_batches').addColumn('unknown_columns', 'text').execute();
+      await db.schema
+        .createIndex('idx_data_batches_status_heartbeat')
+        .ifNotExists()
+        .on('data_batches')
+        .columns(['status', 'heartbeat_at'])
+        .execute();
+    },
+  };
+}
