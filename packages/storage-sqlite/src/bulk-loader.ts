@@ -12,7 +12,10 @@ import { Kysely, SqliteDialect } from 'kysely';
 export interface SqliteBulkLoaderOptions {
   /** How long the final copy waits for another writer to finish, in ms (default 30000). */
   lockTimeoutMs?: number;
-  /** Page cache of the import connection, in MiB (default 64): index updates stay in memory. */
+  /**
+   * Page cache of the import connection, in MiB (default 16): memory stays flat whatever the
+   * file size. More speeds the final copy into big tables up a little.
+   */
   cacheMiB?: number;
 }
 
@@ -52,9 +55,11 @@ export class SqliteBulkLoader implements BulkLoader {
     try {
       connection.pragma('busy_timeout = 0');
       connection.pragma('synchronous = NORMAL');
-      connection.pragma(`cache_size = -${Math.trunc((this.options.cacheMiB ?? 64) * 1024)}`);
+      connection.pragma(`cache_size = -${Math.trunc((this.options.cacheMiB ?? 16) * 1024)}`);
       connection.pragma('temp_store = FILE');
       connection.pragma(`temp.cache_size = -${16 * 1024}`);
+      // Staging is thrown away on any failure, so it needs no rollback journal.
+      connection.pragma('temp.journal_mode = OFF');
       return new SqliteImport(connection, table, target, this.options.lockTimeoutMs ?? 30_000);
     } catch (error) {
       connection.close();

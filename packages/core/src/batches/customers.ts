@@ -1,8 +1,8 @@
 import type { Faker } from '@faker-js/faker';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { EntitySink } from '../storage/batches.js';
 import type { EntityDefinition, EntityInput } from './entities.js';
-import { optionalEmail, optionalText, requiredText } from './fields.js';
+import { csvRow, optionalEmail, optionalText, requiredText } from './fields.js';
 
 export interface CustomerRow extends Record<string, unknown> {
   name: string;
@@ -28,7 +28,7 @@ export const CUSTOMER_COLUMNS = [
   'country',
 ];
 
-export const customerSchema: z.ZodType<CustomerRow, EntityInput> = z.object({
+export const customerSchema: z.ZodType<CustomerRow, EntityInput> = csvRow({
   name: requiredText(255),
   email: optionalEmail,
   phone: optionalText(40),

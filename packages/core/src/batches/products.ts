@@ -1,8 +1,8 @@
 import type { Faker } from '@faker-js/faker';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { EntitySink } from '../storage/batches.js';
 import type { EntityDefinition, EntityInput } from './entities.js';
-import { optionalInteger, optionalText, requiredText } from './fields.js';
+import { type CellRule, csvRow, Invalid, optionalInteger, optionalText, requiredText } from './fields.js';
 import { formatPrice, isCurrencyCode, parsePrice } from './money.js';
 
 export interface ProductRow extends Record<string, unknown> {
@@ -19,16 +19,19 @@ export interface ProductRow extends Record<string, unknown> {
 
 export const PRODUCT_COLUMNS = ['sku', 'name', 'price', 'currency', 'category', 'stock', 'barcode', 'description'];
 
-const currency = z
-  .string({ error: 'is required' })
-  .overwrite((value) => value.trim().toUpperCase())
-  .check((ctx) => {
-    if (!isCurrencyCode(ctx.value)) {
-      ctx.issues.push({ code: 'custom', message: 'must be an ISO 4217 currency code such as USD', input: ctx.value });
-    }
-  });
+const NOT_CURRENCY = new Invalid('must be an ISO 4217 currency code such as USD');
 
-const fields = z.object({
+const currency: CellRule<string> = (text) => {
+  const code = text?.trim().toUpperCase();
+  if (!code) return new Invalid('is required');
+  return isCurrencyCode(code) ? code : NOT_CURRENCY;
+};
+
+/**
+ * A product row: the decimal price becomes integer minor units of the row's currency (the
+ * decimals a price may have depend on that currency, so it converts once the fields are valid).
+ */
+export const productSchema = csvRow({
   sku: requiredText(64),
   name: requiredText(255),
   price: requiredText(32),
@@ -37,13 +40,7 @@ const fields = z.object({
   stock: optionalInteger,
   barcode: optionalText(64),
   description: optionalText(10_000),
-});
-
-/**
- * A product row: the decimal price becomes integer minor units of the row's currency (the
- * decimals a price may have depend on that currency, so it converts once the fields are valid).
- */
-export const productSchema = fields.check((ctx) => {
+}).check((ctx) => {
   const row = ctx.value as Record<string, unknown>;
   const price = parsePrice(row.price as string, row.currency as string);
   if (price.ok) row.price = price.minor;
