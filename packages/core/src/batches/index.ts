@@ -8,6 +8,7 @@ export {
   EntityRegistry,
   type EntityRow,
 } from './entities.js';
+export { BATCH_ID as BATCH_ID_PATTERN } from './ids.js';
 export {
   currencyExponent,
   formatPrice,

@@ -138,14 +138,20 @@ async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal): Asy
         },
       );
     });
+  let finished = false;
   try {
     for (;;) {
       const result = await next();
-      if (result.done) return;
+      if (result.done) {
+        finished = true;
+        return;
+      }
       yield result.value;
     }
   } finally {
-    await iterator.return?.();
+    // Closes the source (a stream is destroyed). Not awaited: a source stuck in an await only
+    // handles `return` once it gets unstuck, which may be never.
+    if (!finished) iterator.return?.()?.catch(() => undefined);
   }
 }
 
