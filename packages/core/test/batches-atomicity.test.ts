@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   csvLine,
+  type DataBatch,
   type EntityImport,
   type EntitySink,
   formatPrice,
@@ -166,7 +167,7 @@ describe('Property 12: batch atomicity', () => {
         fc.nat(),
         async (uploads, pick) => {
           failure.current = undefined;
-          const made = [];
+          const made: Array<{ tenant: string; batch: DataBatch }> = [];
           for (const upload of uploads) {
             const batch = await (
               await dm.batches.upload(upload.tenant, { entityType: 'products', source: chunked(csv(upload.rows)) })
