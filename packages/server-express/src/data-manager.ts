@@ -92,6 +92,11 @@ async function drain(req: IncomingMessage): Promise<void> {
   });
 }
 
+/** The spooled file's bytes; the file is opened only when the import starts reading. */
+async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  yield* createReadStream(path, { highWaterMark: 64 * 1024 });
+}
+
 interface SpooledUpload {
   path: string | undefined;
   bytes: number;
@@ -221,7 +226,7 @@ export function mountDataManager(
         entityType: fields.entity_type,
         ...(fields.preset !== undefined ? { preset: fields.preset } : {}),
         ...(fields.currency !== undefined ? { currency: fields.currency } : {}),
-        source: createReadStream(upload.path, { highWaterMark: 64 * 1024 }),
+        source: fileChunks(upload.path),
         totalBytes: upload.bytes,
       });
     } catch (error) {

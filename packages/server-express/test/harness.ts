@@ -13,7 +13,7 @@ import {
 import { createSqliteStorage, type SqliteStorage } from '@pos/storage-sqlite';
 import { type ApiRequest, apiClient, listen, TEST_KEY_A } from '@pos/test-support';
 import express from 'express';
-import { integrationsRouter } from '../src/index.js';
+import { type DataManagerOptions, integrationsRouter } from '../src/index.js';
 
 export const TENANT_KEYS: Record<string, string> = {
   'tenant-a': 'key-tenant-a-0123456789abcdef',
@@ -44,7 +44,13 @@ export interface TestServer {
 
 /** Real SQLite in a temp file, real Express on an ephemeral port. */
 export async function startTestServer(
-  options: { connectors?: Connector[]; variant?: Variant; clock?: Clock; jsonLimit?: string } = {},
+  options: {
+    connectors?: Connector[];
+    variant?: Variant;
+    clock?: Clock;
+    jsonLimit?: string;
+    dataManager?: DataManagerOptions;
+  } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pos-server-'));
   const dbPath = join(dir, 'pos.db');
@@ -64,6 +70,7 @@ export async function startTestServer(
     integrationsRouter(integrations, {
       resolveTenant: (req) => tenantsByKey.get(req.get('authorization')?.replace(/^Bearer /, '') ?? ''),
       ...(options.jsonLimit ? { jsonLimit: options.jsonLimit } : {}),
+      ...(options.dataManager ? { dataManager: options.dataManager } : {}),
     }),
   );
   const server = await listen(app);
@@ -92,5 +99,8 @@ export function snapshot(storage: SqliteStorage) {
     statuses: count('integration_status'),
     logs: count('integration_logs'),
     states: count('oauth_states'),
+    batches: count('data_batches'),
+    products: count('products'),
+    customers: count('customers'),
   };
 }

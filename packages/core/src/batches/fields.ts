@@ -22,22 +22,42 @@ type RowOf<Rules extends Record<string, CellRule<unknown>>> = {
   [Field in keyof Rules]: Exclude<ReturnType<Rules[Field]>, Invalid>;
 };
 
-export function csvRow<Rules extends Record<string, CellRule<unknown>>>(
+/**
+ * A row-level rule, run after the field rules on the fields that passed them (`failed` names the
+ * others), e.g. a price whose decimals depend on the row's currency.
+ */
+export type RowRule = (
+  row: Record<string, unknown>,
+  failed: ReadonlySet<string>,
+  report: (field: string, message: string) => void,
+) => void;
+
+const NONE: ReadonlySet<string> = new Set();
+
+export function csvRow<Rules extends Record<string, CellRule<unknown>>, Row = RowOf<Rules>>(
   rules: Rules,
-): z.ZodType<RowOf<Rules>, EntityInput> {
+  rowRule?: RowRule,
+): z.ZodType<Row, EntityInput> {
   const fields = Object.keys(rules);
   const shape = Object.fromEntries(fields.map((field) => [field, z.string().optional()]));
   return z.object(shape).check((ctx) => {
     const row = ctx.value as Record<string, unknown>;
+    let failed: Set<string> | undefined;
+    const report = (field: string, message: string) => {
+      ctx.issues.push({ code: 'custom', path: [field], message, input: row[field] });
+    };
     for (const field of fields) {
       const value = (rules[field] as CellRule<unknown>)(row[field] as string | undefined);
       if (value instanceof Invalid) {
-        ctx.issues.push({ code: 'custom', path: [field], message: value.message, input: row[field] });
+        report(field, value.message);
+        failed ??= new Set();
+        failed.add(field);
       } else {
         row[field] = value;
       }
     }
-  }) as unknown as z.ZodType<RowOf<Rules>, EntityInput>;
+    rowRule?.(row, failed ?? NONE, report);
+  }) as unknown as z.ZodType<Row, EntityInput>;
 }
 
 const REQUIRED = new Invalid('is required');

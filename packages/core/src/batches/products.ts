@@ -1,5 +1,4 @@
 import type { Faker } from '@faker-js/faker';
-import type { z } from 'zod';
 import type { EntitySink } from '../storage/batches.js';
 import type { EntityDefinition, EntityInput } from './entities.js';
 import { type CellRule, csvRow, Invalid, optionalInteger, optionalText, requiredText } from './fields.js';
@@ -31,21 +30,24 @@ const currency: CellRule<string> = (text) => {
  * A product row: the decimal price becomes integer minor units of the row's currency (the
  * decimals a price may have depend on that currency, so it converts once the fields are valid).
  */
-export const productSchema = csvRow({
-  sku: requiredText(64),
-  name: requiredText(255),
-  price: requiredText(32),
-  currency,
-  category: optionalText(255),
-  stock: optionalInteger,
-  barcode: optionalText(64),
-  description: optionalText(10_000),
-}).check((ctx) => {
-  const row = ctx.value as Record<string, unknown>;
-  const price = parsePrice(row.price as string, row.currency as string);
-  if (price.ok) row.price = price.minor;
-  else ctx.issues.push({ code: 'custom', path: ['price'], message: price.message, input: row.price });
-}) as unknown as z.ZodType<ProductRow, EntityInput>;
+export const productSchema = csvRow<Record<string, CellRule<unknown>>, ProductRow>(
+  {
+    sku: requiredText(64),
+    name: requiredText(255),
+    price: requiredText(32),
+    currency,
+    category: optionalText(255),
+    stock: optionalInteger,
+    barcode: optionalText(64),
+    description: optionalText(10_000),
+  },
+  (row, failed, report) => {
+    if (failed.has('price') || failed.has('currency')) return;
+    const price = parsePrice(row.price as string, row.currency as string);
+    if (price.ok) row.price = price.minor;
+    else report('price', price.message);
+  },
+);
 
 const CATEGORIES = ['Coffee', 'Tea', 'Bakery', 'Snacks', 'Apparel', 'Home & Garden', 'Stationery', 'Toys'];
 
