@@ -14,6 +14,7 @@ import express, { type Express } from 'express';
 import { apiKeyTenantResolver } from './api-keys.js';
 import type { ServerConfig } from './config.js';
 import { DEMO_API_KEY, DEMO_TENANT, SIMULATOR_PREFIX } from './demo/constants.js';
+import { seedDemoData } from './demo/data-manager.js';
 import { demoEncryptionKey } from './demo/encryption-key.js';
 import { squareSimulator } from './demo/square-simulator.js';
 
@@ -60,6 +61,10 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
         ]
       : [];
   const integrations = createIntegrations({ storage, cipher, connectors, variant: config.variant, logger });
+  // Batches a crashed run left processing are failed before serving (and later by a sweep, for
+  // crashes of other instances sharing the database).
+  await integrations.batches?.recover();
+  if (demo && config.variant === 'full') await seedDemoData(integrations, logger);
 
   const apiKeys = demo ? [{ tenantId: DEMO_TENANT, key: DEMO_API_KEY }, ...config.apiKeys] : config.apiKeys;
   const app = express();
@@ -72,6 +77,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
     integrationsRouter(integrations, {
       resolveTenant: apiKeyTenantResolver(apiKeys),
       oauthReturnUrl: config.oauthReturnUrl,
+      dataManager: { maxUploadBytes: config.uploadMaxBytes },
     }),
   );
 

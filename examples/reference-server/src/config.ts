@@ -17,6 +17,8 @@ export interface ServerConfig {
   previousEncryptionKeys: string | undefined;
   oauthReturnUrl: string;
   squareBaseUrl: string | undefined;
+  /** Largest Data Manager upload, from `POS_UPLOAD_MAX_MB` (default 200). */
+  uploadMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -31,6 +33,15 @@ function parsePort(value: string | undefined): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`PORT must be a port number, not "${value}".`);
   return port;
+}
+
+function parseUploadLimit(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 200 * 1024 * 1024;
+  const megabytes = Number(value);
+  if (!Number.isInteger(megabytes) || megabytes < 1 || megabytes > 10_240) {
+    throw new ConfigError(`POS_UPLOAD_MAX_MB must be a whole number of megabytes (1 to 10240), not "${value}".`);
+  }
+  return megabytes * 1024 * 1024;
 }
 
 /** `POS_API_KEYS=tenant-a:key1,tenant-b:key2` */
@@ -63,6 +74,7 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     previousEncryptionKeys: env.POS_ENCRYPTION_PREVIOUS_KEYS?.trim() || undefined,
     oauthReturnUrl: env.POS_OAUTH_RETURN_URL?.trim() || '/settings/integrations',
     squareBaseUrl: env.SQUARE_BASE_URL?.trim() || undefined,
+    uploadMaxBytes: parseUploadLimit(env.POS_UPLOAD_MAX_MB),
   };
   if (mode === 'real') {
     if (!config.encryptionKey) {

@@ -21,6 +21,16 @@ function demoBanner(url: string, config: ServerConfig): string {
     `      -H 'Authorization: Bearer ${DEMO_API_KEY}' -H 'Content-Type: application/json' \\`,
     `      -d '{"access_token":"${DEMO_SQUARE_TOKEN}","location_id":"${DEMO_SQUARE_LOCATION}"}'`,
     `    curl -s ${url}/api/integrations/square/summary -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
+    ...(config.variant === 'full'
+      ? [
+          '',
+          '  Data Manager (25 demo products and customers are already seeded):',
+          `    curl -s ${url}/api/data-manager/batches -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
+          `    curl -s -X POST ${url}/api/data-manager/upload -H 'Authorization: Bearer ${DEMO_API_KEY}' \\`,
+          '      -F entity_type=products -F file=@your-shopify-export.csv',
+          `    curl -s '${url}/api/data-manager/export?entity_type=products' -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
+        ]
+      : []),
     line,
   ].join('\n');
 }
