@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { square } from '@pos/connector-square';
+import { supabase } from '@pos/connector-supabase';
 import {
   type Connector,
   createIntegrations,
@@ -16,6 +17,7 @@ import type { ServerConfig } from './config.js';
 import { DEMO_API_KEY, DEMO_TENANT, SIMULATOR_PREFIX } from './demo/constants.js';
 import { demoEncryptionKey } from './demo/encryption-key.js';
 import { squareSimulator } from './demo/square-simulator.js';
+import { supabaseSimulator } from './demo/supabase-simulator.js';
 
 export interface ReferenceServer {
   app: Express;
@@ -57,6 +59,9 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
                 ? { baseUrl: config.squareBaseUrl }
                 : {}),
           }),
+          supabase(
+            !demo && config.supabaseManagementApiUrl ? { managementApiUrl: config.supabaseManagementApiUrl } : {},
+          ),
         ]
       : [];
   const integrations = createIntegrations({ storage, cipher, connectors, variant: config.variant, logger });
@@ -67,7 +72,10 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', mode: config.mode, variant: config.variant });
   });
-  if (demo) app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
+  if (demo) {
+    app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
+    app.use(`${SIMULATOR_PREFIX}/supabase`, supabaseSimulator());
+  }
   app.use(
     integrationsRouter(integrations, {
       resolveTenant: apiKeyTenantResolver(apiKeys),
@@ -87,6 +95,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
           const { port } = server.address() as AddressInfo;
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           ownUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+          if (config.syncIntervalMs > 0) integrations.sync.start({ intervalMs: config.syncIntervalMs });
           resolve({
             url: ownUrl,
             close: async () => {

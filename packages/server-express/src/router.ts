@@ -155,5 +155,6 @@ function describeConnector(connector: Connector) {
     name: connector.displayName,
     kind: connector.kind,
     ...(connector.kind === 'api_key' ? { fields: connector.credentialFields } : {}),
+    ...(connector.sync ? { sync: true } : {}),
   };
 }
