@@ -16,7 +16,8 @@ function change(tenantId: string, sku: string, op: 'upsert' | 'delete' = 'upsert
   };
 }
 
-const ALL = { afterId: 0, upToId: Number.MAX_SAFE_INTEGER };
+// Postgres `serial` ids are 32-bit.
+const ALL = { afterId: 0, upToId: 2 ** 31 - 1 };
 
 /** The sync outbox stores; part of {@link describeStorageConformance}. */
 export function describeSyncConformance(storage: () => IntegrationStorage): void {
