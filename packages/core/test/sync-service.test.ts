@@ -132,6 +132,15 @@ describe('enqueueing', () => {
     expect((await integrations.sync.stats('tenant-b')).pending_queue_count).toBe(0);
   });
 
+  it('takes records from an async iterable, in order, in slices', async () => {
+    async function* rows() {
+      for (let index = 0; index < 2_500; index += 1) yield product(`SKU-${index}`);
+    }
+    expect(await integrations.sync.enqueueMany('tenant-a', 'products', 'upsert', rows())).toBe(2_500);
+    const queued = await storage.syncQueue.listPending('tenant-a', { afterId: 0, upToId: 1e9 }, 3_000);
+    expect(queued.map((item) => item.recordKey)).toEqual(Array.from({ length: 2_500 }, (_, i) => `["SKU-${i}"]`));
+  });
+
   it('refuses records it could never deliver, whether or not the tenant is connected', async () => {
     for (const tenant of ['tenant-a', 'tenant-b']) {
       await expect(integrations.sync.enqueue(tenant, 'invoices', 'upsert', { id: 1 })).rejects.toMatchObject({
@@ -147,6 +156,9 @@ describe('enqueueing', () => {
     await expect(
       integrations.sync.enqueue('tenant-a', 'products', 'merge' as 'upsert', product('A')),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    // All or nothing: a bad record late in a list queues none of the list.
+    const rows = [...Array.from({ length: 1_500 }, (_, index) => product(`SKU-${index}`)), { name: 'no sku' }];
+    await expect(integrations.sync.enqueueMany('tenant-a', 'products', 'upsert', rows)).rejects.toThrow(/needs "sku"/);
     expect((await integrations.sync.stats('tenant-a')).pending_queue_count).toBe(0);
   });
 

@@ -68,6 +68,7 @@ export const MAX_SYNC_CHUNK = 500;
 const PAGE_SIZE = 2_000;
 const NARROWING_BUDGET = 64;
 const TENANT_PAGE = 100;
+const ENQUEUE_SLICE = 1_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
 const LOGGED_KEYS = 20;
 const COLUMN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -149,12 +150,17 @@ export class SyncService {
     return (await this.enqueueMany(tenantId, entity, op, [record], options)) > 0;
   }
 
-  /** {@link enqueue} for many records of one entity; returns how many were queued (0 when not connected). */
+  /**
+   * {@link enqueue} for many records of one entity, e.g. every row a Data Manager batch wrote or
+   * purged. `records` may be an async iterable (rows read page by page inside the transaction);
+   * they are written in slices, so memory stays flat. Returns how many were queued (0 when the
+   * tenant has not connected the sync target).
+   */
   async enqueueMany(
     tenantId: string,
     entity: string,
     op: SyncOp,
-    records: Iterable<JsonObject>,
+    records: Iterable<JsonObject> | AsyncIterable<JsonObject>,
     options: EnqueueOptions = {},
   ): Promise<number> {
     assertTenant(tenantId);
@@ -170,12 +176,25 @@ export class SyncService {
         `No ${connector.displayName} table is configured for "${entity}": add it to the connector's tables.`,
       );
     }
-    const storage = options.storage ?? this.#parts.storage;
+    if (!options.storage) {
+      // On its own, the call is one transaction: all of the records are queued or none.
+      return this.#parts.storage.transaction((tx) => this.enqueueMany(tenantId, entity, op, records, { storage: tx }));
+    }
+    const { storage } = options;
     if (!(await storage.credentials.get(tenantId, connector.id))) return 0;
-    const items: SyncItemWrite[] = [];
-    for (const record of records) items.push(this.#item(tenantId, entity, mapping, op, record));
-    if (items.length > 0) await storage.syncQueue.enqueue(items, this.#now());
-    return items.length;
+    const now = this.#now();
+    let slice: SyncItemWrite[] = [];
+    let queued = 0;
+    for await (const record of records) {
+      slice.push(this.#item(tenantId, entity, mapping, op, record));
+      if (slice.length === ENQUEUE_SLICE) {
+        await storage.syncQueue.enqueue(slice, now);
+        queued += slice.length;
+        slice = [];
+      }
+    }
+    if (slice.length > 0) await storage.syncQueue.enqueue(slice, now);
+    return queued + slice.length;
   }
 
   async stats(tenantId: string): Promise<SyncStats> {
