@@ -441,6 +441,13 @@ describe('syncing to a real PostgREST', () => {
   });
 });
 
+describe('the setup guide', () => {
+  it('holds exactly the SQL the tests run', () => {
+    const guide = readFileSync(new URL('../../../../docs/integrations/supabase-setup.md', import.meta.url), 'utf8');
+    expect(guide).toContain(`\`\`\`sql\n${SETUP_SQL.trim()}\n\`\`\``);
+  });
+});
+
 describe('credential input', () => {
   it('takes the project URL as pasted, and refuses what cannot be a project or a key', () => {
     const parse = (input: Record<string, unknown>) => supabaseCredentialsSchema.safeParse(input);
