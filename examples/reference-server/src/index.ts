@@ -2,3 +2,4 @@ export { createReferenceServer, type ReferenceServer, type RunningServer } from 
 export { ConfigError, readConfig, type ServerConfig } from './config.js';
 export * from './demo/constants.js';
 export { consoleLogger } from './logger.js';
+export { webComponentsBundleBuilt } from './web/assets.js';
