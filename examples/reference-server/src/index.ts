@@ -3,3 +3,4 @@ export { ConfigError, readConfig, type ServerConfig } from './config.js';
 export * from './demo/constants.js';
 export { consoleLogger } from './logger.js';
 export { webComponentsBundleBuilt } from './web/assets.js';
+export { type WebPagesOptions, webPages } from './web/settings-page.js';

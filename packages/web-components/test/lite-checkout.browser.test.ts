@@ -84,7 +84,9 @@ describe('<pos-payment-method-select>', () => {
     ]);
     await select.getByRole('radio', { name: 'Cash' }).focus();
     await page.keyboard.press('ArrowRight');
-    await expect.poll(() => last()).toEqual({ method: 'card', payments: [{ method: 'card', amount: 4250 }], valid: true });
+    await expect
+      .poll(() => last())
+      .toEqual({ method: 'card', payments: [{ method: 'card', amount: 4250 }], valid: true });
     expect(await select.getAttribute('method')).toBe('card');
   });
 
@@ -106,7 +108,9 @@ describe('<pos-payment-method-select>', () => {
     expect(last()?.valid).toBe(false);
 
     await amount(2).fill('12.345');
-    expect(await select.locator('[part="errors"]').textContent()).toContain('Payment 2: enter an amount such as 12.50.');
+    expect(await select.locator('[part="errors"]').textContent()).toContain(
+      'Payment 2: enter an amount such as 12.50.',
+    );
     expect(await amount(2).getAttribute('aria-invalid')).toBe('true');
     expect(last()?.valid).toBe(false);
 

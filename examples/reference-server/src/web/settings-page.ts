@@ -48,7 +48,7 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
       <strong>Demo mode.</strong> Every provider here is simulated on this server; nothing reaches a real provider.
       Square: access token <code>${escapeHtml(demo.squareToken)}</code>, location <code>${escapeHtml(demo.squareLocation)}</code>.
     </aside>`
-    : `<form class="key" id="api-key-form" aria-label="API key">
+    : `<form class="key" id="api-key-form" aria-label="Sign in with an API key">
       <label>API key <input type="password" name="key" autocomplete="off" required /></label>
       <button type="submit">Use key</button>
       <span class="hint">Kept in this page's memory only.</span>
