@@ -15,7 +15,6 @@ import { type Listening, launchChromium, listen, TEST_KEY_A } from '@pos/test-su
 import express from 'express';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot } from './harness.js';
 
 const API_KEY = 'store-1-key-0123456789abcdef';
 
@@ -104,7 +103,6 @@ describe('Connect for an OAuth provider', () => {
     const card = await openSettings(page);
     expect(await card.locator('[part~="badge"]').textContent()).toBe('Not connected');
     expect(await card.locator('form').count()).toBe(0);
-    await screenshot(page, 'oauth-connect');
 
     const popupOpened = page.waitForEvent('popup');
     await card.getByRole('button', { name: 'Connect Clover' }).click();
