@@ -30,15 +30,11 @@ export function emit<K extends PosEventName>(target: EventTarget, name: K, detai
   return target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: false }));
 }
 
+type PosEvents = { [K in PosEventName]: CustomEvent<PosEventMap[K]> };
+
 declare global {
-  interface HTMLElementEventMap {
-    'pos-connected': CustomEvent<PosEventMap['pos-connected']>;
-    'pos-disconnected': CustomEvent<PosEventMap['pos-disconnected']>;
-    'pos-tested': CustomEvent<PosEventMap['pos-tested']>;
-    'pos-error': CustomEvent<PosEventMap['pos-error']>;
-    'pos-logs-opened': CustomEvent<PosEventMap['pos-logs-opened']>;
-    'pos-logs-closed': CustomEvent<PosEventMap['pos-logs-closed']>;
-    'pos-integrations-loaded': CustomEvent<PosEventMap['pos-integrations-loaded']>;
-    'pos-payment-method-change': CustomEvent<PosEventMap['pos-payment-method-change']>;
-  }
+  // Typed listeners wherever the events are heard: on the element, or on document and window.
+  interface HTMLElementEventMap extends PosEvents {}
+  interface DocumentEventMap extends PosEvents {}
+  interface WindowEventMap extends PosEvents {}
 }

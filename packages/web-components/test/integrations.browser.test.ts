@@ -94,7 +94,7 @@ describe('<pos-integrations> on the demo page', () => {
     const times = await drawer
       .locator('time')
       .evaluateAll((nodes) => nodes.map((node) => [node.getAttribute('datetime') ?? '', node.textContent ?? '']));
-    const stamps = times.map(([iso]) => Date.parse(iso));
+    const stamps = times.map(([iso]) => Date.parse(iso ?? ''));
     expect(stamps).toEqual([...stamps].sort((a, b) => b - a));
     expect(times[0]?.[1]).not.toMatch(/T\d\d:/); // readable, not ISO-8601
 

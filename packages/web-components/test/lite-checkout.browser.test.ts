@@ -128,7 +128,9 @@ describe('<pos-payment-method-select>', () => {
       ],
       valid: true,
     });
-    expect(await select.evaluate((element) => element.valid)).toBe(true);
+    expect(
+      await select.evaluate((element) => (element as HTMLElementTagNameMap['pos-payment-method-select']).valid),
+    ).toBe(true);
     await screenshot(page, 'payment-method-split');
 
     await select.getByRole('button', { name: 'Remove payment 3' }).click();
