@@ -1,6 +1,10 @@
 /**
  * The one module that knows the server's routes. Elements call these methods and never build a
  * URL themselves, so a host that mounts the API elsewhere only changes `api-base`.
+ *
+ * The response types below are the HTTP contract as a browser sees it. They mirror the shapes
+ * `@pos/integrations-core` produces on purpose: this package depends on nothing but `lit`, so it
+ * cannot import them from a Node package.
  */
 
 export type IntegrationKind = 'api_key' | 'oauth';

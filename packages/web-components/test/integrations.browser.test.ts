@@ -172,6 +172,31 @@ describe('<pos-integrations> on the demo page', () => {
     expect(await card.locator('[part="reconnect"]').count()).toBe(0);
   });
 
+  it('hides a card entirely when the server does not serve that provider (status 404)', async () => {
+    const shown = await page.evaluate(async () => {
+      const described = document.createElement('pos-integration-card');
+      described.token = 'pos_demo_key_not_for_production';
+      described.provider = 'stripe';
+      // Even when told the provider exists, a 404 from its status endpoint removes the card.
+      described.integration = { id: 'stripe', name: 'Stripe', kind: 'oauth' };
+      const unknown = document.createElement('pos-integration-card');
+      unknown.token = 'pos_demo_key_not_for_production';
+      unknown.provider = 'clover';
+      document.body.append(described, unknown);
+      const settled = (card: HTMLElement) =>
+        new Promise<void>((resolve) => {
+          const check = () => (card.hidden ? resolve() : setTimeout(check, 20));
+          check();
+        });
+      await Promise.all([settled(described), settled(unknown)]);
+      const result = [described, unknown].map((card) => card.getBoundingClientRect().height);
+      described.remove();
+      unknown.remove();
+      return result;
+    });
+    expect(shown).toEqual([0, 0]);
+  });
+
   it('shows an error, not cards, when the API key is wrong', async () => {
     await page.evaluate(() => {
       const element = document.querySelector('pos-integrations');

@@ -69,7 +69,8 @@ export const cardStyles = css`
     font-size: 0.85rem;
   }
 
-  .notice {
+  .notice,
+  .toast {
     margin: 0;
     padding: 0.65rem 0.8rem;
     border-radius: calc(var(--pos-radius) - 2px);
@@ -77,7 +78,17 @@ export const cardStyles = css`
     color: var(--pos-color-warning);
   }
 
-  .notice.error {
+  .toast {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.75rem;
+    background: var(--pos-color-success-surface);
+    color: var(--pos-color-success);
+  }
+
+  .notice.error,
+  .toast.error {
     background: var(--pos-color-danger-surface);
     color: var(--pos-color-danger);
   }
@@ -135,22 +146,6 @@ export const cardStyles = css`
 
   .toast:empty {
     display: none;
-  }
-
-  .toast {
-    display: flex;
-    align-items: center;
-    justify-content: space-between;
-    gap: 0.75rem;
-    padding: 0.6rem 0.8rem;
-    border-radius: calc(var(--pos-radius) - 2px);
-    background: var(--pos-color-success-surface);
-    color: var(--pos-color-success);
-  }
-
-  .toast.error {
-    background: var(--pos-color-danger-surface);
-    color: var(--pos-color-danger);
   }
 
   .toast button {
