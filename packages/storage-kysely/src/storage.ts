@@ -7,6 +7,10 @@ import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
 import { KyselyStatusStore } from './stores/statuses.js';
 
+/** Where the migrator records which migrations ran, and its lock row. */
+export const MIGRATION_TABLE = 'pos_integrations_migrations';
+export const MIGRATION_LOCK_TABLE = 'pos_integrations_migration_lock';
+
 /** Every migration, by name; names sort in the order they run. */
 export function integrationMigrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
@@ -42,10 +46,21 @@ export class KyselyStorage implements IntegrationStorage {
     return this.db.transaction().execute((trx) => work(new KyselyStorage(trx, this.options)));
   }
 
+  /**
+   * Runs the pending migrations. On Postgres, Kysely's migrator holds an advisory lock while it
+   * runs, so instances starting together migrate one after the other and the later ones find
+   * nothing to do. The bookkeeping tables have their own names so an application that runs its
+   * own Kysely migrations in the same database keeps its history apart.
+   */
   async migrate(): Promise<void> {
     const migrations = integrationMigrations(this.options.dialect);
     const provider: MigrationProvider = { getMigrations: async () => migrations };
-    const { error } = await new Migrator({ db: this.db, provider }).migrateToLatest();
+    const { error } = await new Migrator({
+      db: this.db,
+      provider,
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: MIGRATION_LOCK_TABLE,
+    }).migrateToLatest();
     if (error) throw error;
   }
 
