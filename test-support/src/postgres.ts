@@ -11,6 +11,8 @@ export interface PostgresCluster {
   /** A URL for another database of this cluster, created on demand by {@link createDatabase}. */
   urlFor(database: string): string;
   createDatabase(name: string): void;
+  /** Creates an empty database with a name not used before in this cluster and returns its URL. */
+  freshDatabase(): string;
   stop(): void;
 }
 
@@ -86,12 +88,19 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   ].join(' ');
   run(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'postgres.log'), '-w', 'start']);
   const urlFor = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  const createDatabase = (name: string) =>
+    run(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
+  let databases = 0;
   return {
     url: urlFor('postgres'),
     port,
     urlFor,
-    createDatabase(name) {
-      run(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
+    createDatabase,
+    freshDatabase() {
+      databases += 1;
+      const name = `pos_test_${databases}`;
+      createDatabase(name);
+      return urlFor(name);
     },
     stop() {
       try {
