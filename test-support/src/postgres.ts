@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 export interface PostgresCluster {
   /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication on loopback). */
@@ -108,6 +109,37 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+  };
+}
+
+/** The advisory lock Kysely's migrator holds on PostgreSQL while it migrates (its PostgresAdapter). */
+export const KYSELY_MIGRATION_LOCK_ID = '3853314791062309107';
+
+export interface HeldMigrationLock {
+  /** How many other sessions of the database are waiting for an advisory lock right now. */
+  waiting(): Promise<number>;
+  release(): Promise<void>;
+}
+
+/**
+ * Takes the migration lock of the database at `url` as another instance would, so a test can
+ * line up instances behind it and watch them wait.
+ */
+export async function holdMigrationLock(url: string): Promise<HeldMigrationLock> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`select pg_advisory_lock(${KYSELY_MIGRATION_LOCK_ID})`);
+  return {
+    async waiting() {
+      const { rows } = await client.query<{ waiting: string }>(
+        "select count(*) as waiting from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory' and datname = current_database()",
+      );
+      return Number(rows[0]?.waiting);
+    },
+    async release() {
+      await client.query(`select pg_advisory_unlock(${KYSELY_MIGRATION_LOCK_ID})`);
+      await client.end();
     },
   };
 }

@@ -1,12 +1,10 @@
 import { MIGRATION_TABLE, readInteger } from '@pos/storage-kysely';
-import { type PostgresCluster, startPostgresCluster } from '@pos/test-support';
+import { holdMigrationLock, type PostgresCluster, startPostgresCluster } from '@pos/test-support';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStorage } from '../src/index.js';
 
-/** The advisory lock Kysely's Postgres adapter holds while it migrates. */
-const KYSELY_MIGRATION_LOCK = '3853314791062309107';
 const T0 = '2026-01-01T00:00:00.000Z';
 
 let cluster: PostgresCluster;
@@ -51,31 +49,18 @@ describe('migrations', () => {
 
   it('waits for the migration lock another instance holds before creating anything', async () => {
     const url = cluster.freshDatabase();
-    const holder = new pg.Client({ connectionString: url });
-    await holder.connect();
+    const lock = await holdMigrationLock(url);
+    const opening = createPostgresStorage({ connectionString: url });
     try {
-      await holder.query(`select pg_advisory_lock(${KYSELY_MIGRATION_LOCK})`);
-      const opening = createPostgresStorage({ connectionString: url });
       // The migrator is blocked on the advisory lock, and has created none of our tables.
-      await expect
-        .poll(
-          async () =>
-            (
-              await holder.query(
-                "select count(*) as waiting from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory' and datname = current_database()",
-              )
-            ).rows[0].waiting,
-          { timeout: 10_000 },
-        )
-        .toBe('1');
+      await expect.poll(() => lock.waiting(), { timeout: 10_000 }).toBe(1);
       expect(await tableNames(url)).not.toContain('integration_credentials');
-      await holder.query(`select pg_advisory_unlock(${KYSELY_MIGRATION_LOCK})`);
-      const storage = await opening;
-      expect(await tableNames(url)).toContain('integration_credentials');
-      await storage.close();
     } finally {
-      await holder.end();
+      await lock.release();
     }
+    const storage = await opening;
+    expect(await tableNames(url)).toContain('integration_credentials');
+    await storage.close();
   });
 
   it('says which database it could not reach', async () => {
