@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^@pos\/integrations-core$/, replacement: source('./packages/core/src/index.ts') },
       { find: /^@pos\/storage-kysely$/, replacement: source('./packages/storage-kysely/src/index.ts') },
       { find: /^@pos\/storage-sqlite$/, replacement: source('./packages/storage-sqlite/src/index.ts') },
+      { find: /^@pos\/storage-postgres$/, replacement: source('./packages/storage-postgres/src/index.ts') },
       { find: /^@pos\/server-express$/, replacement: source('./packages/server-express/src/index.ts') },
       { find: /^@pos\/connector-square$/, replacement: source('./packages/connectors/square/src/index.ts') },
       { find: /^@pos\/web-components$/, replacement: source('./packages/web-components/src/index.ts') },

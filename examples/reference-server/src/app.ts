@@ -5,10 +5,12 @@ import {
   type Connector,
   createIntegrations,
   createKeyRing,
+  type IntegrationStorage,
   type Integrations,
   type Logger,
 } from '@pos/integrations-core';
 import { integrationsRouter } from '@pos/server-express';
+import { createPostgresStorage } from '@pos/storage-postgres';
 import { createSqliteStorage } from '@pos/storage-sqlite';
 import express, { type Express } from 'express';
 import { apiKeyTenantResolver } from './api-keys.js';
@@ -38,7 +40,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds the reference POS server: SQLite storage, the configured connectors and every route. */
+/** PostgreSQL when `DATABASE_URL` is set (several instances may share it), else the SQLite file. */
+function openStorage(config: ServerConfig): Promise<IntegrationStorage> {
+  return config.databaseUrl
+    ? createPostgresStorage({ connectionString: config.databaseUrl, maxConnections: config.databasePoolSize })
+    : createSqliteStorage({ filename: config.dbPath });
+}
+
+/** Builds the reference POS server: its storage, the configured connectors and every route. */
 export async function createReferenceServer(config: ServerConfig, logger: Logger): Promise<ReferenceServer> {
   const demo = config.mode === 'demo';
   const encryptionKey = config.encryptionKey ?? (demo ? demoEncryptionKey(config.dataDir) : undefined);
@@ -49,7 +58,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
       .filter(Boolean)
       .map((key) => ({ key })),
   });
-  const storage = await createSqliteStorage({ filename: config.dbPath });
+  const storage = await openStorage(config);
 
   // In demo mode the simulated providers live on this server, whose URL is known once it listens.
   let ownUrl = `http://${config.host}:${config.port}`;

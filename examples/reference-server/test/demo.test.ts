@@ -10,6 +10,7 @@ import {
   DEMO_API_KEY,
   DEMO_SQUARE_LOCATION,
   DEMO_SQUARE_TOKEN,
+  describeDatabase,
   type RunningServer,
   readConfig,
 } from '../src/index.js';
@@ -88,6 +89,33 @@ describe('real mode', () => {
     );
     expect(() => readConfig({ POS_VARIANT: 'mega' }, 'demo')).toThrow(/lite, export or full/);
     expect(() => readConfig({ POS_API_KEYS: 'no-colon' }, 'demo')).toThrow(/tenant:key/);
+  });
+
+  it('takes PostgreSQL from DATABASE_URL and never repeats its password', () => {
+    const env = {
+      POS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      POS_API_KEYS: 'store-1:0123456789abcdef0123',
+    };
+    const config = readConfig({ ...env, DATABASE_URL: 'postgresql://pos:s3cret-pw@db.internal:5432/pos' }, 'real');
+    expect(config).toMatchObject({
+      databaseUrl: 'postgresql://pos:s3cret-pw@db.internal:5432/pos',
+      databasePoolSize: 10,
+    });
+    expect(describeDatabase(config)).toBe('PostgreSQL db.internal:5432/pos');
+    expect(describeDatabase(readConfig(env, 'real'))).toMatch(/^SQLite .*pos\.db$/);
+    expect(readConfig({ ...env, POS_DB_POOL_SIZE: '25' }, 'real').databasePoolSize).toBe(25);
+
+    const refusals = [
+      { DATABASE_URL: 'mysql://pos:s3cret-pw@db.internal/pos' },
+      { DATABASE_URL: 's3cret-pw not a url' },
+      { POS_DB_POOL_SIZE: '0' },
+    ];
+    for (const refusal of refusals) {
+      const attempt = () => readConfig({ ...env, ...refusal }, 'real');
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).not.toThrow(/s3cret/);
+    }
+    expect(() => readConfig({ ...env, ...refusals[0] }, 'real')).toThrow(/postgres:\/\/ or postgresql:\/\//);
   });
 
   it('authenticates every API call with the configured keys and does not serve the simulators', async () => {
