@@ -15,9 +15,17 @@ import { createSqliteStorage } from '@pos/storage-sqlite';
 import express, { type Express } from 'express';
 import { apiKeyTenantResolver } from './api-keys.js';
 import type { ServerConfig } from './config.js';
-import { DEMO_API_KEY, DEMO_TENANT, SIMULATOR_PREFIX } from './demo/constants.js';
+import {
+  DEMO_API_KEY,
+  DEMO_SQUARE_LOCATION,
+  DEMO_SQUARE_TOKEN,
+  DEMO_TENANT,
+  SIMULATOR_PREFIX,
+} from './demo/constants.js';
 import { demoEncryptionKey } from './demo/encryption-key.js';
 import { squareSimulator } from './demo/square-simulator.js';
+import { webComponentsBundleBuilt } from './web/assets.js';
+import { webPages } from './web/settings-page.js';
 
 export interface ReferenceServer {
   app: Express;
@@ -77,6 +85,21 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
     res.json({ status: 'ok', mode: config.mode, variant: config.variant });
   });
   if (demo) app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
+  if (!webComponentsBundleBuilt()) {
+    logger.warn('The web components bundle is not built, so the pages at / cannot load it: run "npm run build".');
+  }
+  app.use(
+    webPages({
+      capabilities: integrations.capabilities(),
+      // Demo mode only: the page carries the published demo key. Real mode asks for a key.
+      ...(demo
+        ? { demo: { apiKey: DEMO_API_KEY, squareToken: DEMO_SQUARE_TOKEN, squareLocation: DEMO_SQUARE_LOCATION } }
+        : {}),
+      ...(config.oauthReturnUrl.startsWith('/')
+        ? { oauthReturnPath: new URL(config.oauthReturnUrl, 'http://x').pathname }
+        : {}),
+    }),
+  );
   app.use(
     integrationsRouter(integrations, {
       resolveTenant: apiKeyTenantResolver(apiKeys),

@@ -57,6 +57,27 @@ describe('demo mode', () => {
       await server.close();
     }
   });
+
+  it('serves the settings page wired to the demo key, the OAuth return page and the browser bundle', async () => {
+    const server = await start({}, 'demo');
+    try {
+      const page = await fetch(`${server.url}/`);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      const html = await page.text();
+      expect(html).toContain(`<pos-integrations token="${DEMO_API_KEY}">`);
+      expect(html).toContain('<pos-payment-method-select');
+      expect(html).toContain('Demo mode.');
+      expect(await (await fetch(`${server.url}/settings/integrations?provider=square&status=connected`)).text()).toBe(
+        html,
+      );
+      const bundle = await fetch(`${server.url}/assets/pos-web-components.js`);
+      expect(bundle.status).toBe(200);
+      expect(bundle.headers.get('content-type')).toContain('javascript');
+      expect(await bundle.text()).toContain('pos-integration-card');
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('real mode', () => {
@@ -111,6 +132,11 @@ describe('real mode', () => {
       const status = await apiClient(server.url, { token: key })('GET', '/api/integrations/square/status');
       expect(status.body).toMatchObject({ provider: 'square', connected: false });
       expect((await fetch(`${server.url}/demo/square/v2/locations`)).status).toBe(404);
+      const html = await (await fetch(`${server.url}/`)).text();
+      expect(html).toContain('<pos-integrations>');
+      expect(html).not.toContain(key);
+      expect(html).not.toContain(DEMO_API_KEY);
+      expect(html).not.toContain('Demo mode.');
     } finally {
       await server.close();
     }
@@ -130,6 +156,9 @@ describe('real mode', () => {
       const api = apiClient(server.url, { token: key });
       expect((await api('GET', '/api/capabilities')).body).toMatchObject({ build_variant: 'lite' });
       expect((await api('GET', '/api/integrations/square/status')).status).toBe(404);
+      const html = await (await fetch(`${server.url}/`)).text();
+      expect(html).not.toContain('<pos-integrations');
+      expect(html).toContain('<pos-payment-method-select');
     } finally {
       await server.close();
     }
