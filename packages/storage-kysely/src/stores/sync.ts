@@ -9,6 +9,7 @@ import type {
   SyncStateStore,
 } from '@pos/integrations-core';
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { readInteger } from '../numbers.js';
 import type { IntegrationsDatabase, SyncQueueTable } from '../schema.js';
 
 // Keeps every statement well under SQLite's and Postgres's bound-parameter limits.
@@ -23,14 +24,14 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
 
 function toItem(row: Selectable<SyncQueueTable>): SyncItem {
   return {
-    id: Number(row.id),
+    id: readInteger(row.id),
     tenantId: row.tenant_id,
     entity: row.entity,
     op: row.op as SyncOp,
     recordKey: row.record_key,
     payload: row.payload === null ? {} : JSON.parse(row.payload),
     status: row.status as SyncItemStatus,
-    attempts: Number(row.attempts),
+    attempts: readInteger(row.attempts),
     lastError: row.last_error,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -83,7 +84,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
       .where('tenant_id', '=', tenantId)
       .where('status', '=', 'pending')
       .executeTakeFirst();
-    return row?.id === null || row?.id === undefined ? undefined : Number(row.id);
+    return row?.id === null || row?.id === undefined ? undefined : readInteger(row.id);
   }
 
   async counts(tenantId: string) {
@@ -94,7 +95,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
       .where('status', 'in', ['pending', 'failed'])
       .groupBy('status')
       .execute();
-    const count = (status: string) => Number(rows.find((row) => row.status === status)?.count ?? 0);
+    const count = (status: string) => readInteger(rows.find((row) => row.status === status)?.count ?? 0);
     return { pending: count('pending'), failed: count('failed') };
   }
 
@@ -113,7 +114,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
         .where('status', '=', 'pending')
         .where('id', 'in', part)
         .executeTakeFirst();
-      changed += Number(result.numUpdatedRows);
+      changed += readInteger(result.numUpdatedRows);
     }
     return changed;
   }
@@ -125,7 +126,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
       .where('tenant_id', '=', tenantId)
       .where('status', '=', 'failed')
       .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    return readInteger(result.numUpdatedRows);
   }
 
   async discard(tenantId: string) {
@@ -134,7 +135,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
       .where('tenant_id', '=', tenantId)
       .where('status', 'in', ['pending', 'failed'])
       .executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return readInteger(result.numDeletedRows);
   }
 
   async pruneDone(tenantId: string, before: string) {
@@ -144,7 +145,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
       .where('status', '=', 'done')
       .where('updated_at', '<', before)
       .executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return readInteger(result.numDeletedRows);
   }
 
   async tenantsWithPending(after: string | undefined, limit: number) {
@@ -192,7 +193,7 @@ export class KyselySyncStateStore implements SyncStateStore {
       .where('provider', '=', provider)
       .where('claim_token', '=', token)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return readInteger(result.numUpdatedRows) === 1;
   }
 
   async releaseClaim(tenantId: string, provider: string, token: string) {
