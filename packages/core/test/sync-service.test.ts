@@ -319,6 +319,22 @@ describe('flushing', () => {
     expect(await integrations.sync.flush('tenant-a')).toMatchObject({ delivered: 1 });
   });
 
+  it('settles nothing once another flusher took its expired claim over', async () => {
+    await integrations.sync.enqueue('tenant-a', 'products', 'upsert', product('A'));
+    let release = () => {};
+    target.hold = new Promise((resolve) => {
+      release = resolve;
+    });
+    const slow = integrations.sync.flush('tenant-a');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    clock.advance(11 * 60_000); // past the claim's ten minutes
+    const now = clock.now().toISOString();
+    expect(await storage.syncState.claim('tenant-a', 'hub', 'newcomer', now, now)).toBe(true);
+    release();
+    await expect(slow).rejects.toMatchObject({ code: 'SYNC_IN_PROGRESS' });
+    expect((await integrations.sync.stats('tenant-a')).pending_queue_count).toBe(1);
+  });
+
   it('drops undelivered changes when the target is disconnected', async () => {
     await integrations.sync.enqueue('tenant-a', 'products', 'upsert', product('A'));
     await integrations.disconnect('tenant-a', 'hub');

@@ -9,6 +9,8 @@ export interface PushOptions {
   /** Extra requests a page may spend narrowing a rejected chunk down to its offending rows. */
   narrowingBudget: number;
   wait?: (ms: number) => Promise<void>;
+  /** Called before each request; throws when the flusher no longer holds the tenant's claim. */
+  keepClaim: () => Promise<void>;
 }
 
 export interface PageResult {
@@ -49,6 +51,7 @@ export async function pushPage(
   let budget = options.narrowingBudget;
 
   async function send(part: RowPlan[], call: (part: RowPlan[]) => Promise<void>): Promise<void> {
+    await options.keepClaim();
     try {
       await withRetries(() => call(part), options.retry, options.wait);
     } catch (error) {

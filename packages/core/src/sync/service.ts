@@ -349,6 +349,17 @@ export class SyncService {
         clock: this.#parts.clock,
         logger: this.#parts.logger,
       });
+      // Renewed before every request and in every settling transaction, so the claim outlives
+      // slow pages, and a flusher that lost it stops.
+      const keepClaim = async (store: IntegrationStorage = storage) => {
+        if (!(await store.syncState.renewClaim(tenantId, provider, token, this.#claimUntil()))) {
+          throw new IntegrationError(
+            'SYNC_IN_PROGRESS',
+            `Another server took over pushing this account's changes to ${connector.displayName}.`,
+            { status: 409 },
+          );
+        }
+      };
       let afterId = 0;
       for (;;) {
         const items = await storage.syncQueue.listPending(tenantId, { afterId, upToId }, PAGE_SIZE);
@@ -362,6 +373,7 @@ export class SyncService {
             chunkSize: this.#chunkSize,
             retry: this.#retry,
             narrowingBudget: NARROWING_BUDGET,
+            keepClaim,
             ...(this.#wait ? { wait: this.#wait } : {}),
           });
         } catch (error) {
@@ -372,13 +384,7 @@ export class SyncService {
         const now = this.#now();
         await storage.transaction(async (tx) => {
           // Settling is fenced by the claim: a flusher that lost it must not touch the queue.
-          if (!(await tx.syncState.renewClaim(tenantId, provider, token, this.#claimUntil()))) {
-            throw new IntegrationError(
-              'SYNC_IN_PROGRESS',
-              `Another server took over pushing this account's changes to ${connector.displayName}.`,
-              { status: 409 },
-            );
-          }
+          await keepClaim(tx);
           await tx.syncQueue.settle(tenantId, doneIds, { status: 'done' }, now);
           for (const rejection of rejections) {
             await tx.syncQueue.settle(tenantId, rejection.itemIds, { status: 'failed', error: rejection.message }, now);
