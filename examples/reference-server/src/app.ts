@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { square } from '@pos/connector-square';
+import { supabase } from '@pos/connector-supabase';
 import {
   type Connector,
   createIntegrations,
@@ -19,11 +20,13 @@ import {
   DEMO_API_KEY,
   DEMO_SQUARE_LOCATION,
   DEMO_SQUARE_TOKEN,
+  DEMO_SUPABASE_KEY,
   DEMO_TENANT,
   SIMULATOR_PREFIX,
 } from './demo/constants.js';
 import { demoEncryptionKey } from './demo/encryption-key.js';
 import { squareSimulator } from './demo/square-simulator.js';
+import { supabaseSimulator } from './demo/supabase-simulator.js';
 import { webComponentsBundleBuilt } from './web/assets.js';
 import { webPages } from './web/settings-page.js';
 
@@ -74,6 +77,9 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
                 ? { baseUrl: config.squareBaseUrl }
                 : {}),
           }),
+          supabase(
+            !demo && config.supabaseManagementApiUrl ? { managementApiUrl: config.supabaseManagementApiUrl } : {},
+          ),
         ]
       : [];
   const integrations = createIntegrations({ storage, cipher, connectors, variant: config.variant, logger });
@@ -84,7 +90,10 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', mode: config.mode, variant: config.variant });
   });
-  if (demo) app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
+  if (demo) {
+    app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
+    app.use(`${SIMULATOR_PREFIX}/supabase`, supabaseSimulator());
+  }
   if (!webComponentsBundleBuilt()) {
     logger.warn('The web components bundle is not built, so the pages at / cannot load it: run "npm run build".');
   }
@@ -93,7 +102,15 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
       capabilities: integrations.capabilities(),
       // Demo mode only: the page carries the published demo key. Real mode asks for a key.
       ...(demo
-        ? { demo: { apiKey: DEMO_API_KEY, squareToken: DEMO_SQUARE_TOKEN, squareLocation: DEMO_SQUARE_LOCATION } }
+        ? {
+            demo: {
+              apiKey: DEMO_API_KEY,
+              squareToken: DEMO_SQUARE_TOKEN,
+              squareLocation: DEMO_SQUARE_LOCATION,
+              supabaseKey: DEMO_SUPABASE_KEY,
+              supabaseProjectPath: `${SIMULATOR_PREFIX}/supabase`,
+            },
+          }
         : {}),
       ...(config.oauthReturnUrl.startsWith('/')
         ? { oauthReturnPath: new URL(config.oauthReturnUrl, 'http://x').pathname }
@@ -119,6 +136,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
           const { port } = server.address() as AddressInfo;
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           ownUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+          if (config.syncIntervalMs > 0) integrations.sync.start({ intervalMs: config.syncIntervalMs });
           resolve({
             url: ownUrl,
             close: async () => {

@@ -21,6 +21,9 @@ export interface ServerConfig {
   previousEncryptionKeys: string | undefined;
   oauthReturnUrl: string;
   squareBaseUrl: string | undefined;
+  supabaseManagementApiUrl: string | undefined;
+  /** How often pending sync changes are pushed (ms); 0 turns the periodic flush off. */
+  syncIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +38,15 @@ function parsePort(value: string | undefined): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`PORT must be a port number, not "${value}".`);
   return port;
+}
+
+function parseInterval(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 30_000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0 || (ms > 0 && ms < 1_000)) {
+    throw new ConfigError(`POS_SYNC_INTERVAL_MS must be 0 (off) or at least 1000 milliseconds, not "${value}".`);
+  }
+  return ms;
 }
 
 /**
@@ -105,6 +117,8 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     previousEncryptionKeys: env.POS_ENCRYPTION_PREVIOUS_KEYS?.trim() || undefined,
     oauthReturnUrl: env.POS_OAUTH_RETURN_URL?.trim() || '/settings/integrations',
     squareBaseUrl: env.SQUARE_BASE_URL?.trim() || undefined,
+    supabaseManagementApiUrl: env.SUPABASE_MANAGEMENT_API_URL?.trim() || undefined,
+    syncIntervalMs: parseInterval(env.POS_SYNC_INTERVAL_MS),
   };
   if (mode === 'real') {
     if (!config.encryptionKey) {

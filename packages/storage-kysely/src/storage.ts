@@ -1,11 +1,13 @@
 import type { IntegrationStorage } from '@pos/integrations-core';
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { integrationsSchema } from './migrations/0001_integrations.js';
+import { syncOutboxSchema } from './migrations/0004_sync_outbox.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
 import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
 import { KyselyStatusStore } from './stores/statuses.js';
+import { KyselySyncQueueStore, KyselySyncStateStore } from './stores/sync.js';
 
 /** Where the migrator records which migrations ran, and its lock row. */
 export const MIGRATION_TABLE = 'pos_integrations_migrations';
@@ -22,6 +24,7 @@ const ALREADY_RAN: Migration = {
 export function integrationMigrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001_integrations': integrationsSchema(dialect),
+    '0004_sync_outbox': syncOutboxSchema(),
   };
 }
 
@@ -37,6 +40,8 @@ export class KyselyStorage implements IntegrationStorage {
   readonly statuses: KyselyStatusStore;
   readonly logs: KyselyLogStore;
   readonly oauthStates: KyselyOAuthStateStore;
+  readonly syncQueue: KyselySyncQueueStore;
+  readonly syncState: KyselySyncStateStore;
 
   constructor(
     readonly db: Kysely<IntegrationsDatabase>,
@@ -46,6 +51,8 @@ export class KyselyStorage implements IntegrationStorage {
     this.statuses = new KyselyStatusStore(db);
     this.logs = new KyselyLogStore(db);
     this.oauthStates = new KyselyOAuthStateStore(db);
+    this.syncQueue = new KyselySyncQueueStore(db);
+    this.syncState = new KyselySyncStateStore(db);
   }
 
   async transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T> {

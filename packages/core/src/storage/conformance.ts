@@ -8,6 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IntegrationStorage, LogRecord, OAuthStateRecord, StatusRecord } from './port.js';
+import { describeSyncConformance } from './sync.conformance.js';
 
 export interface StorageConformanceOptions {
   name: string;
@@ -248,6 +249,8 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
         expect(await storage.oauthStates.take('fresh')).toBeDefined();
       });
     });
+
+    describeSyncConformance(() => storage);
 
     describe('transactions', () => {
       it('commits every write of a successful transaction', async () => {
