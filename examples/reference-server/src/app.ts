@@ -1,22 +1,35 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { square } from '@pos/connector-square';
+import { supabase } from '@pos/connector-supabase';
 import {
   type Connector,
   createIntegrations,
   createKeyRing,
+  type IntegrationStorage,
   type Integrations,
   type Logger,
 } from '@pos/integrations-core';
 import { integrationsRouter } from '@pos/server-express';
+import { createPostgresStorage } from '@pos/storage-postgres';
 import { createSqliteStorage } from '@pos/storage-sqlite';
 import express, { type Express } from 'express';
 import { apiKeyTenantResolver } from './api-keys.js';
 import type { ServerConfig } from './config.js';
-import { DEMO_API_KEY, DEMO_TENANT, SIMULATOR_PREFIX } from './demo/constants.js';
+import {
+  DEMO_API_KEY,
+  DEMO_SQUARE_LOCATION,
+  DEMO_SQUARE_TOKEN,
+  DEMO_SUPABASE_KEY,
+  DEMO_TENANT,
+  SIMULATOR_PREFIX,
+} from './demo/constants.js';
 import { seedDemoData } from './demo/data-manager.js';
 import { demoEncryptionKey } from './demo/encryption-key.js';
 import { squareSimulator } from './demo/square-simulator.js';
+import { supabaseSimulator } from './demo/supabase-simulator.js';
+import { webComponentsBundleBuilt } from './web/assets.js';
+import { webPages } from './web/settings-page.js';
 
 export interface ReferenceServer {
   app: Express;
@@ -31,7 +44,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds the reference POS server: SQLite storage, the configured connectors and every route. */
+/** PostgreSQL when `DATABASE_URL` is set (several instances may share it), else the SQLite file. */
+function openStorage(config: ServerConfig): Promise<IntegrationStorage> {
+  return config.databaseUrl
+    ? createPostgresStorage({ connectionString: config.databaseUrl, maxConnections: config.databasePoolSize })
+    : createSqliteStorage({ filename: config.dbPath });
+}
+
+/** Builds the reference POS server: its storage, the configured connectors and every route. */
 export async function createReferenceServer(config: ServerConfig, logger: Logger): Promise<ReferenceServer> {
   const demo = config.mode === 'demo';
   const encryptionKey = config.encryptionKey ?? (demo ? demoEncryptionKey(config.dataDir) : undefined);
@@ -42,7 +62,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
       .filter(Boolean)
       .map((key) => ({ key })),
   });
-  const storage = await createSqliteStorage({ filename: config.dbPath });
+  const storage = await openStorage(config);
 
   // In demo mode the simulated providers live on this server, whose URL is known once it listens.
   let ownUrl = `http://${config.host}:${config.port}`;
@@ -58,6 +78,9 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
                 ? { baseUrl: config.squareBaseUrl }
                 : {}),
           }),
+          supabase(
+            !demo && config.supabaseManagementApiUrl ? { managementApiUrl: config.supabaseManagementApiUrl } : {},
+          ),
         ]
       : [];
   const integrations = createIntegrations({ storage, cipher, connectors, variant: config.variant, logger });
@@ -72,7 +95,33 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', mode: config.mode, variant: config.variant });
   });
-  if (demo) app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
+  if (demo) {
+    app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
+    app.use(`${SIMULATOR_PREFIX}/supabase`, supabaseSimulator());
+  }
+  if (!webComponentsBundleBuilt()) {
+    logger.warn('The web components bundle is not built, so the pages at / cannot load it: run "npm run build".');
+  }
+  app.use(
+    webPages({
+      capabilities: integrations.capabilities(),
+      // Demo mode only: the page carries the published demo key. Real mode asks for a key.
+      ...(demo
+        ? {
+            demo: {
+              apiKey: DEMO_API_KEY,
+              squareToken: DEMO_SQUARE_TOKEN,
+              squareLocation: DEMO_SQUARE_LOCATION,
+              supabaseKey: DEMO_SUPABASE_KEY,
+              supabaseProjectPath: `${SIMULATOR_PREFIX}/supabase`,
+            },
+          }
+        : {}),
+      ...(config.oauthReturnUrl.startsWith('/')
+        ? { oauthReturnPath: new URL(config.oauthReturnUrl, 'http://x').pathname }
+        : {}),
+    }),
+  );
   app.use(
     integrationsRouter(integrations, {
       resolveTenant: apiKeyTenantResolver(apiKeys),
@@ -93,6 +142,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
           const { port } = server.address() as AddressInfo;
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           ownUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+          if (config.syncIntervalMs > 0) integrations.sync.start({ intervalMs: config.syncIntervalMs });
           resolve({
             url: ownUrl,
             close: async () => {

@@ -9,6 +9,10 @@ export interface ServerConfig {
   port: number;
   host: string;
   dbPath: string;
+  /** A `postgres://` URL from `DATABASE_URL`: when set, PostgreSQL replaces the SQLite file. */
+  databaseUrl: string | undefined;
+  /** The most PostgreSQL connections this instance opens (`POS_DB_POOL_SIZE`). */
+  databasePoolSize: number;
   dataDir: string;
   variant: Variant;
   /** `tenant:key` pairs from `POS_API_KEYS`. */
@@ -17,6 +21,9 @@ export interface ServerConfig {
   previousEncryptionKeys: string | undefined;
   oauthReturnUrl: string;
   squareBaseUrl: string | undefined;
+  supabaseManagementApiUrl: string | undefined;
+  /** How often pending sync changes are pushed (ms); 0 turns the periodic flush off. */
+  syncIntervalMs: number;
   /** Largest Data Manager upload, from `POS_UPLOAD_MAX_MB` (default 200). */
   uploadMaxBytes: number;
 }
@@ -44,6 +51,51 @@ function parseUploadLimit(value: string | undefined): number {
   return megabytes * 1024 * 1024;
 }
 
+function parseInterval(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 30_000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0 || (ms > 0 && ms < 1_000)) {
+    throw new ConfigError(`POS_SYNC_INTERVAL_MS must be 0 (off) or at least 1000 milliseconds, not "${value}".`);
+  }
+  return ms;
+}
+
+/**
+ * `DATABASE_URL=postgres://user:password@host:5432/pos`. The value holds a password, so errors
+ * describe it without repeating it.
+ */
+function parseDatabaseUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('DATABASE_URL is not a URL: use postgres://user:password@host:5432/database.');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(
+      `DATABASE_URL must be a postgres:// or postgresql:// URL, not ${url.protocol}//…; leave it unset to use SQLite (POS_DB_PATH).`,
+    );
+  }
+  return value;
+}
+
+function parsePoolSize(value: string | undefined): number {
+  if (value === undefined || value === '') return 10;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1 || size > 1000) {
+    throw new ConfigError(`POS_DB_POOL_SIZE must be a whole number from 1 to 1000, not "${value}".`);
+  }
+  return size;
+}
+
+/** Where the data lives, for logs and the banner: never the credentials in a database URL. */
+export function describeDatabase(config: Pick<ServerConfig, 'databaseUrl' | 'dbPath'>): string {
+  if (!config.databaseUrl) return `SQLite ${config.dbPath}`;
+  const url = new URL(config.databaseUrl);
+  return `PostgreSQL ${url.host}${url.pathname}`;
+}
+
 /** `POS_API_KEYS=tenant-a:key1,tenant-b:key2` */
 export function parseApiKeys(value: string | undefined): Array<{ tenantId: string; key: string }> {
   if (!value?.trim()) return [];
@@ -67,6 +119,8 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     port: parsePort(env.PORT),
     host: env.HOST?.trim() || '127.0.0.1',
     dbPath,
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL?.trim()),
+    databasePoolSize: parsePoolSize(env.POS_DB_POOL_SIZE?.trim()),
     dataDir: resolve(dbPath, '..'),
     variant,
     apiKeys: parseApiKeys(env.POS_API_KEYS),
@@ -74,6 +128,8 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     previousEncryptionKeys: env.POS_ENCRYPTION_PREVIOUS_KEYS?.trim() || undefined,
     oauthReturnUrl: env.POS_OAUTH_RETURN_URL?.trim() || '/settings/integrations',
     squareBaseUrl: env.SQUARE_BASE_URL?.trim() || undefined,
+    supabaseManagementApiUrl: env.SUPABASE_MANAGEMENT_API_URL?.trim() || undefined,
+    syncIntervalMs: parseInterval(env.POS_SYNC_INTERVAL_MS),
     uploadMaxBytes: parseUploadLimit(env.POS_UPLOAD_MAX_MB),
   };
   if (mode === 'real') {

@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 import { createReferenceServer } from './app.js';
-import { ConfigError, readConfig, type ServerConfig } from './config.js';
-import { DEMO_API_KEY, DEMO_SQUARE_LOCATION, DEMO_SQUARE_TOKEN } from './demo/constants.js';
+import { ConfigError, describeDatabase, readConfig, type ServerConfig } from './config.js';
+import {
+  DEMO_API_KEY,
+  DEMO_SQUARE_LOCATION,
+  DEMO_SQUARE_TOKEN,
+  DEMO_SUPABASE_KEY,
+  SIMULATOR_PREFIX,
+} from './demo/constants.js';
 import { consoleLogger } from './logger.js';
 
 function demoBanner(url: string, config: ServerConfig): string {
@@ -14,13 +20,19 @@ function demoBanner(url: string, config: ServerConfig): string {
     `  URL        ${url}`,
     `  API key    ${DEMO_API_KEY}   (Authorization: Bearer …)`,
     `  Variant    ${config.variant}`,
-    `  Database   ${config.dbPath}`,
+    `  Database   ${describeDatabase(config)}`,
     '',
     '  Try Square with the demo token:',
     `    curl -s -X POST ${url}/api/integrations/square/credentials \\`,
     `      -H 'Authorization: Bearer ${DEMO_API_KEY}' -H 'Content-Type: application/json' \\`,
     `      -d '{"access_token":"${DEMO_SQUARE_TOKEN}","location_id":"${DEMO_SQUARE_LOCATION}"}'`,
     `    curl -s ${url}/api/integrations/square/summary -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
+    '',
+    '  Try Supabase with the simulated project and the demo secret key:',
+    `    curl -s -X POST ${url}/api/integrations/supabase/credentials \\`,
+    `      -H 'Authorization: Bearer ${DEMO_API_KEY}' -H 'Content-Type: application/json' \\`,
+    `      -d '{"project_url":"${url}${SIMULATOR_PREFIX}/supabase","service_key":"${DEMO_SUPABASE_KEY}"}'`,
+    `    curl -s -X POST ${url}/api/integrations/supabase/sync -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
     ...(config.variant === 'full'
       ? [
           '',
@@ -56,7 +68,11 @@ async function main() {
       logger.warn('Demo mode is listening beyond this machine with a published API key.', { host: config.host });
     }
   } else {
-    logger.info('POS Integrations reference server listening', { url: running.url, variant: config.variant });
+    logger.info('POS Integrations reference server listening', {
+      url: running.url,
+      variant: config.variant,
+      database: describeDatabase(config),
+    });
   }
   const stop = () => {
     running.close().then(

@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import { IntegrationError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { JsonObject } from './storage/port.js';
+import type { SyncCapability } from './sync/target.js';
 import type { SecretValues } from './vault.js';
 
 /** What a connector call knows about its surroundings. */
@@ -51,6 +52,8 @@ interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
   revoke?(credentials: ConnectorCredentials<S, P>, context: ConnectorContext): Promise<void>;
   /** Provider ids to show in the status object, e.g. `{ location_id }`. */
   statusFields?(publicData: P): JsonObject;
+  /** Present when the connector receives the sync outbox; it then also gets a `sync` route. */
+  readonly sync?: SyncCapability<S, P>;
 }
 
 /** A provider the merchant connects by pasting credentials (Square, Supabase). */

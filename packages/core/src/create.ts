@@ -16,7 +16,8 @@ import { IntegrationError } from './errors.js';
 import { IntegrationService } from './integrations.js';
 import { type Logger, silentLogger } from './logger.js';
 import { OAuthStateService } from './oauth/state.js';
-import type { IntegrationStorage } from './storage/port.js';
+import type { IntegrationStorage, JsonObject } from './storage/port.js';
+import { type SyncOptions, SyncService } from './sync/service.js';
 import { CredentialVault, type RotationReport } from './vault.js';
 
 export interface CreateIntegrationsOptions {
@@ -31,6 +32,8 @@ export interface CreateIntegrationsOptions {
   logger?: Logger;
   /** Reported by capabilities, e.g. a git commit. */
   buildHash?: string;
+  /** Tuning of the sync outbox (chunk size, retries, claim length). */
+  sync?: SyncOptions;
   /**
    * Data Manager entity types besides the built-in `products` and `customers` (or replacing one
    * of them): a zod row schema and a sink each. Export and full variants only.
@@ -48,6 +51,8 @@ export class Integrations extends IntegrationService {
   readonly activity: ActivityLog;
   readonly oauthStates: OAuthStateService;
   readonly connectors: ConnectorRegistry;
+  /** The sync outbox: enqueue changes, flush them, read the figures, run the periodic flush. */
+  readonly sync: SyncService;
   readonly clock: Clock;
   readonly logger: Logger;
   /**
@@ -85,7 +90,21 @@ export class Integrations extends IntegrationService {
     const vault = new CredentialVault(options.storage, options.cipher, clock);
     const activity = new ActivityLog(options.storage, clock, logger);
     const oauthStates = new OAuthStateService(options.storage.oauthStates, clock);
-    super({ storage: options.storage, vault, activity, oauthStates, connectors, clock, logger });
+    const sync = new SyncService(
+      { storage: options.storage, vault, activity, connectors, clock, logger },
+      options.sync,
+    );
+    super({
+      storage: options.storage,
+      vault,
+      activity,
+      oauthStates,
+      connectors,
+      clock,
+      logger,
+      onDisconnect: (tx, tenantId, provider) => sync.discard(tx, tenantId, provider),
+    });
+    this.sync = sync;
     this.variant = variant;
     this.storage = options.storage;
     this.vault = vault;
@@ -123,14 +142,21 @@ export class Integrations extends IntegrationService {
     });
   }
 
+  /** A sync target's summary also says when rows last reached it and how many wait. */
+  override async summary(tenantId: string, provider: string): Promise<JsonObject> {
+    const summary = await super.summary(tenantId, provider);
+    return this.sync.supports(provider) ? { ...summary, ...(await this.sync.stats(tenantId)) } : summary;
+  }
+
   /** Re-encrypts every stored credential with the cipher's active key. Safe to run again. */
   rotateKeys(): Promise<RotationReport> {
     return this.vault.rotate();
   }
 
-  /** Fails the Data Manager batches still running, then closes the storage. */
+  /** Fails the Data Manager batches still running, stops the periodic flush, waits for running flushes, and closes the storage. */
   async close(): Promise<void> {
     await this.batches?.close();
+    await this.sync.stop();
     await this.storage.close();
   }
 }

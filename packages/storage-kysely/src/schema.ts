@@ -1,4 +1,10 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * A `bigint` column (money in minor units, byte counts). SQLite reads it as a number and
+ * node-postgres as a string, so reads are typed as either: convert them with `readInteger`.
+ */
+export type Int8 = ColumnType<number | string, number, number>;
 
 /**
  * Table types of the integrations schema. JSON columns hold text in every dialect and booleans
@@ -72,8 +78,8 @@ export interface DataBatchesTable {
   errors: string | null;
   error_count: number;
   preset: string | null;
-  total_bytes: number | null;
-  bytes_read: number | null;
+  total_bytes: Int8 | null;
+  bytes_read: Int8 | null;
   target_batch_id: string | null;
   created_at: string;
   completed_at: string | null;
@@ -90,7 +96,7 @@ export interface PaymentsTable {
   provider: string;
   provider_ref: string | null;
   checkout_url: string | null;
-  amount: number;
+  amount: Int8;
   currency: string;
   status: string;
   attempt: number;
@@ -123,13 +129,22 @@ export interface SyncQueueTable {
   updated_at: string;
 }
 
+export interface SyncStateTable {
+  tenant_id: string;
+  provider: string;
+  claim_token: string | null;
+  claim_expires_at: string | null;
+  last_sync_at: string | null;
+  updated_at: string;
+}
+
 export interface ProductsTable {
   id: Generated<number>;
   tenant_id: string;
   batch_id: string;
   sku: string;
   name: string;
-  price: number;
+  price: Int8;
   currency: string;
   category: string | null;
   stock: number | null;
@@ -164,6 +179,7 @@ export interface IntegrationsDatabase {
   payments: PaymentsTable;
   webhook_events: WebhookEventsTable;
   sync_queue: SyncQueueTable;
+  sync_state: SyncStateTable;
   products: ProductsTable;
   customers: CustomersTable;
 }

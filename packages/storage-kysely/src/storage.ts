@@ -1,7 +1,8 @@
 import type { EntitySink, IntegrationStorage } from '@pos/integrations-core';
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { type BulkLoader, ENTITY_TABLES, type EntityRow, type EntityTable, KyselyEntitySink } from './entity-sink.js';
 import { integrationsSchema } from './migrations/0001_integrations.js';
+import { syncOutboxSchema } from './migrations/0004_sync_outbox.js';
 import { dataManagerSchema } from './migrations/0005_data_manager.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyBatchStore } from './stores/batches.js';
@@ -9,11 +10,24 @@ import { KyselyCredentialStore } from './stores/credentials.js';
 import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
 import { KyselyStatusStore } from './stores/statuses.js';
+import { KyselySyncQueueStore, KyselySyncStateStore } from './stores/sync.js';
 
-/** Every migration, by name; names sort in the order they run. */
+/** Where the migrator records which migrations ran, and its lock row. */
+export const MIGRATION_TABLE = 'pos_integrations_migrations';
+export const MIGRATION_LOCK_TABLE = 'pos_integrations_migration_lock';
+
+/** Stands in for a migration only a newer release knows; it has run, so it never runs here. */
+const ALREADY_RAN: Migration = {
+  up: async () => {
+    throw new Error('A migration from a newer release cannot run here.');
+  },
+};
+
+/** Every migration, by name; pending ones run in name order. */
 export function integrationMigrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001_integrations': integrationsSchema(dialect),
+    '0004_sync_outbox': syncOutboxSchema(),
     '0005_data_manager': dataManagerSchema(),
   };
 }
@@ -35,6 +49,8 @@ export class KyselyStorage implements IntegrationStorage {
   readonly statuses: KyselyStatusStore;
   readonly logs: KyselyLogStore;
   readonly oauthStates: KyselyOAuthStateStore;
+  readonly syncQueue: KyselySyncQueueStore;
+  readonly syncState: KyselySyncStateStore;
   readonly batches: KyselyBatchStore;
   readonly #sinks = new Map<string, KyselyEntitySink>();
 
@@ -46,6 +62,8 @@ export class KyselyStorage implements IntegrationStorage {
     this.statuses = new KyselyStatusStore(db);
     this.logs = new KyselyLogStore(db);
     this.oauthStates = new KyselyOAuthStateStore(db);
+    this.syncQueue = new KyselySyncQueueStore(db);
+    this.syncState = new KyselySyncStateStore(db);
     this.batches = new KyselyBatchStore(db);
   }
 
@@ -65,11 +83,41 @@ export class KyselyStorage implements IntegrationStorage {
     return this.db.transaction().execute((trx) => work(new KyselyStorage(trx, this.options)));
   }
 
+  /**
+   * Runs the pending migrations. On Postgres, Kysely's migrator holds an advisory lock while it
+   * runs, so instances starting together migrate one after the other and the later ones find
+   * nothing to do. The bookkeeping tables have their own names so an application that runs its
+   * own Kysely migrations in the same database keeps its history apart.
+   *
+   * Migration names carry the number of the issue that needed them, so they land in any order:
+   * an earlier-numbered migration that arrives later still runs. Migrations a newer release
+   * already ran count as done, so an older instance still starts during a rolling deploy
+   * (migrations only add).
+   */
   async migrate(): Promise<void> {
-    const migrations = integrationMigrations(this.options.dialect);
+    const known = integrationMigrations(this.options.dialect);
+    const fromNewerReleases = (await this.ranMigrations()).filter((name) => !(name in known));
+    const migrations = { ...Object.fromEntries(fromNewerReleases.map((name) => [name, ALREADY_RAN])), ...known };
     const provider: MigrationProvider = { getMigrations: async () => migrations };
-    const { error } = await new Migrator({ db: this.db, provider }).migrateToLatest();
+    const { error } = await new Migrator({
+      db: this.db,
+      provider,
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: MIGRATION_LOCK_TABLE,
+      allowUnorderedMigrations: true,
+    }).migrateToLatest();
     if (error) throw error;
+  }
+
+  /** The names in the migration history; none before the first migration. */
+  private async ranMigrations(): Promise<string[]> {
+    const tables = await this.db.introspection.getTables({ withInternalKyselyTables: true });
+    if (!tables.some((table) => table.name === MIGRATION_TABLE)) return [];
+    const rows = await this.db
+      .selectFrom(sql.table(MIGRATION_TABLE).as('history'))
+      .select(sql<string>`name`.as('name'))
+      .execute();
+    return rows.map((row) => row.name);
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BatchFailure, EntitySink, NewBatch } from './batches.js';
 import type { IntegrationStorage, LogRecord, OAuthStateRecord, StatusRecord } from './port.js';
+import { describeSyncConformance } from './sync.conformance.js';
 
 export interface StorageConformanceOptions {
   name: string;
@@ -314,6 +315,8 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
         expect(await storage.oauthStates.take('fresh')).toBeDefined();
       });
     });
+
+    describeSyncConformance(() => storage);
 
     describe('transactions', () => {
       it('commits every write of a successful transaction', async () => {

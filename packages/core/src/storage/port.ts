@@ -5,6 +5,9 @@
  */
 
 import type { BatchStore, EntitySink } from './batches.js';
+import type { SyncQueueStore, SyncStateStore } from './sync.js';
+
+export type * from './sync.js';
 
 export type IsoTime = string;
 export type JsonObject = Record<string, unknown>;
@@ -126,6 +129,8 @@ export interface IntegrationStorage {
    * this storage cannot bulk-load it (then the entity type is not offered).
    */
   entitySink(entityType: string): EntitySink<Record<string, unknown>> | undefined;
+  readonly syncQueue: SyncQueueStore;
+  readonly syncState: SyncStateStore;
   /** Runs `work` in one transaction; the stores it receives write inside that transaction. */
   transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
   /** Creates or upgrades the schema; safe to call on every start. */

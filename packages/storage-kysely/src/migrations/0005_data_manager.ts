@@ -10,10 +10,15 @@ export function dataManagerSchema(): Migration {
   return {
     // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists.
     async up(db: Kysely<any>) {
-      // One column per statement: SQLite adds a single column per ALTER TABLE.
-      await db.schema.alterTable('data_batches').addColumn('heartbeat_at', 'text').execute();
-      await db.schema.alterTable('data_batches').addColumn('purged_by', 'text').execute();
-      await db.schema.alterTable('data_batches').addColumn('unknown_columns', 'text').execute();
+      // Safe to run again (migrations may re-run after history surgery): only missing columns are
+      // added, one per statement since SQLite adds a single column per ALTER TABLE.
+      const tables = await db.introspection.getTables();
+      const existing = new Set(
+        tables.find((table) => table.name === 'data_batches')?.columns.map((column) => column.name) ?? [],
+      );
+      for (const column of ['heartbeat_at', 'purged_by', 'unknown_columns']) {
+        if (!existing.has(column)) await db.schema.alterTable('data_batches').addColumn(column, 'text').execute();
+      }
       await db.schema
         .createIndex('idx_data_batches_status_heartbeat')
         .ifNotExists()
