@@ -124,6 +124,11 @@ export class Integrations extends IntegrationService {
             entities,
             clock,
             logger,
+            outbox: {
+              syncs: (entityType) => sync.syncs(entityType),
+              enqueue: (tx, tenantId, entityType, op, records) =>
+                sync.enqueueMany(tenantId, entityType, op, records, { storage: tx }),
+            },
             ...(options.batches ? { options: options.batches } : {}),
           })
         : undefined;

@@ -32,7 +32,7 @@ export async function startDataManager(
     dir?: string;
     /** Entity types to register, given the storage (to wrap its sinks). */
     entities?: (storage: SqliteStorage) => EntityDefinition[];
-  } & Partial<Pick<CreateIntegrationsOptions, 'batches' | 'variant'>> = {},
+  } & Partial<Pick<CreateIntegrationsOptions, 'batches' | 'variant' | 'connectors'>> = {},
 ): Promise<DataManagerHarness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'pos-batches-'));
   const dbPath = join(dir, 'pos.db');
@@ -44,6 +44,7 @@ export async function startDataManager(
     ...(options.entities ? { entities: options.entities(storage) } : {}),
     ...(options.batches ? { batches: options.batches } : {}),
     ...(options.variant ? { variant: options.variant } : {}),
+    ...(options.connectors ? { connectors: options.connectors } : {}),
   });
   const batches = integrations.batches;
   if (!batches) throw new Error('The Data Manager is not available');

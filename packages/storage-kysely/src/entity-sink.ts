@@ -1,4 +1,11 @@
-import type { EntityImport, EntitySink, ImportTarget, IntegrationStorage } from '@pos/integrations-core';
+import type {
+  BatchTarget,
+  EntityImport,
+  EntitySink,
+  ImportTarget,
+  IntegrationStorage,
+  PurgeWork,
+} from '@pos/integrations-core';
 import type { Kysely } from 'kysely';
 import type { IntegrationsDatabase } from './schema.js';
 
@@ -54,11 +61,9 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
     return this.loader.open(this.table, target);
   }
 
-  deleteBatch(
-    target: { tenantId: string; batchId: string },
-    finish: (tx: IntegrationStorage, deleted: number) => Promise<void>,
-  ): Promise<number> {
+  deleteBatch(target: BatchTarget, work: PurgeWork): Promise<number> {
     return this.host.transaction(async (tx) => {
+      await work.before?.(tx);
       const { db } = tx as unknown as SinkHost;
       const result = await db
         .deleteFrom(this.table.name)
@@ -66,31 +71,57 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
         .where('batch_id', '=', target.batchId)
         .executeTakeFirst();
       const deleted = Number(result.numDeletedRows);
-      await finish(tx, deleted);
+      await work.after(tx, deleted);
       return deleted;
     });
   }
 
-  async *read(tenantId: string): AsyncIterable<readonly EntityRow[]> {
-    const { name, columns, integerColumns } = this.table;
+  readBatch(tx: IntegrationStorage, target: BatchTarget): AsyncIterable<readonly EntityRow[]> {
+    // biome-ignore lint/suspicious/noExplicitAny: the column list is chosen per table at run time.
+    const db = (tx as unknown as SinkHost).db as Kysely<any>;
+    return this.#pages(
+      (after) =>
+        db
+          .selectFrom(this.table.name)
+          .select(['id', 'batch_id', 'created_at', ...this.table.columns])
+          .where('tenant_id', '=', target.tenantId)
+          .where('batch_id', '=', target.batchId)
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(PAGE)
+          .execute(),
+      true,
+    );
+  }
+
+  read(tenantId: string): AsyncIterable<readonly EntityRow[]> {
     // biome-ignore lint/suspicious/noExplicitAny: the column list is chosen per table at run time.
     const db = this.host.db as Kysely<any>;
+    return this.#pages(
+      (after) =>
+        db
+          .selectFrom(this.table.name)
+          .select(['id', ...this.table.columns])
+          .where('tenant_id', '=', tenantId)
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(PAGE)
+          .execute(),
+      false,
+    );
+  }
+
+  /** Keyset pages by id: no read transaction stays open between pages. */
+  async *#pages(page: (after: number) => Promise<EntityRow[]>, keepId: boolean): AsyncIterable<readonly EntityRow[]> {
     let after = 0;
     for (;;) {
-      // Keyset pages: no read transaction stays open between pages.
-      const rows: EntityRow[] = await db
-        .selectFrom(name)
-        .select(['id', ...columns])
-        .where('tenant_id', '=', tenantId)
-        .where('id', '>', after)
-        .orderBy('id')
-        .limit(PAGE)
-        .execute();
+      const rows = await page(after);
       if (rows.length === 0) return;
       after = Number(rows[rows.length - 1]?.id);
       for (const row of rows) {
-        delete row.id;
-        for (const column of integerColumns) if (row[column] !== null) row[column] = Number(row[column]);
+        if (keepId) row.id = Number(row.id);
+        else delete row.id;
+        for (const column of this.table.integerColumns) if (row[column] !== null) row[column] = Number(row[column]);
       }
       yield rows;
       if (rows.length < PAGE) return;

@@ -64,5 +64,7 @@ export function customersEntity(sink: EntitySink<CustomerRow>): EntityDefinition
     schema: customerSchema,
     sink,
     fake: fakeCustomer,
+    // Customers have no natural key: the sync target keys them by the local id, as text.
+    syncRecord: (row) => ({ ...row, id: String(row.id) }),
   };
 }

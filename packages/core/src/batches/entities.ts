@@ -33,6 +33,11 @@ export interface EntityDefinition<Row extends EntityRow = EntityRow> {
   fake?(faker: Faker, index: number): EntityInput;
   /** A stored row back to cell values for export (default: the columns as stored). */
   format?(row: Row): Record<string, string | number | null>;
+  /**
+   * A stored row (with `id`, `batch_id`, `created_at`) as the sync outbox sends it to the sync
+   * target's table (default: as stored).
+   */
+  syncRecord?(row: Record<string, unknown>): Record<string, unknown>;
 }
 
 const TYPE = /^[a-z][a-z0-9_]{0,63}$/;

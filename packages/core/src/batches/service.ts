@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import { IntegrationError, isIntegrationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { BatchRecord, BatchRowError, BatchType, EntityImport, ImportTarget } from '../storage/batches.js';
-import type { IntegrationStorage } from '../storage/port.js';
+import type { IntegrationStorage, JsonObject } from '../storage/port.js';
 import { CsvReader, isBlankRecord } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import type { EntityDefinition, EntityRegistry, EntityRow } from './entities.js';
@@ -70,11 +70,28 @@ export interface CsvExport {
   chunks: AsyncIterable<string>;
 }
 
+/**
+ * Where the Data Manager queues its changes for the sync outbox, inside its own transactions:
+ * the rows a batch wrote (upserts, at commit) and the rows a purge deletes (deletes).
+ */
+export interface BatchOutbox {
+  /** Whether an entity type's changes are synced at all. */
+  syncs(entityType: string): boolean;
+  enqueue(
+    tx: IntegrationStorage,
+    tenantId: string,
+    entityType: string,
+    op: 'upsert' | 'delete',
+    records: AsyncIterable<JsonObject>,
+  ): Promise<number>;
+}
+
 interface BatchesParts {
   storage: IntegrationStorage;
   entities: EntityRegistry;
   clock: Clock;
   logger: Logger;
+  outbox?: BatchOutbox;
   options?: BatchesOptions;
 }
 
@@ -165,6 +182,7 @@ export class Batches {
   readonly #storage: IntegrationStorage;
   readonly #clock: Clock;
   readonly #logger: Logger;
+  readonly #outbox: BatchOutbox | undefined;
   readonly #heartbeatMs: number;
   readonly #leaseMs: number;
   readonly #defaultCurrency: string;
@@ -178,6 +196,7 @@ export class Batches {
     this.#storage = parts.storage;
     this.#clock = parts.clock;
     this.#logger = parts.logger;
+    this.#outbox = parts.outbox;
     const options = parts.options ?? {};
     this.#heartbeatMs = options.heartbeatMs ?? 1000;
     this.#leaseMs = options.leaseMs ?? 30_000;
@@ -366,13 +385,20 @@ export class Batches {
     let raced = false;
     try {
       // The purge transaction: the rows, the target's purge mark and the purge batch, together.
-      await entity.sink.deleteBatch({ tenantId, batchId: target.id }, async (tx, deleted) => {
-        if (!(await tx.batches.markPurged(tenantId, target.id, purgeId))) {
-          raced = true;
-          throw new IntegrationError('CONFLICT', 'The batch was purged meanwhile.');
-        }
-        await tx.batches.insert({ ...record, status: 'completed', recordCount: deleted, processedCount: deleted });
-      });
+      await entity.sink.deleteBatch(
+        { tenantId, batchId: target.id },
+        {
+          // The sync target forgets the rows too: their deletes are queued before they go.
+          before: (tx) => this.#queueForSync(tx, entity, target, 'delete'),
+          after: async (tx, deleted) => {
+            if (!(await tx.batches.markPurged(tenantId, target.id, purgeId))) {
+              raced = true;
+              throw new IntegrationError('CONFLICT', 'The batch was purged meanwhile.');
+            }
+            await tx.batches.insert({ ...record, status: 'completed', recordCount: deleted, processedCount: deleted });
+          },
+        },
+      );
     } catch (error) {
       const first = raced ? await this.#previousPurge(await this.#find(tenantId, id)) : undefined;
       if (first) return { purge: first, alreadyPurged: true };
@@ -528,6 +554,7 @@ export class Batches {
           completedAt: this.#clock.now().toISOString(),
         });
         if (!completed) throw new IntegrationError('BATCH_FAILED', TAKEN_OVER);
+        await this.#queueForSync(tx, entity, batch, 'upsert');
       });
     } catch (error) {
       await importer.abort().catch(() => undefined);
@@ -539,6 +566,25 @@ export class Batches {
       type: batch.type,
       entity_type: batch.entityType,
     });
+  }
+
+  /** Queues a batch's rows for the sync outbox inside `tx` (when the entity is synced at all). */
+  async #queueForSync(
+    tx: IntegrationStorage,
+    entity: EntityDefinition,
+    batch: BatchRecord,
+    op: 'upsert' | 'delete',
+  ): Promise<void> {
+    const outbox = this.#outbox;
+    const readBatch = entity.sink.readBatch?.bind(entity.sink);
+    if (!outbox || !readBatch || !outbox.syncs(entity.type)) return;
+    const toRecord = entity.syncRecord ?? ((row: Record<string, unknown>) => row);
+    async function* records(): AsyncGenerator<JsonObject> {
+      for await (const rows of readBatch?.(tx, { tenantId: batch.tenantId, batchId: batch.id }) ?? []) {
+        for (const row of rows) yield toRecord(row);
+      }
+    }
+    await outbox.enqueue(tx, batch.tenantId, entity.type, op, records());
   }
 
   /** Reads, maps and validates every row; writes while the file is clean, keeps counting problems after. */

@@ -109,6 +109,18 @@ export interface BatchStore {
   failStale(staleBefore: IsoTime, failure: { errorMessage: string; completedAt: IsoTime }): Promise<BatchRecord[]>;
 }
 
+/** One batch of one tenant. */
+export interface BatchTarget {
+  tenantId: string;
+  batchId: string;
+}
+
+/** What runs inside a purge's transaction besides the delete. */
+export interface PurgeWork {
+  before?: InTransaction;
+  after(tx: IntegrationStorage, deleted: number): Promise<void>;
+}
+
 /** The batch rows are written for. */
 export interface ImportTarget {
   tenantId: string;
@@ -148,13 +160,17 @@ export interface EntityImport<Row> {
 export interface EntitySink<Row> {
   open(target: ImportTarget): Promise<EntityImport<Row>>;
   /**
-   * Deletes every row of one batch of one tenant and runs `finish` with the count, all in one
-   * transaction (the Data Manager records the purge there). Returns the count.
+   * Deletes every row of one batch of one tenant, in one transaction with the Data Manager's own
+   * work: `before` runs first (it may still read the rows, e.g. to queue their deletion for the
+   * sync outbox), `after` last with the count (it records the purge). Returns the count.
    */
-  deleteBatch(
-    target: { tenantId: string; batchId: string },
-    finish: (tx: IntegrationStorage, deleted: number) => Promise<void>,
-  ): Promise<number>;
+  deleteBatch(target: BatchTarget, work: PurgeWork): Promise<number>;
+  /**
+   * One batch's stored rows, read through `tx` (inside an import's commit or a purge, so
+   * uncommitted rows are seen), a page at a time, with their `id`, `batch_id` and `created_at`.
+   * Optional: without it the batch's rows are not queued for the sync outbox.
+   */
+  readBatch?(tx: IntegrationStorage, target: BatchTarget): AsyncIterable<readonly Record<string, unknown>[]>;
   /** Every row of the tenant in insertion order, a page at a time (CSV export). */
   read(tenantId: string): AsyncIterable<readonly Row[]>;
 }

@@ -524,17 +524,40 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
         await write('tenant-b', 'batch-1', products(4, 'B1'));
 
         await expect(
-          sink.deleteBatch({ tenantId: 'tenant-a', batchId: 'batch-1' }, async () => {
-            throw new Error('purged meanwhile');
-          }),
+          sink.deleteBatch(
+            { tenantId: 'tenant-a', batchId: 'batch-1' },
+            {
+              after: async () => {
+                throw new Error('purged meanwhile');
+              },
+            },
+          ),
         ).rejects.toThrow('purged meanwhile');
         expect(await readAll(sink, 'tenant-a')).toHaveLength(5);
 
         let counted = -1;
-        const deleted = await sink.deleteBatch({ tenantId: 'tenant-a', batchId: 'batch-1' }, async (tx, count) => {
-          counted = count;
-          await tx.batches.insert(batch('tenant-a', { type: 'purge', status: 'completed', recordCount: count }));
-        });
+        const seenBefore: Record<string, unknown>[] = [];
+        const deleted = await sink.deleteBatch(
+          { tenantId: 'tenant-a', batchId: 'batch-1' },
+          {
+            // Runs first, in the same transaction: the rows are still there to read.
+            before: async (tx) => {
+              if (!sink.readBatch) return;
+              for await (const page of sink.readBatch(tx, { tenantId: 'tenant-a', batchId: 'batch-1' })) {
+                seenBefore.push(...page);
+              }
+            },
+            after: async (tx, count) => {
+              counted = count;
+              await tx.batches.insert(batch('tenant-a', { type: 'purge', status: 'completed', recordCount: count }));
+            },
+          },
+        );
+        if (sink.readBatch) {
+          expect(seenBefore.map(({ id: _id, ...row }) => row)).toEqual(
+            products(3, 'A1').map((row) => ({ ...row, batch_id: 'batch-1', created_at: T0 })),
+          );
+        }
         expect([deleted, counted]).toEqual([3, 3]);
         expect(await readAll(sink, 'tenant-a')).toEqual(products(2, 'A2'));
         expect(await readAll(sink, 'tenant-b')).toEqual(products(4, 'B1'));

@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { ApiKeyConnector, JsonObject, SyncTarget } from '../src/index.js';
+import { chunked, type DataManagerHarness, startDataManager } from './data-manager-harness.js';
+
+/** A sync target in memory: rows keyed by table and remote key, like PostgREST's merge-duplicates. */
+class MemoryTarget implements SyncTarget {
+  readonly tables = new Map<string, Map<string, JsonObject>>();
+
+  rows(table: string): JsonObject[] {
+    return [...(this.tables.get(table)?.values() ?? [])];
+  }
+
+  async upsert(table: string, conflict: readonly string[], rows: readonly JsonObject[]) {
+    const stored = this.tables.get(table) ?? new Map<string, JsonObject>();
+    for (const row of rows) stored.set(JSON.stringify(conflict.map((column) => row[column])), row);
+    this.tables.set(table, stored);
+  }
+
+  async delete(table: string, key: readonly string[], keys: readonly JsonObject[]) {
+    for (const row of keys) this.tables.get(table)?.delete(JSON.stringify(key.map((column) => row[column])));
+  }
+}
+
+function hub(target: MemoryTarget): ApiKeyConnector<{ url: string }, { key: string }, { url: string }> {
+  return {
+    id: 'hub',
+    displayName: 'Hub',
+    kind: 'api_key',
+    credentialsSchema: z.object({ url: z.string() }),
+    credentialFields: [{ name: 'url', label: 'URL', secret: false, required: true }],
+    async verify({ url }) {
+      return { secret: { key: 'hub-secret-key-0123456789' }, publicData: { url } };
+    },
+    async summary() {
+      return { project_name: 'Hub' };
+    },
+    async test() {
+      return { message: 'ok' };
+    },
+    sync: {
+      entities: {
+        products: { table: 'pos_products', key: ['sku'] },
+        customers: { table: 'pos_customers', key: ['id'] },
+      },
+      open: () => target,
+    },
+  };
+}
+
+describe('Data Manager and the sync outbox', () => {
+  let dm: DataManagerHarness;
+  let target: MemoryTarget;
+  beforeEach(async () => {
+    target = new MemoryTarget();
+    dm = await startDataManager({ connectors: [hub(target)] });
+    await dm.integrations.connect('tenant-a', 'hub', { url: 'https://hub.example' });
+  });
+  afterEach(() => dm.close());
+
+  const upload = async (tenantId: string, text: string, entityType = 'products') =>
+    (await dm.batches.upload(tenantId, { entityType, source: chunked(text) })).done;
+
+  it('queues the rows a batch wrote in its own transaction, and their deletion with the purge', async () => {
+    const batch = await upload('tenant-a', 'sku,name,price\nA-1,Apron,9.50\nB-2,Bib,4\n');
+    expect(batch.status).toBe('completed');
+    expect((await dm.integrations.sync.stats('tenant-a')).pending_queue_count).toBe(2);
+    await dm.integrations.sync.flush('tenant-a');
+    expect(target.rows('pos_products')).toEqual([
+      expect.objectContaining({ tenant_id: 'tenant-a', sku: 'A-1', name: 'Apron', price: 950, batch_id: batch.id }),
+      expect.objectContaining({ tenant_id: 'tenant-a', sku: 'B-2', price: 400, currency: 'USD' }),
+    ]);
+    expect(target.rows('pos_products')[0]).not.toHaveProperty('id');
+
+    await dm.batches.purge('tenant-a', batch.id);
+    expect((await dm.integrations.sync.stats('tenant-a')).pending_queue_count).toBe(2);
+    await dm.integrations.sync.flush('tenant-a');
+    expect(target.rows('pos_products')).toEqual([]);
+  });
+
+  it('queues customers by their id, and nothing for a failed batch or a tenant without a sync target', async () => {
+    const customers = await upload('tenant-a', 'name,email\nAda,ada@example.com\n', 'customers');
+    await dm.integrations.sync.flush('tenant-a');
+    expect(target.rows('pos_customers')).toEqual([
+      expect.objectContaining({ id: expect.any(String), name: 'Ada', batch_id: customers.id }),
+    ]);
+    expect((await upload('tenant-a', 'sku,name,price\nA-1,,x\n')).status).toBe('failed');
+    expect((await upload('tenant-b', 'sku,name,price\nA-1,Apron,1\n')).status).toBe('completed');
+    expect(dm.count('sync_queue')).toBe(1);
+  });
+});
