@@ -30,7 +30,7 @@ describe('SQLite bulk loader', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stages on its own connection, so the main connection can write while an import is open', async () => {
+  it('stages outside the database, so the main connection can write while an import is open', async () => {
     const open = await storage.entitySink('products')?.open(target);
     await open?.write([row('A-1'), row('A-2')]);
     // A write transaction on the main connection succeeds at once: staging holds no lock.
