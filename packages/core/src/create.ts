@@ -125,7 +125,7 @@ export class Integrations extends IntegrationService {
             clock,
             logger,
             outbox: {
-              syncs: (entityType) => sync.syncs(entityType),
+              key: (entityType) => sync.keyOf(entityType),
               enqueue: (tx, tenantId, entityType, op, records) =>
                 sync.enqueueMany(tenantId, entityType, op, records, { storage: tx }),
             },

@@ -78,6 +78,20 @@ describe('Data Manager and the sync outbox', () => {
     expect(target.rows('pos_products')).toEqual([]);
   });
 
+  it('keeps a remote row another batch still holds when one batch with its SKU is purged', async () => {
+    const older = await upload('tenant-a', 'sku,name,price\nA-1,Apron,9.50\nC-3,Cap,2\n');
+    const newer = await upload('tenant-a', 'sku,name,price\nA-1,Apron (new),12.00\nB-2,Bib,4\n');
+    await dm.integrations.sync.flush('tenant-a');
+    expect(target.rows('pos_products').find((row) => row.sku === 'A-1')).toMatchObject({ price: 1200 });
+
+    await dm.batches.purge('tenant-a', newer.id);
+    await dm.integrations.sync.flush('tenant-a');
+    expect(target.rows('pos_products').map((row) => [row.sku, row.price, row.batch_id])).toEqual([
+      ['C-3', 200, older.id],
+      ['A-1', 950, older.id],
+    ]);
+  });
+
   it('queues customers by their id, and nothing for a failed batch or a tenant without a sync target', async () => {
     const customers = await upload('tenant-a', 'name,email\nAda,ada@example.com\n', 'customers');
     await dm.integrations.sync.flush('tenant-a');

@@ -94,6 +94,43 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
     );
   }
 
+  readOthersSharingKey(
+    tx: IntegrationStorage,
+    target: BatchTarget,
+    key: readonly string[],
+  ): AsyncIterable<readonly EntityRow[]> {
+    const { name, columns } = this.table;
+    const unknown = key.filter((column) => column !== 'id' && !columns.includes(column));
+    if (unknown.length > 0) throw new Error(`${name} has no column ${unknown.join(', ')}`);
+    // biome-ignore lint/suspicious/noExplicitAny: the column list is chosen per table at run time.
+    const db = (tx as unknown as SinkHost).db as Kysely<any>;
+    return this.#pages(
+      (after) =>
+        db
+          .selectFrom(`${name} as other`)
+          .select(['other.id', 'other.batch_id', 'other.created_at', ...columns.map((column) => `other.${column}`)])
+          .where('other.tenant_id', '=', target.tenantId)
+          .where('other.batch_id', '!=', target.batchId)
+          .where('other.id', '>', after)
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom(`${name} as mine`)
+                .select('mine.id')
+                .where('mine.tenant_id', '=', target.tenantId)
+                .where('mine.batch_id', '=', target.batchId)
+                .where((inner) =>
+                  inner.and(key.map((column) => inner(`mine.${column}`, '=', inner.ref(`other.${column}`)))),
+                ),
+            ),
+          )
+          .orderBy('other.id')
+          .limit(PAGE)
+          .execute(),
+      true,
+    );
+  }
+
   read(tenantId: string): AsyncIterable<readonly EntityRow[]> {
     // biome-ignore lint/suspicious/noExplicitAny: the column list is chosen per table at run time.
     const db = this.host.db as Kysely<any>;

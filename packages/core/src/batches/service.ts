@@ -75,8 +75,8 @@ export interface CsvExport {
  * the rows a batch wrote (upserts, at commit) and the rows a purge deletes (deletes).
  */
 export interface BatchOutbox {
-  /** Whether an entity type's changes are synced at all. */
-  syncs(entityType: string): boolean;
+  /** The columns that identify an entity type's rows on the sync target; undefined when it is not synced. */
+  key(entityType: string): readonly string[] | undefined;
   enqueue(
     tx: IntegrationStorage,
     tenantId: string,
@@ -568,7 +568,12 @@ export class Batches {
     });
   }
 
-  /** Queues a batch's rows for the sync outbox inside `tx` (when the entity is synced at all). */
+  /**
+   * Queues a batch's rows for the sync outbox inside `tx`, when the entity is synced at all: its
+   * rows as upserts when it is written; when it is purged (before its rows go), their deletions,
+   * then upserts of other batches' rows with the same remote key (a SKU two batches hold), so the
+   * sync target ends up like the local table.
+   */
   async #queueForSync(
     tx: IntegrationStorage,
     entity: EntityDefinition,
@@ -576,15 +581,26 @@ export class Batches {
     op: 'upsert' | 'delete',
   ): Promise<void> {
     const outbox = this.#outbox;
-    const readBatch = entity.sink.readBatch?.bind(entity.sink);
-    if (!outbox || !readBatch || !outbox.syncs(entity.type)) return;
+    const key = outbox?.key(entity.type);
+    const { sink } = entity;
+    if (!outbox || !key || !sink.readBatch) return;
     const toRecord = entity.syncRecord ?? ((row: Record<string, unknown>) => row);
-    async function* records(): AsyncGenerator<JsonObject> {
-      for await (const rows of readBatch?.(tx, { tenantId: batch.tenantId, batchId: batch.id }) ?? []) {
+    const target = { tenantId: batch.tenantId, batchId: batch.id };
+    async function* records(pages: AsyncIterable<readonly Record<string, unknown>[]>): AsyncGenerator<JsonObject> {
+      for await (const rows of pages) {
         for (const row of rows) yield toRecord(row);
       }
     }
-    await outbox.enqueue(tx, batch.tenantId, entity.type, op, records());
+    await outbox.enqueue(tx, batch.tenantId, entity.type, op, records(sink.readBatch(tx, target)));
+    if (op === 'delete' && sink.readOthersSharingKey) {
+      await outbox.enqueue(
+        tx,
+        batch.tenantId,
+        entity.type,
+        'upsert',
+        records(sink.readOthersSharingKey(tx, target, key)),
+      );
+    }
   }
 
   /** Reads, maps and validates every row; writes while the file is clean, keeps counting problems after. */

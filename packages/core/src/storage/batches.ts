@@ -171,6 +171,16 @@ export interface EntitySink<Row> {
    * Optional: without it the batch's rows are not queued for the sync outbox.
    */
   readBatch?(tx: IntegrationStorage, target: BatchTarget): AsyncIterable<readonly Record<string, unknown>[]>;
+  /**
+   * The tenant's rows of other batches that share the values of `key` columns with a row of this
+   * batch (a SKU two batches hold), read through `tx` like `readBatch`. A purge re-queues them for
+   * the sync target after queuing the batch's deletions, so the remote row survives.
+   */
+  readOthersSharingKey?(
+    tx: IntegrationStorage,
+    target: BatchTarget,
+    key: readonly string[],
+  ): AsyncIterable<readonly Record<string, unknown>[]>;
   /** Every row of the tenant in insertion order, a page at a time (CSV export). */
   read(tenantId: string): AsyncIterable<readonly Row[]>;
 }

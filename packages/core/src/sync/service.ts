@@ -130,9 +130,9 @@ export class SyncService {
     this.#wait = options.wait;
   }
 
-  /** Whether changes of `entity` have a table on the sync target (when one is configured). */
-  syncs(entity: string): boolean {
-    return Boolean(this.#target()?.sync.entities[entity]);
+  /** The columns that identify `entity`'s rows on the sync target; undefined when it has no table there. */
+  keyOf(entity: string): readonly string[] | undefined {
+    return this.#target()?.sync.entities[entity]?.key;
   }
 
   /** Whether `provider` is the connector that receives the outbox. */
