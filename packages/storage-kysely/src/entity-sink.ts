@@ -7,6 +7,7 @@ import type {
   PurgeWork,
 } from '@pos/integrations-core';
 import type { Kysely } from 'kysely';
+import { readInteger } from './numbers.js';
 import type { IntegrationsDatabase } from './schema.js';
 
 /** A Data Manager table: its name and the row columns a sink writes besides the bookkeeping ones. */
@@ -70,7 +71,7 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
         .where('tenant_id', '=', target.tenantId)
         .where('batch_id', '=', target.batchId)
         .executeTakeFirst();
-      const deleted = Number(result.numDeletedRows);
+      const deleted = readInteger(result.numDeletedRows);
       await work.after(tx, deleted);
       return deleted;
     });
@@ -154,11 +155,13 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
     for (;;) {
       const rows = await page(after);
       if (rows.length === 0) return;
-      after = Number(rows[rows.length - 1]?.id);
+      after = readInteger(rows[rows.length - 1]?.id as number);
       for (const row of rows) {
-        if (keepId) row.id = Number(row.id);
+        if (keepId) row.id = readInteger(row.id as number);
         else delete row.id;
-        for (const column of this.table.integerColumns) if (row[column] !== null) row[column] = Number(row[column]);
+        for (const column of this.table.integerColumns) {
+          if (row[column] !== null) row[column] = readInteger(row[column] as number);
+        }
       }
       yield rows;
       if (rows.length < PAGE) return;

@@ -10,9 +10,10 @@ import type {
   NewBatch,
 } from '@pos/integrations-core';
 import type { Kysely, Selectable } from 'kysely';
+import { readInteger } from '../numbers.js';
 import type { DataBatchesTable, IntegrationsDatabase } from '../schema.js';
 
-const nullableNumber = (value: number | string | bigint | null) => (value === null ? null : Number(value));
+const nullableInteger = (value: number | string | bigint | null) => (value === null ? null : readInteger(value));
 
 function toRecord(row: Selectable<DataBatchesTable>): BatchRecord {
   return {
@@ -21,14 +22,14 @@ function toRecord(row: Selectable<DataBatchesTable>): BatchRecord {
     type: row.batch_type as BatchType,
     entityType: row.entity_type,
     status: row.status as BatchStatus,
-    recordCount: Number(row.record_count),
-    processedCount: Number(row.processed_count),
+    recordCount: readInteger(row.record_count),
+    processedCount: readInteger(row.processed_count),
     errorMessage: row.error_message,
     errors: row.errors === null ? [] : JSON.parse(row.errors),
-    errorCount: Number(row.error_count),
+    errorCount: readInteger(row.error_count),
     preset: row.preset,
-    totalBytes: nullableNumber(row.total_bytes),
-    bytesRead: nullableNumber(row.bytes_read),
+    totalBytes: nullableInteger(row.total_bytes),
+    bytesRead: nullableInteger(row.bytes_read),
     unknownColumns: row.unknown_columns === null ? [] : JSON.parse(row.unknown_columns),
     targetBatchId: row.target_batch_id,
     purgedBy: row.purged_by,
@@ -102,7 +103,7 @@ export class KyselyBatchStore implements BatchStore {
       .where('id', '=', id)
       .where('status', '=', 'processing')
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return readInteger(result.numUpdatedRows) === 1;
   }
 
   async complete(tenantId: string, id: string, completion: BatchCompletion): Promise<boolean> {
@@ -122,7 +123,7 @@ export class KyselyBatchStore implements BatchStore {
       .where('id', '=', id)
       .where('status', '=', 'processing')
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return readInteger(result.numUpdatedRows) === 1;
   }
 
   async fail(tenantId: string, id: string, failure: BatchFailure): Promise<boolean> {
@@ -144,7 +145,7 @@ export class KyselyBatchStore implements BatchStore {
       .where('id', '=', id)
       .where('status', 'in', ACTIVE)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return readInteger(result.numUpdatedRows) === 1;
   }
 
   async markPurged(tenantId: string, id: string, purgeBatchId: string): Promise<boolean> {
@@ -155,7 +156,7 @@ export class KyselyBatchStore implements BatchStore {
       .where('id', '=', id)
       .where('purged_by', 'is', null)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return readInteger(result.numUpdatedRows) === 1;
   }
 
   async failStale(staleBefore: string, failure: { errorMessage: string; completedAt: string }): Promise<BatchRecord[]> {
