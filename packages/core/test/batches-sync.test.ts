@@ -1,52 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { ApiKeyConnector, JsonObject, SyncTarget } from '../src/index.js';
 import { chunked, type DataManagerHarness, startDataManager } from './data-manager-harness.js';
-
-/** A sync target in memory: rows keyed by table and remote key, like PostgREST's merge-duplicates. */
-class MemoryTarget implements SyncTarget {
-  readonly tables = new Map<string, Map<string, JsonObject>>();
-
-  rows(table: string): JsonObject[] {
-    return [...(this.tables.get(table)?.values() ?? [])];
-  }
-
-  async upsert(table: string, conflict: readonly string[], rows: readonly JsonObject[]) {
-    const stored = this.tables.get(table) ?? new Map<string, JsonObject>();
-    for (const row of rows) stored.set(JSON.stringify(conflict.map((column) => row[column])), row);
-    this.tables.set(table, stored);
-  }
-
-  async delete(table: string, key: readonly string[], keys: readonly JsonObject[]) {
-    for (const row of keys) this.tables.get(table)?.delete(JSON.stringify(key.map((column) => row[column])));
-  }
-}
-
-function hub(target: MemoryTarget): ApiKeyConnector<{ url: string }, { key: string }, { url: string }> {
-  return {
-    id: 'hub',
-    displayName: 'Hub',
-    kind: 'api_key',
-    credentialsSchema: z.object({ url: z.string() }),
-    credentialFields: [{ name: 'url', label: 'URL', secret: false, required: true }],
-    async verify({ url }) {
-      return { secret: { key: 'hub-secret-key-0123456789' }, publicData: { url } };
-    },
-    async summary() {
-      return { project_name: 'Hub' };
-    },
-    async test() {
-      return { message: 'ok' };
-    },
-    sync: {
-      entities: {
-        products: { table: 'pos_products', key: ['sku'] },
-        customers: { table: 'pos_customers', key: ['id'] },
-      },
-      open: () => target,
-    },
-  };
-}
+import { hub, MemoryTarget } from './memory-sync-target.js';
 
 describe('Data Manager and the sync outbox', () => {
   let dm: DataManagerHarness;

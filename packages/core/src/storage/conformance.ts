@@ -7,6 +7,7 @@
  * ```
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ProductRow } from '../batches/products.js';
 import type { BatchFailure, EntitySink, NewBatch } from './batches.js';
 import type { IntegrationStorage, LogRecord, OAuthStateRecord, StatusRecord } from './port.js';
 import { describeSyncConformance } from './sync.conformance.js';
@@ -90,18 +91,7 @@ const FAILURE: BatchFailure = {
   completedAt: T1,
 };
 
-type Product = {
-  sku: string;
-  name: string;
-  price: number;
-  currency: string;
-  category: string | null;
-  stock: number | null;
-  barcode: string | null;
-  description: string | null;
-};
-
-function products(count: number, prefix = 'P'): Product[] {
+function products(count: number, prefix = 'P'): ProductRow[] {
   return Array.from({ length: count }, (_, index) => ({
     sku: `${prefix}-${index}`,
     name: `Product ${index}, "quoted" 👕`,
@@ -514,7 +504,7 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
       it('deletes exactly one batch of one tenant, in one transaction with the purge record', async (context) => {
         const sink = storage.entitySink('products');
         if (!sink) return context.skip();
-        const write = async (tenantId: string, batchId: string, rows: Product[]) => {
+        const write = async (tenantId: string, batchId: string, rows: ProductRow[]) => {
           const open = await sink.open({ tenantId, batchId, createdAt: T0 });
           await open.write(rows);
           await open.commit(async () => {});
