@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { createSqliteStorage, type SqliteStorage } from '@pos/storage-sqlite';
 import { ManualClock, TEST_KEY_A } from '@pos/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import {
   createIntegrations,
   createKeyRing,
