@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,26 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
 
+const STAGING_FILE = /^pos-staging-[0-9a-f-]{36}\.db$/;
+// An import writes its staging file continuously: one untouched for this long was left by a
+// process that died mid-import.
+const ABANDONED_AFTER_MS = 6 * 60 * 60 * 1000;
+
+/** Best effort: staging files of crashed imports would otherwise stay in the temp folder. */
+async function removeAbandonedStaging(dir: string): Promise<void> {
+  try {
+    const cutoff = Date.now() - ABANDONED_AFTER_MS;
+    for (const name of await readdir(dir)) {
+      if (!STAGING_FILE.test(name)) continue;
+      const path = join(dir, name);
+      const { mtimeMs } = await stat(path);
+      if (mtimeMs < cutoff) await rm(path, { force: true });
+    }
+  } catch {
+    // Not ours to fail a start over: the folder may be unreadable or the file gone already.
+  }
+}
+
 /**
  * The SQLite fast path. Rows are staged outside the database: a worker thread inserts them into a
  * staging file of its own while the main thread parses and validates the next ones, and no lock
@@ -64,7 +84,9 @@ export class SqliteBulkLoader implements BulkLoader {
   constructor(
     private readonly filename: string,
     private readonly options: SqliteBulkLoaderOptions = {},
-  ) {}
+  ) {
+    void removeAbandonedStaging(options.stagingDir ?? tmpdir());
+  }
 
   async open(table: EntityTable, target: ImportTarget): Promise<EntityImport<EntityRow>> {
     const staging = join(this.options.stagingDir ?? tmpdir(), `pos-staging-${randomUUID()}.db`);

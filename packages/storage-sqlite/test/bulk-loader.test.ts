@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -66,5 +66,27 @@ describe('SQLite bulk loader', () => {
     });
     storage.database.exec('COMMIT');
     expect(count(storage)).toBe(0);
+  });
+
+  it('removes staging files that crashed imports left behind, and only those', async () => {
+    const staging = join(dir, 'staging');
+    mkdirSync(staging);
+    const abandoned = join(staging, 'pos-staging-00000000-0000-4000-8000-000000000001.db');
+    const running = join(staging, 'pos-staging-00000000-0000-4000-8000-000000000002.db');
+    const unrelated = join(staging, 'notes.db');
+    for (const path of [abandoned, running, unrelated]) writeFileSync(path, 'x');
+    const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000);
+    utimesSync(abandoned, yesterday, yesterday);
+    utimesSync(unrelated, yesterday, yesterday);
+    const other = await createSqliteStorage({ filename: join(dir, 'other.db'), bulkImport: { stagingDir: staging } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect([existsSync(abandoned), existsSync(running), existsSync(unrelated)]).toEqual([false, true, true]);
+    // And an import cleans up its own staging file.
+    const open = await other.entitySink('products')?.open(target);
+    await open?.write([row('A-1')]);
+    expect(readdirSync(staging)).toHaveLength(3);
+    await open?.commit(async () => {});
+    expect(readdirSync(staging).sort()).toEqual(['notes.db', 'pos-staging-00000000-0000-4000-8000-000000000002.db']);
+    await other.close();
   });
 });
