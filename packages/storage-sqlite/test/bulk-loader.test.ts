@@ -84,7 +84,6 @@ describe('SQLite bulk loader', () => {
     // And an import cleans up its own staging file.
     const open = await other.entitySink('products')?.open(target);
     await open?.write([row('A-1')]);
-    expect(readdirSync(staging)).toHaveLength(3);
     await open?.commit(async () => {});
     expect(readdirSync(staging).sort()).toEqual(['notes.db', 'pos-staging-00000000-0000-4000-8000-000000000002.db']);
     await other.close();
