@@ -12,6 +12,7 @@ import type { Cipher } from './crypto/cipher.js';
 import { IntegrationError } from './errors.js';
 import { IntegrationService } from './integrations.js';
 import { type Logger, silentLogger } from './logger.js';
+import type { TokenRefreshOptions } from './oauth/refresh.js';
 import { OAuthStateService } from './oauth/state.js';
 import type { IntegrationStorage } from './storage/port.js';
 import { CredentialVault, type RotationReport } from './vault.js';
@@ -28,6 +29,8 @@ export interface CreateIntegrationsOptions {
   logger?: Logger;
   /** Reported by capabilities, e.g. a git commit. */
   buildHash?: string;
+  /** When expiring OAuth tokens are renewed (default: 5 minutes before expiry) and how servers coordinate. */
+  tokenRefresh?: TokenRefreshOptions;
 }
 
 /** The SDK facade: the integration service plus the parts it is built from. */
@@ -63,7 +66,16 @@ export class Integrations extends IntegrationService {
     const vault = new CredentialVault(options.storage, options.cipher, clock);
     const activity = new ActivityLog(options.storage, clock, logger);
     const oauthStates = new OAuthStateService(options.storage.oauthStates, clock);
-    super({ storage: options.storage, vault, activity, oauthStates, connectors, clock, logger });
+    super({
+      storage: options.storage,
+      vault,
+      activity,
+      oauthStates,
+      connectors,
+      clock,
+      logger,
+      ...(options.tokenRefresh ? { tokenRefresh: options.tokenRefresh } : {}),
+    });
     this.variant = variant;
     this.storage = options.storage;
     this.vault = vault;

@@ -1,16 +1,19 @@
 import type { IntegrationStorage } from '@pos/integrations-core';
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { integrationsSchema } from './migrations/0001_integrations.js';
+import { credentialRefreshSchema } from './migrations/0003_credential_refresh.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
 import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
 import { KyselyStatusStore } from './stores/statuses.js';
+import { KyselyStripeAccountStore } from './stores/stripe-accounts.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export function integrationMigrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001_integrations': integrationsSchema(dialect),
+    '0003_credential_refresh': credentialRefreshSchema(),
   };
 }
 
@@ -26,6 +29,7 @@ export class KyselyStorage implements IntegrationStorage {
   readonly statuses: KyselyStatusStore;
   readonly logs: KyselyLogStore;
   readonly oauthStates: KyselyOAuthStateStore;
+  readonly stripeAccounts: KyselyStripeAccountStore;
 
   constructor(
     readonly db: Kysely<IntegrationsDatabase>,
@@ -35,6 +39,7 @@ export class KyselyStorage implements IntegrationStorage {
     this.statuses = new KyselyStatusStore(db);
     this.logs = new KyselyLogStore(db);
     this.oauthStates = new KyselyOAuthStateStore(db);
+    this.stripeAccounts = new KyselyStripeAccountStore(db);
   }
 
   async transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T> {
@@ -45,7 +50,8 @@ export class KyselyStorage implements IntegrationStorage {
   async migrate(): Promise<void> {
     const migrations = integrationMigrations(this.options.dialect);
     const provider: MigrationProvider = { getMigrations: async () => migrations };
-    const { error } = await new Migrator({ db: this.db, provider }).migrateToLatest();
+    // Migrations are numbered by the issue that needed them and land in any order; they only add.
+    const { error } = await new Migrator({ db: this.db, provider, allowUnorderedMigrations: true }).migrateToLatest();
     if (error) throw error;
   }
 
