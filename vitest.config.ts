@@ -13,6 +13,8 @@ export default defineConfig({
       { find: /^@pos\/storage-sqlite$/, replacement: source('./packages/storage-sqlite/src/index.ts') },
       { find: /^@pos\/server-express$/, replacement: source('./packages/server-express/src/index.ts') },
       { find: /^@pos\/connector-square$/, replacement: source('./packages/connectors/square/src/index.ts') },
+      { find: /^@pos\/connector-stripe$/, replacement: source('./packages/connectors/stripe/src/index.ts') },
+      { find: /^@pos\/connector-clover$/, replacement: source('./packages/connectors/clover/src/index.ts') },
       { find: /^@pos\/test-support$/, replacement: source('./test-support/src/index.ts') },
     ],
   },
