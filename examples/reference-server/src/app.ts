@@ -13,9 +13,13 @@ import { createSqliteStorage } from '@pos/storage-sqlite';
 import express, { type Express } from 'express';
 import { apiKeyTenantResolver } from './api-keys.js';
 import type { ServerConfig } from './config.js';
+import { cloverSimulator } from './demo/clover-simulator.js';
 import { DEMO_API_KEY, DEMO_TENANT, SIMULATOR_PREFIX } from './demo/constants.js';
 import { demoEncryptionKey } from './demo/encryption-key.js';
+import { demoOAuthPages } from './demo/oauth-pages.js';
 import { squareSimulator } from './demo/square-simulator.js';
+import { stripeSimulator } from './demo/stripe-simulator.js';
+import { demoOAuthConnectors, oauthConnectorsFromEnv } from './oauth-connectors.js';
 
 export interface ReferenceServer {
   app: Express;
@@ -41,11 +45,11 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
       .filter(Boolean)
       .map((key) => ({ key })),
   });
-  const storage = await createSqliteStorage({ filename: config.dbPath });
 
   // In demo mode the simulated providers live on this server, whose URL is known once it listens.
   let ownUrl = `http://${config.host}:${config.port}`;
   const simulatorUrl = (name: string) => () => `${ownUrl}${SIMULATOR_PREFIX}/${name}`;
+  const callbackUrl = (provider: string) => () => `${ownUrl}/api/integrations/${provider}/callback`;
 
   const connectors: Connector[] =
     config.variant === 'full'
@@ -57,8 +61,10 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
                 ? { baseUrl: config.squareBaseUrl }
                 : {}),
           }),
+          ...(demo ? demoOAuthConnectors(callbackUrl, simulatorUrl) : oauthConnectorsFromEnv(config, logger)),
         ]
       : [];
+  const storage = await createSqliteStorage({ filename: config.dbPath });
   const integrations = createIntegrations({ storage, cipher, connectors, variant: config.variant, logger });
 
   const apiKeys = demo ? [{ tenantId: DEMO_TENANT, key: DEMO_API_KEY }, ...config.apiKeys] : config.apiKeys;
@@ -67,7 +73,14 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', mode: config.mode, variant: config.variant });
   });
-  if (demo) app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
+  if (demo) {
+    app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
+    app.use(`${SIMULATOR_PREFIX}/stripe`, stripeSimulator({ redirectUri: callbackUrl('stripe') }));
+    app.use(`${SIMULATOR_PREFIX}/clover`, cloverSimulator({ redirectUri: callbackUrl('clover') }).router);
+    if (config.oauthReturnUrl.startsWith('/')) {
+      app.use(demoOAuthPages(integrations, new URL(config.oauthReturnUrl, 'http://demo.local').pathname));
+    }
+  }
   app.use(
     integrationsRouter(integrations, {
       resolveTenant: apiKeyTenantResolver(apiKeys),

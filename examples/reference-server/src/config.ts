@@ -17,13 +17,21 @@ export interface ServerConfig {
   previousEncryptionKeys: string | undefined;
   oauthReturnUrl: string;
   squareBaseUrl: string | undefined;
+  /** The `STRIPE_*` and `CLOVER_*` variables, read by the connectors' own `stripeFromEnv` / `cloverFromEnv`. */
+  oauthEnv: Env;
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
+
+function oauthEnv(env: Env): Env {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => /^(STRIPE|CLOVER)_/.test(name) && value?.trim()),
+  );
+}
 
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 3000;
@@ -63,6 +71,7 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     previousEncryptionKeys: env.POS_ENCRYPTION_PREVIOUS_KEYS?.trim() || undefined,
     oauthReturnUrl: env.POS_OAUTH_RETURN_URL?.trim() || '/settings/integrations',
     squareBaseUrl: env.SQUARE_BASE_URL?.trim() || undefined,
+    oauthEnv: oauthEnv(env),
   };
   if (mode === 'real') {
     if (!config.encryptionKey) {

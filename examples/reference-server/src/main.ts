@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { createReferenceServer } from './app.js';
 import { ConfigError, readConfig, type ServerConfig } from './config.js';
-import { DEMO_API_KEY, DEMO_SQUARE_LOCATION, DEMO_SQUARE_TOKEN } from './demo/constants.js';
+import { DEMO_API_KEY, DEMO_SQUARE_LOCATION, DEMO_SQUARE_TOKEN, SIMULATOR_PREFIX } from './demo/constants.js';
 import { consoleLogger } from './logger.js';
 
 function demoBanner(url: string, config: ServerConfig): string {
@@ -21,6 +21,12 @@ function demoBanner(url: string, config: ServerConfig): string {
     `      -H 'Authorization: Bearer ${DEMO_API_KEY}' -H 'Content-Type: application/json' \\`,
     `      -d '{"access_token":"${DEMO_SQUARE_TOKEN}","location_id":"${DEMO_SQUARE_LOCATION}"}'`,
     `    curl -s ${url}/api/integrations/square/summary -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
+    '',
+    '  Click through the OAuth round trips (simulated consent pages) in a browser:',
+    `    ${url}${SIMULATOR_PREFIX}/connect/stripe`,
+    `    ${url}${SIMULATOR_PREFIX}/connect/clover`,
+    `  or ask for the URL yourself: curl -s -X POST ${url}/api/integrations/stripe/auth-url \\`,
+    `      -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
     line,
   ].join('\n');
 }

@@ -108,10 +108,11 @@ export class TokenRefresher {
       const record = await storage.credentials.get(tenantId, connector.id);
       if (!record) throw notConnected(connector);
       if (record.version !== version) {
-        // Someone refreshed (or the merchant reconnected) since the caller read the row.
+        // Someone refreshed (or the merchant reconnected) since the caller read the row: use
+        // theirs while it works, even inside the margin (a provider may issue short tokens).
         const current = await vault.get(tenantId, connector.id);
         if (!current) throw notConnected(connector);
-        if (reason === 'rejected' || !this.isDue(current)) return current;
+        if (reason === 'rejected' || this.isUsable(current)) return current;
         version = current.version;
         sawOtherServerRefreshing = false;
         continue;
