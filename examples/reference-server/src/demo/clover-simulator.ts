@@ -66,6 +66,7 @@ export function cloverSimulator(options: CloverSimulatorOptions) {
   const spentRefreshTokens = new Set<string>();
   const counts = { token: 0, refresh: 0, merchant: 0 };
   let revokedBefore = 0;
+  let latestRefreshToken: string | undefined;
   const accessTtl = options.accessTtlSeconds ?? 15 * 60;
   const json = express.json({ limit: '10kb' });
 
@@ -80,15 +81,12 @@ export function cloverSimulator(options: CloverSimulatorOptions) {
     const accessExpires = Math.floor(now / 1000) + accessTtl;
     const refreshExpires = accessExpires + 365 * 24 * 3600;
     const common = { merchant: DEMO_CLOVER_MERCHANT, issued: now };
+    const nonce = () => randomBytes(9).toString('hex');
+    latestRefreshToken = sign({ kind: 'refresh', expires: refreshExpires, nonce: nonce(), ...common });
     return {
-      access_token: sign({ kind: 'access', expires: accessExpires, nonce: randomBytes(9).toString('hex'), ...common }),
+      access_token: sign({ kind: 'access', expires: accessExpires, nonce: nonce(), ...common }),
       access_token_expiration: accessExpires,
-      refresh_token: sign({
-        kind: 'refresh',
-        expires: refreshExpires,
-        nonce: randomBytes(9).toString('hex'),
-        ...common,
-      }),
+      refresh_token: latestRefreshToken,
       refresh_token_expiration: refreshExpires,
     };
   }
@@ -186,6 +184,8 @@ export function cloverSimulator(options: CloverSimulatorOptions) {
     router,
     /** Requests seen per endpoint. */
     counts,
+    /** The refresh token of the pair issued last. */
+    latestRefreshToken: () => latestRefreshToken,
     /** Clover stops accepting every access token issued so far (as after a revocation). */
     revokeAccessTokens() {
       revokedBefore = Date.now() + 1;
