@@ -168,39 +168,34 @@ export class TokenRefresher {
       grant = await refresh(credentials, this.parts.context(tenantId));
     } catch (error) {
       const failure = this.parts.describeFailure(error, secrets);
-      try {
-        if (failure.needsReconnect) {
-          const refused = new IntegrationError(
+      // Refused: the refresh token is dead and the merchant must connect again. Otherwise the
+      // provider was unreachable, and a later call may try again.
+      const refused = failure.needsReconnect;
+      const reported = refused
+        ? new IntegrationError(
             connector.tokenExpiredCode ?? failure.code,
             `${connector.displayName} refused to renew the access token (${failure.message}) Connect ${connector.displayName} again.`,
             { status: 409, needsReconnect: true, details: { provider_code: failure.code } },
-          );
-          // The status goes first: a server waiting on this lease reads it once the lease is released.
-          await this.#markNeedsReconnect(tenantId, connector.id, refused);
-          await activity.record({
-            tenantId,
-            provider: connector.id,
-            level: 'error',
-            event: 'token_refresh_failed',
-            message: refused.message,
-            details: { error_code: refused.code, reason },
-            secrets,
-          });
-          throw refused;
-        }
+          )
+        : failure;
+      try {
+        // The status goes first: a server waiting on this lease reads it once the lease is released.
+        if (refused) await this.#markNeedsReconnect(tenantId, connector.id, reported);
         await activity.record({
           tenantId,
           provider: connector.id,
-          level: 'warning',
+          level: refused ? 'error' : 'warning',
           event: 'token_refresh_failed',
-          message: `Could not renew the ${connector.displayName} access token: ${failure.message}`,
-          details: { error_code: failure.code, reason },
+          message: refused
+            ? reported.message
+            : `Could not renew the ${connector.displayName} access token: ${failure.message}`,
+          details: { error_code: reported.code, reason },
           secrets,
         });
-        throw failure;
       } finally {
         await storage.credentials.releaseRefreshLease(tenantId, connector.id, leaseId);
       }
+      throw reported;
     }
 
     const renewed = await vault.completeRefresh(
