@@ -1,7 +1,15 @@
+export { CHROMIUM_PATH, launchChromium } from './browser.js';
 export { ManualClock, TEST_KEY_A, TEST_KEY_B } from './clock.js';
 export * from './clover.js';
 export { type ApiRequest, type ApiResponse, apiClient, type Listening, listen, type RequestOptions } from './http.js';
 export { useProviderMock } from './msw.js';
-export { type PostgresCluster, startPostgresCluster } from './postgres.js';
+export {
+  type HeldMigrationLock,
+  holdMigrationLock,
+  KYSELY_MIGRATION_LOCK_ID,
+  type PostgresCluster,
+  startPostgresCluster,
+} from './postgres.js';
+export { type NodeProcess, type NodeProcessOptions, spawnNode, startWorker, type Worker } from './processes.js';
 export * from './square.js';
 export * from './stripe.js';

@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 export interface PostgresCluster {
   /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication on loopback). */
@@ -11,6 +12,8 @@ export interface PostgresCluster {
   /** A URL for another database of this cluster, created on demand by {@link createDatabase}. */
   urlFor(database: string): string;
   createDatabase(name: string): void;
+  /** Creates an empty database with a name not used before in this cluster and returns its URL. */
+  freshDatabase(): string;
   stop(): void;
 }
 
@@ -86,12 +89,19 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   ].join(' ');
   run(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'postgres.log'), '-w', 'start']);
   const urlFor = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  const createDatabase = (name: string) =>
+    run(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
+  let databases = 0;
   return {
     url: urlFor('postgres'),
     port,
     urlFor,
-    createDatabase(name) {
-      run(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]);
+    createDatabase,
+    freshDatabase() {
+      databases += 1;
+      const name = `pos_test_${databases}`;
+      createDatabase(name);
+      return urlFor(name);
     },
     stop() {
       try {
@@ -99,6 +109,37 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+  };
+}
+
+/** The advisory lock Kysely's migrator holds on PostgreSQL while it migrates (its PostgresAdapter). */
+export const KYSELY_MIGRATION_LOCK_ID = '3853314791062309107';
+
+export interface HeldMigrationLock {
+  /** How many other sessions of the database are waiting for an advisory lock right now. */
+  waiting(): Promise<number>;
+  release(): Promise<void>;
+}
+
+/**
+ * Takes the migration lock of the database at `url` as another instance would, so a test can
+ * line up instances behind it and watch them wait.
+ */
+export async function holdMigrationLock(url: string): Promise<HeldMigrationLock> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`select pg_advisory_lock(${KYSELY_MIGRATION_LOCK_ID})`);
+  return {
+    async waiting() {
+      const { rows } = await client.query<{ waiting: string }>(
+        "select count(*) as waiting from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory' and datname = current_database()",
+      );
+      return Number(rows[0]?.waiting);
+    },
+    async release() {
+      await client.query(`select pg_advisory_unlock(${KYSELY_MIGRATION_LOCK_ID})`);
+      await client.end();
     },
   };
 }

@@ -5,21 +5,31 @@ import {
   type Connector,
   createIntegrations,
   createKeyRing,
+  type IntegrationStorage,
   type Integrations,
   type Logger,
 } from '@pos/integrations-core';
 import { integrationsRouter } from '@pos/server-express';
+import { createPostgresStorage } from '@pos/storage-postgres';
 import { createSqliteStorage } from '@pos/storage-sqlite';
 import express, { type Express } from 'express';
 import { apiKeyTenantResolver } from './api-keys.js';
 import type { ServerConfig } from './config.js';
 import { cloverSimulator } from './demo/clover-simulator.js';
-import { DEMO_API_KEY, DEMO_TENANT, SIMULATOR_PREFIX } from './demo/constants.js';
+import { demoConnectLinks } from './demo/connect-links.js';
+import {
+  DEMO_API_KEY,
+  DEMO_SQUARE_LOCATION,
+  DEMO_SQUARE_TOKEN,
+  DEMO_TENANT,
+  SIMULATOR_PREFIX,
+} from './demo/constants.js';
 import { demoEncryptionKey } from './demo/encryption-key.js';
-import { demoOAuthPages } from './demo/oauth-pages.js';
 import { squareSimulator } from './demo/square-simulator.js';
 import { stripeSimulator } from './demo/stripe-simulator.js';
 import { demoOAuthConnectors, oauthConnectorsFromEnv } from './oauth-connectors.js';
+import { webComponentsBundleBuilt } from './web/assets.js';
+import { webPages } from './web/settings-page.js';
 
 export interface ReferenceServer {
   app: Express;
@@ -34,7 +44,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds the reference POS server: SQLite storage, the configured connectors and every route. */
+/** PostgreSQL when `DATABASE_URL` is set (several instances may share it), else the SQLite file. */
+function openStorage(config: ServerConfig): Promise<IntegrationStorage> {
+  return config.databaseUrl
+    ? createPostgresStorage({ connectionString: config.databaseUrl, maxConnections: config.databasePoolSize })
+    : createSqliteStorage({ filename: config.dbPath });
+}
+
+/** Builds the reference POS server: its storage, the configured connectors and every route. */
 export async function createReferenceServer(config: ServerConfig, logger: Logger): Promise<ReferenceServer> {
   const demo = config.mode === 'demo';
   const encryptionKey = config.encryptionKey ?? (demo ? demoEncryptionKey(config.dataDir) : undefined);
@@ -64,7 +81,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
           ...(demo ? demoOAuthConnectors(callbackUrl, simulatorUrl) : oauthConnectorsFromEnv(config, logger)),
         ]
       : [];
-  const storage = await createSqliteStorage({ filename: config.dbPath });
+  const storage = await openStorage(config);
   const integrations = createIntegrations({ storage, cipher, connectors, variant: config.variant, logger });
 
   const apiKeys = demo ? [{ tenantId: DEMO_TENANT, key: DEMO_API_KEY }, ...config.apiKeys] : config.apiKeys;
@@ -77,10 +94,23 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
     app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
     app.use(`${SIMULATOR_PREFIX}/stripe`, stripeSimulator({ redirectUri: callbackUrl('stripe') }));
     app.use(`${SIMULATOR_PREFIX}/clover`, cloverSimulator({ redirectUri: callbackUrl('clover') }).router);
-    if (config.oauthReturnUrl.startsWith('/')) {
-      app.use(demoOAuthPages(integrations, new URL(config.oauthReturnUrl, 'http://demo.local').pathname));
-    }
+    app.use(demoConnectLinks(integrations));
   }
+  if (!webComponentsBundleBuilt()) {
+    logger.warn('The web components bundle is not built, so the pages at / cannot load it: run "npm run build".');
+  }
+  app.use(
+    webPages({
+      capabilities: integrations.capabilities(),
+      // Demo mode only: the page carries the published demo key. Real mode asks for a key.
+      ...(demo
+        ? { demo: { apiKey: DEMO_API_KEY, squareToken: DEMO_SQUARE_TOKEN, squareLocation: DEMO_SQUARE_LOCATION } }
+        : {}),
+      ...(config.oauthReturnUrl.startsWith('/')
+        ? { oauthReturnPath: new URL(config.oauthReturnUrl, 'http://x').pathname }
+        : {}),
+    }),
+  );
   app.use(
     integrationsRouter(integrations, {
       resolveTenant: apiKeyTenantResolver(apiKeys),

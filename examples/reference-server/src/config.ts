@@ -9,6 +9,10 @@ export interface ServerConfig {
   port: number;
   host: string;
   dbPath: string;
+  /** A `postgres://` URL from `DATABASE_URL`: when set, PostgreSQL replaces the SQLite file. */
+  databaseUrl: string | undefined;
+  /** The most PostgreSQL connections this instance opens (`POS_DB_POOL_SIZE`). */
+  databasePoolSize: number;
   dataDir: string;
   variant: Variant;
   /** `tenant:key` pairs from `POS_API_KEYS`. */
@@ -41,6 +45,42 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
+/**
+ * `DATABASE_URL=postgres://user:password@host:5432/pos`. The value holds a password, so errors
+ * describe it without repeating it.
+ */
+function parseDatabaseUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('DATABASE_URL is not a URL: use postgres://user:password@host:5432/database.');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(
+      `DATABASE_URL must be a postgres:// or postgresql:// URL, not ${url.protocol}//…; leave it unset to use SQLite (POS_DB_PATH).`,
+    );
+  }
+  return value;
+}
+
+function parsePoolSize(value: string | undefined): number {
+  if (value === undefined || value === '') return 10;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1 || size > 1000) {
+    throw new ConfigError(`POS_DB_POOL_SIZE must be a whole number from 1 to 1000, not "${value}".`);
+  }
+  return size;
+}
+
+/** Where the data lives, for logs and the banner: never the credentials in a database URL. */
+export function describeDatabase(config: Pick<ServerConfig, 'databaseUrl' | 'dbPath'>): string {
+  if (!config.databaseUrl) return `SQLite ${config.dbPath}`;
+  const url = new URL(config.databaseUrl);
+  return `PostgreSQL ${url.host}${url.pathname}`;
+}
+
 /** `POS_API_KEYS=tenant-a:key1,tenant-b:key2` */
 export function parseApiKeys(value: string | undefined): Array<{ tenantId: string; key: string }> {
   if (!value?.trim()) return [];
@@ -64,6 +104,8 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     port: parsePort(env.PORT),
     host: env.HOST?.trim() || '127.0.0.1',
     dbPath,
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL?.trim()),
+    databasePoolSize: parsePoolSize(env.POS_DB_POOL_SIZE?.trim()),
     dataDir: resolve(dbPath, '..'),
     variant,
     apiKeys: parseApiKeys(env.POS_API_KEYS),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createReferenceServer } from './app.js';
-import { ConfigError, readConfig, type ServerConfig } from './config.js';
+import { ConfigError, describeDatabase, readConfig, type ServerConfig } from './config.js';
 import { DEMO_API_KEY, DEMO_SQUARE_LOCATION, DEMO_SQUARE_TOKEN, SIMULATOR_PREFIX } from './demo/constants.js';
 import { consoleLogger } from './logger.js';
 
@@ -14,7 +14,7 @@ function demoBanner(url: string, config: ServerConfig): string {
     `  URL        ${url}`,
     `  API key    ${DEMO_API_KEY}   (Authorization: Bearer …)`,
     `  Variant    ${config.variant}`,
-    `  Database   ${config.dbPath}`,
+    `  Database   ${describeDatabase(config)}`,
     '',
     '  Try Square with the demo token:',
     `    curl -s -X POST ${url}/api/integrations/square/credentials \\`,
@@ -52,7 +52,11 @@ async function main() {
       logger.warn('Demo mode is listening beyond this machine with a published API key.', { host: config.host });
     }
   } else {
-    logger.info('POS Integrations reference server listening', { url: running.url, variant: config.variant });
+    logger.info('POS Integrations reference server listening', {
+      url: running.url,
+      variant: config.variant,
+      database: describeDatabase(config),
+    });
   }
   const stop = () => {
     running.close().then(

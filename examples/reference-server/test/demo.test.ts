@@ -10,6 +10,7 @@ import {
   DEMO_API_KEY,
   DEMO_SQUARE_LOCATION,
   DEMO_SQUARE_TOKEN,
+  describeDatabase,
   type RunningServer,
   readConfig,
 } from '../src/index.js';
@@ -56,6 +57,27 @@ describe('demo mode', () => {
       await server.close();
     }
   });
+
+  it('serves the settings page wired to the demo key, the OAuth return page and the browser bundle', async () => {
+    const server = await start({}, 'demo');
+    try {
+      const page = await fetch(`${server.url}/`);
+      expect(page.headers.get('content-type')).toContain('text/html');
+      const html = await page.text();
+      expect(html).toContain(`<pos-integrations token="${DEMO_API_KEY}">`);
+      expect(html).toContain('<pos-payment-method-select');
+      expect(html).toContain('Demo mode.');
+      expect(await (await fetch(`${server.url}/settings/integrations?provider=square&status=connected`)).text()).toBe(
+        html,
+      );
+      const bundle = await fetch(`${server.url}/assets/pos-web-components.js`);
+      expect(bundle.status).toBe(200);
+      expect(bundle.headers.get('content-type')).toContain('javascript');
+      expect(await bundle.text()).toContain('pos-integration-card');
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('real mode', () => {
@@ -67,6 +89,33 @@ describe('real mode', () => {
     );
     expect(() => readConfig({ POS_VARIANT: 'mega' }, 'demo')).toThrow(/lite, export or full/);
     expect(() => readConfig({ POS_API_KEYS: 'no-colon' }, 'demo')).toThrow(/tenant:key/);
+  });
+
+  it('takes PostgreSQL from DATABASE_URL and never repeats its password', () => {
+    const env = {
+      POS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      POS_API_KEYS: 'store-1:0123456789abcdef0123',
+    };
+    const config = readConfig({ ...env, DATABASE_URL: 'postgresql://pos:s3cret-pw@db.internal:5432/pos' }, 'real');
+    expect(config).toMatchObject({
+      databaseUrl: 'postgresql://pos:s3cret-pw@db.internal:5432/pos',
+      databasePoolSize: 10,
+    });
+    expect(describeDatabase(config)).toBe('PostgreSQL db.internal:5432/pos');
+    expect(describeDatabase(readConfig(env, 'real'))).toMatch(/^SQLite .*pos\.db$/);
+    expect(readConfig({ ...env, POS_DB_POOL_SIZE: '25' }, 'real').databasePoolSize).toBe(25);
+
+    const refusals = [
+      { DATABASE_URL: 'mysql://pos:s3cret-pw@db.internal/pos' },
+      { DATABASE_URL: 's3cret-pw not a url' },
+      { POS_DB_POOL_SIZE: '0' },
+    ];
+    for (const refusal of refusals) {
+      const attempt = () => readConfig({ ...env, ...refusal }, 'real');
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).not.toThrow(/s3cret/);
+    }
+    expect(() => readConfig({ ...env, ...refusals[0] }, 'real')).toThrow(/postgres:\/\/ or postgresql:\/\//);
   });
 
   it('authenticates every API call with the configured keys and does not serve the simulators', async () => {
@@ -83,6 +132,11 @@ describe('real mode', () => {
       const status = await apiClient(server.url, { token: key })('GET', '/api/integrations/square/status');
       expect(status.body).toMatchObject({ provider: 'square', connected: false });
       expect((await fetch(`${server.url}/demo/square/v2/locations`)).status).toBe(404);
+      const html = await (await fetch(`${server.url}/`)).text();
+      expect(html).toContain('<pos-integrations>');
+      expect(html).not.toContain(key);
+      expect(html).not.toContain(DEMO_API_KEY);
+      expect(html).not.toContain('Demo mode.');
     } finally {
       await server.close();
     }
@@ -102,6 +156,9 @@ describe('real mode', () => {
       const api = apiClient(server.url, { token: key });
       expect((await api('GET', '/api/capabilities')).body).toMatchObject({ build_variant: 'lite' });
       expect((await api('GET', '/api/integrations/square/status')).status).toBe(404);
+      const html = await (await fetch(`${server.url}/`)).text();
+      expect(html).not.toContain('<pos-integrations');
+      expect(html).toContain('<pos-payment-method-select');
     } finally {
       await server.close();
     }

@@ -1,3 +1,11 @@
 export { integrationsSchema } from './migrations/0001_integrations.js';
+export { readInteger } from './numbers.js';
 export type * from './schema.js';
-export { createKyselyStorage, integrationMigrations, KyselyStorage, type KyselyStorageOptions } from './storage.js';
+export {
+  createKyselyStorage,
+  integrationMigrations,
+  KyselyStorage,
+  type KyselyStorageOptions,
+  MIGRATION_LOCK_TABLE,
+  MIGRATION_TABLE,
+} from './storage.js';

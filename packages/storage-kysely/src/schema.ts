@@ -1,4 +1,10 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * A `bigint` column (money in minor units, byte counts). SQLite reads it as a number and
+ * node-postgres as a string, so reads are typed as either: convert them with `readInteger`.
+ */
+export type Int8 = ColumnType<number | string, number, number>;
 
 /**
  * Table types of the integrations schema. JSON columns hold text in every dialect and booleans
@@ -75,8 +81,8 @@ export interface DataBatchesTable {
   errors: string | null;
   error_count: number;
   preset: string | null;
-  total_bytes: number | null;
-  bytes_read: number | null;
+  total_bytes: Int8 | null;
+  bytes_read: Int8 | null;
   target_batch_id: string | null;
   created_at: string;
   completed_at: string | null;
@@ -89,7 +95,7 @@ export interface PaymentsTable {
   provider: string;
   provider_ref: string | null;
   checkout_url: string | null;
-  amount: number;
+  amount: Int8;
   currency: string;
   status: string;
   attempt: number;
@@ -128,7 +134,7 @@ export interface ProductsTable {
   batch_id: string;
   sku: string;
   name: string;
-  price: number;
+  price: Int8;
   currency: string;
   category: string | null;
   stock: number | null;

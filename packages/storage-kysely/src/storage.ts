@@ -1,5 +1,5 @@
 import type { IntegrationStorage } from '@pos/integrations-core';
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { integrationsSchema } from './migrations/0001_integrations.js';
 import { credentialRefreshSchema } from './migrations/0003_credential_refresh.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
@@ -9,7 +9,18 @@ import { KyselyOAuthStateStore } from './stores/oauth-states.js';
 import { KyselyStatusStore } from './stores/statuses.js';
 import { KyselyStripeAccountStore } from './stores/stripe-accounts.js';
 
-/** Every migration, by name; names sort in the order they run. */
+/** Where the migrator records which migrations ran, and its lock row. */
+export const MIGRATION_TABLE = 'pos_integrations_migrations';
+export const MIGRATION_LOCK_TABLE = 'pos_integrations_migration_lock';
+
+/** Stands in for a migration only a newer release knows; it has run, so it never runs here. */
+const ALREADY_RAN: Migration = {
+  up: async () => {
+    throw new Error('A migration from a newer release cannot run here.');
+  },
+};
+
+/** Every migration, by name; pending ones run in name order. */
 export function integrationMigrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001_integrations': integrationsSchema(dialect),
@@ -47,12 +58,41 @@ export class KyselyStorage implements IntegrationStorage {
     return this.db.transaction().execute((trx) => work(new KyselyStorage(trx, this.options)));
   }
 
+  /**
+   * Runs the pending migrations. On Postgres, Kysely's migrator holds an advisory lock while it
+   * runs, so instances starting together migrate one after the other and the later ones find
+   * nothing to do. The bookkeeping tables have their own names so an application that runs its
+   * own Kysely migrations in the same database keeps its history apart.
+   *
+   * Migration names carry the number of the issue that needed them, so they land in any order:
+   * an earlier-numbered migration that arrives later still runs. Migrations a newer release
+   * already ran count as done, so an older instance still starts during a rolling deploy
+   * (migrations only add).
+   */
   async migrate(): Promise<void> {
-    const migrations = integrationMigrations(this.options.dialect);
+    const known = integrationMigrations(this.options.dialect);
+    const fromNewerReleases = (await this.ranMigrations()).filter((name) => !(name in known));
+    const migrations = { ...Object.fromEntries(fromNewerReleases.map((name) => [name, ALREADY_RAN])), ...known };
     const provider: MigrationProvider = { getMigrations: async () => migrations };
-    // Migrations are numbered by the issue that needed them and land in any order; they only add.
-    const { error } = await new Migrator({ db: this.db, provider, allowUnorderedMigrations: true }).migrateToLatest();
+    const { error } = await new Migrator({
+      db: this.db,
+      provider,
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: MIGRATION_LOCK_TABLE,
+      allowUnorderedMigrations: true,
+    }).migrateToLatest();
     if (error) throw error;
+  }
+
+  /** The names in the migration history; none before the first migration. */
+  private async ranMigrations(): Promise<string[]> {
+    const tables = await this.db.introspection.getTables({ withInternalKyselyTables: true });
+    if (!tables.some((table) => table.name === MIGRATION_TABLE)) return [];
+    const rows = await this.db
+      .selectFrom(sql.table(MIGRATION_TABLE).as('history'))
+      .select(sql<string>`name`.as('name'))
+      .execute();
+    return rows.map((row) => row.name);
   }
 
   async close(): Promise<void> {

@@ -11,8 +11,7 @@ export interface ConsentPage {
   fields: Record<string, string>;
 }
 
-/** Text safe to put in HTML content and attribute values. */
-export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /**
  * The HTML of a simulated provider consent page. It says loudly that it is a simulation: nothing

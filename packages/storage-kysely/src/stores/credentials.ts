@@ -1,5 +1,6 @@
 import type { CredentialRecord, CredentialStore, CredentialWrite, RefreshLeaseClaim } from '@pos/integrations-core';
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { readInteger } from '../numbers.js';
 import type { IntegrationCredentialsTable, IntegrationsDatabase } from '../schema.js';
 
 function toRecord(row: Selectable<IntegrationCredentialsTable>): CredentialRecord {
@@ -8,7 +9,7 @@ function toRecord(row: Selectable<IntegrationCredentialsTable>): CredentialRecor
     provider: row.provider,
     ciphertext: row.ciphertext,
     publicData: JSON.parse(row.public_data),
-    version: Number(row.version),
+    version: readInteger(row.version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     expiresAt: row.expires_at,
@@ -123,7 +124,7 @@ export class KyselyCredentialStore implements CredentialStore {
       .where('tenant_id', '=', tenantId)
       .where('provider', '=', provider)
       .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return readInteger(result.numDeletedRows) > 0;
   }
 
   async listPage(after: { tenantId: string; provider: string } | undefined, limit: number) {

@@ -1,5 +1,6 @@
 import type { LogLevel, LogQuery, LogRecord, LogStore, StoredLogRecord } from '@pos/integrations-core';
 import type { Kysely } from 'kysely';
+import { readInteger } from '../numbers.js';
 import type { IntegrationsDatabase } from '../schema.js';
 
 export class KyselyLogStore implements LogStore {
@@ -32,7 +33,7 @@ export class KyselyLogStore implements LogStore {
     if (query.event !== undefined) select = select.where('event', '=', query.event);
     const rows = await select.orderBy('seq', 'desc').limit(query.limit).execute();
     return rows.map((row) => ({
-      seq: Number(row.seq),
+      seq: readInteger(row.seq),
       id: row.id,
       tenantId: row.tenant_id,
       provider: row.provider,

@@ -1,5 +1,6 @@
 import type { OAuthStateRecord, OAuthStateStore } from '@pos/integrations-core';
 import type { Kysely } from 'kysely';
+import { readInteger } from '../numbers.js';
 import type { IntegrationsDatabase } from '../schema.js';
 
 export class KyselyOAuthStateStore implements OAuthStateStore {
@@ -39,6 +40,6 @@ export class KyselyOAuthStateStore implements OAuthStateStore {
 
   async deleteExpired(now: string): Promise<number> {
     const result = await this.db.deleteFrom('oauth_states').where('expires_at', '<=', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return readInteger(result.numDeletedRows);
   }
 }

@@ -1,0 +1,173 @@
+import { MIGRATION_TABLE, readInteger } from '@pos/storage-kysely';
+import { holdMigrationLock, type PostgresCluster, startPostgresCluster } from '@pos/test-support';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresStorage } from '../src/index.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+
+let cluster: PostgresCluster;
+beforeAll(async () => {
+  cluster = await startPostgresCluster();
+});
+afterAll(() => cluster?.stop());
+
+async function tableNames(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ table_name: string }>(
+      "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
+    );
+    return rows.map((row) => row.table_name);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('migrations', () => {
+  it('migrates a fresh database once when several instances open it at the same time', async () => {
+    const url = cluster.freshDatabase();
+    const storages = await Promise.all(
+      Array.from({ length: 6 }, () => createPostgresStorage({ connectionString: url, maxConnections: 2 })),
+    );
+    try {
+      const [first] = storages;
+      if (!first) throw new Error('no storage');
+      const ran = await first.db
+        .selectFrom(sql.table(MIGRATION_TABLE).as('m'))
+        .select(sql<string>`name`.as('name'))
+        .execute();
+      expect(ran.map((row) => row.name)).toEqual(['0001_integrations']);
+      await Promise.all(storages.map((storage, index) => storage.statuses.put(status(`tenant-${index}`))));
+      expect(await first.statuses.get('tenant-5', 'square')).toBeDefined();
+    } finally {
+      await Promise.all(storages.map((storage) => storage.close()));
+    }
+  });
+
+  it('waits for the migration lock another instance holds before creating anything', async () => {
+    const url = cluster.freshDatabase();
+    const lock = await holdMigrationLock(url);
+    const opening = createPostgresStorage({ connectionString: url });
+    try {
+      // The migrator is blocked on the advisory lock, and has created none of our tables.
+      await expect.poll(() => lock.waiting(), { timeout: 10_000 }).toBe(1);
+      expect(await tableNames(url)).not.toContain('integration_credentials');
+    } finally {
+      await lock.release();
+    }
+    const storage = await opening;
+    expect(await tableNames(url)).toContain('integration_credentials');
+    await storage.close();
+  });
+
+  it('says which database it could not reach', async () => {
+    await expect(createPostgresStorage({ connectionString: cluster.urlFor('pos_missing') })).rejects.toThrow(
+      /database "pos_missing" does not exist/,
+    );
+    await expect(createPostgresStorage({})).rejects.toThrow(/connectionString/);
+  });
+});
+
+/** Node 20 has no Promise.withResolvers. */
+function signal() {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve: () => resolve() };
+}
+
+function status(tenantId: string) {
+  return {
+    tenantId,
+    provider: 'square',
+    status: 'connected' as const,
+    lastTestedAt: null,
+    lastError: null,
+    lastErrorCode: null,
+    needsReconnect: false,
+    updatedAt: T0,
+  };
+}
+
+describe('connections', () => {
+  it('keeps a transaction on one connection: its writes are invisible to others until it commits', async () => {
+    const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase() });
+    try {
+      const written = signal();
+      const finish = signal();
+      const committed = storage.transaction(async (tx) => {
+        await tx.statuses.put(status('tenant-a'));
+        expect(await tx.statuses.get('tenant-a', 'square')).toBeDefined();
+        written.resolve();
+        await finish.promise;
+      });
+      await written.promise;
+      expect(await storage.statuses.get('tenant-a', 'square')).toBeUndefined();
+      finish.resolve();
+      await committed;
+      expect(await storage.statuses.get('tenant-a', 'square')).toBeDefined();
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it("borrows a caller's pool and leaves it open on close", async () => {
+    const pool = new pg.Pool({ connectionString: cluster.freshDatabase(), max: 2 });
+    try {
+      const storage = await createPostgresStorage({ pool });
+      await storage.statuses.put(status('tenant-a'));
+      await storage.close();
+      const { rows } = await pool.query('select count(*) as count from integration_status');
+      expect(rows[0].count).toBe('1');
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('reads bigint columns as strings, which readInteger turns back into numbers', async () => {
+    const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase() });
+    try {
+      await storage.db
+        .insertInto('payments')
+        .values({
+          id: 'pay_1',
+          tenant_id: 'tenant-a',
+          order_id: 'order-1',
+          provider: 'stripe',
+          provider_ref: null,
+          checkout_url: null,
+          amount: 12_345_678_901,
+          currency: 'usd',
+          status: 'pending',
+          attempt: 1,
+          expires_at: null,
+          webhook_events: '[]',
+          created_at: T0,
+          updated_at: T0,
+        })
+        .execute();
+      const row = await storage.db.selectFrom('payments').select('amount').executeTakeFirstOrThrow();
+      expect(row.amount).toBe('12345678901');
+      expect(readInteger(row.amount)).toBe(12_345_678_901);
+      expect(() => readInteger('9007199254740993')).toThrow(RangeError);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('streams query results through a cursor', async () => {
+    const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase(), maxConnections: 2 });
+    try {
+      for (let index = 0; index < 25; index += 1) await storage.statuses.put(status(`tenant-${index}`));
+      let count = 0;
+      for await (const _row of storage.db.selectFrom('integration_status').selectAll().stream(10)) count += 1;
+      expect(count).toBe(25);
+    } finally {
+      await storage.close();
+    }
+  });
+});

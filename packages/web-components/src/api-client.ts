@@ -1,0 +1,200 @@
+/**
+ * The one module that knows the server's routes. Elements call these methods and never build a
+ * URL themselves, so a host that mounts the API elsewhere only changes `api-base`.
+ *
+ * The response types below are the HTTP contract as a browser sees it. They mirror the shapes
+ * `@pos/integrations-core` produces on purpose: this package depends on nothing but `lit`, so it
+ * cannot import them from a Node package.
+ */
+
+export type IntegrationKind = 'api_key' | 'oauth';
+export type ConnectionStatus = 'connected' | 'disconnected' | 'error';
+export type LogLevel = 'info' | 'warning' | 'error';
+
+/** One field of an API-key provider's credentials form, as the server describes it. */
+export interface CredentialField {
+  name: string;
+  label: string;
+  secret: boolean;
+  required: boolean;
+  options?: string[];
+  placeholder?: string;
+}
+
+/** A configured connector, from `GET /api/integrations`. */
+export interface IntegrationDescriptor {
+  id: string;
+  name: string;
+  kind: IntegrationKind;
+  fields?: CredentialField[];
+}
+
+export interface IntegrationStatus {
+  provider: string;
+  connected: boolean;
+  status: ConnectionStatus;
+  last_tested_at: string | null;
+  last_error: string | null;
+  last_error_code: string | null;
+  needs_reconnect: boolean;
+  connected_at: string | null;
+  [providerField: string]: unknown;
+}
+
+export interface Capabilities {
+  accounting_mode: string;
+  features: Record<string, boolean>;
+  version: string;
+  build_hash: string;
+  build_variant: 'lite' | 'export' | 'full';
+}
+
+export interface ActionResult {
+  success: boolean;
+  message: string;
+}
+
+export interface TestResult extends ActionResult {
+  error_code?: string;
+  tested_at: string;
+}
+
+export interface ConnectResult extends ActionResult {
+  status: IntegrationStatus;
+}
+
+export interface IntegrationLog {
+  id: string;
+  timestamp: string;
+  level: LogLevel;
+  event: string;
+  message: string;
+  details: Record<string, unknown> | null;
+}
+
+export interface LogPage {
+  logs: IntegrationLog[];
+  next_cursor: string | null;
+}
+
+export interface LogQuery {
+  limit?: number;
+  cursor?: string;
+  level?: LogLevel;
+  event?: string;
+}
+
+/** A failed call, carrying the server's error body (`error_code`, `message`, `details`). */
+export class PosApiError extends Error {
+  override readonly name = 'PosApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export interface ApiClientOptions {
+  /** Where the API is mounted: `''` (this origin), `https://pos.example.com` or `/pos`. */
+  apiBase?: string;
+  /** Sent as `Authorization: Bearer <token>`; kept in memory only. */
+  token?: string;
+  /** The host's own fetch (cookies, extra headers, a proxy); defaults to the global one. */
+  fetch?: typeof fetch;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+export class PosApiClient {
+  readonly #base: string;
+  readonly #token: string | undefined;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: ApiClientOptions = {}) {
+    this.#base = (options.apiBase ?? '').replace(/\/+$/, '');
+    this.#token = options.token || undefined;
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  capabilities(): Promise<Capabilities> {
+    return this.#call('GET', ['capabilities']);
+  }
+
+  async integrations(): Promise<IntegrationDescriptor[]> {
+    const body = await this.#call<{ integrations: IntegrationDescriptor[] }>('GET', ['integrations']);
+    return body.integrations;
+  }
+
+  status(provider: string): Promise<IntegrationStatus> {
+    return this.#call('GET', ['integrations', provider, 'status']);
+  }
+
+  summary(provider: string): Promise<Record<string, unknown>> {
+    return this.#call('GET', ['integrations', provider, 'summary']);
+  }
+
+  saveCredentials(provider: string, values: Record<string, string>): Promise<ConnectResult> {
+    return this.#call('POST', ['integrations', provider, 'credentials'], { body: values });
+  }
+
+  authorizationUrl(provider: string): Promise<{ auth_url: string; state: string }> {
+    return this.#call('POST', ['integrations', provider, 'auth-url'], { body: {} });
+  }
+
+  test(provider: string): Promise<TestResult> {
+    return this.#call('POST', ['integrations', provider, 'test'], { body: {} });
+  }
+
+  disconnect(provider: string): Promise<ActionResult> {
+    return this.#call('DELETE', ['integrations', provider, 'disconnect']);
+  }
+
+  logs(provider: string, query: LogQuery = {}): Promise<LogPage> {
+    return this.#call('GET', ['integrations', provider, 'logs'], { query: { ...query } });
+  }
+
+  async #call<T>(method: string, segments: string[], options: { body?: unknown; query?: Query } = {}): Promise<T> {
+    const path = segments.map(encodeURIComponent).join('/');
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined && value !== '') search.set(key, String(value));
+    }
+    const url = `${this.#base}/api/${path}${search.size > 0 ? `?${search}` : ''}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
+    } catch {
+      throw new PosApiError(0, 'NETWORK_ERROR', 'The server could not be reached.');
+    }
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (!response.ok) {
+      const error = (body ?? {}) as { message?: unknown; error_code?: unknown; details?: unknown };
+      throw new PosApiError(
+        response.status,
+        typeof error.error_code === 'string' ? error.error_code : `HTTP_${response.status}`,
+        typeof error.message === 'string' ? error.message : `The server answered ${response.status}.`,
+        typeof error.details === 'object' && error.details !== null
+          ? (error.details as Record<string, unknown>)
+          : undefined,
+      );
+    }
+    return body as T;
+  }
+}

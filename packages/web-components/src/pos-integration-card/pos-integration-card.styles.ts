@@ -1,0 +1,178 @@
+import { css } from 'lit';
+
+export const cardStyles = css`
+  :host {
+    display: block;
+  }
+
+  [part~='base'] {
+    display: grid;
+    gap: 0.85rem;
+    padding: var(--pos-card-padding, 1.25rem);
+    background: var(--pos-color-surface);
+    border: 1px solid var(--pos-color-border);
+    border-radius: var(--pos-radius);
+    box-shadow: var(--pos-card-shadow, 0 1px 2px rgba(15, 23, 42, 0.06));
+  }
+
+  header {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.75rem;
+  }
+
+  h3 {
+    margin: 0;
+    font-size: 1.1rem;
+  }
+
+  .badge {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35rem;
+    padding: 0.15rem 0.6rem;
+    border-radius: 999px;
+    font-size: 0.8rem;
+    font-weight: 600;
+    white-space: nowrap;
+    background: var(--pos-color-border);
+    color: var(--pos-color-muted);
+  }
+
+  .badge::before {
+    content: '';
+    width: 0.5rem;
+    height: 0.5rem;
+    border-radius: 50%;
+    background: currentColor;
+  }
+
+  .badge.connected {
+    background: var(--pos-color-success-surface);
+    color: var(--pos-color-success);
+  }
+
+  .badge.error {
+    background: var(--pos-color-danger-surface);
+    color: var(--pos-color-danger);
+  }
+
+  .badge.reconnect {
+    background: var(--pos-color-warning-surface);
+    color: var(--pos-color-warning);
+  }
+
+  .meta {
+    margin: 0;
+    color: var(--pos-color-muted);
+    font-size: 0.85rem;
+  }
+
+  .notice,
+  .toast {
+    margin: 0;
+    padding: 0.65rem 0.8rem;
+    border-radius: calc(var(--pos-radius) - 2px);
+    background: var(--pos-color-warning-surface);
+    color: var(--pos-color-warning);
+  }
+
+  .toast {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.75rem;
+    background: var(--pos-color-success-surface);
+    color: var(--pos-color-success);
+  }
+
+  .notice.error,
+  .toast.error {
+    background: var(--pos-color-danger-surface);
+    color: var(--pos-color-danger);
+  }
+
+  dl {
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    gap: 0.3rem 1rem;
+    margin: 0;
+    font-size: 0.9rem;
+  }
+
+  dt {
+    color: var(--pos-color-muted);
+  }
+
+  dd {
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
+
+  fieldset {
+    border: 0;
+    padding: 0;
+    margin: 0;
+    display: grid;
+    gap: 0.75rem;
+  }
+
+  legend {
+    font-weight: 600;
+    margin-bottom: 0.5rem;
+  }
+
+  .hint,
+  .field-error {
+    font-size: 0.8rem;
+    font-weight: 400;
+    color: var(--pos-color-muted);
+  }
+
+  .field-error {
+    color: var(--pos-color-danger);
+  }
+
+  input[aria-invalid='true'] {
+    border-color: var(--pos-color-danger);
+  }
+
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+  }
+
+  .toast:empty {
+    display: none;
+  }
+
+  .toast button {
+    min-height: auto;
+    padding: 0.15rem 0.5rem;
+    font-size: 0.8rem;
+  }
+
+  dialog {
+    border: 1px solid var(--pos-color-border);
+    border-radius: var(--pos-radius);
+    padding: 1.25rem;
+    max-width: min(28rem, calc(100vw - 2rem));
+    color: var(--pos-color-text);
+    font-family: var(--pos-font-family);
+  }
+
+  dialog::backdrop {
+    background: rgba(15, 23, 42, 0.45);
+  }
+
+  dialog h4 {
+    margin: 0 0 0.5rem;
+    font-size: 1.05rem;
+  }
+
+  dialog p {
+    margin: 0 0 1rem;
+  }
+`;

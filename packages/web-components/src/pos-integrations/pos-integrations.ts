@@ -1,0 +1,146 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { type IntegrationDescriptor, type IntegrationStatus, PosApiError } from '../api-client.js';
+import { PosApiElement } from '../api-element.js';
+import { emit } from '../events.js';
+import '../pos-integration-card/pos-integration-card.js';
+import { strings } from '../strings.js';
+import { baseStyles } from '../styles.js';
+import { integrationsStyles } from './pos-integrations.styles.js';
+
+interface Offered {
+  integration: IntegrationDescriptor;
+  status: IntegrationStatus;
+}
+
+const CARD_PARTS = [
+  'base',
+  'header',
+  'title',
+  'badge',
+  'meta',
+  'reconnect',
+  'error',
+  'summary',
+  'form',
+  'field',
+  'input',
+  'form-error',
+  'actions',
+  'button',
+  'toast',
+  'confirm',
+]
+  .map((part) => `${part}:card-${part}`)
+  .join(', ');
+
+/**
+ * The Integrations settings page: a card for every integration this server offers, and nothing
+ * for the rest. An integration is offered when the capabilities say so **and** its status
+ * endpoint answers; a 404 hides it entirely (seed Property 7) — no disabled or "coming soon"
+ * placeholders. With no integration offered (e.g. a lite build) the element renders nothing.
+ *
+ * @tag pos-integrations
+ *
+ * @event pos-integrations-loaded - The offered integrations are known. `detail: { providers }`
+ *
+ * @csspart grid - The grid holding the cards.
+ * @csspart card - Each `<pos-integration-card>`; its parts are exported as `card-<part>` (`card-badge`, `card-button`, …).
+ * @csspart error - The message shown when the list could not be loaded.
+ *
+ * @cssprop --pos-integrations-card-min - Narrowest card width before the grid wraps (default 24rem).
+ * @cssprop --pos-integrations-gap - Space between cards (default 1rem).
+ */
+@customElement('pos-integrations')
+export class PosIntegrations extends PosApiElement {
+  static override styles = [baseStyles, integrationsStyles];
+
+  @state() private accessor offered: Offered[] = [];
+  @state() private accessor loading = false;
+  @state() private accessor error = '';
+
+  #request = 0;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.hasUpdated || changed.has('apiBase') || changed.has('token') || changed.has('fetch')) {
+      void this.reload();
+    }
+  }
+
+  /** The provider ids that have a card. */
+  get providers(): string[] {
+    return this.offered.map((entry) => entry.integration.id);
+  }
+
+  /** Asks the server again which integrations it offers. */
+  async reload(): Promise<void> {
+    const request = ++this.#request;
+    this.loading = true;
+    this.error = '';
+    try {
+      const offered = await this.#discover();
+      if (request !== this.#request) return;
+      this.offered = offered;
+      emit(this, 'pos-integrations-loaded', { providers: this.providers });
+    } catch (error) {
+      if (request !== this.#request) return;
+      this.offered = [];
+      this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (request === this.#request) this.loading = false;
+    }
+  }
+
+  async #discover(): Promise<Offered[]> {
+    const capabilities = await this.api.capabilities();
+    if (!capabilities.features.integrations) return [];
+    const described = (await this.api.integrations()).filter(
+      (integration) => capabilities.features[integration.id] === true,
+    );
+    const answers = await Promise.all(
+      described.map(async (integration) => {
+        try {
+          return { integration, status: await this.api.status(integration.id) };
+        } catch (error) {
+          if (error instanceof PosApiError && error.status === 404) return undefined;
+          throw error;
+        }
+      }),
+    );
+    return answers.filter((entry): entry is Offered => entry !== undefined);
+  }
+
+  override render() {
+    if (this.error) {
+      return html`<p part="error" role="alert">${strings.loadFailed(this.error)}</p>`;
+    }
+    if (this.loading && this.offered.length === 0) {
+      return html`<p class="status" role="status">${strings.loading}</p>`;
+    }
+    if (this.offered.length === 0) return nothing;
+    return html`<div part="grid" role="list" aria-label=${strings.integrationsLabel}>
+      ${repeat(
+        this.offered,
+        (entry) => entry.integration.id,
+        (entry) => html`<pos-integration-card
+          role="listitem"
+          part="card"
+          exportparts=${CARD_PARTS}
+          provider=${entry.integration.id}
+          .integration=${entry.integration}
+          .status=${entry.status}
+          .apiBase=${this.apiBase}
+          .token=${this.token}
+          .fetch=${this.fetch}
+        ></pos-integration-card>`,
+      )}
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pos-integrations': PosIntegrations;
+  }
+}

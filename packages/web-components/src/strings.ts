@@ -1,0 +1,88 @@
+/**
+ * Every text the elements show, in one place. Translate by calling {@link setStrings} with the
+ * entries to replace before the elements render; functions receive the values they interpolate.
+ */
+export const defaultStrings = {
+  loading: 'Loading…',
+  loadFailed: (reason: string) => `Could not load: ${reason}`,
+  integrationsLabel: 'Integrations',
+
+  statusConnected: 'Connected',
+  statusDisconnected: 'Not connected',
+  statusError: 'Error',
+  statusReconnect: 'Reconnect needed',
+  reconnectExplained: (name: string) => `${name} no longer accepts the stored credentials. Connect again to resume.`,
+  lastError: (message: string) => `Last error: ${message}`,
+  lastTested: (when: string) => `Last tested ${when}`,
+  connectedSince: (when: string) => `Connected ${when}`,
+  summaryLabel: (name: string) => `${name} account`,
+  summaryFailed: (reason: string) => `The account details could not be read: ${reason}`,
+
+  credentialsLegend: (name: string) => `${name} credentials`,
+  secretHint: 'Stored encrypted on the server; never shown again.',
+  optionDefault: 'Default',
+  save: 'Save and connect',
+  saving: 'Connecting…',
+  connect: (name: string) => `Connect ${name}`,
+  connecting: 'Waiting for the provider…',
+  popupBlocked: 'The sign-in window was blocked; continuing in this page.',
+  oauthConnected: (name: string) => `${name} connected.`,
+  oauthFailed: (name: string, code: string) => `${name} was not connected (${code}).`,
+  test: 'Test connection',
+  testing: 'Testing…',
+  viewLogs: 'View logs',
+  disconnect: 'Disconnect',
+  disconnecting: 'Disconnecting…',
+  confirmDisconnectTitle: (name: string) => `Disconnect ${name}?`,
+  confirmDisconnectBody: (name: string) =>
+    `The stored ${name} credentials are deleted from this server. You can connect again later.`,
+  confirmDisconnect: 'Disconnect',
+  cancel: 'Cancel',
+  dismiss: 'Dismiss',
+
+  logsTitle: (name: string) => `${name} logs`,
+  close: 'Close',
+  filterLevel: 'Level',
+  filterEvent: 'Event',
+  allLevels: 'All levels',
+  allEvents: 'All events',
+  levelInfo: 'Info',
+  levelWarning: 'Warning',
+  levelError: 'Error',
+  noLogs: 'No log entries match.',
+  loadMore: 'Load more',
+  details: 'Details',
+
+  paymentMethodLabel: 'Payment method',
+  methodCash: 'Cash',
+  methodCard: 'Card',
+  methodCheck: 'Check',
+  methodOther: 'Other',
+  methodSplit: 'Split payment',
+  total: (amount: string) => `Total ${amount}`,
+  splitLegend: 'Split between',
+  splitMethod: (index: number) => `Payment ${index} method`,
+  splitAmount: (index: number) => `Payment ${index} amount`,
+  addSplit: 'Add payment',
+  removeSplit: (index: number) => `Remove payment ${index}`,
+  splitBalanced: 'The payments add up to the total.',
+  splitRemaining: (amount: string) => `${amount} left to assign.`,
+  splitOver: (amount: string) => `${amount} more than the total.`,
+  splitInvalidAmount: (index: number) => `Payment ${index}: enter an amount such as 12.50.`,
+};
+
+export type PosStrings = typeof defaultStrings;
+
+export const strings: PosStrings = { ...defaultStrings };
+
+/** Replaces some or all texts, e.g. `setStrings({ save: 'Enregistrer' })`. */
+export function setStrings(overrides: Partial<PosStrings>): void {
+  Object.assign(strings, overrides);
+}
+
+/** "Jun 3, 2025, 10:04:12 AM" in the reader's locale and time zone. */
+export function formatTimestamp(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(date);
+}

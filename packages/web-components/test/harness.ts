@@ -1,0 +1,79 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Integrations } from '@pos/integrations-core';
+import { consoleLogger, createReferenceServer, readConfig, webComponentsBundleBuilt } from '@pos/reference-server';
+import type { ElementHandle, Locator, Page } from 'playwright-core';
+
+export interface DemoServer {
+  url: string;
+  integrations: Integrations;
+  close(): Promise<void>;
+}
+
+/** The reference server in demo mode, in this process, on an ephemeral port with its own database. */
+export async function startDemoServer(env: Record<string, string> = {}): Promise<DemoServer> {
+  if (!webComponentsBundleBuilt()) {
+    throw new Error('The web components browser bundle is missing: run "npm run build" first (npm test does).');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'pos-browser-'));
+  const config = readConfig({ PORT: '0', POS_DB_PATH: join(dir, 'pos.db'), ...env }, 'demo');
+  const server = await createReferenceServer(
+    config,
+    consoleLogger(() => {}),
+  );
+  const running = await server.listen();
+  return {
+    url: running.url,
+    integrations: server.integrations,
+    async close() {
+      await running.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const IMAGES = new URL('../../../docs/images/', import.meta.url).pathname;
+
+/**
+ * Screenshots of each screen. `UPDATE_SCREENSHOTS=1` writes them to docs/images (committed and
+ * used by the docs); otherwise they go to a temporary folder so a test run leaves the tree clean.
+ */
+export async function screenshot(page: Page, name: string, element?: ElementHandle): Promise<string> {
+  const dir = process.env.UPDATE_SCREENSHOTS ? IMAGES : join(tmpdir(), 'pos-screenshots');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await (element ?? page).screenshot({ path });
+  return path;
+}
+
+/** The element that has focus, looking through shadow roots; described as `tag[part]`. */
+export function deepFocus(page: Page): Promise<{ host: string[]; tag: string; part: string | null }> {
+  return page.evaluate(() => {
+    const hosts: string[] = [];
+    let active: Element | null = document.activeElement;
+    while (active?.shadowRoot?.activeElement) {
+      hosts.push(active.tagName.toLowerCase());
+      active = active.shadowRoot.activeElement;
+    }
+    return { host: hosts, tag: active?.tagName.toLowerCase() ?? '', part: active?.getAttribute('part') ?? null };
+  });
+}
+
+/** All text, attribute and input values inside an element, its shadow roots included. */
+export function everythingIn(element: Locator): Promise<string> {
+  return element.evaluate((host) => {
+    const out: string[] = [];
+    const visit = (root: Element | ShadowRoot) => {
+      out.push(root.textContent ?? '');
+      for (const element of root.querySelectorAll('*')) {
+        for (const attribute of element.attributes) out.push(attribute.value);
+        if (element instanceof HTMLInputElement) out.push(element.value);
+        if (element.shadowRoot) visit(element.shadowRoot);
+      }
+    };
+    visit(host);
+    if (host.shadowRoot) visit(host.shadowRoot);
+    return out.join('\n');
+  });
+}

@@ -1,0 +1,210 @@
+import { apiClient, launchChromium } from '@pos/test-support';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoServer, deepFocus, everythingIn, screenshot, startDemoServer } from './harness.js';
+
+const DEMO_KEY = 'pos_demo_key_not_for_production';
+const SQUARE_TOKEN = 'sq0atp-demo-square-access-token';
+const SQUARE_LOCATION = 'L-DEMO-MAIN';
+
+let browser: Browser;
+let server: DemoServer;
+let page: Page;
+let card: Locator;
+let drawer: Locator;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchChromium(), startDemoServer()]);
+  page = await browser.newPage({ viewport: { width: 1200, height: 860 } });
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(`${server.url}/`);
+  card = page.locator('pos-integration-card[provider="square"]');
+  drawer = card.locator('dialog[part="drawer"]');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const badge = () => card.locator('[part~="badge"]');
+const toast = () => card.locator('[part="toast"]');
+
+describe('<pos-integrations> on the demo page', () => {
+  it('shows one card per offered integration, the credentials form built from the server fields', async () => {
+    await expect.poll(() => badge().textContent()).toBe('Not connected');
+    expect(await page.locator('pos-integration-card').count()).toBe(1);
+    const token = card.getByLabel('Access token');
+    expect(await token.getAttribute('type')).toBe('password');
+    expect(await card.getByLabel('Location ID').getAttribute('type')).toBe('text');
+    expect(await card.getByLabel('Environment').locator('option').allTextContents()).toEqual([
+      'Default',
+      'production',
+      'sandbox',
+    ]);
+    await screenshot(page, 'integrations-disconnected');
+  });
+
+  it('refuses a wrong token with the server message and connects Square with the demo token', async () => {
+    await card.getByLabel('Access token').fill('sq0atp-not-the-demo-token-at-all');
+    await card.getByLabel('Location ID').fill(SQUARE_LOCATION);
+    await card.getByRole('button', { name: 'Save and connect' }).click();
+    const alert = card.locator('[part="form-error"]');
+    await alert.waitFor();
+    expect(await alert.getAttribute('role')).toBe('alert');
+    expect(await alert.textContent()).toContain('Square access token was rejected');
+    expect(await badge().textContent()).toBe('Not connected');
+
+    await card.getByLabel('Access token').fill(SQUARE_TOKEN);
+    await card.getByRole('button', { name: 'Save and connect' }).click();
+    await expect.poll(() => badge().textContent()).toBe('Connected');
+    await card.locator('[part="summary"]').getByText('Demo Coffee — Main St').waitFor();
+    expect(await card.locator('[part="summary"]').textContent()).toContain('1 Main St, Springfield, IL 62701, US');
+    expect(await toast().textContent()).toContain('Square connected.');
+    expect(await card.locator('form').count()).toBe(0);
+
+    // The secret is never echoed back into the page, and nothing is kept in web storage.
+    expect(await everythingIn(card)).not.toContain(SQUARE_TOKEN);
+    expect(await everythingIn(card)).toContain('Demo Coffee');
+    expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+    await screenshot(page, 'integrations-connected');
+  });
+
+  it('tests the connection and announces the result in an aria-live toast', async () => {
+    await card.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => toast().textContent()).toContain('location "Demo Coffee — Main St" is reachable');
+    expect(await toast().getAttribute('aria-live')).toBe('polite');
+    expect(await card.locator('[part="meta"]').textContent()).toContain('Last tested');
+    await screenshot(page, 'integration-tested');
+  });
+
+  it('opens the logs newest first, filters them, loads more, traps focus and closes on Escape', async () => {
+    // Enough entries for a second page (the drawer asks for 20 at a time).
+    const api = apiClient(server.url, { token: DEMO_KEY });
+    for (let i = 0; i < 20; i++) await api('POST', '/api/integrations/square/test');
+
+    await card.getByRole('button', { name: 'View logs' }).click();
+    await drawer.waitFor();
+    expect(await drawer.getByRole('heading').textContent()).toBe('Square logs');
+    const entries = drawer.locator('[part~="entry"]');
+    await expect.poll(() => entries.count()).toBe(20);
+    expect(await entries.first().locator('.event').textContent()).toBe('tested');
+    const times = await drawer
+      .locator('time')
+      .evaluateAll((nodes) => nodes.map((node) => [node.getAttribute('datetime') ?? '', node.textContent ?? '']));
+    const stamps = times.map(([iso]) => Date.parse(iso ?? ''));
+    expect(stamps).toEqual([...stamps].sort((a, b) => b - a));
+    expect(times[0]?.[1]).not.toMatch(/T\d\d:/); // readable, not ISO-8601
+
+    await drawer.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => entries.count()).toBe(23);
+    expect(await entries.nth(21).locator('.event').textContent()).toBe('connected');
+    expect(await entries.nth(22).locator('.event').textContent()).toBe('connect_failed');
+    expect(await drawer.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+
+    await drawer.getByLabel('Level').selectOption('error');
+    await expect.poll(() => entries.count()).toBe(1);
+    expect(await entries.first().locator('.event').textContent()).toBe('connect_failed');
+    await entries.first().getByText('Details').click();
+    expect(await entries.first().locator('pre').textContent()).toContain('SQUARE_INVALID_TOKEN');
+    await screenshot(page, 'logs-drawer');
+
+    await drawer.getByLabel('Level').selectOption('');
+    await drawer.getByLabel('Event').selectOption('connected');
+    await expect.poll(() => entries.count()).toBe(1);
+    expect(await entries.first().locator('.message').textContent()).toBe('Square connected.');
+
+    // Focus stays inside the drawer both ways round.
+    for (const key of ['Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key);
+      const focus = await deepFocus(page);
+      expect(focus.host).toContain('pos-integration-logs-drawer');
+    }
+
+    await page.keyboard.press('Escape');
+    await expect.poll(() => drawer.isVisible()).toBe(false);
+    expect(await deepFocus(page)).toMatchObject({ tag: 'button', part: 'button logs-button' });
+  });
+
+  it('disconnects only after confirmation', async () => {
+    await card.getByRole('button', { name: 'Disconnect' }).click();
+    const dialog = card.getByRole('dialog', { name: 'Disconnect Square?' });
+    await dialog.waitFor();
+    await screenshot(page, 'disconnect-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(await badge().textContent()).toBe('Connected');
+
+    await card.getByRole('button', { name: 'Disconnect' }).click();
+    await dialog.getByRole('button', { name: 'Disconnect' }).click();
+    await expect.poll(() => badge().textContent()).toBe('Not connected');
+    expect(await toast().textContent()).toContain('Square disconnected.');
+    expect(await card.getByLabel('Access token').inputValue()).toBe('');
+    expect(await deepFocus(page)).toMatchObject({ tag: 'input' });
+    const status = await apiClient(server.url, { token: DEMO_KEY })('GET', '/api/integrations/square/status');
+    expect(status.body).toMatchObject({ connected: false });
+  });
+
+  it('says clearly when Square stopped accepting the stored token, and lets the merchant reconnect', async () => {
+    // The token stored for the tenant is one Square no longer accepts (revoked on Square's side).
+    await server.integrations.vault.put(
+      'demo',
+      'square',
+      { access_token: 'sq0atp-revoked-token-value-0000' },
+      { location_id: SQUARE_LOCATION, location_name: 'Demo Coffee — Main St' },
+    );
+    await page.reload();
+    await expect.poll(() => badge().textContent()).toBe('Connected');
+    await card.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => badge().textContent()).toBe('Reconnect needed');
+    const notice = card.locator('[part="reconnect"]');
+    expect(await notice.getAttribute('role')).toBe('alert');
+    expect(await notice.textContent()).toContain('no longer accepts the stored credentials');
+    expect(await toast().textContent()).toContain('was rejected');
+    await screenshot(page, 'integration-reconnect-needed');
+
+    await card.getByLabel('Access token').fill(SQUARE_TOKEN);
+    await card.getByLabel('Location ID').fill(SQUARE_LOCATION);
+    await card.getByRole('button', { name: 'Save and connect' }).click();
+    await expect.poll(() => badge().textContent()).toBe('Connected');
+    expect(await card.locator('[part="reconnect"]').count()).toBe(0);
+  });
+
+  it('hides a card entirely when the server does not serve that provider (status 404)', async () => {
+    const shown = await page.evaluate(async () => {
+      const described = document.createElement('pos-integration-card');
+      described.token = 'pos_demo_key_not_for_production';
+      described.provider = 'stripe';
+      // Even when told the provider exists, a 404 from its status endpoint removes the card.
+      described.integration = { id: 'stripe', name: 'Stripe', kind: 'oauth' };
+      const unknown = document.createElement('pos-integration-card');
+      unknown.token = 'pos_demo_key_not_for_production';
+      unknown.provider = 'clover';
+      document.body.append(described, unknown);
+      const settled = (card: HTMLElement) =>
+        new Promise<void>((resolve) => {
+          const check = () => (card.hidden ? resolve() : setTimeout(check, 20));
+          check();
+        });
+      await Promise.all([settled(described), settled(unknown)]);
+      const result = [described, unknown].map((card) => card.getBoundingClientRect().height);
+      described.remove();
+      unknown.remove();
+      return result;
+    });
+    expect(shown).toEqual([0, 0]);
+  });
+
+  it('shows an error, not cards, when the API key is wrong', async () => {
+    await page.evaluate(() => {
+      const element = document.querySelector('pos-integrations');
+      if (element) element.token = 'not-a-key';
+    });
+    const alert = page.locator('pos-integrations [part="error"]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('A valid API key is required');
+    expect(await page.locator('pos-integration-card').count()).toBe(0);
+  });
+});

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { launchChromium } from '@pos/test-support';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoServer, screenshot, startDemoServer } from './harness.js';
+
+let browser: Browser;
+let server: DemoServer;
+let page: Page;
+let select: Locator;
+
+beforeAll(async () => {
+  [browser, server] = await Promise.all([launchChromium(), startDemoServer({ POS_VARIANT: 'lite' })]);
+  page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  await page.goto(`${server.url}/`);
+  select = page.locator('pos-payment-method-select');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('a lite build', () => {
+  it('shows no integration card, section or link at all', async () => {
+    await select.locator('[part="base"]').waitFor();
+    expect(await page.locator('pos-integrations').count()).toBe(0);
+    expect(await page.locator('pos-integration-card').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Integrations' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Settings → Integrations' }).count()).toBe(0);
+    const status = await page.evaluate(async () => (await fetch('/api/integrations/square/status')).status);
+    expect(status).toBe(404);
+  });
+
+  it('still hides every card when a page drops <pos-integrations> in anyway', async () => {
+    const loaded = page.evaluate(
+      () =>
+        new Promise<string[]>((resolve) => {
+          const element = document.createElement('pos-integrations');
+          element.token = 'pos_demo_key_not_for_production';
+          element.addEventListener('pos-integrations-loaded', (event) => resolve(event.detail.providers));
+          document.body.append(element);
+        }),
+    );
+    expect(await loaded).toEqual([]);
+    expect(await page.locator('pos-integrations').evaluate((element) => element.shadowRoot?.children.length)).toBe(0);
+    await page.evaluate(() => document.querySelector('body > pos-integrations')?.remove());
+  });
+
+  it('ships a lite bundle without any integration code', () => {
+    const bundle = new URL('../dist/browser/pos-web-components-lite.js', import.meta.url);
+    const code = readFileSync(bundle, 'utf8');
+    expect(code).toContain('pos-payment-method-select');
+    expect(code).not.toContain('pos-integration-card');
+    expect(code).not.toContain('/api/');
+  });
+});
+
+describe('<pos-payment-method-select>', () => {
+  const changes: Array<{ method: string; payments: Array<{ method: string; amount: number }>; valid: boolean }> = [];
+
+  beforeAll(async () => {
+    await page.exposeFunction('recordChange', (detail: (typeof changes)[number]) => changes.push(detail));
+    await page.evaluate(() => {
+      document.addEventListener('pos-payment-method-change', (event) =>
+        (window as unknown as { recordChange(detail: unknown): void }).recordChange(event.detail),
+      );
+    });
+  });
+
+  const last = () => changes.at(-1);
+
+  it('offers cash, card, check, other and split, chosen with the keyboard', async () => {
+    const radios = select.getByRole('radio');
+    expect(await radios.evaluateAll((nodes) => nodes.map((node) => node.parentElement?.textContent?.trim()))).toEqual([
+      'Cash',
+      'Card',
+      'Check',
+      'Other',
+      'Split payment',
+    ]);
+    await select.getByRole('radio', { name: 'Cash' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect
+      .poll(() => last())
+      .toEqual({ method: 'card', payments: [{ method: 'card', amount: 4250 }], valid: true });
+    expect(await select.getAttribute('method')).toBe('card');
+  });
+
+  it('accepts a split only when the amounts add up to the total exactly', async () => {
+    await select.getByRole('radio', { name: 'Split payment' }).check();
+    const amount = (n: number) => select.getByLabel(`Payment ${n} amount`);
+    const balance = select.locator('[part="balance"]');
+    expect(await balance.getAttribute('aria-live')).toBe('polite');
+    expect(await balance.textContent()).toContain('$42.50 left to assign.');
+    expect(last()?.valid).toBe(false);
+
+    await amount(1).fill('20');
+    await amount(2).fill('20.00');
+    expect(await balance.textContent()).toContain('$2.50 left to assign.');
+    expect(last()?.valid).toBe(false);
+
+    await amount(2).fill('30');
+    expect(await balance.textContent()).toContain('$7.50 more than the total.');
+    expect(last()?.valid).toBe(false);
+
+    await amount(2).fill('12.345');
+    expect(await select.locator('[part="errors"]').textContent()).toContain(
+      'Payment 2: enter an amount such as 12.50.',
+    );
+    expect(await amount(2).getAttribute('aria-invalid')).toBe('true');
+    expect(last()?.valid).toBe(false);
+
+    await select.getByRole('button', { name: 'Add payment' }).click();
+    await select.getByLabel('Payment 3 method').selectOption('check');
+    await amount(2).fill('12.25');
+    await amount(3).fill('10.25');
+    expect(await balance.textContent()).toContain('The payments add up to the total.');
+    expect(last()).toEqual({
+      method: 'split',
+      payments: [
+        { method: 'cash', amount: 2000 },
+        { method: 'card', amount: 1225 },
+        { method: 'check', amount: 1025 },
+      ],
+      valid: true,
+    });
+    expect(
+      await select.evaluate((element) => (element as HTMLElementTagNameMap['pos-payment-method-select']).valid),
+    ).toBe(true);
+    await screenshot(page, 'payment-method-split');
+
+    await select.getByRole('button', { name: 'Remove payment 3' }).click();
+    expect(await balance.textContent()).toContain('$10.25 left to assign.');
+    expect(last()?.valid).toBe(false);
+    expect(await select.getByRole('button', { name: 'Remove payment 2' }).isDisabled()).toBe(true);
+  });
+});
