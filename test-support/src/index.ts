@@ -4,12 +4,15 @@ export * from './clover.js';
 export { type ApiRequest, type ApiResponse, apiClient, type Listening, listen, type RequestOptions } from './http.js';
 export { useProviderMock } from './msw.js';
 export {
+  freePort,
   type HeldMigrationLock,
   holdMigrationLock,
   KYSELY_MIGRATION_LOCK_ID,
   type PostgresCluster,
   startPostgresCluster,
 } from './postgres.js';
+export { type PostgrestOptions, type PostgrestServer, postgrestBinary, startPostgrest } from './postgrest.js';
 export { type NodeProcess, type NodeProcessOptions, spawnNode, startWorker, type Worker } from './processes.js';
 export * from './square.js';
 export * from './stripe.js';
+export { type GatewayRequest, type SupabaseStack, signSupabaseJwt, startSupabaseStack } from './supabase.js';

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { square } from '@pos/connector-square';
+import { supabase } from '@pos/connector-supabase';
 import {
   type Connector,
   createIntegrations,
@@ -21,12 +22,14 @@ import {
   DEMO_API_KEY,
   DEMO_SQUARE_LOCATION,
   DEMO_SQUARE_TOKEN,
+  DEMO_SUPABASE_KEY,
   DEMO_TENANT,
   SIMULATOR_PREFIX,
 } from './demo/constants.js';
 import { demoEncryptionKey } from './demo/encryption-key.js';
 import { squareSimulator } from './demo/square-simulator.js';
 import { stripeSimulator } from './demo/stripe-simulator.js';
+import { supabaseSimulator } from './demo/supabase-simulator.js';
 import { demoOAuthConnectors, oauthConnectorsFromEnv } from './oauth-connectors.js';
 import { webComponentsBundleBuilt } from './web/assets.js';
 import { webPages } from './web/settings-page.js';
@@ -78,6 +81,9 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
                 ? { baseUrl: config.squareBaseUrl }
                 : {}),
           }),
+          supabase(
+            !demo && config.supabaseManagementApiUrl ? { managementApiUrl: config.supabaseManagementApiUrl } : {},
+          ),
           ...(demo ? demoOAuthConnectors(callbackUrl, simulatorUrl) : oauthConnectorsFromEnv(config, logger)),
         ]
       : [];
@@ -92,6 +98,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   });
   if (demo) {
     app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
+    app.use(`${SIMULATOR_PREFIX}/supabase`, supabaseSimulator());
     app.use(`${SIMULATOR_PREFIX}/stripe`, stripeSimulator({ redirectUri: callbackUrl('stripe') }));
     app.use(`${SIMULATOR_PREFIX}/clover`, cloverSimulator({ redirectUri: callbackUrl('clover') }).router);
     app.use(demoConnectLinks(integrations));
@@ -104,7 +111,15 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
       capabilities: integrations.capabilities(),
       // Demo mode only: the page carries the published demo key. Real mode asks for a key.
       ...(demo
-        ? { demo: { apiKey: DEMO_API_KEY, squareToken: DEMO_SQUARE_TOKEN, squareLocation: DEMO_SQUARE_LOCATION } }
+        ? {
+            demo: {
+              apiKey: DEMO_API_KEY,
+              squareToken: DEMO_SQUARE_TOKEN,
+              squareLocation: DEMO_SQUARE_LOCATION,
+              supabaseKey: DEMO_SUPABASE_KEY,
+              supabaseProjectPath: `${SIMULATOR_PREFIX}/supabase`,
+            },
+          }
         : {}),
       ...(config.oauthReturnUrl.startsWith('/')
         ? { oauthReturnPath: new URL(config.oauthReturnUrl, 'http://x').pathname }
@@ -130,6 +145,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
           const { port } = server.address() as AddressInfo;
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           ownUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+          if (config.syncIntervalMs > 0) integrations.sync.start({ intervalMs: config.syncIntervalMs });
           resolve({
             url: ownUrl,
             close: async () => {

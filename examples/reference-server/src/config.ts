@@ -23,6 +23,9 @@ export interface ServerConfig {
   squareBaseUrl: string | undefined;
   /** The `STRIPE_*` and `CLOVER_*` variables, read by the connectors' own `stripeFromEnv` / `cloverFromEnv`. */
   oauthEnv: Env;
+  supabaseManagementApiUrl: string | undefined;
+  /** How often pending sync changes are pushed (ms); 0 turns the periodic flush off. */
+  syncIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -43,6 +46,15 @@ function parsePort(value: string | undefined): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`PORT must be a port number, not "${value}".`);
   return port;
+}
+
+function parseInterval(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 30_000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0 || (ms > 0 && ms < 1_000)) {
+    throw new ConfigError(`POS_SYNC_INTERVAL_MS must be 0 (off) or at least 1000 milliseconds, not "${value}".`);
+  }
+  return ms;
 }
 
 /**
@@ -114,6 +126,8 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     oauthReturnUrl: env.POS_OAUTH_RETURN_URL?.trim() || '/settings/integrations',
     squareBaseUrl: env.SQUARE_BASE_URL?.trim() || undefined,
     oauthEnv: oauthEnv(env),
+    supabaseManagementApiUrl: env.SUPABASE_MANAGEMENT_API_URL?.trim() || undefined,
+    syncIntervalMs: parseInterval(env.POS_SYNC_INTERVAL_MS),
   };
   if (mode === 'real') {
     if (!config.encryptionKey) {

@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 import { createReferenceServer } from './app.js';
 import { ConfigError, describeDatabase, readConfig, type ServerConfig } from './config.js';
-import { DEMO_API_KEY, DEMO_SQUARE_LOCATION, DEMO_SQUARE_TOKEN, SIMULATOR_PREFIX } from './demo/constants.js';
+import {
+  DEMO_API_KEY,
+  DEMO_SQUARE_LOCATION,
+  DEMO_SQUARE_TOKEN,
+  DEMO_SUPABASE_KEY,
+  SIMULATOR_PREFIX,
+} from './demo/constants.js';
 import { consoleLogger } from './logger.js';
 
 function demoBanner(url: string, config: ServerConfig): string {
@@ -21,6 +27,12 @@ function demoBanner(url: string, config: ServerConfig): string {
     `      -H 'Authorization: Bearer ${DEMO_API_KEY}' -H 'Content-Type: application/json' \\`,
     `      -d '{"access_token":"${DEMO_SQUARE_TOKEN}","location_id":"${DEMO_SQUARE_LOCATION}"}'`,
     `    curl -s ${url}/api/integrations/square/summary -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
+    '',
+    '  Try Supabase with the simulated project and the demo secret key:',
+    `    curl -s -X POST ${url}/api/integrations/supabase/credentials \\`,
+    `      -H 'Authorization: Bearer ${DEMO_API_KEY}' -H 'Content-Type: application/json' \\`,
+    `      -d '{"project_url":"${url}${SIMULATOR_PREFIX}/supabase","service_key":"${DEMO_SUPABASE_KEY}"}'`,
+    `    curl -s -X POST ${url}/api/integrations/supabase/sync -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
     '',
     '  Click through the OAuth round trips (simulated consent pages) in a browser:',
     `    ${url}${SIMULATOR_PREFIX}/connect/stripe`,

@@ -10,6 +10,8 @@ import {
   DEMO_API_KEY,
   DEMO_SQUARE_LOCATION,
   DEMO_SQUARE_TOKEN,
+  DEMO_SUPABASE_KEY,
+  DEMO_TENANT,
   describeDatabase,
   type RunningServer,
   readConfig,
@@ -22,9 +24,13 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function start(env: Record<string, string>, mode: 'demo' | 'real'): Promise<RunningServer> {
+async function create(env: Record<string, string>, mode: 'demo' | 'real') {
   const config = readConfig({ PORT: '0', POS_DB_PATH: join(dir, `${mode}-${Math.random()}.db`), ...env }, mode);
-  return (await createReferenceServer(config, quiet)).listen();
+  return createReferenceServer(config, quiet);
+}
+
+async function start(env: Record<string, string>, mode: 'demo' | 'real'): Promise<RunningServer> {
+  return (await create(env, mode)).listen();
 }
 
 describe('demo mode', () => {
@@ -67,6 +73,8 @@ describe('demo mode', () => {
       expect(html).toContain(`<pos-integrations token="${DEMO_API_KEY}">`);
       expect(html).toContain('<pos-payment-method-select');
       expect(html).toContain('Demo mode.');
+      expect(html).toContain(DEMO_SUPABASE_KEY);
+      expect(html).toContain('data-origin-path="/demo/supabase"');
       expect(await (await fetch(`${server.url}/settings/integrations?provider=square&status=connected`)).text()).toBe(
         html,
       );
@@ -74,6 +82,57 @@ describe('demo mode', () => {
       expect(bundle.status).toBe(200);
       expect(bundle.headers.get('content-type')).toContain('javascript');
       expect(await bundle.text()).toContain('pos-integration-card');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('demo mode: Supabase', () => {
+  it('connects the simulated project with the demo secret key and pushes queued changes to it', async () => {
+    const reference = await create({}, 'demo');
+    const server = await reference.listen();
+    try {
+      const api = apiClient(server.url, { token: DEMO_API_KEY });
+      const projectUrl = `${server.url}/demo/supabase`;
+      const rejected = await api('POST', '/api/integrations/supabase/credentials', {
+        body: { project_url: projectUrl, service_key: 'sb_secret_some_other_key_value' },
+      });
+      expect(rejected.status).toBe(400);
+      expect(rejected.body).toMatchObject({ error_code: 'SUPABASE_INVALID_CREDENTIALS' });
+
+      const connected = await api('POST', '/api/integrations/supabase/credentials', {
+        body: { project_url: projectUrl, service_key: DEMO_SUPABASE_KEY },
+      });
+      expect(connected.body).toMatchObject({ success: true, status: { key_type: 'secret' } });
+      expect((await api('POST', '/api/integrations/supabase/test')).body).toMatchObject({ success: true });
+
+      await reference.integrations.sync.enqueue(DEMO_TENANT, 'products', 'upsert', {
+        sku: 'DEMO-1',
+        name: 'Demo latte',
+        price: 450,
+        currency: 'USD',
+      });
+      await reference.integrations.sync.enqueue(DEMO_TENANT, 'customers', 'upsert', { id: 'c-1', name: 'Ada' });
+      await reference.integrations.sync.enqueue(DEMO_TENANT, 'customers', 'delete', { id: 'c-1' });
+      expect((await api('GET', '/api/integrations/supabase/summary')).body).toMatchObject({
+        postgrest_version: '12.0.2 (simulated)',
+        missing_tables: [],
+        pending_queue_count: 3,
+      });
+      expect((await api('POST', '/api/integrations/supabase/sync')).body).toMatchObject({
+        success: true,
+        delivered: 3,
+        pending_queue_count: 0,
+      });
+
+      const rows = await fetch(`${projectUrl}/rest/v1/pos_products`, { headers: { apikey: DEMO_SUPABASE_KEY } });
+      expect(rows.headers.get('x-simulated')).toBe('supabase');
+      expect(await rows.json()).toEqual([
+        { sku: 'DEMO-1', name: 'Demo latte', price: 450, currency: 'USD', tenant_id: DEMO_TENANT },
+      ]);
+      const customers = await fetch(`${projectUrl}/rest/v1/pos_customers`, { headers: { apikey: DEMO_SUPABASE_KEY } });
+      expect(await customers.json()).toEqual([]);
     } finally {
       await server.close();
     }
@@ -89,6 +148,8 @@ describe('real mode', () => {
     );
     expect(() => readConfig({ POS_VARIANT: 'mega' }, 'demo')).toThrow(/lite, export or full/);
     expect(() => readConfig({ POS_API_KEYS: 'no-colon' }, 'demo')).toThrow(/tenant:key/);
+    expect(() => readConfig({ POS_SYNC_INTERVAL_MS: '50' }, 'demo')).toThrow(/POS_SYNC_INTERVAL_MS/);
+    expect(readConfig({ POS_SYNC_INTERVAL_MS: '0' }, 'demo').syncIntervalMs).toBe(0);
   });
 
   it('takes PostgreSQL from DATABASE_URL and never repeats its password', () => {
@@ -132,6 +193,7 @@ describe('real mode', () => {
       const status = await apiClient(server.url, { token: key })('GET', '/api/integrations/square/status');
       expect(status.body).toMatchObject({ provider: 'square', connected: false });
       expect((await fetch(`${server.url}/demo/square/v2/locations`)).status).toBe(404);
+      expect((await fetch(`${server.url}/demo/supabase/rest/v1/`)).status).toBe(404);
       const html = await (await fetch(`${server.url}/`)).text();
       expect(html).toContain('<pos-integrations>');
       expect(html).not.toContain(key);

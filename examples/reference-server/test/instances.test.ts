@@ -11,20 +11,24 @@ import express from 'express';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { squareSimulator } from '../src/demo/square-simulator.js';
-import { DEMO_SQUARE_LOCATION, DEMO_SQUARE_TOKEN } from '../src/index.js';
+import { supabaseSimulator } from '../src/demo/supabase-simulator.js';
+import { DEMO_SQUARE_LOCATION, DEMO_SQUARE_TOKEN, DEMO_SUPABASE_KEY } from '../src/index.js';
 import { INSTANCE_TENANT, startIntegrationsWorkers, startReferenceServers } from './support/instances.js';
 
 const main = new URL('../dist/main.js', import.meta.url).pathname;
 let cluster: PostgresCluster;
 let square: Listening;
+let supabase: Listening;
 beforeAll(async () => {
   if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first (npm test does).`);
   cluster = await startPostgresCluster();
   // Instances are separate processes, out of msw's reach: Square is simulated over real HTTP.
   square = await listen(express().use(squareSimulator()));
+  supabase = await listen(express().use(supabaseSimulator()));
 });
 afterAll(async () => {
   await square?.close();
+  await supabase?.close();
   cluster?.stop();
 });
 
@@ -118,6 +122,48 @@ describe('several reference servers on one PostgreSQL database', () => {
       const winners = states.map((_, index) => [byA[index], byB[index]].filter(Boolean));
       expect(winners.every((won) => won.length === 1)).toBe(true);
       expect(winners.flat()).toEqual(states.map(() => ({ tenantId: INSTANCE_TENANT, data: null })));
+    } finally {
+      expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
+    }
+  });
+
+  it('push one tenant’s sync queue one instance at a time, keeping each record’s changes in order', async () => {
+    const [a, b] = await startIntegrationsWorkers({ databaseUrl: cluster.freshDatabase() });
+    if (!a || !b) throw new Error('two workers expected');
+    const hot = async () => {
+      const response = await fetch(`${supabase.url}/rest/v1/pos_products`, { headers: { apikey: DEMO_SUPABASE_KEY } });
+      return ((await response.json()) as Array<{ sku: string; stock: number }>).find((row) => row.sku === 'HOT');
+    };
+    try {
+      await a.call('connect', INSTANCE_TENANT, 'supabase', {
+        project_url: supabase.url,
+        service_key: DEMO_SUPABASE_KEY,
+      });
+      for (let round = 1; round <= 6; round += 1) {
+        const writer = round % 2 ? a : b;
+        const changes = Array.from({ length: 300 }, (_, index) => ({
+          sku: index === 0 ? 'HOT' : `R${round}-${index}`,
+          name: 'Product',
+          price: 100,
+          currency: 'USD',
+          stock: round,
+        }));
+        await writer.call('enqueue', INSTANCE_TENANT, 'products', 'upsert', changes);
+        if (round % 3 === 0) await writer.call('enqueue', INSTANCE_TENANT, 'products', 'delete', [{ sku: 'HOT' }]);
+        // Both instances flush from the same instant: one pushes, the other finds the claim taken
+        // (or, if the first already finished, nothing left to push).
+        const at = Date.now() + 200;
+        const results = await Promise.all([
+          a.callAt(at, 'flush', INSTANCE_TENANT),
+          b.callAt(at, 'flush', INSTANCE_TENANT),
+        ]);
+        for (const result of results) {
+          expect([{ error: 'SYNC_IN_PROGRESS' }, expect.objectContaining({ pending: 0 })]).toContainEqual(result);
+        }
+        const delivered = results.map((result) => (result as { delivered?: number }).delivered ?? 0);
+        expect(delivered.reduce((sum, count) => sum + count, 0)).toBe(300 + (round % 3 === 0 ? 1 : 0));
+        expect(await hot()).toEqual(round % 3 === 0 ? undefined : expect.objectContaining({ stock: round }));
+      }
     } finally {
       expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
     }

@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import { IntegrationError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { IntegrationStorage, IsoTime, JsonObject } from './storage/port.js';
+import type { SyncCapability } from './sync/target.js';
 import type { SecretValues } from './vault.js';
 
 /** What a connector call knows about its surroundings. */
@@ -61,6 +62,8 @@ interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
   /** Provider ids to show in the status object, e.g. `{ location_id }`. */
   statusFields?(publicData: P): JsonObject;
   readonly records?: ConnectionRecords<P>;
+  /** Present when the connector receives the sync outbox; it then also gets a `sync` route. */
+  readonly sync?: SyncCapability<S, P>;
 }
 
 /** A provider the merchant connects by pasting credentials (Square, Supabase). */

@@ -14,7 +14,8 @@ import { IntegrationService } from './integrations.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { TokenRefreshOptions } from './oauth/refresh.js';
 import { OAuthStateService } from './oauth/state.js';
-import type { IntegrationStorage } from './storage/port.js';
+import type { IntegrationStorage, JsonObject } from './storage/port.js';
+import { type SyncOptions, SyncService } from './sync/service.js';
 import { CredentialVault, type RotationReport } from './vault.js';
 
 export interface CreateIntegrationsOptions {
@@ -31,6 +32,8 @@ export interface CreateIntegrationsOptions {
   buildHash?: string;
   /** When expiring OAuth tokens are renewed (default: 5 minutes before expiry) and how servers coordinate. */
   tokenRefresh?: TokenRefreshOptions;
+  /** Tuning of the sync outbox (chunk size, retries, claim length). */
+  sync?: SyncOptions;
 }
 
 /** The SDK facade: the integration service plus the parts it is built from. */
@@ -41,6 +44,8 @@ export class Integrations extends IntegrationService {
   readonly activity: ActivityLog;
   readonly oauthStates: OAuthStateService;
   readonly connectors: ConnectorRegistry;
+  /** The sync outbox: enqueue changes, flush them, read the figures, run the periodic flush. */
+  readonly sync: SyncService;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly #buildHash: string | undefined;
@@ -66,6 +71,10 @@ export class Integrations extends IntegrationService {
     const vault = new CredentialVault(options.storage, options.cipher, clock);
     const activity = new ActivityLog(options.storage, clock, logger);
     const oauthStates = new OAuthStateService(options.storage.oauthStates, clock);
+    const sync = new SyncService(
+      { storage: options.storage, vault, activity, connectors, clock, logger },
+      options.sync,
+    );
     super({
       storage: options.storage,
       vault,
@@ -75,7 +84,9 @@ export class Integrations extends IntegrationService {
       clock,
       logger,
       ...(options.tokenRefresh ? { tokenRefresh: options.tokenRefresh } : {}),
+      onDisconnect: (tx, tenantId, provider) => sync.discard(tx, tenantId, provider),
     });
+    this.sync = sync;
     this.variant = variant;
     this.storage = options.storage;
     this.vault = vault;
@@ -99,13 +110,21 @@ export class Integrations extends IntegrationService {
     });
   }
 
+  /** A sync target's summary also says when rows last reached it and how many wait. */
+  override async summary(tenantId: string, provider: string): Promise<JsonObject> {
+    const summary = await super.summary(tenantId, provider);
+    return this.sync.supports(provider) ? { ...summary, ...(await this.sync.stats(tenantId)) } : summary;
+  }
+
   /** Re-encrypts every stored credential with the cipher's active key. Safe to run again. */
   rotateKeys(): Promise<RotationReport> {
     return this.vault.rotate();
   }
 
-  close(): Promise<void> {
-    return this.storage.close();
+  /** Stops the periodic flush, waits for running flushes, and closes the storage. */
+  async close(): Promise<void> {
+    await this.sync.stop();
+    await this.storage.close();
   }
 }
 

@@ -74,6 +74,17 @@ export {
 export { type ConsumedState, OAUTH_STATE_TTL_MS, OAuthStateService } from './oauth/state.js';
 export type * from './storage/port.js';
 export {
+  DEFAULT_SYNC_RETRY,
+  type EnqueueOptions,
+  MAX_SYNC_CHUNK,
+  type PeriodicFlushOptions,
+  type SyncOptions,
+  type SyncReport,
+  SyncService,
+  type SyncStats,
+} from './sync/service.js';
+export { type SyncCapability, type SyncEntity, type SyncTarget, TENANT_COLUMN } from './sync/target.js';
+export {
   CredentialVault,
   credentialAssociatedData,
   type RotationReport,

@@ -55,6 +55,8 @@ export interface AuthorizationComplete {
 
 interface ServiceParts {
   storage: IntegrationStorage;
+  /** Runs inside the disconnect transaction, after the credentials are deleted. */
+  onDisconnect?: (storage: IntegrationStorage, tenantId: string, provider: string) => Promise<void>;
   vault: CredentialVault;
   activity: ActivityLog;
   oauthStates: OAuthStateService;
@@ -355,6 +357,7 @@ export class IntegrationService {
     await this.parts.storage.transaction(async (tx) => {
       await tx.credentials.delete(tenantId, provider);
       await connector.records?.removed(tx, tenantId);
+      await this.parts.onDisconnect?.(tx, tenantId, provider);
       await tx.statuses.put(this.freshStatus(tenantId, provider, 'disconnected', this.now()));
       await this.parts.activity.using(tx).record({
         tenantId,

@@ -33,6 +33,7 @@ const logsQuery = z
   .strip();
 
 const emptyBody = z.union([z.undefined(), z.object({}).strict()]);
+const syncBody = z.union([z.undefined(), z.object({ retry_failed: z.boolean().optional() }).strict()]);
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
@@ -67,7 +68,8 @@ function withQuery(url: string, params: Record<string, string>): string {
 /**
  * Mounts the seed's routes under `/api`: capabilities, and for each configured connector its
  * `status`, `summary`, `test`, `disconnect` and `logs`, plus `credentials` (API-key providers) or
- * `auth-url` and `callback` (OAuth providers). Routes outside the variant are not mounted.
+ * `auth-url` and `callback` (OAuth providers), and `sync` for the connector that receives the
+ * sync outbox. Routes outside the variant are not mounted.
  */
 export function integrationsRouter(integrations: Integrations, options: IntegrationsRouterOptions): Router {
   const router = Router();
@@ -138,6 +140,13 @@ export function integrationsRouter(integrations: Integrations, options: Integrat
         const query = parse(logsQuery, req.query, 'query');
         res.json(await integrations.logs(tenantOf(res), connector.id, query));
       });
+      if (connector.sync) {
+        // Flush now; `{ "retry_failed": true }` first requeues rows the target refused before.
+        router.post(`${base}/sync`, authenticate, json, async (req, res) => {
+          const body = parse(syncBody, req.body, 'request body');
+          res.json(await integrations.sync.flush(tenantOf(res), { retryFailed: body?.retry_failed === true }));
+        });
+      }
     }
   }
 
@@ -155,5 +164,6 @@ function describeConnector(connector: Connector) {
     name: connector.displayName,
     kind: connector.kind,
     ...(connector.kind === 'api_key' ? { fields: connector.credentialFields } : {}),
+    ...(connector.sync ? { sync: true } : {}),
   };
 }

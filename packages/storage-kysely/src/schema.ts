@@ -128,6 +128,15 @@ export interface SyncQueueTable {
   updated_at: string;
 }
 
+export interface SyncStateTable {
+  tenant_id: string;
+  provider: string;
+  claim_token: string | null;
+  claim_expires_at: string | null;
+  last_sync_at: string | null;
+  updated_at: string;
+}
+
 export interface ProductsTable {
   id: Generated<number>;
   tenant_id: string;
@@ -169,6 +178,7 @@ export interface IntegrationsDatabase {
   payments: PaymentsTable;
   webhook_events: WebhookEventsTable;
   sync_queue: SyncQueueTable;
+  sync_state: SyncStateTable;
   products: ProductsTable;
   customers: CustomersTable;
 }

@@ -2,12 +2,14 @@ import type { IntegrationStorage } from '@pos/integrations-core';
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { integrationsSchema } from './migrations/0001_integrations.js';
 import { credentialRefreshSchema } from './migrations/0003_credential_refresh.js';
+import { syncOutboxSchema } from './migrations/0004_sync_outbox.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
 import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
 import { KyselyStatusStore } from './stores/statuses.js';
 import { KyselyStripeAccountStore } from './stores/stripe-accounts.js';
+import { KyselySyncQueueStore, KyselySyncStateStore } from './stores/sync.js';
 
 /** Where the migrator records which migrations ran, and its lock row. */
 export const MIGRATION_TABLE = 'pos_integrations_migrations';
@@ -25,6 +27,7 @@ export function integrationMigrations(dialect: SqlDialectName): Record<string, M
   return {
     '0001_integrations': integrationsSchema(dialect),
     '0003_credential_refresh': credentialRefreshSchema(),
+    '0004_sync_outbox': syncOutboxSchema(),
   };
 }
 
@@ -41,6 +44,8 @@ export class KyselyStorage implements IntegrationStorage {
   readonly logs: KyselyLogStore;
   readonly oauthStates: KyselyOAuthStateStore;
   readonly stripeAccounts: KyselyStripeAccountStore;
+  readonly syncQueue: KyselySyncQueueStore;
+  readonly syncState: KyselySyncStateStore;
 
   constructor(
     readonly db: Kysely<IntegrationsDatabase>,
@@ -51,6 +56,8 @@ export class KyselyStorage implements IntegrationStorage {
     this.logs = new KyselyLogStore(db);
     this.oauthStates = new KyselyOAuthStateStore(db);
     this.stripeAccounts = new KyselyStripeAccountStore(db);
+    this.syncQueue = new KyselySyncQueueStore(db);
+    this.syncState = new KyselySyncStateStore(db);
   }
 
   async transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T> {

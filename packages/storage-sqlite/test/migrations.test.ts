@@ -15,7 +15,7 @@ it('runs a migration that lands after a later-numbered one, and starts beside mi
     await storage.migrate();
     const ran = await sql<{ name: string }>`select name from ${history} order by name`.execute(storage.db);
     expect(ran.rows.map((row) => row.name)).toEqual([
-      ...Object.keys(integrationMigrations('sqlite')),
+      ...Object.keys(integrationMigrations('sqlite')).sort(),
       '9000_from_a_newer_release',
     ]);
     expect(await storage.credentials.get('store-1', 'square')).toBeUndefined();

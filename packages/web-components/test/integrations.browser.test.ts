@@ -6,6 +6,7 @@ import { type DemoServer, deepFocus, everythingIn, screenshot, startDemoServer }
 const DEMO_KEY = 'pos_demo_key_not_for_production';
 const SQUARE_TOKEN = 'sq0atp-demo-square-access-token';
 const SQUARE_LOCATION = 'L-DEMO-MAIN';
+const SUPABASE_KEY = 'sb_secret_demo_supabase_key_not_for_production';
 
 let browser: Browser;
 let server: DemoServer;
@@ -35,12 +36,12 @@ const toast = () => card.locator('[part="toast"]');
 describe('<pos-integrations> on the demo page', () => {
   it('shows one card per offered integration, the credentials form built from the server fields', async () => {
     await expect.poll(() => badge().textContent()).toBe('Not connected');
-    // Demo mode offers Square and the simulated Stripe and Clover.
+    // Demo mode offers Square, Supabase and the simulated Stripe and Clover.
     await expect
       .poll(() =>
         page.locator('pos-integration-card').evaluateAll((cards) => cards.map((card) => card.getAttribute('provider'))),
       )
-      .toEqual(['square', 'stripe', 'clover']);
+      .toEqual(['square', 'supabase', 'stripe', 'clover']);
     const token = card.getByLabel('Access token');
     expect(await token.getAttribute('type')).toBe('password');
     expect(await card.getByLabel('Location ID').getAttribute('type')).toBe('text');
@@ -175,6 +176,32 @@ describe('<pos-integrations> on the demo page', () => {
     await card.getByRole('button', { name: 'Save and connect' }).click();
     await expect.poll(() => badge().textContent()).toBe('Connected');
     expect(await card.locator('[part="reconnect"]').count()).toBe(0);
+  });
+
+  it('connects the simulated Supabase project from its card, and shows the live summary', async () => {
+    const supabase = page.locator('pos-integration-card[provider="supabase"]');
+    const projectUrl = `${server.url}/demo/supabase`;
+    // The demo banner names the simulated project with this server's own address.
+    expect(await page.locator('.demo').textContent()).toContain(projectUrl);
+    await supabase.getByLabel('Project URL').fill(projectUrl);
+    const key = supabase.getByLabel('Secret key');
+    expect(await key.getAttribute('type')).toBe('password');
+    await key.fill('sb_secret_not_the_demo_key_0000');
+    await supabase.getByRole('button', { name: 'Save and connect' }).click();
+    await supabase.locator('[part="form-error"]').getByText('Invalid API key').waitFor();
+
+    await key.fill(SUPABASE_KEY);
+    await supabase.getByRole('button', { name: 'Save and connect' }).click();
+    await expect.poll(() => supabase.locator('[part~="badge"]').textContent()).toBe('Connected');
+    const summary = supabase.locator('[part="summary"]');
+    await summary.getByText('pos_products, pos_customers, pos_payments').waitFor();
+    expect(await summary.textContent()).toContain('Pending queue count0');
+    expect(await everythingIn(supabase)).not.toContain(SUPABASE_KEY);
+    await supabase.getByRole('button', { name: 'Test connection' }).click();
+    await expect
+      .poll(() => supabase.locator('[part="toast"]').textContent())
+      .toContain('the REST API accepts this key');
+    await screenshot(page, 'integrations-supabase-connected');
   });
 
   it('hides a card entirely when the server does not serve that provider (status 404)', async () => {

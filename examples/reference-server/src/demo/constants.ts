@@ -6,6 +6,9 @@ export const DEMO_API_KEY = 'pos_demo_key_not_for_production';
 export const DEMO_SQUARE_TOKEN = 'sq0atp-demo-square-access-token';
 export const DEMO_SQUARE_LOCATION = 'L-DEMO-MAIN';
 
+/** A secret key the simulated Supabase REST API accepts; the project URL is `<server>/demo/supabase`. */
+export const DEMO_SUPABASE_KEY = 'sb_secret_demo_supabase_key_not_for_production';
+
 export const SIMULATOR_PREFIX = '/demo';
 
 /** The simulated Stripe platform and the account its consent page connects. */

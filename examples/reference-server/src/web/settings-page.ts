@@ -6,6 +6,9 @@ export interface DemoPageValues {
   apiKey: string;
   squareToken: string;
   squareLocation: string;
+  supabaseKey: string;
+  /** The simulated project's path on this server; the page shows it with the page's own origin. */
+  supabaseProjectPath: string;
 }
 
 export interface WebPagesOptions {
@@ -47,6 +50,8 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
     ? `<aside class="demo" role="note" aria-label="Demo mode">
       <strong>Demo mode.</strong> Every provider here is simulated on this server; nothing reaches a real provider.
       Square: access token <code>${escapeHtml(demo.squareToken)}</code>, location <code>${escapeHtml(demo.squareLocation)}</code>.
+      Supabase: project URL <code data-origin-path="${escapeHtml(demo.supabaseProjectPath)}">${escapeHtml(demo.supabaseProjectPath)}</code>
+      on this server, secret key <code>${escapeHtml(demo.supabaseKey)}</code>.
     </aside>`
     : `<form class="key" id="api-key-form" aria-label="Sign in with an API key">
       <label>API key <input type="password" name="key" autocomplete="off" required /></label>
@@ -102,6 +107,9 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
   import { deliverOAuthResult } from '/assets/pos-web-components.js';
   // Opened as an OAuth popup: hand the result to the card that opened it, and close.
   if (deliverOAuthResult(window) !== 'delivered') {
+    for (const code of document.querySelectorAll('[data-origin-path]')) {
+      code.textContent = location.origin + code.dataset.originPath;
+    }
     const form = document.getElementById('api-key-form');
     form?.addEventListener('submit', (event) => {
       event.preventDefault();

@@ -13,5 +13,14 @@ serveWorker({
     Promise.all(Array.from({ length: count }, () => integrations.oauthStates.issue(tenantId, provider))),
   consumeOAuthStates: (provider: string, states: string[]) =>
     Promise.all(states.map((state) => integrations.oauthStates.consume(provider, state))),
+  connect: (tenantId: string, provider: string, input: unknown) => integrations.connect(tenantId, provider, input),
+  enqueue: (tenantId: string, entity: string, op: 'upsert' | 'delete', records: Record<string, unknown>[]) =>
+    integrations.sync.enqueueMany(tenantId, entity, op, records),
+  /** The report, or the error code (SYNC_IN_PROGRESS when the other instance holds the claim). */
+  flush: (tenantId: string) =>
+    integrations.sync.flush(tenantId).then(
+      (report) => ({ delivered: report.delivered, pending: report.pending_queue_count }),
+      (error: { code?: string }) => ({ error: error.code ?? 'UNKNOWN' }),
+    ),
   close: () => integrations.close(),
 });

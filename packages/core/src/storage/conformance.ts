@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeRefreshLeaseConformance } from './conformance-leases.js';
 import { describeStripeAccountConformance } from './conformance-stripe-accounts.js';
 import type { IntegrationStorage, LogRecord, OAuthStateRecord, StatusRecord } from './port.js';
+import { describeSyncConformance } from './sync.conformance.js';
 
 export interface StorageConformanceOptions {
   name: string;
@@ -255,6 +256,8 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
         expect(await storage.oauthStates.take('fresh')).toBeDefined();
       });
     });
+
+    describeSyncConformance(() => storage);
 
     describe('transactions', () => {
       it('commits every write of a successful transaction', async () => {

@@ -4,6 +4,10 @@
  * Times are ISO-8601 UTC strings from the injected clock, which sort as text.
  */
 
+import type { SyncQueueStore, SyncStateStore } from './sync.js';
+
+export type * from './sync.js';
+
 export type IsoTime = string;
 export type JsonObject = Record<string, unknown>;
 
@@ -176,6 +180,8 @@ export interface IntegrationStorage {
   readonly logs: LogStore;
   readonly oauthStates: OAuthStateStore;
   readonly stripeAccounts: StripeAccountStore;
+  readonly syncQueue: SyncQueueStore;
+  readonly syncState: SyncStateStore;
   /** Runs `work` in one transaction; the stores it receives write inside that transaction. */
   transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
   /** Creates or upgrades the schema; safe to call on every start. */
