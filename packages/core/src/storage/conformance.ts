@@ -7,6 +7,8 @@
  * ```
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeRefreshLeaseConformance } from './conformance-leases.js';
+import { describeStripeAccountConformance } from './conformance-stripe-accounts.js';
 import type { IntegrationStorage, LogRecord, OAuthStateRecord, StatusRecord } from './port.js';
 import { describeSyncConformance } from './sync.conformance.js';
 
@@ -91,6 +93,8 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
           version: 1,
           createdAt: T0,
           updatedAt: T0,
+          expiresAt: null,
+          refreshLeaseUntil: null,
         });
       });
 
@@ -159,6 +163,9 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
         ]);
       });
     });
+
+    describeRefreshLeaseConformance(() => storage);
+    describeStripeAccountConformance(() => storage);
 
     describe('statuses', () => {
       it('stores, overwrites and deletes a status per tenant and provider', async () => {
