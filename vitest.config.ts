@@ -14,6 +14,8 @@ export default defineConfig({
       { find: /^@pos\/storage-postgres$/, replacement: source('./packages/storage-postgres/src/index.ts') },
       { find: /^@pos\/server-express$/, replacement: source('./packages/server-express/src/index.ts') },
       { find: /^@pos\/connector-square$/, replacement: source('./packages/connectors/square/src/index.ts') },
+      { find: /^@pos\/connector-stripe$/, replacement: source('./packages/connectors/stripe/src/index.ts') },
+      { find: /^@pos\/connector-clover$/, replacement: source('./packages/connectors/clover/src/index.ts') },
       { find: /^@pos\/connector-supabase$/, replacement: source('./packages/connectors/supabase/src/index.ts') },
       { find: /^@pos\/web-components$/, replacement: source('./packages/web-components/src/index.ts') },
       { find: /^@pos\/reference-server$/, replacement: source('./examples/reference-server/src/index.ts') },

@@ -1,5 +1,6 @@
 export { CHROMIUM_PATH, launchChromium } from './browser.js';
 export { ManualClock, TEST_KEY_A, TEST_KEY_B } from './clock.js';
+export * from './clover.js';
 export { type ApiRequest, type ApiResponse, apiClient, type Listening, listen, type RequestOptions } from './http.js';
 export { useProviderMock } from './msw.js';
 export {
@@ -13,4 +14,5 @@ export {
 export { type PostgrestOptions, type PostgrestServer, postgrestBinary, startPostgrest } from './postgrest.js';
 export { type NodeProcess, type NodeProcessOptions, spawnNode, startWorker, type Worker } from './processes.js';
 export * from './square.js';
+export * from './stripe.js';
 export { type GatewayRequest, type SupabaseStack, signSupabaseJwt, startSupabaseStack } from './supabase.js';

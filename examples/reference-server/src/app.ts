@@ -16,6 +16,8 @@ import { createSqliteStorage } from '@pos/storage-sqlite';
 import express, { type Express } from 'express';
 import { apiKeyTenantResolver } from './api-keys.js';
 import type { ServerConfig } from './config.js';
+import { cloverSimulator } from './demo/clover-simulator.js';
+import { demoConnectLinks } from './demo/connect-links.js';
 import {
   DEMO_API_KEY,
   DEMO_SQUARE_LOCATION,
@@ -27,7 +29,9 @@ import {
 import { seedDemoData } from './demo/data-manager.js';
 import { demoEncryptionKey } from './demo/encryption-key.js';
 import { squareSimulator } from './demo/square-simulator.js';
+import { stripeSimulator } from './demo/stripe-simulator.js';
 import { supabaseSimulator } from './demo/supabase-simulator.js';
+import { demoOAuthConnectors, oauthConnectorsFromEnv } from './oauth-connectors.js';
 import { webComponentsBundleBuilt } from './web/assets.js';
 import { webPages } from './web/settings-page.js';
 
@@ -62,11 +66,11 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
       .filter(Boolean)
       .map((key) => ({ key })),
   });
-  const storage = await openStorage(config);
 
   // In demo mode the simulated providers live on this server, whose URL is known once it listens.
   let ownUrl = `http://${config.host}:${config.port}`;
   const simulatorUrl = (name: string) => () => `${ownUrl}${SIMULATOR_PREFIX}/${name}`;
+  const callbackUrl = (provider: string) => () => `${ownUrl}/api/integrations/${provider}/callback`;
 
   const connectors: Connector[] =
     config.variant === 'full'
@@ -81,8 +85,10 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
           supabase(
             !demo && config.supabaseManagementApiUrl ? { managementApiUrl: config.supabaseManagementApiUrl } : {},
           ),
+          ...(demo ? demoOAuthConnectors(callbackUrl, simulatorUrl) : oauthConnectorsFromEnv(config, logger)),
         ]
       : [];
+  const storage = await openStorage(config);
   const integrations = createIntegrations({ storage, cipher, connectors, variant: config.variant, logger });
   // Batches a crashed run left processing are failed before serving (and later by a sweep, for
   // crashes of other instances sharing the database).
@@ -98,6 +104,9 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   if (demo) {
     app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
     app.use(`${SIMULATOR_PREFIX}/supabase`, supabaseSimulator());
+    app.use(`${SIMULATOR_PREFIX}/stripe`, stripeSimulator({ redirectUri: callbackUrl('stripe') }));
+    app.use(`${SIMULATOR_PREFIX}/clover`, cloverSimulator({ redirectUri: callbackUrl('clover') }).router);
+    app.use(demoConnectLinks(integrations));
   }
   if (!webComponentsBundleBuilt()) {
     logger.warn('The web components bundle is not built, so the pages at / cannot load it: run "npm run build".');

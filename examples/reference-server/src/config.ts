@@ -21,6 +21,8 @@ export interface ServerConfig {
   previousEncryptionKeys: string | undefined;
   oauthReturnUrl: string;
   squareBaseUrl: string | undefined;
+  /** The `STRIPE_*` and `CLOVER_*` variables, read by the connectors' own `stripeFromEnv` / `cloverFromEnv`. */
+  oauthEnv: Env;
   supabaseManagementApiUrl: string | undefined;
   /** How often pending sync changes are pushed (ms); 0 turns the periodic flush off. */
   syncIntervalMs: number;
@@ -32,7 +34,13 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
+
+function oauthEnv(env: Env): Env {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => /^(STRIPE|CLOVER)_/.test(name) && value?.trim()),
+  );
+}
 
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 3000;
@@ -128,6 +136,7 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     previousEncryptionKeys: env.POS_ENCRYPTION_PREVIOUS_KEYS?.trim() || undefined,
     oauthReturnUrl: env.POS_OAUTH_RETURN_URL?.trim() || '/settings/integrations',
     squareBaseUrl: env.SQUARE_BASE_URL?.trim() || undefined,
+    oauthEnv: oauthEnv(env),
     supabaseManagementApiUrl: env.SUPABASE_MANAGEMENT_API_URL?.trim() || undefined,
     syncIntervalMs: parseInterval(env.POS_SYNC_INTERVAL_MS),
     uploadMaxBytes: parseUploadLimit(env.POS_UPLOAD_MAX_MB),

@@ -2,7 +2,7 @@ import type { ZodType } from 'zod';
 import type { Clock } from './clock.js';
 import { IntegrationError } from './errors.js';
 import type { Logger } from './logger.js';
-import type { JsonObject } from './storage/port.js';
+import type { IntegrationStorage, IsoTime, JsonObject } from './storage/port.js';
 import type { SyncCapability } from './sync/target.js';
 import type { SecretValues } from './vault.js';
 
@@ -36,6 +36,15 @@ export interface TestResult {
   message: string;
 }
 
+/**
+ * Rows a provider keeps beside the vault (Stripe's `stripe_connected_accounts`), written by core
+ * in the same transaction as the credentials so the two never disagree. Never holds secrets.
+ */
+export interface ConnectionRecords<P extends JsonObject = JsonObject> {
+  saved(storage: IntegrationStorage, tenantId: string, publicData: P, now: IsoTime): Promise<void>;
+  removed(storage: IntegrationStorage, tenantId: string): Promise<void>;
+}
+
 interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
   /** Route segment and storage key: `square`, `stripe`, … */
   readonly id: string;
@@ -52,6 +61,7 @@ interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
   revoke?(credentials: ConnectorCredentials<S, P>, context: ConnectorContext): Promise<void>;
   /** Provider ids to show in the status object, e.g. `{ location_id }`. */
   statusFields?(publicData: P): JsonObject;
+  readonly records?: ConnectionRecords<P>;
   /** Present when the connector receives the sync outbox; it then also gets a `sync` route. */
   readonly sync?: SyncCapability<S, P>;
 }
@@ -69,9 +79,10 @@ export interface ApiKeyConnector<
   verify(input: Input, context: ConnectorContext): Promise<ConnectorCredentials<S, P>>;
 }
 
-/** Credentials obtained from an OAuth redirect, with the access token's expiry when it has one. */
+/** Credentials obtained from an OAuth redirect or a refresh, with the access token's expiry when it has one. */
 export interface OAuthGrant<S extends SecretValues = SecretValues, P extends JsonObject = JsonObject>
   extends ConnectorCredentials<S, P> {
+  /** ISO-8601; core refreshes ahead of it. Absent for tokens that do not expire. */
   expiresAt?: string;
 }
 
@@ -86,8 +97,15 @@ export interface OAuthConnector<S extends SecretValues = SecretValues, P extends
   authorizationUrl(state: string, context: ConnectorContext): string;
   /** Exchanges the redirect's code. Called at most once per code: codes are single use. */
   exchange(query: Record<string, string>, context: ConnectorContext): Promise<OAuthGrant<S, P>>;
-  /** Trades the refresh token for a new grant; absent for tokens that do not expire. */
+  /**
+   * Trades the refresh token for a new grant; absent for tokens that do not expire. Core calls it
+   * at most once at a time per tenant across every server sharing the storage, ahead of expiry
+   * and once after the provider rejected the access token (an error with `needsReconnect`).
+   * It must not retry on its own: refresh tokens may be single use.
+   */
   refresh?(credentials: ConnectorCredentials<S, P>, context: ConnectorContext): Promise<OAuthGrant<S, P>>;
+  /** Code for a refresh the provider refused, after which the merchant must connect again (`CLOVER_TOKEN_EXPIRED`). */
+  readonly tokenExpiredCode?: string;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds connectors of every credential shape.

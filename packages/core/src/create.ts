@@ -15,6 +15,7 @@ import type { Cipher } from './crypto/cipher.js';
 import { IntegrationError } from './errors.js';
 import { IntegrationService } from './integrations.js';
 import { type Logger, silentLogger } from './logger.js';
+import type { TokenRefreshOptions } from './oauth/refresh.js';
 import { OAuthStateService } from './oauth/state.js';
 import type { IntegrationStorage, JsonObject } from './storage/port.js';
 import { type SyncOptions, SyncService } from './sync/service.js';
@@ -32,6 +33,8 @@ export interface CreateIntegrationsOptions {
   logger?: Logger;
   /** Reported by capabilities, e.g. a git commit. */
   buildHash?: string;
+  /** When expiring OAuth tokens are renewed (default: 5 minutes before expiry) and how servers coordinate. */
+  tokenRefresh?: TokenRefreshOptions;
   /** Tuning of the sync outbox (chunk size, retries, claim length). */
   sync?: SyncOptions;
   /**
@@ -102,6 +105,7 @@ export class Integrations extends IntegrationService {
       connectors,
       clock,
       logger,
+      ...(options.tokenRefresh ? { tokenRefresh: options.tokenRefresh } : {}),
       onDisconnect: (tx, tenantId, provider) => sync.discard(tx, tenantId, provider),
     });
     this.sync = sync;

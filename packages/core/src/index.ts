@@ -20,6 +20,7 @@ export {
 export { type Clock, systemClock } from './clock.js';
 export {
   type ApiKeyConnector,
+  type ConnectionRecords,
   type Connector,
   type ConnectorContext,
   type ConnectorCredentials,
@@ -65,6 +66,12 @@ export {
   type TestOutcome,
 } from './integrations.js';
 export { jsonLogger, type Logger, silentLogger } from './logger.js';
+export {
+  DEFAULT_REFRESH_MARGIN_MS,
+  type RefreshReason,
+  TokenRefresher,
+  type TokenRefreshOptions,
+} from './oauth/refresh.js';
 export { type ConsumedState, OAUTH_STATE_TTL_MS, OAuthStateService } from './oauth/state.js';
 export type * from './storage/port.js';
 export {

@@ -11,6 +11,7 @@ import type {
 import { redact } from './crypto/mask.js';
 import { IntegrationError } from './errors.js';
 import type { Logger } from './logger.js';
+import { TokenRefresher, type TokenRefreshOptions } from './oauth/refresh.js';
 import type { OAuthStateService } from './oauth/state.js';
 import type { ConnectionStatus, IntegrationStorage, JsonObject, StatusRecord } from './storage/port.js';
 import type { CredentialVault, SecretValues, StoredCredentials } from './vault.js';
@@ -62,6 +63,7 @@ interface ServiceParts {
   connectors: ConnectorRegistry;
   clock: Clock;
   logger: Logger;
+  tokenRefresh?: TokenRefreshOptions;
 }
 
 function assertTenant(tenantId: unknown): asserts tenantId is string {
@@ -82,7 +84,21 @@ function secretValues(values: Record<string, unknown>, names?: Iterable<string>)
  * call takes the tenant id; every state change writes an integration log row.
  */
 export class IntegrationService {
-  constructor(private readonly parts: ServiceParts) {}
+  readonly #refresher: TokenRefresher;
+
+  constructor(private readonly parts: ServiceParts) {
+    this.#refresher = new TokenRefresher(
+      {
+        storage: parts.storage,
+        vault: parts.vault,
+        activity: parts.activity,
+        clock: parts.clock,
+        context: (tenantId) => this.context(tenantId),
+        describeFailure: (error, secrets) => this.asProviderError(error, secrets),
+      },
+      parts.tokenRefresh,
+    );
+  }
 
   async connect(tenantId: string, provider: string, input: unknown): Promise<ConnectResult> {
     assertTenant(tenantId);
@@ -120,6 +136,7 @@ export class IntegrationService {
     const now = this.now();
     await this.parts.storage.transaction(async (tx) => {
       await this.parts.vault.using(tx).put(tenantId, provider, credentials.secret, credentials.publicData);
+      await connector.records?.saved(tx, tenantId, credentials.publicData, now);
       await tx.statuses.put(this.freshStatus(tenantId, provider, 'connected', now));
       await this.parts.activity.using(tx).record({
         tenantId,
@@ -198,7 +215,8 @@ export class IntegrationService {
     const secrets = secretValues(grant.secret);
     const now = this.now();
     await this.parts.storage.transaction(async (tx) => {
-      await this.parts.vault.using(tx).put(tenantId, provider, grant.secret, grant.publicData);
+      await this.parts.vault.using(tx).put(tenantId, provider, grant.secret, grant.publicData, grant.expiresAt ?? null);
+      await connector.records?.saved(tx, tenantId, grant.publicData, now);
       await tx.statuses.put(this.freshStatus(tenantId, provider, 'connected', now));
       await this.parts.activity.using(tx).record({
         tenantId,
@@ -238,10 +256,12 @@ export class IntegrationService {
   async summary(tenantId: string, provider: string): Promise<JsonObject> {
     assertTenant(tenantId);
     const connector = this.parts.connectors.get(provider);
-    const credentials = await this.requireCredentials(tenantId, connector);
-    const secrets = secretValues(credentials.secret);
+    const stored = await this.requireCredentials(tenantId, connector);
+    const secrets = secretValues(stored.secret);
     try {
-      return await connector.summary(credentials, this.context(tenantId));
+      return await this.#using(tenantId, connector, stored, secrets, (credentials) =>
+        connector.summary(credentials, this.context(tenantId)),
+      );
     } catch (error) {
       const failure = this.asProviderError(error, secrets);
       await this.parts.activity.record({
@@ -261,11 +281,13 @@ export class IntegrationService {
   async test(tenantId: string, provider: string): Promise<TestOutcome> {
     assertTenant(tenantId);
     const connector = this.parts.connectors.get(provider);
-    const credentials = await this.requireCredentials(tenantId, connector);
-    const secrets = secretValues(credentials.secret);
+    const stored = await this.requireCredentials(tenantId, connector);
+    const secrets = secretValues(stored.secret);
     const testedAt = this.now();
     try {
-      const result = await connector.test(credentials, this.context(tenantId));
+      const result = await this.#using(tenantId, connector, stored, secrets, (credentials) =>
+        connector.test(credentials, this.context(tenantId)),
+      );
       await this.parts.storage.statuses.put({
         ...this.freshStatus(tenantId, provider, 'connected', testedAt),
         lastTestedAt: testedAt,
@@ -312,12 +334,13 @@ export class IntegrationService {
     if (!stored) {
       return { success: true, message: `${connector.displayName} is not connected.` };
     }
-    let secrets: string[] = [];
-    if (connector.revoke) {
+    const secrets: string[] = [];
+    const revoke = connector.revoke;
+    if (revoke) {
       try {
         const credentials = await this.requireCredentials(tenantId, connector);
-        secrets = secretValues(credentials.secret);
-        await connector.revoke(credentials, this.context(tenantId));
+        secrets.push(...secretValues(credentials.secret));
+        await this.#using(tenantId, connector, credentials, secrets, (fresh) => revoke(fresh, this.context(tenantId)));
       } catch (error) {
         const failure = this.asProviderError(error, secrets);
         await this.parts.activity.record({
@@ -333,6 +356,7 @@ export class IntegrationService {
     }
     await this.parts.storage.transaction(async (tx) => {
       await tx.credentials.delete(tenantId, provider);
+      await connector.records?.removed(tx, tenantId);
       await this.parts.onDisconnect?.(tx, tenantId, provider);
       await tx.statuses.put(this.freshStatus(tenantId, provider, 'disconnected', this.now()));
       await this.parts.activity.using(tx).record({
@@ -367,6 +391,60 @@ export class IntegrationService {
       );
     }
     return credentials;
+  }
+
+  /**
+   * Runs `use` with the tenant's decrypted credentials. For OAuth connectors that refresh, the
+   * token is renewed ahead of its expiry, and once more when the provider refuses it (an error
+   * with `needsReconnect`), then `use` runs again. Failures come back as IntegrationErrors whose
+   * text holds no secret.
+   */
+  async withCredentials<T, S extends SecretValues = SecretValues, P extends JsonObject = JsonObject>(
+    tenantId: string,
+    provider: string,
+    use: (credentials: StoredCredentials<S, P>) => Promise<T>,
+  ): Promise<T> {
+    assertTenant(tenantId);
+    const connector = this.parts.connectors.get(provider);
+    const stored = await this.requireCredentials<S, P>(tenantId, connector);
+    const secrets = secretValues(stored.secret);
+    try {
+      return await this.#using(tenantId, connector, stored, secrets, use);
+    } catch (error) {
+      throw this.asProviderError(error, secrets);
+    }
+  }
+
+  /** `secrets` collects every secret handed to `use`, refreshed ones included, for masking. */
+  async #using<T, S extends SecretValues, P extends JsonObject>(
+    tenantId: string,
+    connector: Connector,
+    stored: StoredCredentials<S, P>,
+    secrets: string[],
+    use: (credentials: StoredCredentials<S, P>) => Promise<T>,
+  ): Promise<T> {
+    if (connector.kind !== 'oauth' || !connector.refresh) return use(stored);
+    const refresher = this.#refresher;
+    const renewed = (credentials: StoredCredentials) => {
+      secrets.push(...secretValues(credentials.secret));
+      return credentials as StoredCredentials<S, P>;
+    };
+    let credentials = stored;
+    if (refresher.isDue(stored)) {
+      try {
+        credentials = renewed(await refresher.refresh(tenantId, connector, stored.version, 'expiring'));
+      } catch (error) {
+        // Renewing early is a courtesy: a token that still works is used until it expires.
+        if (!refresher.isUsable(stored)) throw error;
+      }
+    }
+    try {
+      return await use(credentials);
+    } catch (error) {
+      if (!(error instanceof IntegrationError) || !error.needsReconnect) throw error;
+      credentials = renewed(await refresher.refresh(tenantId, connector, credentials.version, 'rejected'));
+      return use(credentials);
+    }
   }
 
   context(tenantId: string): ConnectorContext {

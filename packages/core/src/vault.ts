@@ -11,6 +11,16 @@ export interface StoredCredentials<S extends SecretValues = SecretValues, P exte
   publicData: P;
   version: number;
   updatedAt: string;
+  /** When the access token stops working; null when it does not expire. */
+  expiresAt: string | null;
+}
+
+function stored<S extends SecretValues, P extends JsonObject>(
+  secret: S,
+  publicData: P,
+  record: CredentialRecord,
+): StoredCredentials<S, P> {
+  return { secret, publicData, version: record.version, updatedAt: record.updatedAt, expiresAt: record.expiresAt };
 }
 
 export interface RotationReport {
@@ -41,18 +51,20 @@ export class CredentialVault {
     return new CredentialVault(storage, this.cipher, this.clock);
   }
 
+  /** Stores a tenant's credentials, replacing any earlier ones (a new connection). */
   async put<S extends SecretValues, P extends JsonObject>(
     tenantId: string,
     provider: string,
     secret: S,
     publicData: P,
-  ) {
-    const ciphertext = await this.cipher.encrypt(JSON.stringify(secret), credentialAssociatedData(tenantId, provider));
-    const record = await this.storage.credentials.put({ tenantId, provider, ciphertext, publicData }, this.now());
-    return { secret, publicData, version: record.version, updatedAt: record.updatedAt } satisfies StoredCredentials<
-      S,
-      P
-    >;
+    expiresAt: string | null = null,
+  ): Promise<StoredCredentials<S, P>> {
+    const ciphertext = await this.seal(tenantId, provider, secret);
+    const record = await this.storage.credentials.put(
+      { tenantId, provider, ciphertext, publicData, expiresAt },
+      this.now(),
+    );
+    return stored(secret, publicData, record);
   }
 
   /** Compare-and-swap: writes only if nobody else wrote since `expectedVersion` was read. */
@@ -62,14 +74,36 @@ export class CredentialVault {
     expectedVersion: number,
     secret: S,
     publicData: P,
+    expiresAt: string | null = null,
   ): Promise<StoredCredentials<S, P> | undefined> {
-    const ciphertext = await this.cipher.encrypt(JSON.stringify(secret), credentialAssociatedData(tenantId, provider));
+    const ciphertext = await this.seal(tenantId, provider, secret);
     const record = await this.storage.credentials.replace(
-      { tenantId, provider, ciphertext, publicData },
+      { tenantId, provider, ciphertext, publicData, expiresAt },
       expectedVersion,
       this.now(),
     );
-    return record && { secret, publicData, version: record.version, updatedAt: record.updatedAt };
+    return record && stored(secret, publicData, record);
+  }
+
+  /**
+   * Persists refreshed credentials if `leaseId` still holds the refresh lease; undefined when the
+   * merchant reconnected or disconnected meanwhile (their choice wins over the refresh).
+   */
+  async completeRefresh<S extends SecretValues, P extends JsonObject>(
+    tenantId: string,
+    provider: string,
+    leaseId: string,
+    secret: S,
+    publicData: P,
+    expiresAt: string | null,
+  ): Promise<StoredCredentials<S, P> | undefined> {
+    const ciphertext = await this.seal(tenantId, provider, secret);
+    const record = await this.storage.credentials.completeRefresh(
+      { tenantId, provider, ciphertext, publicData, expiresAt },
+      leaseId,
+      this.now(),
+    );
+    return record && stored(secret, publicData, record);
   }
 
   async get<S extends SecretValues = SecretValues, P extends JsonObject = JsonObject>(
@@ -78,12 +112,7 @@ export class CredentialVault {
   ): Promise<StoredCredentials<S, P> | undefined> {
     const record = await this.storage.credentials.get(tenantId, provider);
     if (!record) return undefined;
-    return {
-      secret: (await this.open(record)) as S,
-      publicData: record.publicData as P,
-      version: record.version,
-      updatedAt: record.updatedAt,
-    };
+    return stored((await this.open(record)) as S, record.publicData as P, record);
   }
 
   async delete(tenantId: string, provider: string): Promise<boolean> {
@@ -112,7 +141,13 @@ export class CredentialVault {
         }
         const ciphertext = await this.cipher.encrypt(plaintext, aad);
         const written = await this.storage.credentials.replace(
-          { tenantId: record.tenantId, provider: record.provider, ciphertext, publicData: record.publicData },
+          {
+            tenantId: record.tenantId,
+            provider: record.provider,
+            ciphertext,
+            publicData: record.publicData,
+            expiresAt: record.expiresAt,
+          },
           record.version,
           this.now(),
         );
@@ -125,6 +160,10 @@ export class CredentialVault {
       after = { tenantId: last.tenantId, provider: last.provider };
     }
     return report;
+  }
+
+  private seal(tenantId: string, provider: string, secret: SecretValues): Promise<string> {
+    return this.cipher.encrypt(JSON.stringify(secret), credentialAssociatedData(tenantId, provider));
   }
 
   private async open(record: CredentialRecord): Promise<SecretValues> {

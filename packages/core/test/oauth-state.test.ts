@@ -40,6 +40,27 @@ describe('OAuth state service', () => {
     expect(await states.consume('clover', inTime)).toEqual({ tenantId: 'tenant-b', data: null });
   });
 
+  it('accepts a state only before its ten minutes are up, for its provider, and hands back its tenant', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('tenant-a', 'tenant-b'),
+        fc.constantFrom('stripe', 'clover'),
+        fc.constantFrom('stripe', 'clover'),
+        fc.oneof(
+          fc.integer({ min: 0, max: 2 * OAUTH_STATE_TTL_MS }),
+          fc.constantFrom(OAUTH_STATE_TTL_MS - 1, OAUTH_STATE_TTL_MS),
+        ),
+        async (tenantId, issuedFor, presentedTo, elapsed) => {
+          const state = await states.issue(tenantId, issuedFor);
+          clock.advance(elapsed);
+          const accepted = issuedFor === presentedTo && elapsed < OAUTH_STATE_TTL_MS;
+          expect(await states.consume(presentedTo, state)).toEqual(accepted ? { tenantId, data: null } : undefined);
+          expect(await states.consume(issuedFor, state)).toBeUndefined();
+        },
+      ),
+    );
+  });
+
   it('rejects any value it did not issue', async () => {
     await states.issue('tenant-a', 'stripe');
     await fc.assert(

@@ -39,11 +39,17 @@ const logsQuery = z
 const emptyBody = z.union([z.undefined(), z.object({}).strict()]);
 const syncBody = z.union([z.undefined(), z.object({ retry_failed: z.boolean().optional() }).strict()]);
 
-/** The provider's redirect query as plain strings; repeated parameters are refused. */
+/**
+ * The provider's redirect query as plain strings. A parameter repeated with one value counts
+ * once (the state rides in the redirect URI and may be echoed too); differing repeats are dropped.
+ */
 function callbackQuery(req: Request): Record<string, string> {
   const query: Record<string, string> = {};
   for (const [key, value] of Object.entries(req.query)) {
     if (typeof value === 'string') query[key] = value;
+    else if (Array.isArray(value) && value.every((item) => typeof item === 'string' && item === value[0])) {
+      query[key] = value[0] as string;
+    }
   }
   return query;
 }
@@ -99,6 +105,9 @@ export function integrationsRouter(integrations: Integrations, options: Integrat
         });
         // The provider sends the browser here: it is authenticated by its single-use state.
         router.get(`${base}/callback`, async (req, res) => {
+          // The callback URL holds a one-time code: keep it out of caches and of the next page's Referer.
+          res.setHeader('Cache-Control', 'no-store');
+          res.setHeader('Referrer-Policy', 'no-referrer');
           try {
             await integrations.completeAuthorization(connector.id, callbackQuery(req));
             res.redirect(302, withQuery(returnUrl, { provider: connector.id, status: 'connected' }));

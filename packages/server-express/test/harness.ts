@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -8,6 +8,7 @@ import {
   createKeyRing,
   type Integrations,
   type Logger,
+  type TokenRefreshOptions,
   type Variant,
 } from '@pos/integrations-core';
 import { createSqliteStorage, type SqliteStorage } from '@pos/storage-sqlite';
@@ -42,18 +43,21 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  connectors?: Connector[];
+  variant?: Variant;
+  clock?: Clock;
+  jsonLimit?: string;
+  tokenRefresh?: TokenRefreshOptions;
+  dataManager?: DataManagerOptions;
+  /** A second server on the first one's database file, as a second process would be. */
+  sharing?: TestServer;
+}
+
 /** Real SQLite in a temp file, real Express on an ephemeral port. */
-export async function startTestServer(
-  options: {
-    connectors?: Connector[];
-    variant?: Variant;
-    clock?: Clock;
-    jsonLimit?: string;
-    dataManager?: DataManagerOptions;
-  } = {},
-): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'pos-server-'));
-  const dbPath = join(dir, 'pos.db');
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dir = options.sharing ? undefined : mkdtempSync(join(tmpdir(), 'pos-server-'));
+  const dbPath = options.sharing?.dbPath ?? join(dir as string, 'pos.db');
   const storage = await createSqliteStorage({ filename: dbPath });
   const logger = capturingLogger();
   const integrations = createIntegrations({
@@ -63,6 +67,7 @@ export async function startTestServer(
     variant: options.variant ?? 'full',
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.tokenRefresh ? { tokenRefresh: options.tokenRefresh } : {}),
   });
   const tenantsByKey = new Map(Object.entries(TENANT_KEYS).map(([tenant, key]) => [key, tenant]));
   const app = express();
@@ -85,7 +90,7 @@ export async function startTestServer(
     async close() {
       await server.close();
       await integrations.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -102,5 +107,20 @@ export function snapshot(storage: SqliteStorage) {
     batches: count('data_batches'),
     products: count('products'),
     customers: count('customers'),
+    stripeAccounts: count('stripe_connected_accounts'),
   };
+}
+
+/** Everything SQLite has on disk for this server: the database file, its WAL and shared memory. */
+export function databaseBytes(server: TestServer): string {
+  server.storage.database.pragma('wal_checkpoint(PASSIVE)');
+  return ['', '-wal', '-shm']
+    .map((suffix) => {
+      try {
+        return readFileSync(`${server.dbPath}${suffix}`).toString('latin1');
+      } catch {
+        return '';
+      }
+    })
+    .join('');
 }

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { square } from '@pos/connector-square';
 import { SQUARE_PRODUCTION, squareErrorBody, squareLocation, useProviderMock } from '@pos/test-support';
 import fc from 'fast-check';
 import { HttpResponse, http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './harness.js';
+import { databaseBytes, startTestServer, type TestServer } from './harness.js';
 
 /** Square that accepts whatever token the current run generated, and echoes bad ones in its errors. */
 let acceptedToken = '';
@@ -32,19 +31,6 @@ beforeEach(async () => {
   server = await startTestServer({ connectors: [square({ retry: fastRetry })] });
 });
 afterEach(() => server.close());
-
-function databaseBytes(server: TestServer): string {
-  server.storage.database.pragma('wal_checkpoint(PASSIVE)');
-  return ['', '-wal', '-shm']
-    .map((suffix) => {
-      try {
-        return readFileSync(`${server.dbPath}${suffix}`).toString('latin1');
-      } catch {
-        return '';
-      }
-    })
-    .join('');
-}
 
 describe('Property 3: a stored secret never leaves the vault', () => {
   it('is absent from every response, log row, logger line and the database file', async () => {

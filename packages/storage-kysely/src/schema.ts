@@ -18,6 +18,9 @@ export interface IntegrationCredentialsTable {
   version: number;
   created_at: string;
   updated_at: string;
+  expires_at: string | null;
+  refresh_lease_id: string | null;
+  refresh_lease_until: string | null;
 }
 
 export interface IntegrationStatusTable {

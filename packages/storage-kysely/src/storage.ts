@@ -2,6 +2,7 @@ import type { EntitySink, IntegrationStorage } from '@pos/integrations-core';
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { type BulkLoader, ENTITY_TABLES, type EntityRow, type EntityTable, KyselyEntitySink } from './entity-sink.js';
 import { integrationsSchema } from './migrations/0001_integrations.js';
+import { credentialRefreshSchema } from './migrations/0003_credential_refresh.js';
 import { syncOutboxSchema } from './migrations/0004_sync_outbox.js';
 import { dataManagerSchema } from './migrations/0005_data_manager.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
@@ -10,6 +11,7 @@ import { KyselyCredentialStore } from './stores/credentials.js';
 import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
 import { KyselyStatusStore } from './stores/statuses.js';
+import { KyselyStripeAccountStore } from './stores/stripe-accounts.js';
 import { KyselySyncQueueStore, KyselySyncStateStore } from './stores/sync.js';
 
 /** Where the migrator records which migrations ran, and its lock row. */
@@ -27,6 +29,7 @@ const ALREADY_RAN: Migration = {
 export function integrationMigrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     '0001_integrations': integrationsSchema(dialect),
+    '0003_credential_refresh': credentialRefreshSchema(),
     '0004_sync_outbox': syncOutboxSchema(),
     '0005_data_manager': dataManagerSchema(),
   };
@@ -49,6 +52,7 @@ export class KyselyStorage implements IntegrationStorage {
   readonly statuses: KyselyStatusStore;
   readonly logs: KyselyLogStore;
   readonly oauthStates: KyselyOAuthStateStore;
+  readonly stripeAccounts: KyselyStripeAccountStore;
   readonly syncQueue: KyselySyncQueueStore;
   readonly syncState: KyselySyncStateStore;
   readonly batches: KyselyBatchStore;
@@ -62,6 +66,7 @@ export class KyselyStorage implements IntegrationStorage {
     this.statuses = new KyselyStatusStore(db);
     this.logs = new KyselyLogStore(db);
     this.oauthStates = new KyselyOAuthStateStore(db);
+    this.stripeAccounts = new KyselyStripeAccountStore(db);
     this.syncQueue = new KyselySyncQueueStore(db);
     this.syncState = new KyselySyncStateStore(db);
     this.batches = new KyselyBatchStore(db);

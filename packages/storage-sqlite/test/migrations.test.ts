@@ -7,7 +7,7 @@ it('runs a migration that lands after a later-numbered one, and starts beside mi
   const storage = await createSqliteStorage({ filename: ':memory:' });
   try {
     const history = sql.table(MIGRATION_TABLE);
-    // As if 0001 arrived after 9000, which only a newer release of the SDK knows.
+    // As if every known migration arrived after 9000, which only a newer release of the SDK knows.
     await sql`delete from ${history}`.execute(storage.db);
     await sql`insert into ${history} (name, timestamp) values ('9000_from_a_newer_release', '2026-01-01T00:00:00.000Z')`.execute(
       storage.db,

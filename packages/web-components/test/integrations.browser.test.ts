@@ -36,9 +36,12 @@ const toast = () => card.locator('[part="toast"]');
 describe('<pos-integrations> on the demo page', () => {
   it('shows one card per offered integration, the credentials form built from the server fields', async () => {
     await expect.poll(() => badge().textContent()).toBe('Not connected');
-    expect(
-      await page.locator('pos-integration-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('provider'))),
-    ).toEqual(['square', 'supabase']);
+    // Demo mode offers Square, Supabase and the simulated Stripe and Clover.
+    await expect
+      .poll(() =>
+        page.locator('pos-integration-card').evaluateAll((cards) => cards.map((card) => card.getAttribute('provider'))),
+      )
+      .toEqual(['square', 'supabase', 'stripe', 'clover']);
     const token = card.getByLabel('Access token');
     expect(await token.getAttribute('type')).toBe('password');
     expect(await card.getByLabel('Location ID').getAttribute('type')).toBe('text');
@@ -205,12 +208,12 @@ describe('<pos-integrations> on the demo page', () => {
     const shown = await page.evaluate(async () => {
       const described = document.createElement('pos-integration-card');
       described.token = 'pos_demo_key_not_for_production';
-      described.provider = 'stripe';
+      described.provider = 'quickbooks';
       // Even when told the provider exists, a 404 from its status endpoint removes the card.
-      described.integration = { id: 'stripe', name: 'Stripe', kind: 'oauth' };
+      described.integration = { id: 'quickbooks', name: 'QuickBooks', kind: 'oauth' };
       const unknown = document.createElement('pos-integration-card');
       unknown.token = 'pos_demo_key_not_for_production';
-      unknown.provider = 'clover';
+      unknown.provider = 'woocommerce';
       document.body.append(described, unknown);
       const settled = (card: HTMLElement) =>
         new Promise<void>((resolve) => {

@@ -10,3 +10,13 @@ export const DEMO_SQUARE_LOCATION = 'L-DEMO-MAIN';
 export const DEMO_SUPABASE_KEY = 'sb_secret_demo_supabase_key_not_for_production';
 
 export const SIMULATOR_PREFIX = '/demo';
+
+/** The simulated Stripe platform and the account its consent page connects. */
+export const DEMO_STRIPE_CLIENT_ID = 'ca_DemoPlatformSimulated';
+export const DEMO_STRIPE_SECRET_KEY = 'sk_test_DemoPlatformKeySimulated';
+export const DEMO_STRIPE_ACCOUNT = 'acct_1DemoCoffeeSimulated';
+
+/** The simulated Clover app and the merchant its consent page connects. */
+export const DEMO_CLOVER_APP_ID = 'DEMOCLOVERAPP';
+export const DEMO_CLOVER_APP_SECRET = 'demo-clover-app-secret-simulated';
+export const DEMO_CLOVER_MERCHANT = 'DEMOMERCHANT1';

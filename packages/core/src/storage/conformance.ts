@@ -9,6 +9,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProductRow } from '../batches/products.js';
 import type { BatchFailure, EntitySink, NewBatch } from './batches.js';
+import { describeRefreshLeaseConformance } from './conformance-leases.js';
+import { describeStripeAccountConformance } from './conformance-stripe-accounts.js';
 import type { IntegrationStorage, LogRecord, OAuthStateRecord, StatusRecord } from './port.js';
 import { describeSyncConformance } from './sync.conformance.js';
 
@@ -147,6 +149,8 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
           version: 1,
           createdAt: T0,
           updatedAt: T0,
+          expiresAt: null,
+          refreshLeaseUntil: null,
         });
       });
 
@@ -215,6 +219,9 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
         ]);
       });
     });
+
+    describeRefreshLeaseConformance(() => storage);
+    describeStripeAccountConformance(() => storage);
 
     describe('statuses', () => {
       it('stores, overwrites and deletes a status per tenant and provider', async () => {

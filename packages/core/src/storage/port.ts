@@ -28,6 +28,10 @@ export interface CredentialRecord {
   /** When the merchant connected: set by `put`, kept by `replace` (refreshes, key rotation). */
   createdAt: IsoTime;
   updatedAt: IsoTime;
+  /** When the access token stops working; null for tokens and keys that do not expire. */
+  expiresAt: IsoTime | null;
+  /** Until when a server holds the right to refresh these credentials; null when nobody does. */
+  refreshLeaseUntil: IsoTime | null;
 }
 
 export interface CredentialWrite {
@@ -35,6 +39,21 @@ export interface CredentialWrite {
   provider: string;
   ciphertext: string;
   publicData: JsonObject;
+  /** The access token's expiry (null or absent: it does not expire). */
+  expiresAt?: IsoTime | null;
+}
+
+/** A request for the right to refresh one tenant's credentials. */
+export interface RefreshLeaseClaim {
+  tenantId: string;
+  provider: string;
+  /** The version the claimant read; a newer row means someone already refreshed. */
+  expectedVersion: number;
+  /** Random, unique to this claim; the completing write must present it. */
+  leaseId: string;
+  now: IsoTime;
+  /** After this time the lease counts as abandoned (its holder crashed) and may be claimed again. */
+  until: IsoTime;
 }
 
 export interface CredentialStore {
@@ -43,6 +62,18 @@ export interface CredentialStore {
   put(write: CredentialWrite, now: IsoTime): Promise<CredentialRecord>;
   /** Writes only if the stored version still equals `expectedVersion`; otherwise returns undefined. */
   replace(write: CredentialWrite, expectedVersion: number, now: IsoTime): Promise<CredentialRecord | undefined>;
+  /**
+   * Atomically takes the refresh lease: succeeds only if the row is still at `expectedVersion`
+   * and no unexpired lease is held, so of any number of servers exactly one wins.
+   */
+  claimRefreshLease(claim: RefreshLeaseClaim): Promise<boolean>;
+  /**
+   * Writes refreshed credentials only while `leaseId` still holds the lease (a reconnect or
+   * disconnect in the meantime voids it): version + 1, lease cleared, connection time kept.
+   */
+  completeRefresh(write: CredentialWrite, leaseId: string, now: IsoTime): Promise<CredentialRecord | undefined>;
+  /** Gives a lease up without writing (the refresh failed); a lease held by another id is left alone. */
+  releaseRefreshLease(tenantId: string, provider: string, leaseId: string): Promise<void>;
   delete(tenantId: string, provider: string): Promise<boolean>;
   /** Every tenant's credentials in (tenant, provider) order, a page at a time; for key rotation. */
   listPage(after: { tenantId: string; provider: string } | undefined, limit: number): Promise<CredentialRecord[]>;
@@ -118,11 +149,38 @@ export interface OAuthStateStore {
   deleteExpired(now: IsoTime): Promise<number>;
 }
 
+/** A Stripe account connected through Connect OAuth (the seed's `stripe_connected_accounts`). No secrets. */
+export interface StripeAccountRecord {
+  tenantId: string;
+  /** `acct_…` */
+  stripeUserId: string;
+  scope: string;
+  livemode: boolean;
+  businessName: string | null;
+  country: string | null;
+  defaultCurrency: string | null;
+  createdAt: IsoTime;
+  updatedAt: IsoTime;
+}
+
+export interface StripeAccountStore {
+  /** Inserts or replaces the tenant's one connected account; a replacement keeps `createdAt`. */
+  put(record: StripeAccountRecord): Promise<void>;
+  get(tenantId: string): Promise<StripeAccountRecord | undefined>;
+  /**
+   * Every tenant connected to this Stripe account, e.g. to disconnect them on
+   * `account.application.deauthorized` (webhooks name the account, not the tenant).
+   */
+  findByStripeUserId(stripeUserId: string): Promise<StripeAccountRecord[]>;
+  delete(tenantId: string): Promise<boolean>;
+}
+
 export interface IntegrationStorage {
   readonly credentials: CredentialStore;
   readonly statuses: StatusStore;
   readonly logs: LogStore;
   readonly oauthStates: OAuthStateStore;
+  readonly stripeAccounts: StripeAccountStore;
   readonly batches: BatchStore;
   /**
    * The bulk writer for a built-in Data Manager table (`products`, `customers`), or undefined when

@@ -1,4 +1,4 @@
-import type { CredentialRecord, CredentialStore, CredentialWrite } from '@pos/integrations-core';
+import type { CredentialRecord, CredentialStore, CredentialWrite, RefreshLeaseClaim } from '@pos/integrations-core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { readInteger } from '../numbers.js';
 import type { IntegrationCredentialsTable, IntegrationsDatabase } from '../schema.js';
@@ -12,6 +12,20 @@ function toRecord(row: Selectable<IntegrationCredentialsTable>): CredentialRecor
     version: readInteger(row.version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+    refreshLeaseUntil: row.refresh_lease_until,
+  };
+}
+
+/** The columns every write sets; a write always ends any refresh lease. */
+function written(write: CredentialWrite, now: string) {
+  return {
+    ciphertext: write.ciphertext,
+    public_data: JSON.stringify(write.publicData),
+    expires_at: write.expiresAt ?? null,
+    refresh_lease_id: null,
+    refresh_lease_until: null,
+    updated_at: now,
   };
 }
 
@@ -34,19 +48,15 @@ export class KyselyCredentialStore implements CredentialStore {
       .values({
         tenant_id: write.tenantId,
         provider: write.provider,
-        ciphertext: write.ciphertext,
-        public_data: JSON.stringify(write.publicData),
         version: 1,
         created_at: now,
-        updated_at: now,
+        ...written(write, now),
       })
       .onConflict((conflict) =>
         conflict.columns(['tenant_id', 'provider']).doUpdateSet({
-          ciphertext: write.ciphertext,
-          public_data: JSON.stringify(write.publicData),
+          ...written(write, now),
           version: sql<number>`integration_credentials.version + 1`,
           created_at: now,
-          updated_at: now,
         }),
       )
       .returningAll()
@@ -55,11 +65,13 @@ export class KyselyCredentialStore implements CredentialStore {
   }
 
   async replace(write: CredentialWrite, expectedVersion: number, now: string) {
+    // Key rotation re-seals the same secret: a refresh lease in progress stays with its holder.
     const row = await this.db
       .updateTable('integration_credentials')
       .set({
         ciphertext: write.ciphertext,
         public_data: JSON.stringify(write.publicData),
+        expires_at: write.expiresAt ?? null,
         version: expectedVersion + 1,
         updated_at: now,
       })
@@ -69,6 +81,41 @@ export class KyselyCredentialStore implements CredentialStore {
       .returningAll()
       .executeTakeFirst();
     return row && toRecord(row);
+  }
+
+  async claimRefreshLease(claim: RefreshLeaseClaim) {
+    // One conditional UPDATE: the database serialises concurrent claims, so one succeeds.
+    const result = await this.db
+      .updateTable('integration_credentials')
+      .set({ refresh_lease_id: claim.leaseId, refresh_lease_until: claim.until })
+      .where('tenant_id', '=', claim.tenantId)
+      .where('provider', '=', claim.provider)
+      .where('version', '=', claim.expectedVersion)
+      .where((eb) => eb.or([eb('refresh_lease_until', 'is', null), eb('refresh_lease_until', '<=', claim.now)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async completeRefresh(write: CredentialWrite, leaseId: string, now: string) {
+    const row = await this.db
+      .updateTable('integration_credentials')
+      .set({ ...written(write, now), version: sql<number>`integration_credentials.version + 1` })
+      .where('tenant_id', '=', write.tenantId)
+      .where('provider', '=', write.provider)
+      .where('refresh_lease_id', '=', leaseId)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async releaseRefreshLease(tenantId: string, provider: string, leaseId: string) {
+    await this.db
+      .updateTable('integration_credentials')
+      .set({ refresh_lease_id: null, refresh_lease_until: null })
+      .where('tenant_id', '=', tenantId)
+      .where('provider', '=', provider)
+      .where('refresh_lease_id', '=', leaseId)
+      .execute();
   }
 
   async delete(tenantId: string, provider: string) {

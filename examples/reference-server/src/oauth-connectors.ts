@@ -1,0 +1,61 @@
+import { CLOVER_REQUIRED_ENV, clover, cloverFromEnv } from '@pos/connector-clover';
+import { STRIPE_REQUIRED_ENV, stripe, stripeFromEnv } from '@pos/connector-stripe';
+import type { Connector, Logger } from '@pos/integrations-core';
+import { ConfigError, type ServerConfig } from './config.js';
+import {
+  DEMO_CLOVER_APP_ID,
+  DEMO_CLOVER_APP_SECRET,
+  DEMO_STRIPE_CLIENT_ID,
+  DEMO_STRIPE_SECRET_KEY,
+} from './demo/constants.js';
+
+const PROVIDERS = [
+  { name: 'Stripe', required: STRIPE_REQUIRED_ENV, fromEnv: stripeFromEnv },
+  { name: 'Clover', required: CLOVER_REQUIRED_ENV, fromEnv: cloverFromEnv },
+] as const;
+
+/**
+ * Stripe and Clover from the environment. A provider whose required variables are all unset is
+ * simply not configured (its routes are not mounted, so its card stays hidden); one that is
+ * half configured is left out with a warning saying what is missing.
+ */
+export function oauthConnectorsFromEnv(config: ServerConfig, logger: Logger): Connector[] {
+  const connectors: Connector[] = [];
+  for (const provider of PROVIDERS) {
+    const missing = provider.required.filter((name) => !config.oauthEnv[name]);
+    if (missing.length === provider.required.length) continue;
+    if (missing.length > 0) {
+      logger.warn(`${provider.name} is not configured: set ${missing.join(', ')}. Its integration stays hidden.`);
+      continue;
+    }
+    try {
+      connectors.push(provider.fromEnv(config.oauthEnv));
+    } catch (error) {
+      throw new ConfigError(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return connectors;
+}
+
+/** Demo mode: both providers against the simulators this server serves under `/demo/…`. */
+export function demoOAuthConnectors(
+  callbackUrl: (provider: string) => () => string,
+  simulatorUrl: (name: string) => () => string,
+): Connector[] {
+  return [
+    stripe({
+      clientId: DEMO_STRIPE_CLIENT_ID,
+      secretKey: DEMO_STRIPE_SECRET_KEY,
+      redirectUri: callbackUrl('stripe'),
+      apiBase: simulatorUrl('stripe'),
+      connectBase: simulatorUrl('stripe'),
+    }),
+    clover({
+      appId: DEMO_CLOVER_APP_ID,
+      appSecret: DEMO_CLOVER_APP_SECRET,
+      redirectUri: callbackUrl('clover'),
+      apiBase: simulatorUrl('clover'),
+      oauthBase: simulatorUrl('clover'),
+    }),
+  ];
+}

@@ -1,0 +1,226 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { apiClient } from '@pos/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  consoleLogger,
+  createReferenceServer,
+  DEMO_API_KEY,
+  DEMO_CLOVER_MERCHANT,
+  DEMO_STRIPE_ACCOUNT,
+  type RunningServer,
+  readConfig,
+} from '../src/index.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pos-reference-oauth-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function start(env: Record<string, string>, mode: 'demo' | 'real', lines: string[] = []): Promise<RunningServer> {
+  const config = readConfig({ PORT: '0', POS_DB_PATH: join(dir, `${mode}-${Math.random()}.db`), ...env }, mode);
+  return (
+    await createReferenceServer(
+      config,
+      consoleLogger((line) => lines.push(line)),
+    )
+  ).listen();
+}
+
+const decode = (value: string) => value.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+
+/**
+ * What a browser does on a simulated consent page: load it, press a button (submit the form),
+ * follow the provider's redirect to our callback, and stop where the callback sends it.
+ */
+async function consent(authUrl: string, decision: 'approve' | 'deny') {
+  const page = await fetch(authUrl, { redirect: 'manual' });
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  expect(html).toContain('SIMULATION');
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1] as string;
+  const fields = Object.fromEntries(
+    [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(([, name, value]) => [
+      decode(name as string),
+      decode(value as string),
+    ]),
+  );
+  const decided = await fetch(new URL(decode(action), authUrl), {
+    method: 'POST',
+    body: new URLSearchParams({ ...fields, decision }),
+    redirect: 'manual',
+  });
+  expect(decided.status).toBe(302);
+  const callbackUrl = decided.headers.get('location') as string;
+  const callback = await fetch(callbackUrl, { redirect: 'manual' });
+  expect(callback.status).toBe(302);
+  return { page, callbackUrl, landing: new URL(callback.headers.get('location') as string, authUrl) };
+}
+
+describe('demo mode OAuth round trips', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await start({}, 'demo');
+  });
+  afterAll(() => server.close());
+
+  it('connects Stripe through the simulated consent page, then reads, tests and disconnects it', async () => {
+    const api = apiClient(server.url, { token: DEMO_API_KEY });
+    const started = await api('POST', '/api/integrations/stripe/auth-url');
+    expect(started.body.auth_url).toMatch(new RegExp(`^${server.url}/demo/stripe/oauth/authorize\\?`));
+
+    const { page, callbackUrl, landing } = await consent(started.body.auth_url as string, 'approve');
+    expect(page.headers.get('x-simulated')).toBe('stripe');
+    expect(callbackUrl).toMatch(new RegExp(`^${server.url}/api/integrations/stripe/callback\\?code=ac_`));
+    expect(landing.pathname + landing.search).toBe('/settings/integrations?provider=stripe&status=connected');
+    expect((await fetch(landing)).status).toBe(200); // the settings page, whose cards read the status
+
+    expect((await api('GET', '/api/integrations/stripe/status')).body).toMatchObject({
+      connected: true,
+      account_id: DEMO_STRIPE_ACCOUNT,
+      business_name: 'Demo Coffee (simulated)',
+    });
+    expect((await api('GET', '/api/integrations/stripe/summary')).body).toMatchObject({
+      business_name: 'Demo Coffee (simulated)',
+      country: 'US',
+      default_currency: 'usd',
+      account_id_masked: 'acct_...ated',
+    });
+    expect((await api('POST', '/api/integrations/stripe/test')).body).toMatchObject({ success: true });
+    expect((await api('DELETE', '/api/integrations/stripe/disconnect')).body).toMatchObject({ success: true });
+    const logs = await api('GET', '/api/integrations/stripe/logs');
+    expect((logs.body.logs as Array<{ event: string; level: string }>).map((row) => row.event)).toEqual([
+      'disconnected',
+      'tested',
+      'connected',
+    ]);
+  });
+
+  it('connects Clover through its simulated consent page, merchant id from the redirect', async () => {
+    const api = apiClient(server.url, { token: DEMO_API_KEY });
+    const started = await api('POST', '/api/integrations/clover/auth-url');
+    expect(started.body.auth_url).toMatch(new RegExp(`^${server.url}/demo/clover/oauth/v2/authorize\\?`));
+
+    const { page, callbackUrl, landing } = await consent(started.body.auth_url as string, 'approve');
+    expect(page.headers.get('x-simulated')).toBe('clover');
+    const callback = new URL(callbackUrl);
+    expect(callback.searchParams.get('merchant_id')).toBe(DEMO_CLOVER_MERCHANT);
+    expect(callback.searchParams.getAll('state')).toEqual([started.body.state]);
+    expect(landing.search).toBe('?provider=clover&status=connected');
+
+    expect((await api('GET', '/api/integrations/clover/status')).body).toMatchObject({
+      connected: true,
+      merchant_id: DEMO_CLOVER_MERCHANT,
+      merchant_name: 'Demo Bakery (simulated)',
+    });
+    expect((await api('GET', '/api/integrations/clover/summary')).body).toEqual({
+      merchant_name: 'Demo Bakery (simulated)',
+      address: '2 Market St, Springfield, IL 62701, US',
+      merchant_id: DEMO_CLOVER_MERCHANT,
+    });
+    expect((await api('POST', '/api/integrations/clover/test')).body).toMatchObject({ success: true });
+    expect((await api('DELETE', '/api/integrations/clover/disconnect')).body).toMatchObject({ success: true });
+  });
+
+  it('reports a denied consent back to the settings page', async () => {
+    const api = apiClient(server.url, { token: DEMO_API_KEY });
+    const started = await api('POST', '/api/integrations/stripe/auth-url');
+    const { landing } = await consent(started.body.auth_url as string, 'deny');
+    expect(landing.search).toBe('?provider=stripe&status=error&error_code=STRIPE_OAUTH_FAILED');
+    expect((await api('GET', '/api/integrations/stripe/status')).body).toMatchObject({ connected: false });
+  });
+
+  it('starts a round trip for the demo tenant from a plain link, for browsers', async () => {
+    const response = await fetch(`${server.url}/demo/connect/clover`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    const { landing } = await consent(response.headers.get('location') as string, 'approve');
+    expect(landing.search).toBe('?provider=clover&status=connected');
+    expect((await fetch(`${server.url}/demo/connect/square`, { redirect: 'manual' })).status).toBe(404);
+  });
+
+  it('marks every simulated provider response', async () => {
+    for (const path of ['/demo/stripe/v1/accounts/acct_x', '/demo/clover/v3/merchants/X']) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('x-simulated')).toMatch(/^(stripe|clover)$/);
+    }
+  });
+});
+
+describe('real mode OAuth configuration', () => {
+  const base = {
+    POS_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+    POS_API_KEYS: 'store-1:store-1-key-0123456789abcdef',
+  };
+  const api = (server: RunningServer) => apiClient(server.url, { token: 'store-1-key-0123456789abcdef' });
+
+  it('mounts Stripe and Clover only when their variables are set, and warns about half-set ones', async () => {
+    const lines: string[] = [];
+    const bare = await start(base, 'real', lines);
+    try {
+      expect((await api(bare)('GET', '/api/integrations/stripe/status')).status).toBe(404);
+      expect((await api(bare)('GET', '/api/integrations/clover/status')).status).toBe(404);
+      expect((await api(bare)('GET', '/api/capabilities')).body).toMatchObject({
+        features: { stripe: false, clover: false },
+      });
+      expect((await fetch(`${bare.url}/demo/stripe/v1/accounts/x`)).status).toBe(404);
+      expect(lines.join('\n')).not.toContain('not configured');
+    } finally {
+      await bare.close();
+    }
+
+    const half = await start({ ...base, STRIPE_CLIENT_ID: 'ca_Platform123', CLOVER_APP_ID: 'APP' }, 'real', lines);
+    try {
+      expect((await api(half)('GET', '/api/integrations/stripe/status')).status).toBe(404);
+      expect(lines.join('\n')).toContain('Stripe is not configured: set STRIPE_SECRET_KEY.');
+      expect(lines.join('\n')).toContain('Clover is not configured: set CLOVER_APP_SECRET, CLOVER_REDIRECT_URI.');
+    } finally {
+      await half.close();
+    }
+
+    const full = await start(
+      {
+        ...base,
+        STRIPE_CLIENT_ID: 'ca_Platform123',
+        STRIPE_SECRET_KEY: 'sk_test_Platform123',
+        STRIPE_REDIRECT_URI: 'https://pos.example/api/integrations/stripe/callback',
+        CLOVER_APP_ID: 'APP',
+        CLOVER_APP_SECRET: 'secret',
+        CLOVER_REDIRECT_URI: 'https://pos.example/api/integrations/clover/callback',
+        CLOVER_REGION: 'sandbox',
+      },
+      'real',
+    );
+    try {
+      expect((await api(full)('GET', '/api/capabilities')).body).toMatchObject({
+        features: { stripe: true, clover: true },
+      });
+      const stripeUrl = (await api(full)('POST', '/api/integrations/stripe/auth-url')).body.auth_url as string;
+      expect(stripeUrl).toMatch(/^https:\/\/connect\.stripe\.com\/oauth\/authorize\?/);
+      const cloverUrl = (await api(full)('POST', '/api/integrations/clover/auth-url')).body.auth_url as string;
+      expect(cloverUrl).toMatch(/^https:\/\/sandbox\.dev\.clover\.com\/oauth\/v2\/authorize\?/);
+    } finally {
+      await full.close();
+    }
+  });
+
+  it('refuses to start with an invalid provider setting, and says which', async () => {
+    await expect(
+      start({ ...base, STRIPE_CLIENT_ID: 'ca_X1', STRIPE_SECRET_KEY: 'pk_test_nope' }, 'real'),
+    ).rejects.toThrow(/secret key/);
+    await expect(
+      start(
+        {
+          ...base,
+          CLOVER_APP_ID: 'A',
+          CLOVER_APP_SECRET: 'B',
+          CLOVER_REDIRECT_URI: 'https://x/cb',
+          CLOVER_REGION: 'mars',
+        },
+        'real',
+      ),
+    ).rejects.toThrow('CLOVER_REGION must be one of na, eu, la, sandbox.');
+  });
+});

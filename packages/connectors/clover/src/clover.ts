@@ -1,0 +1,264 @@
+import {
+  DEFAULT_RETRY_POLICY,
+  IntegrationError,
+  type OAuthConnector,
+  type OAuthGrant,
+  type RetryPolicy,
+  withRetries,
+} from '@pos/integrations-core';
+import { ofetch } from 'ofetch';
+import { z } from 'zod';
+import { type CloverCall, fromCloverError } from './errors.js';
+
+/** Authorize pages and API hosts per region (providers.md §5.2). */
+export const CLOVER_HOSTS = {
+  na: { oauth: 'https://www.clover.com', api: 'https://api.clover.com' },
+  eu: { oauth: 'https://www.eu.clover.com', api: 'https://api.eu.clover.com' },
+  la: { oauth: 'https://www.la.clover.com', api: 'https://api.la.clover.com' },
+  sandbox: { oauth: 'https://sandbox.dev.clover.com', api: 'https://apisandbox.dev.clover.com' },
+} as const;
+const AUTHORIZE_PATH = '/oauth/v2/authorize';
+const TOKEN_PATH = '/oauth/v2/token';
+const REFRESH_PATH = '/oauth/v2/refresh';
+const merchantPath = (merchantId: string) => `/v3/merchants/${encodeURIComponent(merchantId)}`;
+
+export type CloverRegion = keyof typeof CLOVER_HOSTS;
+export const CLOVER_REGIONS = Object.keys(CLOVER_HOSTS) as CloverRegion[];
+
+/** A value, or a function read on every call (e.g. a URL known only once a server listens). */
+export type Lazy<T> = T | (() => T);
+const resolve = <T>(value: Lazy<T>): T => (typeof value === 'function' ? (value as () => T)() : value);
+
+export interface CloverOptions {
+  /** The app id (used as `client_id`). */
+  appId: string;
+  appSecret: string;
+  /** Under the app's Site URL; the state is added to its query string, since v2 may not echo `state`. */
+  redirectUri: Lazy<string>;
+  /** Default `na` (US and Canada). */
+  region?: CloverRegion;
+  /** Replaces the API host: token, refresh and REST calls (`CLOVER_API_BASE`). */
+  apiBase?: Lazy<string>;
+  /** Replaces the authorize page host (`CLOVER_OAUTH_BASE`). */
+  oauthBase?: Lazy<string>;
+  /** For REST reads (never for token calls); default 3 attempts. */
+  retry?: RetryPolicy;
+  /** Per request, default 10 s; keep it under core's refresh lease (30 s). */
+  timeoutMs?: number;
+}
+
+export type CloverSecret = { access_token: string; refresh_token: string };
+export type CloverPublicData = {
+  merchant_id: string;
+  merchant_name: string | null;
+  region: CloverRegion;
+  access_token_expires_at: string;
+  refresh_token_expires_at: string | null;
+};
+export type CloverConnector = OAuthConnector<CloverSecret, CloverPublicData>;
+
+/** `/oauth/v2/token` and `/oauth/v2/refresh` answer the same pair; expirations are Unix seconds. */
+const tokenPair = z.object({
+  access_token: z.string().min(1),
+  access_token_expiration: z.number().int().positive(),
+  refresh_token: z.string().min(1),
+  refresh_token_expiration: z.number().int().positive().optional(),
+});
+
+const address = z
+  .object({
+    address1: z.string().nullish(),
+    address2: z.string().nullish(),
+    address3: z.string().nullish(),
+    city: z.string().nullish(),
+    state: z.string().nullish(),
+    zip: z.string().nullish(),
+    country: z.string().nullish(),
+  })
+  .partial();
+const merchant = z.object({ id: z.string(), name: z.string().nullish(), address: address.nullish() });
+
+const MERCHANT_ID = /^[A-Za-z0-9]{1,64}$/;
+
+function formatAddress(value: z.infer<typeof address> | null | undefined): string {
+  if (!value) return '';
+  const region = [value.state, value.zip].filter(Boolean).join(' ');
+  return [value.address1, value.address2, value.address3, value.city, region, value.country].filter(Boolean).join(', ');
+}
+
+const isoFromUnix = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+/** Clover through OAuth v2 (high-trust apps): expiring access tokens and single-use refresh tokens. */
+export function clover(options: CloverOptions): CloverConnector {
+  const region = options.region ?? 'na';
+  if (!CLOVER_HOSTS[region]) {
+    throw new IntegrationError('VALIDATION_FAILED', `The Clover region must be one of ${CLOVER_REGIONS.join(', ')}.`);
+  }
+  const apiBase = () => resolve(options.apiBase ?? CLOVER_HOSTS[region].api).replace(/\/$/, '');
+  const oauthBase = () => resolve(options.oauthBase ?? CLOVER_HOSTS[region].oauth).replace(/\/$/, '');
+  const timeout = options.timeoutMs ?? 10_000;
+  const retry = options.retry ?? DEFAULT_RETRY_POLICY;
+
+  /** Token calls run once: a refresh token is single use, and a code is too. */
+  async function tokenCall(call: CloverCall, path: string, body: Record<string, string>) {
+    let answer: unknown;
+    try {
+      answer = await ofetch(`${apiBase()}${path}`, { method: 'POST', body, timeout, retry: false });
+    } catch (error) {
+      throw fromCloverError(error, call);
+    }
+    const parsed = tokenPair.safeParse(answer);
+    if (!parsed.success) {
+      throw new IntegrationError(
+        call === 'token' ? 'CLOVER_OAUTH_FAILED' : 'PROVIDER_UNAVAILABLE',
+        'Clover answered without a usable token pair.',
+      );
+    }
+    return parsed.data;
+  }
+
+  function readMerchant(merchantId: string, accessToken: string, withAddress: boolean) {
+    return withRetries(async () => {
+      try {
+        const answer = await ofetch(`${apiBase()}${merchantPath(merchantId)}`, {
+          headers: { authorization: `Bearer ${accessToken}` },
+          ...(withAddress ? { query: { expand: 'address' } } : {}),
+          timeout,
+          retry: false,
+        });
+        return merchant.parse(answer);
+      } catch (error) {
+        throw error instanceof z.ZodError
+          ? new IntegrationError('PROVIDER_UNAVAILABLE', 'Clover answered with a merchant that could not be read.')
+          : fromCloverError(error, 'api');
+      }
+    }, retry);
+  }
+
+  function grant(
+    pair: z.infer<typeof tokenPair>,
+    merchantId: string,
+    merchantName: string | null,
+  ): OAuthGrant<CloverSecret, CloverPublicData> {
+    const expiresAt = isoFromUnix(pair.access_token_expiration);
+    return {
+      secret: { access_token: pair.access_token, refresh_token: pair.refresh_token },
+      publicData: {
+        merchant_id: merchantId,
+        merchant_name: merchantName,
+        region,
+        access_token_expires_at: expiresAt,
+        refresh_token_expires_at:
+          pair.refresh_token_expiration === undefined ? null : isoFromUnix(pair.refresh_token_expiration),
+      },
+      expiresAt,
+    };
+  }
+
+  return {
+    id: 'clover',
+    displayName: 'Clover',
+    kind: 'oauth',
+    stateInvalidCode: 'CLOVER_STATE_INVALID',
+    oauthFailedCode: 'CLOVER_OAUTH_FAILED',
+    tokenExpiredCode: 'CLOVER_TOKEN_EXPIRED',
+
+    authorizationUrl(state) {
+      const redirect = new URL(resolve(options.redirectUri));
+      redirect.searchParams.set('state', state);
+      const params = new URLSearchParams({
+        client_id: options.appId,
+        redirect_uri: redirect.href,
+        response_type: 'code',
+        state,
+      });
+      return `${oauthBase()}${AUTHORIZE_PATH}?${params}`;
+    },
+
+    async exchange(query, context) {
+      // Clover names the merchant only here, in the redirect: the token response does not.
+      const merchantId = query.merchant_id;
+      if (!merchantId || !MERCHANT_ID.test(merchantId)) {
+        throw new IntegrationError('CLOVER_OAUTH_FAILED', 'Clover did not say which merchant approved the app.');
+      }
+      if (query.client_id !== undefined && query.client_id !== options.appId) {
+        throw new IntegrationError('CLOVER_OAUTH_FAILED', 'The Clover redirect was meant for another app.');
+      }
+      const pair = await tokenCall('token', TOKEN_PATH, {
+        client_id: options.appId,
+        client_secret: options.appSecret,
+        code: query.code as string,
+      });
+      let merchantName: string | null = null;
+      try {
+        merchantName = (await readMerchant(merchantId, pair.access_token, false)).name ?? null;
+      } catch (error) {
+        context.logger.warn('Clover merchant name unavailable at connect time', {
+          tenant_id: context.tenantId,
+          error_code: error instanceof IntegrationError ? error.code : 'PROVIDER_UNAVAILABLE',
+        });
+      }
+      return grant(pair, merchantId, merchantName);
+    },
+
+    async refresh({ secret, publicData }) {
+      const pair = await tokenCall('refresh', REFRESH_PATH, {
+        client_id: options.appId,
+        refresh_token: secret.refresh_token,
+      });
+      return grant(pair, publicData.merchant_id, publicData.merchant_name);
+    },
+
+    async summary({ secret, publicData }) {
+      const found = await readMerchant(publicData.merchant_id, secret.access_token, true);
+      return {
+        merchant_name: found.name ?? found.id,
+        address: formatAddress(found.address),
+        merchant_id: found.id,
+      };
+    },
+
+    async test({ secret, publicData }) {
+      const found = await readMerchant(publicData.merchant_id, secret.access_token, false);
+      return { message: `Clover answered: merchant "${found.name ?? found.id}" is reachable.` };
+    },
+
+    statusFields(publicData) {
+      return {
+        merchant_id: publicData.merchant_id,
+        merchant_name: publicData.merchant_name,
+        region: publicData.region,
+        access_token_expires_at: publicData.access_token_expires_at,
+      };
+    },
+  };
+}
+
+/** The variables `cloverFromEnv` needs; without them Clover is not configured. */
+export const CLOVER_REQUIRED_ENV = ['CLOVER_APP_ID', 'CLOVER_APP_SECRET', 'CLOVER_REDIRECT_URI'] as const;
+
+/**
+ * Reads `CLOVER_APP_ID`, `CLOVER_APP_SECRET`, `CLOVER_REDIRECT_URI`, `CLOVER_REGION`
+ * (`na` | `eu` | `la` | `sandbox`) and the overrides `CLOVER_API_BASE` and `CLOVER_OAUTH_BASE`.
+ */
+export function cloverFromEnv(env: Record<string, string | undefined> = process.env): CloverConnector {
+  const read = (name: string) => env[name]?.trim() || undefined;
+  const missing = CLOVER_REQUIRED_ENV.filter((name) => !read(name));
+  if (missing.length > 0) {
+    throw new IntegrationError('VALIDATION_FAILED', `Clover needs ${missing.join(', ')} to be set.`);
+  }
+  const region = read('CLOVER_REGION') ?? 'na';
+  if (!(CLOVER_REGIONS as string[]).includes(region)) {
+    throw new IntegrationError('VALIDATION_FAILED', `CLOVER_REGION must be one of ${CLOVER_REGIONS.join(', ')}.`);
+  }
+  const apiBase = read('CLOVER_API_BASE');
+  const oauthBase = read('CLOVER_OAUTH_BASE');
+  return clover({
+    appId: read('CLOVER_APP_ID') as string,
+    appSecret: read('CLOVER_APP_SECRET') as string,
+    redirectUri: read('CLOVER_REDIRECT_URI') as string,
+    region: region as CloverRegion,
+    ...(apiBase ? { apiBase } : {}),
+    ...(oauthBase ? { oauthBase } : {}),
+  });
+}

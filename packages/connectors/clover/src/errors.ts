@@ -1,0 +1,58 @@
+import { IntegrationError, parseRetryAfter } from '@pos/integrations-core';
+import { FetchError } from 'ofetch';
+
+/** Which Clover call failed: the REST API, the code exchange or a token refresh. */
+export type CloverCall = 'api' | 'token' | 'refresh';
+
+/**
+ * Clover's answer as one of our codes, by HTTP status only: its error bodies are not documented
+ * and are never passed on. 401 from the REST API covers expired tokens and missing permissions
+ * alike (providers.md §5.6), so it asks for a refresh, then a reconnect.
+ */
+export function fromCloverError(error: unknown, call: CloverCall): IntegrationError {
+  if (error instanceof IntegrationError) return error;
+  const status = error instanceof FetchError ? error.response?.status : undefined;
+  const details = status === undefined ? undefined : { clover_status: status };
+  if (status === undefined) {
+    const timedOut = error instanceof Error && /timeout/i.test(`${error.name} ${error.message}`);
+    return new IntegrationError(
+      'PROVIDER_UNAVAILABLE',
+      timedOut
+        ? 'Clover did not answer in time. Try again shortly.'
+        : 'Clover could not be reached. Try again shortly.',
+      { cause: error },
+    );
+  }
+  if (status === 429) {
+    const retryAfter = parseRetryAfter(error instanceof FetchError ? error.response?.headers.get('retry-after') : null);
+    return new IntegrationError('RATE_LIMITED', 'Clover is rate limiting requests. Try again shortly.', {
+      details,
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
+    });
+  }
+  if (status >= 500) {
+    return new IntegrationError('PROVIDER_UNAVAILABLE', `Clover is unavailable (HTTP ${status}). Try again shortly.`, {
+      details,
+    });
+  }
+  if (call === 'token') {
+    return new IntegrationError(
+      'CLOVER_OAUTH_FAILED',
+      `Clover did not accept the authorization code (HTTP ${status}). Start the connection again.`,
+      { details },
+    );
+  }
+  if (call === 'refresh' || status === 401) {
+    return new IntegrationError(
+      'CLOVER_TOKEN_EXPIRED',
+      call === 'refresh'
+        ? `Clover refused the refresh token (HTTP ${status}).`
+        : 'Clover refused the access token: it expired, was revoked, or lacks a permission the app needs.',
+      { details, needsReconnect: true },
+    );
+  }
+  return new IntegrationError('CLOVER_REQUEST_REJECTED', `Clover rejected the request (HTTP ${status}).`, {
+    status: 400,
+    details,
+  });
+}

@@ -1,0 +1,92 @@
+import { IntegrationError, maskIdentifier } from '@pos/integrations-core';
+import Stripe from 'stripe';
+
+const { errors } = Stripe;
+
+function stripeDetails(error: InstanceType<typeof errors.StripeError>) {
+  return { stripe_error: error.rawType ?? error.type, ...(error.code ? { stripe_code: error.code } : {}) };
+}
+
+/**
+ * A Stripe API failure as one of our codes. Stripe's own messages are not passed on: they can
+ * quote keys and codes. Lost access to the account → STRIPE_NOT_CONNECTED (reconnect).
+ */
+export function fromStripeError(error: unknown): IntegrationError {
+  if (error instanceof IntegrationError) return error;
+  if (!(error instanceof errors.StripeError)) {
+    return new IntegrationError('PROVIDER_UNAVAILABLE', 'Stripe returned a response that could not be read.', {
+      cause: error,
+    });
+  }
+  const details = stripeDetails(error);
+  if (error instanceof errors.StripeConnectionError) {
+    return new IntegrationError('PROVIDER_UNAVAILABLE', 'Stripe could not be reached. Try again shortly.', {
+      details,
+    });
+  }
+  if (error instanceof errors.StripeRateLimitError) {
+    return new IntegrationError('RATE_LIMITED', 'Stripe is rate limiting requests. Try again shortly.', { details });
+  }
+  if (error instanceof errors.StripeAuthenticationError) {
+    return new IntegrationError(
+      'STRIPE_PLATFORM_KEY_INVALID',
+      'Stripe rejected the platform secret key (STRIPE_SECRET_KEY). Check the server configuration.',
+      { status: 502, details },
+    );
+  }
+  if (
+    error instanceof errors.StripePermissionError ||
+    error.code === 'account_invalid' ||
+    (error instanceof errors.StripeInvalidRequestError && error.statusCode === 404)
+  ) {
+    return new IntegrationError(
+      'STRIPE_NOT_CONNECTED',
+      'Stripe no longer gives this platform access to the connected account. Connect Stripe again.',
+      { details, needsReconnect: true },
+    );
+  }
+  if (error instanceof errors.StripeAPIError || (error.statusCode ?? 0) >= 500) {
+    return new IntegrationError('PROVIDER_UNAVAILABLE', 'Stripe is unavailable. Try again shortly.', { details });
+  }
+  return new IntegrationError('STRIPE_REQUEST_REJECTED', `Stripe rejected the request (${details.stripe_error}).`, {
+    status: 400,
+    details,
+  });
+}
+
+/** A failed code exchange: STRIPE_OAUTH_FAILED, whatever the reason, with Stripe's error type. */
+export function fromStripeOAuthError(error: unknown): IntegrationError {
+  if (error instanceof IntegrationError) return error;
+  if (error instanceof errors.StripeOAuthError) {
+    const reason =
+      error instanceof errors.StripeInvalidGrantError
+        ? 'the authorization code is unknown, expired or already used'
+        : `Stripe answered ${error.rawType ?? 'an OAuth error'}`;
+    return new IntegrationError('STRIPE_OAUTH_FAILED', `Stripe did not complete the connection: ${reason}.`, {
+      details: stripeDetails(error),
+    });
+  }
+  const mapped = fromStripeError(error);
+  return new IntegrationError('STRIPE_OAUTH_FAILED', `Stripe did not complete the connection: ${mapped.message}`, {
+    details: mapped.details,
+  });
+}
+
+/** Deauthorize refused because the account is already gone: say so, the local data goes anyway. */
+export function fromStripeDeauthorizeError(error: unknown, stripeUserId: string): IntegrationError {
+  if (error instanceof errors.StripeInvalidClientError) {
+    return new IntegrationError(
+      'STRIPE_NOT_CONNECTED',
+      `Stripe reports account ${maskIdentifier(stripeUserId)} is already disconnected from this platform.`,
+      { details: stripeDetails(error) },
+    );
+  }
+  if (error instanceof errors.StripeOAuthError) {
+    return new IntegrationError(
+      'STRIPE_REQUEST_REJECTED',
+      `Stripe refused to disconnect the account (${error.rawType ?? 'OAuth error'}).`,
+      { details: stripeDetails(error) },
+    );
+  }
+  return fromStripeError(error);
+}

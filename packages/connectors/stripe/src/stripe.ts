@@ -1,0 +1,208 @@
+import {
+  DEFAULT_RETRY_POLICY,
+  IntegrationError,
+  maskIdentifier,
+  type OAuthConnector,
+  type RetryPolicy,
+  withRetries,
+} from '@pos/integrations-core';
+import type Stripe from 'stripe';
+import { createStripeClient, type Lazy, resolve, STRIPE_CONNECT_BASE, type StripeClientOptions } from './client.js';
+import { fromStripeDeauthorizeError, fromStripeError, fromStripeOAuthError } from './errors.js';
+
+const AUTHORIZE_PATH = '/oauth/authorize';
+// Only Stripe "Extensions" may ask for read_only; platforms connecting accounts need read_write.
+const SCOPE = 'read_write';
+
+export interface StripeOptions extends StripeClientOptions {
+  /** The platform's Connect client id (`ca_…`), live or test. */
+  clientId: string;
+  /** Must match a redirect URI in the Connect settings; Stripe uses the first one when omitted. */
+  redirectUri?: Lazy<string>;
+  /** For reading accounts (never for the code exchange); default 3 attempts. */
+  retry?: RetryPolicy;
+}
+
+/** Deprecated by Stripe but still returned; kept sealed for integrations that use them. */
+export type StripeSecret = Partial<Record<'access_token' | 'refresh_token', string>>;
+
+export type StripePublicData = {
+  stripe_user_id: string;
+  scope: string;
+  livemode: boolean;
+  business_name: string | null;
+  country: string | null;
+  default_currency: string | null;
+};
+
+export type StripeConnector = OAuthConnector<StripeSecret, StripePublicData> & {
+  /** The SDK client, authenticated with the platform key and routed to the configured bases. */
+  readonly client: Stripe;
+};
+
+/** The name a merchant recognises: dashboard display name → business name → email → account id. */
+export function stripeAccountName(account: Stripe.Account): string {
+  return account.settings?.dashboard?.display_name || account.business_profile?.name || account.email || account.id;
+}
+
+function checkOptions(options: StripeOptions): void {
+  if (!/^ca_[A-Za-z0-9]+$/.test(options.clientId)) {
+    throw new IntegrationError('VALIDATION_FAILED', 'The Stripe client id must be a Connect client id (ca_…).');
+  }
+  if (!/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/.test(options.secretKey)) {
+    throw new IntegrationError('VALIDATION_FAILED', 'The Stripe secret key must be a platform secret key (sk_…).');
+  }
+}
+
+/** Stripe Connect (Standard accounts) through OAuth, with the official SDK. */
+export function stripe(options: StripeOptions): StripeConnector {
+  checkOptions(options);
+  const client = createStripeClient(options);
+  const retry = options.retry ?? DEFAULT_RETRY_POLICY;
+
+  const retrieveAccount = (accountId: string) =>
+    withRetries(async () => {
+      try {
+        return await client.accounts.retrieve(accountId);
+      } catch (error) {
+        throw fromStripeError(error);
+      }
+    }, retry);
+
+  return {
+    id: 'stripe',
+    displayName: 'Stripe',
+    kind: 'oauth',
+    notConnectedCode: 'STRIPE_NOT_CONNECTED',
+    stateInvalidCode: 'STRIPE_STATE_INVALID',
+    oauthFailedCode: 'STRIPE_OAUTH_FAILED',
+    client,
+
+    authorizationUrl(state) {
+      const base = resolve(options.connectBase ?? STRIPE_CONNECT_BASE).replace(/\/$/, '');
+      const params = new URLSearchParams({ response_type: 'code', client_id: options.clientId, scope: SCOPE, state });
+      const redirectUri = options.redirectUri && resolve(options.redirectUri);
+      if (redirectUri) params.set('redirect_uri', redirectUri);
+      return `${base}${AUTHORIZE_PATH}?${params}`;
+    },
+
+    async exchange(query, context) {
+      let token: Stripe.OAuthToken;
+      try {
+        // One attempt, no retries: "consuming an authorization code more than once revokes the connection".
+        token = await client.oauth.token({ grant_type: 'authorization_code', code: query.code as string });
+      } catch (error) {
+        throw fromStripeOAuthError(error);
+      }
+      const accountId = token.stripe_user_id;
+      if (!accountId) {
+        throw new IntegrationError('STRIPE_OAUTH_FAILED', 'Stripe answered without a connected account id.');
+      }
+      let account: Stripe.Account | undefined;
+      try {
+        account = await retrieveAccount(accountId);
+      } catch (error) {
+        // The code is spent and the account connected: keep it, the summary reads the details later.
+        context.logger.warn('Stripe account details unavailable at connect time', {
+          tenant_id: context.tenantId,
+          error_code: error instanceof IntegrationError ? error.code : 'PROVIDER_UNAVAILABLE',
+        });
+      }
+      const secret: StripeSecret = {};
+      if (token.access_token) secret.access_token = token.access_token;
+      if (token.refresh_token) secret.refresh_token = token.refresh_token;
+      return {
+        secret,
+        publicData: {
+          stripe_user_id: accountId,
+          scope: token.scope ?? SCOPE,
+          livemode: token.livemode ?? false,
+          business_name: account ? stripeAccountName(account) : null,
+          country: account?.country ?? null,
+          default_currency: account?.default_currency ?? null,
+        },
+      };
+    },
+
+    async summary({ publicData }) {
+      const account = await retrieveAccount(publicData.stripe_user_id);
+      return {
+        business_name: stripeAccountName(account),
+        country: account.country ?? null,
+        default_currency: account.default_currency ?? null,
+        account_id_masked: maskIdentifier(account.id),
+        charges_enabled: account.charges_enabled ?? false,
+        payouts_enabled: account.payouts_enabled ?? false,
+        details_submitted: account.details_submitted ?? false,
+      };
+    },
+
+    async test({ publicData }) {
+      const account = await retrieveAccount(publicData.stripe_user_id);
+      return {
+        message: `Stripe answered: account ${maskIdentifier(account.id)} (${stripeAccountName(account)}) is reachable.`,
+      };
+    },
+
+    async revoke({ publicData }) {
+      try {
+        await client.oauth.deauthorize({ client_id: options.clientId, stripe_user_id: publicData.stripe_user_id });
+      } catch (error) {
+        throw fromStripeDeauthorizeError(error, publicData.stripe_user_id);
+      }
+    },
+
+    statusFields(publicData) {
+      return {
+        account_id: publicData.stripe_user_id,
+        business_name: publicData.business_name,
+        livemode: publicData.livemode,
+        scope: publicData.scope,
+      };
+    },
+
+    records: {
+      async saved(storage, tenantId, publicData, now) {
+        await storage.stripeAccounts.put({
+          tenantId,
+          stripeUserId: publicData.stripe_user_id,
+          scope: publicData.scope,
+          livemode: publicData.livemode,
+          businessName: publicData.business_name,
+          country: publicData.country,
+          defaultCurrency: publicData.default_currency,
+          createdAt: now,
+          updatedAt: now,
+        });
+      },
+      async removed(storage, tenantId) {
+        await storage.stripeAccounts.delete(tenantId);
+      },
+    },
+  };
+}
+
+/** The variables `stripeFromEnv` needs; without them Stripe is not configured. */
+export const STRIPE_REQUIRED_ENV = ['STRIPE_CLIENT_ID', 'STRIPE_SECRET_KEY'] as const;
+
+/**
+ * Reads `STRIPE_CLIENT_ID`, `STRIPE_SECRET_KEY`, `STRIPE_REDIRECT_URI` and the optional base
+ * overrides `STRIPE_API_BASE` and `STRIPE_CONNECT_BASE`.
+ */
+export function stripeFromEnv(env: Record<string, string | undefined> = process.env): StripeConnector {
+  const read = (name: string) => env[name]?.trim() || undefined;
+  const missing = STRIPE_REQUIRED_ENV.filter((name) => !read(name));
+  if (missing.length > 0) {
+    throw new IntegrationError('VALIDATION_FAILED', `Stripe needs ${missing.join(' and ')} to be set.`);
+  }
+  const redirectUri = read('STRIPE_REDIRECT_URI');
+  const apiBase = read('STRIPE_API_BASE');
+  const connectBase = read('STRIPE_CONNECT_BASE');
+  return stripe({
+    clientId: read('STRIPE_CLIENT_ID') as string,
+    secretKey: read('STRIPE_SECRET_KEY') as string,
+    ...(redirectUri ? { redirectUri } : {}),
+    ...(apiBase ? { apiBase } : {}),
+    ...(connectBase ? { connectBase } : {}),
+  });
+}
