@@ -56,7 +56,8 @@ export class KyselyStorage implements IntegrationStorage {
   readonly syncQueue: KyselySyncQueueStore;
   readonly syncState: KyselySyncStateStore;
   readonly batches: KyselyBatchStore;
-  readonly #sinks = new Map<string, KyselyEntitySink>();
+  // Not a #private field: wrappers made with Object.create(storage) must still reach it.
+  private readonly sinks = new Map<string, KyselyEntitySink>();
 
   constructor(
     readonly db: Kysely<IntegrationsDatabase>,
@@ -75,10 +76,10 @@ export class KyselyStorage implements IntegrationStorage {
   entitySink(entityType: string): EntitySink<EntityRow> | undefined {
     const loader = this.options.bulkLoader;
     if (!loader || !Object.hasOwn(ENTITY_TABLES, entityType)) return undefined;
-    let sink = this.#sinks.get(entityType);
+    let sink = this.sinks.get(entityType);
     if (!sink) {
       sink = new KyselyEntitySink(this, ENTITY_TABLES[entityType as EntityTable['name']], loader);
-      this.#sinks.set(entityType, sink);
+      this.sinks.set(entityType, sink);
     }
     return sink;
   }
