@@ -129,6 +129,7 @@ describe('crash recovery', () => {
 
     const early = await startDataManager({ dir, clock: new ManualClock('2026-03-01T12:00:10.000Z') });
     expect(await early.batches.recover()).toEqual([]);
+    await expect(early.batches.purge('tenant-a', batch.id)).rejects.toMatchObject({ code: 'CONFLICT', status: 409 });
     expect(await early.batches.get('tenant-a', batch.id)).toMatchObject({ status: 'processing' });
 
     const later = new ManualClock('2026-03-01T12:00:31.000Z');

@@ -155,6 +155,20 @@ describe('Data Manager over HTTP (seed integration test 5: seed → upload → p
     expect(productRows(server, batch.id)[0]).toEqual({ sku: 'BG-0', name: 'Background item 0', price: 25 });
   });
 
+  it('runs a large seed in the background and answers 202', async () => {
+    const accepted = await server.as('tenant-c')<Batch>('POST', '/api/data-manager/seed', {
+      body: { entity_type: 'customers', count: 6000, seed: 9 },
+    });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({ type: 'seed', status: 'processing', total_bytes: null });
+    let batch = accepted.body;
+    for (let attempt = 0; attempt < 300 && batch.status === 'processing'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      batch = (await server.as('tenant-c')<Batch>('GET', `/api/data-manager/batches/${accepted.body.id}`)).body;
+    }
+    expect(batch).toMatchObject({ status: 'completed', record_count: 6000, processed_count: 6000 });
+  });
+
   it('refuses a file over the size limit with 413 after reading the whole body, and keeps nothing', async () => {
     const before = snapshot(server.storage);
     const big = `sku,name,price\n${'X-1,Too big,1.00\n'.repeat(10_000)}`;
