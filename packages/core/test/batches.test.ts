@@ -39,6 +39,35 @@ describe('seed', () => {
     });
   });
 
+  it('returns the first batch for a repeated idempotency key instead of writing the rows again', async () => {
+    const first = await (
+      await dm.batches.seed('tenant-a', { entityType: 'products', count: 5, idempotencyKey: 'seed-1' })
+    ).done;
+    const again = await (
+      await dm.batches.seed('tenant-a', { entityType: 'products', count: 5, idempotencyKey: 'seed-1' })
+    ).done;
+    expect(again).toEqual(first);
+    expect(dm.count('products')).toBe(5);
+    await expect(
+      dm.batches.seed('tenant-a', { entityType: 'customers', idempotencyKey: 'seed-1' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      dm.batches.seed('tenant-a', { entityType: 'products', idempotencyKey: 'a key' }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    const upload = () =>
+      dm.batches
+        .upload('tenant-a', {
+          entityType: 'products',
+          source: chunked('sku,name,price\nA,B,1\n'),
+          idempotencyKey: 'up-1',
+        })
+        .then((run) => run.done);
+    expect((await upload()).id).toBe((await upload()).id);
+    expect(dm.count('products')).toBe(6);
+  });
+
   it('refuses a count outside 1..100000, a bad seed and an unknown entity type, writing nothing', async () => {
     for (const options of [
       { entityType: 'products', count: 0 },

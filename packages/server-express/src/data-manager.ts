@@ -10,14 +10,13 @@ import {
   BATCH_ID_PATTERN,
   type Batches,
   type BatchRun,
-  type DataBatch,
   IntegrationError,
   MAX_BATCH_PAGE,
   MAX_SEED_COUNT,
   PRESET_IDS,
 } from '@pos/integrations-core';
 import busboy from 'busboy';
-import type { RequestHandler, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { parse, tenantOf } from './request.js';
 
@@ -66,20 +65,26 @@ const exportQuery = z.object({ entity_type: entityType }).strict();
 
 const batchId = z.string().regex(BATCH_ID_PATTERN, 'must be a batch id');
 
-/** A finished batch answers 201; a failed one is the error body with the batch in `details`. */
-function finished(res: Response, batch: DataBatch): void {
+/**
+ * A finished batch answers 201, a running one 202 with its location, a failed one the error body
+ * with the batch in `details`. Large work answers as soon as it has started.
+ */
+async function answer(res: Response, run: BatchRun, inBackground: boolean): Promise<void> {
+  const batch = inBackground ? run.batch : await run.done;
   if (batch.status === 'failed') {
     throw new IntegrationError('BATCH_FAILED', batch.error_message ?? 'The batch failed.', { details: { batch } });
   }
-  res.status(201).json(batch);
-}
-
-async function answer(res: Response, run: BatchRun, inBackground: boolean): Promise<void> {
-  if (inBackground) {
-    res.status(202).location(`/api/data-manager/batches/${run.batch.id}`).json(run.batch);
+  if (batch.status === 'completed') {
+    res.status(201).json(batch);
     return;
   }
-  finished(res, await run.done);
+  res.status(202).location(`/api/data-manager/batches/${batch.id}`).json(batch);
+}
+
+/** `Idempotency-Key`: a retried seed or upload returns the first batch. */
+function idempotencyKey(req: Request): { idempotencyKey?: string } {
+  const key = req.get('idempotency-key');
+  return key === undefined ? {} : { idempotencyKey: key };
 }
 
 /** Reads the rest of a request body and throws it away. */
@@ -184,6 +189,7 @@ export function mountDataManager(
       entityType: body.entity_type,
       ...(body.count !== undefined ? { count: body.count } : {}),
       ...(body.seed !== undefined ? { seed: body.seed } : {}),
+      ...idempotencyKey(req),
     });
     await answer(res, run, (body.count ?? 0) > backgroundAboveRows);
   });
@@ -228,6 +234,7 @@ export function mountDataManager(
         ...(fields.currency !== undefined ? { currency: fields.currency } : {}),
         source: fileChunks(upload.path),
         totalBytes: upload.bytes,
+        ...idempotencyKey(req),
       });
     } catch (error) {
       await discard();

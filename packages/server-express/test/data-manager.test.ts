@@ -130,6 +130,28 @@ describe('Data Manager over HTTP (seed integration test 5: seed → upload → p
     expect(snapshot(server.storage)).toEqual({ ...before, batches: before.batches + 1 });
   });
 
+  it('answers a retried upload with the first batch when it carries the same Idempotency-Key', async () => {
+    const send = () =>
+      server.as('tenant-b')<Batch>('POST', '/api/data-manager/upload', {
+        form: uploadForm('sku,name,price\nRETRY-1,Retried item,3.00\n'),
+        headers: { 'idempotency-key': 'upload-7f3a' },
+      });
+    const first = await send();
+    const before = snapshot(server.storage);
+    const again = await send();
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect(snapshot(server.storage)).toEqual(before);
+    const bad = await server.as('tenant-b')('POST', '/api/data-manager/seed', {
+      body: { entity_type: 'products' },
+      headers: { 'idempotency-key': 'x'.repeat(300) },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error_code: 'VALIDATION_FAILED' });
+    expect(snapshot(server.storage)).toEqual(before);
+  });
+
   it('answers a large upload with 202 and progress, and finishes in the background', async () => {
     const rows = Array.from({ length: 400 }, (_, index) => `BG-${index},Background item ${index},${index}.25`).join(
       '\n',

@@ -90,6 +90,7 @@ export interface DataBatchesTable {
   heartbeat_at: string | null;
   purged_by: string | null;
   unknown_columns: string | null;
+  idempotency_key: string | null;
 }
 
 export interface PaymentsTable {

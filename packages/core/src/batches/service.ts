@@ -38,6 +38,8 @@ export interface SeedOptions {
   count?: number;
   /** The same seed and count give the same rows. */
   seed?: number;
+  /** A client's key for this request: repeating it returns the first batch instead of a second one. */
+  idempotencyKey?: string;
 }
 
 export interface UploadOptions {
@@ -50,6 +52,11 @@ export interface UploadOptions {
   source: AsyncIterable<Uint8Array | string>;
   /** The file size when known, stored for progress (`bytes_read` / `total_bytes`). */
   totalBytes?: number;
+  /**
+   * A client's key for this upload: repeating it returns the first batch (the source is then
+   * closed unread) instead of importing the file twice.
+   */
+  idempotencyKey?: string;
 }
 
 /** A started batch and the promise of its final state (it never rejects for bad rows). */
@@ -122,6 +129,8 @@ class InvalidRows extends IntegrationError {
     super('BATCH_FAILED', `The file has ${problems}; nothing was imported. First: ${where} ${first.message}.`);
   }
 }
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 const STOPPED = 'The server stopped before the batch finished; nothing was imported.';
 const RECOVERED = 'The server working on this batch stopped before it finished; nothing was imported.';
@@ -274,10 +283,11 @@ export class Batches {
     const fake = entity.fake;
     if (!fake) throw invalid('entity_type', `${entity.type} has no generator to seed from`);
     await this.#ready();
-    const batch = await this.#create(tenantId, 'seed', entity.type, null, null);
-    return this.#run(batch, async (progress, signal) => {
+    const batch = await this.#create(tenantId, 'seed', entity.type, null, null, options.idempotencyKey);
+    if (batch.existing) return this.#earlier(batch.record, 'seed', entity.type);
+    return this.#run(batch.record, async (progress, signal) => {
       const { faker } = await import('@faker-js/faker/locale/en_US');
-      await this.#write(batch, entity, progress, signal, async (importer) => {
+      await this.#write(batch.record, entity, progress, signal, async (importer) => {
         for (let start = 0; start < count; start += SEED_CHUNK) {
           // Seeding per chunk keeps the shared generator deterministic: a chunk is generated
           // without a pause, so concurrent seeds cannot interleave inside it.
@@ -321,7 +331,19 @@ export class Batches {
       throw invalid('totalBytes', 'must be a whole number of bytes');
     }
     await this.#ready();
-    const batch = await this.#create(tenantId, 'upload', entity.type, options.preset ?? null, totalBytes);
+    const created = await this.#create(
+      tenantId,
+      'upload',
+      entity.type,
+      options.preset ?? null,
+      totalBytes,
+      options.idempotencyKey,
+    );
+    if (created.existing) {
+      void options.source[Symbol.asyncIterator]().return?.();
+      return this.#earlier(created.record, 'upload', entity.type);
+    }
+    const batch = created.record;
     return this.#run(batch, (progress, signal) =>
       this.#write(batch, entity, progress, signal, (importer) =>
         this.#readCsv(entity, options, defaults, progress, signal, importer),
@@ -464,16 +486,21 @@ export class Batches {
     return purge && toDataBatch(purge);
   }
 
-  #create(
+  async #create(
     tenantId: string,
     type: BatchType,
     entityType: string,
     preset: string | null,
     totalBytes: number | null,
-  ): Promise<BatchRecord> {
+    idempotencyKey: string | undefined,
+  ): Promise<{ record: BatchRecord; existing: boolean }> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw invalid('Idempotency-Key', 'must be 1 to 255 visible ASCII characters');
+    }
     const now = this.#clock.now();
-    return this.#storage.batches.insert({
-      id: timeOrderedId(now),
+    const id = timeOrderedId(now);
+    const record = await this.#storage.batches.insert({
+      id,
       tenantId,
       type,
       entityType,
@@ -484,7 +511,21 @@ export class Batches {
       targetBatchId: null,
       createdAt: now.toISOString(),
       heartbeatAt: now.toISOString(),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     });
+    return { record, existing: record.id !== id };
+  }
+
+  /** The batch an earlier request with the same idempotency key made, if it was the same kind of request. */
+  #earlier(record: BatchRecord, type: BatchType, entityType: string): BatchRun {
+    if (record.type !== type || record.entityType !== entityType) {
+      throw new IntegrationError(
+        'CONFLICT',
+        `This Idempotency-Key was used for a ${record.type} of ${record.entityType}: use a new key for a new request.`,
+      );
+    }
+    const batch = toDataBatch(record);
+    return { batch, done: this.#running.get(record.id)?.done ?? Promise.resolve(batch) };
   }
 
   /** Runs a batch's work with a heartbeat; any failure marks the batch failed. */

@@ -42,6 +42,8 @@ export interface BatchRecord {
   purgedBy: string | null;
   /** Refreshed while a process works on the batch; a stale heartbeat means the process died. */
   heartbeatAt: IsoTime | null;
+  /** The client's `Idempotency-Key`: unique per tenant, so a retried request finds its first batch. */
+  idempotencyKey: string | null;
   createdAt: IsoTime;
   completedAt: IsoTime | null;
 }
@@ -50,7 +52,9 @@ export type NewBatch = Pick<
   BatchRecord,
   'id' | 'tenantId' | 'type' | 'entityType' | 'status' | 'preset' | 'totalBytes' | 'targetBatchId' | 'createdAt'
 > &
-  Partial<Pick<BatchRecord, 'recordCount' | 'processedCount' | 'heartbeatAt' | 'completedAt' | 'bytesRead'>>;
+  Partial<
+    Pick<BatchRecord, 'recordCount' | 'processedCount' | 'heartbeatAt' | 'completedAt' | 'bytesRead' | 'idempotencyKey'>
+  >;
 
 export interface BatchProgress {
   processedCount: number;
@@ -89,6 +93,10 @@ export interface BatchListQuery {
  * processes can never both finish, fail or purge the same batch.
  */
 export interface BatchStore {
+  /**
+   * Stores a new batch. With an `idempotencyKey` the tenant already used, stores nothing and
+   * returns the earlier batch instead (check its `id`), also when two inserts race.
+   */
   insert(batch: NewBatch): Promise<BatchRecord>;
   get(tenantId: string, id: string): Promise<BatchRecord | undefined>;
   /** Newest first. */

@@ -421,6 +421,20 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
         });
       });
 
+      it('keeps one batch per tenant and idempotency key, also when inserts race', async () => {
+        const [first, second] = await Promise.all([
+          storage.batches.insert(batch('tenant-a', { idempotencyKey: 'retry-1' })),
+          storage.batches.insert(batch('tenant-a', { idempotencyKey: 'retry-1' })),
+        ]);
+        expect(second?.id).toBe(first?.id);
+        expect(first?.idempotencyKey).toBe('retry-1');
+        const other = await storage.batches.insert(batch('tenant-b', { idempotencyKey: 'retry-1' }));
+        expect(other.id).not.toBe(first?.id);
+        await storage.batches.insert(batch('tenant-a'));
+        await storage.batches.insert(batch('tenant-a'));
+        expect(await storage.batches.list({ tenantId: 'tenant-a', limit: 10 })).toHaveLength(3);
+      });
+
       it('marks a batch purged once', async () => {
         const target = await storage.batches.insert(batch('tenant-a', { status: 'completed' }));
         expect(await storage.batches.markPurged('tenant-b', target.id, 'purge-1')).toBe(false);

@@ -3,8 +3,8 @@ import type { Kysely, Migration } from 'kysely';
 /**
  * The Data Manager's bookkeeping on `data_batches`: a heartbeat refreshed while a process works on
  * a batch (a stale one means the process died, so any instance may fail the batch), the purge
- * batch that deleted a batch's rows (set once, so a batch is purged once), and the columns of an
- * uploaded file that its preset does not know.
+ * batch that deleted a batch's rows (set once, so a batch is purged once), the columns of an
+ * uploaded file that its preset does not know, and the client's idempotency key (unique per tenant).
  */
 export function dataManagerSchema(): Migration {
   return {
@@ -16,7 +16,7 @@ export function dataManagerSchema(): Migration {
       const existing = new Set(
         tables.find((table) => table.name === 'data_batches')?.columns.map((column) => column.name) ?? [],
       );
-      for (const column of ['heartbeat_at', 'purged_by', 'unknown_columns']) {
+      for (const column of ['heartbeat_at', 'purged_by', 'unknown_columns', 'idempotency_key']) {
         if (!existing.has(column)) await db.schema.alterTable('data_batches').addColumn(column, 'text').execute();
       }
       await db.schema
@@ -24,6 +24,14 @@ export function dataManagerSchema(): Migration {
         .ifNotExists()
         .on('data_batches')
         .columns(['status', 'heartbeat_at'])
+        .execute();
+      // A client retrying a seed or upload with the same Idempotency-Key gets the first batch.
+      await db.schema
+        .createIndex('idx_data_batches_idempotency')
+        .ifNotExists()
+        .unique()
+        .on('data_batches')
+        .columns(['tenant_id', 'idempotency_key'])
         .execute();
     },
   };

@@ -34,6 +34,7 @@ function toRecord(row: Selectable<DataBatchesTable>): BatchRecord {
     targetBatchId: row.target_batch_id,
     purgedBy: row.purged_by,
     heartbeatAt: row.heartbeat_at,
+    idempotencyKey: row.idempotency_key,
     createdAt: row.created_at,
     completedAt: row.completed_at,
   };
@@ -45,6 +46,7 @@ export class KyselyBatchStore implements BatchStore {
   constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
 
   async insert(batch: NewBatch): Promise<BatchRecord> {
+    const key = batch.idempotencyKey ?? null;
     const row = await this.db
       .insertInto('data_batches')
       .values({
@@ -67,10 +69,20 @@ export class KyselyBatchStore implements BatchStore {
         heartbeat_at: batch.heartbeatAt ?? null,
         purged_by: null,
         unknown_columns: null,
+        idempotency_key: key,
       })
+      // A reused key inserts nothing (the unique index decides, also between racing processes).
+      .onConflict((conflict) => conflict.columns(['tenant_id', 'idempotency_key']).doNothing())
       .returningAll()
+      .executeTakeFirst();
+    if (row) return toRecord(row);
+    const earlier = await this.db
+      .selectFrom('data_batches')
+      .selectAll()
+      .where('tenant_id', '=', batch.tenantId)
+      .where('idempotency_key', '=', key)
       .executeTakeFirstOrThrow();
-    return toRecord(row);
+    return toRecord(earlier);
   }
 
   async get(tenantId: string, id: string): Promise<BatchRecord | undefined> {
