@@ -46,7 +46,8 @@ export function csvRow<Rules extends Record<string, CellRule<unknown>>, Row = Ro
     const report = (field: string, message: string) => {
       ctx.issues.push({ code: 'custom', path: [field], message, input: row[field] });
     };
-    for (const field of fields) {
+    for (let index = 0; index < fields.length; index++) {
+      const field = fields[index] as string;
       const value = (rules[field] as CellRule<unknown>)(row[field] as string | undefined);
       if (value instanceof Invalid) {
         report(field, value.message);

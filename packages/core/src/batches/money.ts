@@ -31,11 +31,29 @@ const DECIMAL = /^[$€£¥]?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/;
 
 export type PriceResult = { ok: true; minor: number } | { ok: false; message: string };
 
+/** "1250" or "12.50" with exactly `exponent` decimals: the common case, read without a regex. */
+function plainAmount(text: string, exponent: number): number | undefined {
+  const point = text.length - exponent - 1;
+  const hasPoint = exponent > 0 && point > 0 && text.charCodeAt(point) === 46;
+  if (!hasPoint && text.length > 12) return undefined;
+  let minor = 0;
+  for (let index = 0; index < text.length; index++) {
+    if (hasPoint && index === point) continue;
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return undefined;
+    minor = minor * 10 + digit;
+  }
+  if (!hasPoint) minor *= 10 ** exponent;
+  return minor <= MAX_PRICE_MINOR ? minor : undefined;
+}
+
 /** Parses a decimal amount into minor units without floating-point arithmetic. */
 export function parsePrice(text: string, currency: string): PriceResult {
+  const exponent = currencyExponent(currency);
+  const plain = text.length > 0 && text.length <= 16 ? plainAmount(text, exponent) : undefined;
+  if (plain !== undefined) return { ok: true, minor: plain };
   const match = DECIMAL.exec(text.trim());
   if (!match) return { ok: false, message: 'must be an amount such as 12.50' };
-  const exponent = currencyExponent(currency);
   const whole = (match[1] as string).replaceAll(',', '');
   const fraction = match[2] ?? '';
   if (fraction.length > exponent && /[^0]/.test(fraction.slice(exponent))) {
