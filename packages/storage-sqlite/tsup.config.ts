@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // import.meta.url (to find better-sqlite3 for the staging worker) in the CommonJS build too.
+  shims: true,
 });

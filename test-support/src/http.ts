@@ -37,6 +37,8 @@ export interface RequestOptions {
   token?: string;
   /** A value to send as JSON, or a raw string sent as is. */
   body?: unknown;
+  /** A multipart/form-data body (file uploads); fetch sets the content type and boundary. */
+  form?: FormData;
   headers?: Record<string, string>;
   redirect?: RequestRedirect;
 }
@@ -51,8 +53,10 @@ export function apiClient(baseUrl: string, defaults: { token?: string } = {}) {
     const headers: Record<string, string> = { ...options.headers };
     const token = options.token ?? defaults.token;
     if (token) headers.authorization = `Bearer ${token}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
+    let body: string | FormData | undefined;
+    if (options.form !== undefined) {
+      body = options.form;
+    } else if (options.body !== undefined) {
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }

@@ -26,6 +26,7 @@ import {
   DEMO_TENANT,
   SIMULATOR_PREFIX,
 } from './demo/constants.js';
+import { seedDemoData } from './demo/data-manager.js';
 import { demoEncryptionKey } from './demo/encryption-key.js';
 import { squareSimulator } from './demo/square-simulator.js';
 import { stripeSimulator } from './demo/stripe-simulator.js';
@@ -89,6 +90,10 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
       : [];
   const storage = await openStorage(config);
   const integrations = createIntegrations({ storage, cipher, connectors, variant: config.variant, logger });
+  // Batches a crashed run left processing are failed before serving (and later by a sweep, for
+  // crashes of other instances sharing the database).
+  await integrations.batches?.recover();
+  if (demo && config.variant === 'full') await seedDemoData(integrations, logger);
 
   const apiKeys = demo ? [{ tenantId: DEMO_TENANT, key: DEMO_API_KEY }, ...config.apiKeys] : config.apiKeys;
   const app = express();
@@ -130,6 +135,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
     integrationsRouter(integrations, {
       resolveTenant: apiKeyTenantResolver(apiKeys),
       oauthReturnUrl: config.oauthReturnUrl,
+      dataManager: { maxUploadBytes: config.uploadMaxBytes },
     }),
   );
 

@@ -26,6 +26,8 @@ export interface ServerConfig {
   supabaseManagementApiUrl: string | undefined;
   /** How often pending sync changes are pushed (ms); 0 turns the periodic flush off. */
   syncIntervalMs: number;
+  /** Largest Data Manager upload, from `POS_UPLOAD_MAX_MB` (default 200). */
+  uploadMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -46,6 +48,15 @@ function parsePort(value: string | undefined): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`PORT must be a port number, not "${value}".`);
   return port;
+}
+
+function parseUploadLimit(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 200 * 1024 * 1024;
+  const megabytes = Number(value);
+  if (!Number.isInteger(megabytes) || megabytes < 1 || megabytes > 10_240) {
+    throw new ConfigError(`POS_UPLOAD_MAX_MB must be a whole number of megabytes (1 to 10240), not "${value}".`);
+  }
+  return megabytes * 1024 * 1024;
 }
 
 function parseInterval(value: string | undefined): number {
@@ -128,6 +139,7 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     oauthEnv: oauthEnv(env),
     supabaseManagementApiUrl: env.SUPABASE_MANAGEMENT_API_URL?.trim() || undefined,
     syncIntervalMs: parseInterval(env.POS_SYNC_INTERVAL_MS),
+    uploadMaxBytes: parseUploadLimit(env.POS_UPLOAD_MAX_MB),
   };
   if (mode === 'real') {
     if (!config.encryptionKey) {

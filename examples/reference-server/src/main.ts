@@ -39,6 +39,16 @@ function demoBanner(url: string, config: ServerConfig): string {
     `    ${url}${SIMULATOR_PREFIX}/connect/clover`,
     `  or ask for the URL yourself: curl -s -X POST ${url}/api/integrations/stripe/auth-url \\`,
     `      -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
+    ...(config.variant === 'full'
+      ? [
+          '',
+          '  Data Manager (25 demo products and customers are already seeded):',
+          `    curl -s ${url}/api/data-manager/batches -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
+          `    curl -s -X POST ${url}/api/data-manager/upload -H 'Authorization: Bearer ${DEMO_API_KEY}' \\`,
+          '      -F entity_type=products -F file=@your-shopify-export.csv',
+          `    curl -s '${url}/api/data-manager/export?entity_type=products' -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
+        ]
+      : []),
     line,
   ].join('\n');
 }

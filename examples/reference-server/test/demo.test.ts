@@ -226,3 +226,77 @@ describe('real mode', () => {
     }
   });
 });
+
+describe('Data Manager', () => {
+  it('seeds the demo tenant once, takes uploads, and exports', async () => {
+    const dbPath = join(dir, `dm-${Math.random()}.db`);
+    const config = readConfig({ PORT: '0', POS_DB_PATH: dbPath }, 'demo');
+    const first = await (await createReferenceServer(config, quiet)).listen();
+    try {
+      const api = apiClient(first.url, { token: DEMO_API_KEY });
+      const batches = await api<Array<{ entity_type: string; record_count: number; status: string }>>(
+        'GET',
+        '/api/data-manager/batches',
+      );
+      expect(batches.body.map((batch) => [batch.entity_type, batch.record_count, batch.status])).toEqual([
+        ['customers', 25, 'completed'],
+        ['products', 25, 'completed'],
+      ]);
+      const form = new FormData();
+      form.append('entity_type', 'products');
+      form.append('file', new Blob(['sku,name,price\nDEMO-1,Demo apron,12.50\n']), 'apron.csv');
+      expect((await api('POST', '/api/data-manager/upload', { form })).body).toMatchObject({
+        status: 'completed',
+        record_count: 1,
+      });
+      const exported = await api('GET', '/api/data-manager/export?entity_type=products');
+      expect(exported.text).toContain('DEMO-1,Demo apron,12.50,USD');
+      expect((await api('GET', '/api/capabilities')).body).toMatchObject({ features: { data_manager: true } });
+    } finally {
+      await first.close();
+    }
+    const again = await (await createReferenceServer(config, quiet)).listen();
+    try {
+      const listed = await apiClient(again.url, { token: DEMO_API_KEY })<unknown[]>('GET', '/api/data-manager/batches');
+      expect(listed.body).toHaveLength(3);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('fails, at start, a batch that a crash left processing', async () => {
+    const dbPath = join(dir, `crash-${Math.random()}.db`);
+    const env = {
+      PORT: '0',
+      POS_DB_PATH: dbPath,
+      POS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      POS_API_KEYS: 'store-1:store-1-key-0123456789abcdef',
+    };
+    const crashed = await createReferenceServer(readConfig(env, 'real'), quiet);
+    // What a process that died mid-import leaves behind: a processing batch with an old heartbeat.
+    await crashed.integrations.storage.batches.insert({
+      id: '01900000-0000-7000-8000-00000000c0de',
+      tenantId: 'store-1',
+      type: 'upload',
+      entityType: 'products',
+      status: 'processing',
+      preset: null,
+      totalBytes: 1000,
+      targetBatchId: null,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      heartbeatAt: '2026-01-01T00:00:00.000Z',
+    });
+    await crashed.integrations.storage.close();
+
+    const restarted = await (await createReferenceServer(readConfig(env, 'real'), quiet)).listen();
+    try {
+      const batch = await apiClient(restarted.url, { token: 'store-1-key-0123456789abcdef' })(
+        'GET',
+        '/api/data-manager/batches/01900000-0000-7000-8000-00000000c0de',
+      );
+      expect(batch.body).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/stopped/) });
+    } finally {
+      await restarted.close();
+    }
+  });
+});

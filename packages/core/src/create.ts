@@ -1,9 +1,12 @@
 import { ActivityLog } from './activity.js';
+import { builtInEntities, type EntityDefinition, EntityRegistry } from './batches/entities.js';
+import { Batches, type BatchesOptions } from './batches/service.js';
 import {
   type Capabilities,
   computeCapabilities,
   isVariant,
   type Variant,
+  variantHasExport,
   variantHasIntegrations,
 } from './capabilities.js';
 import { type Clock, systemClock } from './clock.js';
@@ -34,6 +37,13 @@ export interface CreateIntegrationsOptions {
   tokenRefresh?: TokenRefreshOptions;
   /** Tuning of the sync outbox (chunk size, retries, claim length). */
   sync?: SyncOptions;
+  /**
+   * Data Manager entity types besides the built-in `products` and `customers` (or replacing one
+   * of them): a zod row schema and a sink each. Export and full variants only.
+   */
+  entities?: readonly EntityDefinition[];
+  /** Data Manager tuning: heartbeat, lease, default currency. */
+  batches?: BatchesOptions;
 }
 
 /** The SDK facade: the integration service plus the parts it is built from. */
@@ -48,6 +58,12 @@ export class Integrations extends IntegrationService {
   readonly sync: SyncService;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * The Data Manager (seed, upload, purge, export), in the export and full variants when the
+   * storage bulk-loads the built-in tables or the host registered entity types. The export
+   * variant serves only its export.
+   */
+  readonly batches: Batches | undefined;
   readonly #buildHash: string | undefined;
 
   constructor(options: CreateIntegrationsOptions) {
@@ -63,6 +79,12 @@ export class Integrations extends IntegrationService {
       throw new IntegrationError(
         'VALIDATION_FAILED',
         `The ${variant} variant has no integrations: remove the connectors or use the full variant.`,
+      );
+    }
+    if (!variantHasExport(variant) && (options.entities?.length ?? 0) > 0) {
+      throw new IntegrationError(
+        'VALIDATION_FAILED',
+        'The lite variant has no Data Manager: remove the entities or use the export or full variant.',
       );
     }
     const clock = options.clock ?? systemClock;
@@ -96,6 +118,24 @@ export class Integrations extends IntegrationService {
     this.clock = clock;
     this.logger = logger;
     this.#buildHash = options.buildHash;
+    const entities = variantHasExport(variant)
+      ? new EntityRegistry([...builtInEntities(options.storage), ...(options.entities ?? [])])
+      : undefined;
+    this.batches =
+      entities && entities.size > 0
+        ? new Batches({
+            storage: options.storage,
+            entities,
+            clock,
+            logger,
+            outbox: {
+              key: (entityType) => sync.keyOf(entityType),
+              enqueue: (tx, tenantId, entityType, op, records) =>
+                sync.enqueueMany(tenantId, entityType, op, records, { storage: tx }),
+            },
+            ...(options.batches ? { options: options.batches } : {}),
+          })
+        : undefined;
   }
 
   capabilities(): Capabilities {
@@ -103,6 +143,7 @@ export class Integrations extends IntegrationService {
     for (const connector of this.connectors.list()) {
       for (const feature of connector.features ?? [connector.id]) provided.add(feature);
     }
+    if (this.batches) provided.add('data_manager');
     return computeCapabilities({
       variant: this.variant,
       provided,
@@ -121,8 +162,9 @@ export class Integrations extends IntegrationService {
     return this.vault.rotate();
   }
 
-  /** Stops the periodic flush, waits for running flushes, and closes the storage. */
+  /** Fails the Data Manager batches still running, stops the periodic flush, waits for running flushes, and closes the storage. */
   async close(): Promise<void> {
+    await this.batches?.close();
     await this.sync.stop();
     await this.storage.close();
   }

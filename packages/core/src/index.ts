@@ -6,6 +6,7 @@ export {
   type LogView,
   MAX_LOG_PAGE,
 } from './activity.js';
+export * from './batches/index.js';
 export {
   type Capabilities,
   type CapabilityFeatures,

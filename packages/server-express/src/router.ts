@@ -3,12 +3,14 @@ import {
   IntegrationError,
   type Integrations,
   MAX_LOG_PAGE,
-  validationError,
+  variantHasExport,
   variantHasIntegrations,
 } from '@pos/integrations-core';
-import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import express, { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
+import { type DataManagerOptions, mountDataManager, mountExport } from './data-manager.js';
 import { errorHandler, notFound } from './errors.js';
+import { parse, tenantOf } from './request.js';
 
 export interface IntegrationsRouterOptions {
   /** The tenant a request acts for (e.g. from its API key); nothing means 401 `UNAUTHORIZED`. */
@@ -17,6 +19,8 @@ export interface IntegrationsRouterOptions {
   jsonLimit?: string;
   /** Where OAuth callbacks send the browser (default `/settings/integrations`). */
   oauthReturnUrl?: string;
+  /** Data Manager upload limits and background thresholds. */
+  dataManager?: DataManagerOptions;
 }
 
 const logsQuery = z
@@ -34,16 +38,6 @@ const logsQuery = z
 
 const emptyBody = z.union([z.undefined(), z.object({}).strict()]);
 const syncBody = z.union([z.undefined(), z.object({ retry_failed: z.boolean().optional() }).strict()]);
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw validationError(result.error.issues, `The ${what} is not valid.`);
-  return result.data;
-}
-
-function tenantOf(res: Response): string {
-  return res.locals.tenantId as string;
-}
 
 /**
  * The provider's redirect query as plain strings. A parameter repeated with one value counts
@@ -69,7 +63,8 @@ function withQuery(url: string, params: Record<string, string>): string {
  * Mounts the seed's routes under `/api`: capabilities, and for each configured connector its
  * `status`, `summary`, `test`, `disconnect` and `logs`, plus `credentials` (API-key providers) or
  * `auth-url` and `callback` (OAuth providers), and `sync` for the connector that receives the
- * sync outbox. Routes outside the variant are not mounted.
+ * sync outbox; the Data Manager's `seed`, `upload`, `batches` (full variant) and `export` (export
+ * and full). Routes outside the variant are not mounted.
  */
 export function integrationsRouter(integrations: Integrations, options: IntegrationsRouterOptions): Router {
   const router = Router();
@@ -149,6 +144,16 @@ export function integrationsRouter(integrations: Integrations, options: Integrat
       }
     }
   }
+
+  const { batches } = integrations;
+  if (batches && variantHasIntegrations(integrations.variant)) {
+    mountDataManager(router, batches, {
+      authenticate,
+      json,
+      ...(options.dataManager ? { options: options.dataManager } : {}),
+    });
+  }
+  if (batches && variantHasExport(integrations.variant)) mountExport(router, batches, { authenticate });
 
   // These prefixes belong to the SDK: anything under them that is not mounted is a 404 with the
   // error body. Other `/api` paths fall through to the host's own routes.

@@ -14,7 +14,7 @@ import {
 import { createSqliteStorage, type SqliteStorage } from '@pos/storage-sqlite';
 import { type ApiRequest, apiClient, listen, TEST_KEY_A } from '@pos/test-support';
 import express from 'express';
-import { integrationsRouter } from '../src/index.js';
+import { type DataManagerOptions, integrationsRouter } from '../src/index.js';
 
 export const TENANT_KEYS: Record<string, string> = {
   'tenant-a': 'key-tenant-a-0123456789abcdef',
@@ -49,6 +49,7 @@ export interface TestServerOptions {
   clock?: Clock;
   jsonLimit?: string;
   tokenRefresh?: TokenRefreshOptions;
+  dataManager?: DataManagerOptions;
   /** A second server on the first one's database file, as a second process would be. */
   sharing?: TestServer;
 }
@@ -74,6 +75,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     integrationsRouter(integrations, {
       resolveTenant: (req) => tenantsByKey.get(req.get('authorization')?.replace(/^Bearer /, '') ?? ''),
       ...(options.jsonLimit ? { jsonLimit: options.jsonLimit } : {}),
+      ...(options.dataManager ? { dataManager: options.dataManager } : {}),
     }),
   );
   const server = await listen(app);
@@ -102,6 +104,9 @@ export function snapshot(storage: SqliteStorage) {
     statuses: count('integration_status'),
     logs: count('integration_logs'),
     states: count('oauth_states'),
+    batches: count('data_batches'),
+    products: count('products'),
+    customers: count('customers'),
     stripeAccounts: count('stripe_connected_accounts'),
   };
 }

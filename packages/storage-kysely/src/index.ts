@@ -1,3 +1,11 @@
+export {
+  type BulkLoader,
+  ENTITY_TABLES,
+  type EntityRow,
+  type EntityTable,
+  KyselyEntitySink,
+  type SinkHost,
+} from './entity-sink.js';
 export { integrationsSchema } from './migrations/0001_integrations.js';
 export { readInteger } from './numbers.js';
 export type * from './schema.js';

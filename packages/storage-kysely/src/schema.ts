@@ -86,6 +86,11 @@ export interface DataBatchesTable {
   target_batch_id: string | null;
   created_at: string;
   completed_at: string | null;
+  /** Added by migration 0005. */
+  heartbeat_at: string | null;
+  purged_by: string | null;
+  unknown_columns: string | null;
+  idempotency_key: string | null;
 }
 
 export interface PaymentsTable {

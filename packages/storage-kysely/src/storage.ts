@@ -1,9 +1,12 @@
-import type { IntegrationStorage } from '@pos/integrations-core';
+import type { EntitySink, IntegrationStorage } from '@pos/integrations-core';
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type BulkLoader, ENTITY_TABLES, type EntityRow, type EntityTable, KyselyEntitySink } from './entity-sink.js';
 import { integrationsSchema } from './migrations/0001_integrations.js';
 import { credentialRefreshSchema } from './migrations/0003_credential_refresh.js';
 import { syncOutboxSchema } from './migrations/0004_sync_outbox.js';
+import { dataManagerSchema } from './migrations/0005_data_manager.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
+import { KyselyBatchStore } from './stores/batches.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
 import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
@@ -28,6 +31,7 @@ export function integrationMigrations(dialect: SqlDialectName): Record<string, M
     '0001_integrations': integrationsSchema(dialect),
     '0003_credential_refresh': credentialRefreshSchema(),
     '0004_sync_outbox': syncOutboxSchema(),
+    '0005_data_manager': dataManagerSchema(),
   };
 }
 
@@ -35,6 +39,11 @@ export interface KyselyStorageOptions {
   dialect: SqlDialectName;
   /** Called by `close()` after the Kysely instance is destroyed (e.g. to close a pool). */
   onClose?: () => Promise<void> | void;
+  /**
+   * Bulk-loads the Data Manager's tables (`products`, `customers`). Without one, the storage
+   * offers no built-in entity types and the Data Manager only serves types the host registers.
+   */
+  bulkLoader?: BulkLoader;
 }
 
 /** The storage port over any Kysely instance whose dialect is SQLite or Postgres. */
@@ -46,6 +55,9 @@ export class KyselyStorage implements IntegrationStorage {
   readonly stripeAccounts: KyselyStripeAccountStore;
   readonly syncQueue: KyselySyncQueueStore;
   readonly syncState: KyselySyncStateStore;
+  readonly batches: KyselyBatchStore;
+  // Not a #private field: wrappers made with Object.create(storage) must still reach it.
+  private readonly sinks = new Map<string, KyselyEntitySink>();
 
   constructor(
     readonly db: Kysely<IntegrationsDatabase>,
@@ -58,6 +70,18 @@ export class KyselyStorage implements IntegrationStorage {
     this.stripeAccounts = new KyselyStripeAccountStore(db);
     this.syncQueue = new KyselySyncQueueStore(db);
     this.syncState = new KyselySyncStateStore(db);
+    this.batches = new KyselyBatchStore(db);
+  }
+
+  entitySink(entityType: string): EntitySink<EntityRow> | undefined {
+    const loader = this.options.bulkLoader;
+    if (!loader || !Object.hasOwn(ENTITY_TABLES, entityType)) return undefined;
+    let sink = this.sinks.get(entityType);
+    if (!sink) {
+      sink = new KyselyEntitySink(this, ENTITY_TABLES[entityType as EntityTable['name']], loader);
+      this.sinks.set(entityType, sink);
+    }
+    return sink;
   }
 
   async transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T> {

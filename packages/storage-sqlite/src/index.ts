@@ -3,6 +3,9 @@ import { dirname } from 'node:path';
 import { createKyselyStorage, type IntegrationsDatabase, type KyselyStorage } from '@pos/storage-kysely';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { SqliteBulkLoader, type SqliteBulkLoaderOptions } from './bulk-loader.js';
+
+export { SqliteBulkLoader, type SqliteBulkLoaderOptions } from './bulk-loader.js';
 
 export interface SqliteStorageOptions {
   /** A file path (its folder is created) or `:memory:`. */
@@ -11,13 +14,17 @@ export interface SqliteStorageOptions {
   migrate?: boolean;
   /** How long a write waits for another connection's lock, in ms (default 5000). */
   busyTimeoutMs?: number;
+  /** Tuning of the Data Manager's bulk imports (file databases only). */
+  bulkImport?: SqliteBulkLoaderOptions;
 }
 
 export type SqliteStorage = KyselyStorage & { readonly database: Database.Database };
 
 /**
  * Opens (and by default migrates) an SQLite database for the integrations SDK. Files use WAL so
- * readers never wait for the writer.
+ * readers never wait for the writer. File databases also get the Data Manager's bulk loader,
+ * which imports on a second connection; an in-memory database cannot be shared between
+ * connections, so it offers no built-in Data Manager tables.
  */
 export async function createSqliteStorage(options: SqliteStorageOptions): Promise<SqliteStorage> {
   if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
@@ -29,6 +36,7 @@ export async function createSqliteStorage(options: SqliteStorageOptions): Promis
   const db = new Kysely<IntegrationsDatabase>({ dialect: new SqliteDialect({ database }) });
   const storage = await createKyselyStorage(db, {
     dialect: 'sqlite',
+    ...(database.memory ? {} : { bulkLoader: new SqliteBulkLoader(database.name, options.bulkImport) }),
     ...(options.migrate !== undefined ? { migrate: options.migrate } : {}),
   });
   return Object.assign(storage, { database });

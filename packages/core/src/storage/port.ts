@@ -4,6 +4,7 @@
  * Times are ISO-8601 UTC strings from the injected clock, which sort as text.
  */
 
+import type { BatchStore, EntitySink } from './batches.js';
 import type { SyncQueueStore, SyncStateStore } from './sync.js';
 
 export type * from './sync.js';
@@ -180,6 +181,12 @@ export interface IntegrationStorage {
   readonly logs: LogStore;
   readonly oauthStates: OAuthStateStore;
   readonly stripeAccounts: StripeAccountStore;
+  readonly batches: BatchStore;
+  /**
+   * The bulk writer for a built-in Data Manager table (`products`, `customers`), or undefined when
+   * this storage cannot bulk-load it (then the entity type is not offered).
+   */
+  entitySink(entityType: string): EntitySink<Record<string, unknown>> | undefined;
   readonly syncQueue: SyncQueueStore;
   readonly syncState: SyncStateStore;
   /** Runs `work` in one transaction; the stores it receives write inside that transaction. */
@@ -188,3 +195,5 @@ export interface IntegrationStorage {
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type * from './batches.js';

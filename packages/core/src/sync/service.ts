@@ -130,6 +130,11 @@ export class SyncService {
     this.#wait = options.wait;
   }
 
+  /** The columns that identify `entity`'s rows on the sync target; undefined when it has no table there. */
+  keyOf(entity: string): readonly string[] | undefined {
+    return this.#target()?.sync.entities[entity]?.key;
+  }
+
   /** Whether `provider` is the connector that receives the outbox. */
   supports(provider: string): boolean {
     return this.#target()?.id === provider;

@@ -1,0 +1,50 @@
+import type { BatchRecord, BatchRowError, BatchStatus, BatchType } from '../storage/batches.js';
+
+/** The seed's `DataBatch`, plus progress, row errors, the preset and purge links. */
+export interface DataBatch {
+  id: string;
+  type: BatchType;
+  entity_type: string;
+  record_count: number;
+  status: BatchStatus;
+  created_at: string;
+  completed_at: string | null;
+  error_message: string | null;
+  /** Rows read so far (uploads) or generated (seeds). */
+  processed_count: number;
+  /** The first 100 row errors of a failed upload; `error_count` counts them all. */
+  errors: BatchRowError[];
+  error_count: number;
+  preset: string | null;
+  /** Size of the uploaded file and how much of it has been read, for a progress bar. */
+  total_bytes: number | null;
+  bytes_read: number | null;
+  /** Columns of the file its preset does not know; their values were not imported. */
+  unknown_columns: string[];
+  /** A purge batch's target. */
+  target_batch_id: string | null;
+  /** The purge batch that deleted this batch's rows. */
+  purged_by: string | null;
+}
+
+export function toDataBatch(record: BatchRecord): DataBatch {
+  return {
+    id: record.id,
+    type: record.type,
+    entity_type: record.entityType,
+    record_count: record.recordCount,
+    status: record.status,
+    created_at: record.createdAt,
+    completed_at: record.completedAt,
+    error_message: record.errorMessage,
+    processed_count: record.processedCount,
+    errors: record.errors,
+    error_count: record.errorCount,
+    preset: record.preset,
+    total_bytes: record.totalBytes,
+    bytes_read: record.bytesRead,
+    unknown_columns: record.unknownColumns,
+    target_batch_id: record.targetBatchId,
+    purged_by: record.purgedBy,
+  };
+}

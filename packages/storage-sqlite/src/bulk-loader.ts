@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { type EntityImport, type ImportTarget, type InTransaction, IntegrationError } from '@pos/integrations-core';
+import {
+  type BulkLoader,
+  type EntityRow,
+  type EntityTable,
+  type IntegrationsDatabase,
+  KyselyStorage,
+} from '@pos/storage-kysely';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { STAGING_WORKER_SOURCE } from './staging-worker.js';
+
+export interface SqliteBulkLoaderOptions {
+  /** How long the final copy waits for another writer to finish, in ms (default 30000). */
+  lockTimeoutMs?: number;
+  /**
+   * Page cache of the import connection, in MiB (default 16): memory stays flat whatever the
+   * file size. More speeds the final copy into big tables up a little.
+   */
+  cacheMiB?: number;
+  /** Where staging files go while an import runs (default the OS temp folder). */
+  stagingDir?: string;
+}
+
+// SQLite accepts up to 32766 bound values per statement; a few hundred rows per INSERT amortises
+// the per-statement cost without building huge parameter arrays.
+const MAX_ROWS_PER_INSERT = 256;
+const MAX_VARIABLES = 32_000;
+// Rows per message to the staging worker, and messages it may have queued before `write` waits:
+// enough to keep it busy, few enough that memory does not grow with a slow disk.
+const ROWS_PER_MESSAGE = 1024;
+const MAX_IN_FLIGHT = 4;
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
+
+const STAGING_FILE = /^pos-staging-[0-9a-f-]{36}\.db$/;
+// An import writes its staging file continuously: one untouched for this long was left by a
+// process that died mid-import.
+const ABANDONED_AFTER_MS = 6 * 60 * 60 * 1000;
+
+/** Best effort: staging files of crashed imports would otherwise stay in the temp folder. */
+async function removeAbandonedStaging(dir: string): Promise<void> {
+  try {
+    const cutoff = Date.now() - ABANDONED_AFTER_MS;
+    for (const name of await readdir(dir)) {
+      if (!STAGING_FILE.test(name)) continue;
+      const path = join(dir, name);
+      const { mtimeMs } = await stat(path);
+      if (mtimeMs < cutoff) await rm(path, { force: true });
+    }
+  } catch {
+    // Not ours to fail a start over: the folder may be unreadable or the file gone already.
+  }
+}
+
+/**
+ * The SQLite fast path. Rows are staged outside the database: a worker thread inserts them into a
+ * staging file of its own while the main thread parses and validates the next ones, and no lock
+ * on the database is taken, so the server's other queries (reads and writes, including the
+ * import's own progress heartbeats) carry on. The commit attaches the staging file to a
+ * connection of the import's own and copies it into the real table with one `INSERT … SELECT`,
+ * running the batch's completion in the same transaction.
+ *
+ * That connection lives on the main thread beside the server's, so the commit never yields to the
+ * event loop while it holds the write lock (better-sqlite3 is synchronous and Kysely only awaits
+ * microtasks): no other query of this process can wait on it. Getting the lock is the one wait,
+ * done with `busy_timeout = 0` and asynchronous retries, so a writer of this process holding it
+ * across an `await` is never deadlocked by a synchronous busy wait.
+ */
+export class SqliteBulkLoader implements BulkLoader {
+  constructor(
+    private readonly filename: string,
+    private readonly options: SqliteBulkLoaderOptions = {},
+  ) {
+    void removeAbandonedStaging(options.stagingDir ?? tmpdir());
+  }
+
+  async open(table: EntityTable, target: ImportTarget): Promise<EntityImport<EntityRow>> {
+    const staging = join(this.options.stagingDir ?? tmpdir(), `pos-staging-${randomUUID()}.db`);
+    const rowsPerInsert = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_VARIABLES / table.columns.length)));
+    const worker = new Worker(STAGING_WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver: driverPath, path: staging, columns: table.columns, rowsPerInsert, cacheKiB: 2 * 1024 },
+    });
+    return new SqliteImport(worker, staging, this.filename, table, target, {
+      lockTimeoutMs: this.options.lockTimeoutMs ?? 30_000,
+      cacheMiB: this.options.cacheMiB ?? 16,
+    });
+  }
+}
+
+class SqliteImport implements EntityImport<EntityRow> {
+  readonly #columns: readonly string[];
+  #pending: unknown[] = [];
+  #inFlight = 0;
+  #waiting: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  #failure: Error | undefined;
+  #finished: Promise<void>;
+  #closed = false;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly staging: string,
+    private readonly filename: string,
+    private readonly table: EntityTable,
+    private readonly target: ImportTarget,
+    private readonly options: { lockTimeoutMs: number; cacheMiB: number },
+  ) {
+    this.#columns = table.columns;
+    this.#finished = new Promise<void>((resolve, reject) => {
+      const fail = (error: Error) => {
+        this.#failure ??= error;
+        for (const waiter of this.#waiting.splice(0)) waiter.reject(error);
+        reject(error);
+      };
+      worker.on('message', (message: { type: string; message?: string }) => {
+        if (message.type === 'ack') {
+          this.#inFlight -= 1;
+          this.#waiting.shift()?.resolve();
+        } else if (message.type === 'done') {
+          resolve();
+        } else if (message.type === 'error') {
+          fail(new Error(`Staging failed: ${message.message}`));
+        }
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`The staging worker stopped (exit code ${code}).`)));
+    });
+    this.#finished.catch(() => undefined);
+  }
+
+  write(rows: readonly EntityRow[]): void | Promise<void> {
+    if (this.#closed) throw new Error('The import is closed.');
+    if (this.#failure) throw this.#failure;
+    const batchSize = ROWS_PER_MESSAGE * this.#columns.length;
+    const pending = this.#pending;
+    for (const row of rows) {
+      for (const column of this.#columns) pending.push(row[column] ?? null);
+    }
+    if (pending.length < batchSize) return;
+    this.#send();
+    if (this.#inFlight <= MAX_IN_FLIGHT) return;
+    return new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  #send(): void {
+    if (this.#pending.length === 0) return;
+    // One JSON string per message: a string crosses threads as a copy of its bytes, several times
+    // cheaper than the structured clone of an array of a thousand rows' values.
+    this.worker.postMessage({ type: 'rows', json: JSON.stringify(this.#pending) });
+    this.#pending = [];
+    this.#inFlight += 1;
+  }
+
+  async commit(finish: InTransaction): Promise<void> {
+    if (this.#closed) throw new Error('The import is closed.');
+    if (this.#failure) throw this.#failure;
+    this.#send();
+    this.worker.postMessage({ type: 'end' });
+    let connection: Database.Database | undefined;
+    let kysely: Kysely<IntegrationsDatabase> | undefined;
+    try {
+      await this.#finished;
+      connection = new Database(this.filename);
+      connection.pragma('busy_timeout = 0');
+      connection.pragma('synchronous = NORMAL');
+      connection.pragma(`cache_size = -${Math.trunc(this.options.cacheMiB * 1024)}`);
+      connection.prepare('ATTACH DATABASE ? AS staging').run(this.staging);
+      const columns = this.#columns.map((column) => `"${column}"`).join(', ');
+      const copy = connection.prepare(
+        `INSERT INTO main."${this.table.name}" (tenant_id, batch_id, created_at, ${columns})
+         SELECT ?, ?, ?, ${columns} FROM staging.staging ORDER BY rowid`,
+      );
+      kysely = new Kysely<IntegrationsDatabase>({ dialect: new SqliteDialect({ database: connection }) });
+      const deadline = Date.now() + this.options.lockTimeoutMs;
+      for (let wait = 2; ; wait = Math.min(wait * 2, 100)) {
+        try {
+          await kysely.transaction().execute(async (trx) => {
+            // The first write takes the lock; from here to COMMIT nothing yields to the event loop.
+            copy.run(this.target.tenantId, this.target.batchId, this.target.createdAt);
+            await finish(new KyselyStorage(trx, { dialect: 'sqlite' }));
+          });
+          return;
+        } catch (error) {
+          if (!isBusy(error)) throw error;
+          if (Date.now() >= deadline) {
+            throw new IntegrationError(
+              'BATCH_FAILED',
+              `Another writer kept the database locked for ${Math.round(this.options.lockTimeoutMs / 1000)} s; nothing was written.`,
+            );
+          }
+          await sleep(wait);
+        }
+      }
+    } finally {
+      // Closes the import connection (the Kysely instance owns it once made).
+      if (kysely) await kysely.destroy();
+      else connection?.close();
+      await this.#close();
+    }
+  }
+
+  async abort(): Promise<void> {
+    await this.#close();
+  }
+
+  async #close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pending = [];
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+    await rm(this.staging, { force: true });
+  }
+}
