@@ -14,6 +14,8 @@ import { IntegrationService } from './integrations.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { TokenRefreshOptions } from './oauth/refresh.js';
 import { OAuthStateService } from './oauth/state.js';
+import type { CheckoutCapability } from './payments/provider.js';
+import { type PaymentOptions, PaymentService } from './payments/service.js';
 import type { IntegrationStorage, JsonObject } from './storage/port.js';
 import { type SyncOptions, SyncService } from './sync/service.js';
 import { CredentialVault, type RotationReport } from './vault.js';
@@ -34,6 +36,8 @@ export interface CreateIntegrationsOptions {
   tokenRefresh?: TokenRefreshOptions;
   /** Tuning of the sync outbox (chunk size, retries, claim length). */
   sync?: SyncOptions;
+  /** Tuning of payments (claim length, trail length); payments exist when a connector offers checkout. */
+  payments?: PaymentOptions;
 }
 
 /** The SDK facade: the integration service plus the parts it is built from. */
@@ -46,6 +50,11 @@ export class Integrations extends IntegrationService {
   readonly connectors: ConnectorRegistry;
   /** The sync outbox: enqueue changes, flush them, read the figures, run the periodic flush. */
   readonly sync: SyncService;
+  /**
+   * Checkout sessions for POS orders and their webhooks, when a connector offers checkout
+   * (`@pos/connector-stripe` with its `checkout` options); undefined otherwise.
+   */
+  readonly payments: PaymentService | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly #buildHash: string | undefined;
@@ -96,6 +105,19 @@ export class Integrations extends IntegrationService {
     this.clock = clock;
     this.logger = logger;
     this.#buildHash = options.buildHash;
+    const checkouts = connectorList.filter(
+      (connector): connector is Connector & { checkout: CheckoutCapability } => connector.checkout !== undefined,
+    );
+    if (checkouts.length > 1) {
+      throw new IntegrationError('VALIDATION_FAILED', 'Only one connector can host checkout for payments.');
+    }
+    const [checkout] = checkouts;
+    this.payments = checkout
+      ? new PaymentService(
+          { storage: options.storage, connector: checkout, connections: this, sync, clock, logger },
+          options.payments,
+        )
+      : undefined;
   }
 
   capabilities(): Capabilities {
@@ -103,6 +125,7 @@ export class Integrations extends IntegrationService {
     for (const connector of this.connectors.list()) {
       for (const feature of connector.features ?? [connector.id]) provided.add(feature);
     }
+    if (this.payments) provided.add('payments');
     return computeCapabilities({
       variant: this.variant,
       provided,

@@ -3,10 +3,12 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import { integrationsSchema } from './migrations/0001_integrations.js';
 import { credentialRefreshSchema } from './migrations/0003_credential_refresh.js';
 import { syncOutboxSchema } from './migrations/0004_sync_outbox.js';
+import { paymentsSchema } from './migrations/0006_payments.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
 import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
+import { KyselyPaymentStore, KyselyWebhookEventStore } from './stores/payments.js';
 import { KyselyStatusStore } from './stores/statuses.js';
 import { KyselyStripeAccountStore } from './stores/stripe-accounts.js';
 import { KyselySyncQueueStore, KyselySyncStateStore } from './stores/sync.js';
@@ -28,6 +30,7 @@ export function integrationMigrations(dialect: SqlDialectName): Record<string, M
     '0001_integrations': integrationsSchema(dialect),
     '0003_credential_refresh': credentialRefreshSchema(),
     '0004_sync_outbox': syncOutboxSchema(),
+    '0006_payments': paymentsSchema(),
   };
 }
 
@@ -46,6 +49,8 @@ export class KyselyStorage implements IntegrationStorage {
   readonly stripeAccounts: KyselyStripeAccountStore;
   readonly syncQueue: KyselySyncQueueStore;
   readonly syncState: KyselySyncStateStore;
+  readonly payments: KyselyPaymentStore;
+  readonly webhookEvents: KyselyWebhookEventStore;
 
   constructor(
     readonly db: Kysely<IntegrationsDatabase>,
@@ -58,6 +63,8 @@ export class KyselyStorage implements IntegrationStorage {
     this.stripeAccounts = new KyselyStripeAccountStore(db);
     this.syncQueue = new KyselySyncQueueStore(db);
     this.syncState = new KyselySyncStateStore(db);
+    this.payments = new KyselyPaymentStore(db);
+    this.webhookEvents = new KyselyWebhookEventStore(db);
   }
 
   async transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T> {

@@ -8,6 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeRefreshLeaseConformance } from './conformance-leases.js';
+import { describePaymentConformance } from './conformance-payments.js';
 import { describeStripeAccountConformance } from './conformance-stripe-accounts.js';
 import type { IntegrationStorage, LogRecord, OAuthStateRecord, StatusRecord } from './port.js';
 import { describeSyncConformance } from './sync.conformance.js';
@@ -258,6 +259,7 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
     });
 
     describeSyncConformance(() => storage);
+    describePaymentConformance(() => storage);
 
     describe('transactions', () => {
       it('commits every write of a successful transaction', async () => {

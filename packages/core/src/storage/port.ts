@@ -4,8 +4,10 @@
  * Times are ISO-8601 UTC strings from the injected clock, which sort as text.
  */
 
+import type { PaymentStore, WebhookEventStore } from './payments.js';
 import type { SyncQueueStore, SyncStateStore } from './sync.js';
 
+export type * from './payments.js';
 export type * from './sync.js';
 
 export type IsoTime = string;
@@ -182,6 +184,8 @@ export interface IntegrationStorage {
   readonly stripeAccounts: StripeAccountStore;
   readonly syncQueue: SyncQueueStore;
   readonly syncState: SyncStateStore;
+  readonly payments: PaymentStore;
+  readonly webhookEvents: WebhookEventStore;
   /** Runs `work` in one transaction; the stores it receives write inside that transaction. */
   transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
   /** Creates or upgrades the schema; safe to call on every start. */

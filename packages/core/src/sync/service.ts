@@ -130,6 +130,11 @@ export class SyncService {
     this.#wait = options.wait;
   }
 
+  /** Whether changes of `entity` have a table on the sync target (when one is configured). */
+  syncs(entity: string): boolean {
+    return Boolean(this.#target()?.sync.entities[entity]);
+  }
+
   /** Whether `provider` is the connector that receives the outbox. */
   supports(provider: string): boolean {
     return this.#target()?.id === provider;
