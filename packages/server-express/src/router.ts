@@ -3,12 +3,13 @@ import {
   IntegrationError,
   type Integrations,
   MAX_LOG_PAGE,
-  validationError,
   variantHasIntegrations,
 } from '@pos/integrations-core';
-import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import express, { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { errorHandler, notFound } from './errors.js';
+import { mountPayments } from './payments.js';
+import { parse, tenantOf } from './request.js';
 
 export interface IntegrationsRouterOptions {
   /** The tenant a request acts for (e.g. from its API key); nothing means 401 `UNAUTHORIZED`. */
@@ -35,16 +36,6 @@ const logsQuery = z
 const emptyBody = z.union([z.undefined(), z.object({}).strict()]);
 const syncBody = z.union([z.undefined(), z.object({ retry_failed: z.boolean().optional() }).strict()]);
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw validationError(result.error.issues, `The ${what} is not valid.`);
-  return result.data;
-}
-
-function tenantOf(res: Response): string {
-  return res.locals.tenantId as string;
-}
-
 /**
  * The provider's redirect query as plain strings. A parameter repeated with one value counts
  * once (the state rides in the redirect URI and may be echoed too); differing repeats are dropped.
@@ -69,7 +60,8 @@ function withQuery(url: string, params: Record<string, string>): string {
  * Mounts the seed's routes under `/api`: capabilities, and for each configured connector its
  * `status`, `summary`, `test`, `disconnect` and `logs`, plus `credentials` (API-key providers) or
  * `auth-url` and `callback` (OAuth providers), and `sync` for the connector that receives the
- * sync outbox. Routes outside the variant are not mounted.
+ * sync outbox; the payment routes when a connector offers checkout. Routes outside the variant
+ * are not mounted.
  */
 export function integrationsRouter(integrations: Integrations, options: IntegrationsRouterOptions): Router {
   const router = Router();
@@ -147,6 +139,10 @@ export function integrationsRouter(integrations: Integrations, options: Integrat
           res.json(await integrations.sync.flush(tenantOf(res), { retryFailed: body?.retry_failed === true }));
         });
       }
+    }
+
+    if (integrations.payments) {
+      mountPayments(router, integrations.payments, { authenticate, json, logger: integrations.logger });
     }
   }
 
