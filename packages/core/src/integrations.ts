@@ -379,7 +379,8 @@ export class IntegrationService {
     assertTenant(tenantId);
     const connector = this.parts.connectors.get(provider);
     const stored = await storage.credentials.get(tenantId, provider);
-    if (!stored || stored.createdAt > notice.happenedAt) return false;
+    // Provider times have whole seconds: a connection made after the notice's second is newer.
+    if (!stored || Date.parse(stored.createdAt) >= Date.parse(notice.happenedAt) + 1000) return false;
     await this.#removeConnection(storage, tenantId, connector, {
       level: 'warning',
       message: notice.message,
