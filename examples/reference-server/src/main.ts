@@ -39,6 +39,10 @@ function demoBanner(url: string, config: ServerConfig): string {
     `    ${url}${SIMULATOR_PREFIX}/connect/clover`,
     `  or ask for the URL yourself: curl -s -X POST ${url}/api/integrations/stripe/auth-url \\`,
     `      -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
+    '',
+    '  Then pay an order on the simulated Stripe Checkout page (its webhook is signed for real):',
+    `    ${url}${SIMULATOR_PREFIX}/checkout?amount=4250&currency=usd`,
+    `    curl -s ${url}/api/payments -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
     line,
   ].join('\n');
 }
