@@ -12,7 +12,12 @@ const api = () => apiClient(server.url, { token: DEMO_API_KEY });
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pos-reference-checkout-'));
   const config = readConfig({ PORT: '0', POS_DB_PATH: join(dir, 'pos.db') }, 'demo');
-  server = await (await createReferenceServer(config, consoleLogger(() => {}))).listen();
+  server = await (
+    await createReferenceServer(
+      config,
+      consoleLogger(() => {}),
+    )
+  ).listen();
   // Connect the demo Stripe account through the simulated consent page.
   const started = await api()('POST', '/api/integrations/stripe/auth-url');
   const decision = await fetch(new URL('/demo/stripe/oauth/authorize/decision', server.url), {
@@ -66,7 +71,9 @@ describe('demo mode checkout', () => {
 
     const payment = await api()('GET', '/api/payments/orders/DEMO-1/payment');
     expect(payment.body).toMatchObject({ status: 'paid', checkout_url: null });
-    expect(payment.body.events).toEqual([expect.objectContaining({ type: 'checkout.session.completed', applied: true })]);
+    expect(payment.body.events).toEqual([
+      expect.objectContaining({ type: 'checkout.session.completed', applied: true }),
+    ]);
     // The page is gone once paid.
     expect((await fetch(created.body.checkout_url as string)).status).toBe(410);
   });

@@ -72,7 +72,9 @@ export function mountPayments(router: Router, payments: PaymentService, { authen
       );
     }
     try {
-      res.json(await payments.handleWebhook({ body, signature: req.get('stripe-signature') }));
+      const result = await payments.handleWebhook({ body, signature: req.get('stripe-signature') });
+      // Answered as plainly as possible: Stripe only reads the status, and waits for it.
+      res.status(200).type('application/json').end(JSON.stringify(result));
     } catch (error) {
       if (error instanceof IntegrationError && error.code === 'WEBHOOK_SIGNATURE_INVALID') {
         logger.warn('Webhook rejected: signature invalid', { provider: payments.provider, ...error.details });

@@ -83,6 +83,10 @@ export function integrationsRouter(integrations: Integrations, options: Integrat
 
   if (variantHasIntegrations(integrations.variant)) {
     const connectors = integrations.connectors.list();
+    // First, so webhooks (the busiest route) do not walk past every connector's routes.
+    if (integrations.payments) {
+      mountPayments(router, integrations.payments, { authenticate, json, logger: integrations.logger });
+    }
 
     router.get('/api/integrations', authenticate, (_req, res) => {
       res.json({ integrations: connectors.map(describeConnector) });
@@ -139,10 +143,6 @@ export function integrationsRouter(integrations: Integrations, options: Integrat
           res.json(await integrations.sync.flush(tenantOf(res), { retryFailed: body?.retry_failed === true }));
         });
       }
-    }
-
-    if (integrations.payments) {
-      mountPayments(router, integrations.payments, { authenticate, json, logger: integrations.logger });
     }
   }
 

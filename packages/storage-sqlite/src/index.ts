@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { createKyselyStorage, type IntegrationsDatabase, type KyselyStorage } from '@pos/storage-kysely';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { withStatementCache } from './statement-cache.js';
 
 export interface SqliteStorageOptions {
   /** A file path (its folder is created) or `:memory:`. */
@@ -26,7 +27,9 @@ export async function createSqliteStorage(options: SqliteStorageOptions): Promis
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-  const db = new Kysely<IntegrationsDatabase>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<IntegrationsDatabase>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  });
   const storage = await createKyselyStorage(db, {
     dialect: 'sqlite',
     ...(options.migrate !== undefined ? { migrate: options.migrate } : {}),

@@ -224,6 +224,10 @@ export class PaymentService {
     const receivedAt = this.#parts.clock.now();
     const event = this.#checkout.verifyWebhook(delivery, receivedAt);
     const now = receivedAt.toISOString();
+    const duplicate: WebhookResult = { received: true, duplicate: true, outcome: 'duplicate' };
+    // Retries are common: a cheap read turns most of them away before any transaction. The
+    // insert below still decides, for deliveries that arrive at the same moment.
+    if (await this.#parts.storage.webhookEvents.get(event.id)) return duplicate;
     return this.#parts.storage.transaction(async (tx) => {
       const first = await tx.webhookEvents.record({
         eventId: event.id,
@@ -233,7 +237,7 @@ export class PaymentService {
         receivedAt: now,
         processedAt: now,
       });
-      if (!first) return { received: true, duplicate: true, outcome: 'duplicate' };
+      if (!first) return duplicate;
       switch (event.kind) {
         case 'session':
           return { received: true, duplicate: false, outcome: await this.#applySessionEvent(tx, event, now) };
