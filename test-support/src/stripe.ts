@@ -102,6 +102,22 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
   const idempotent = new Map<string, { params: string; status: number; body: JsonBodyType }>();
   let failNextCreates = 0;
 
+  function settle(sessionId: string, changes: Partial<SimulatedSession>): SimulatedSession {
+    const session = sessions.get(sessionId);
+    if (!session) throw new Error(`No simulated session ${sessionId}`);
+    return Object.assign(session, changes);
+  }
+
+  /** The session a request may read: the platform key and the session's own account, else Stripe's error. */
+  function sessionOf(request: Request, id: string): SimulatedSession | Response {
+    if (!platformKeyOk(request)) return stripeError(401, 'invalid_request_error', 'Invalid API Key provided.');
+    const session = sessions.get(id);
+    if (!session || request.headers.get('stripe-account') !== account.id) {
+      return stripeError(404, 'invalid_request_error', `No such checkout.session: '${id}'`, 'resource_missing');
+    }
+    return session;
+  }
+
   const platformKeyOk = (request: Request) => request.headers.get('authorization') === `Bearer ${STRIPE_SECRET_KEY}`;
 
   function consent(authUrl: string, approve: boolean): URL {
@@ -277,30 +293,13 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
     }),
     http.get(`${api}/v1/checkout/sessions/:id`, ({ request, params }) => {
       calls.retrieveSession += 1;
-      const session = sessions.get(String(params.id));
-      if (!platformKeyOk(request)) return stripeError(401, 'invalid_request_error', 'Invalid API Key provided.');
-      if (!session || request.headers.get('stripe-account') !== account.id) {
-        return stripeError(
-          404,
-          'invalid_request_error',
-          `No such checkout.session: '${String(params.id)}'`,
-          'resource_missing',
-        );
-      }
-      return HttpResponse.json(session);
+      const session = sessionOf(request, String(params.id));
+      return session instanceof Response ? session : HttpResponse.json(session);
     }),
     http.post(`${api}/v1/checkout/sessions/:id/expire`, ({ request, params }) => {
       calls.expireSession += 1;
-      const session = sessions.get(String(params.id));
-      if (!platformKeyOk(request)) return stripeError(401, 'invalid_request_error', 'Invalid API Key provided.');
-      if (!session || request.headers.get('stripe-account') !== account.id) {
-        return stripeError(
-          404,
-          'invalid_request_error',
-          `No such checkout.session: '${String(params.id)}'`,
-          'resource_missing',
-        );
-      }
+      const session = sessionOf(request, String(params.id));
+      if (session instanceof Response) return session;
       if (session.status !== 'open') {
         return stripeError(
           400,
@@ -332,19 +331,10 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
       failNextCreates = count;
     },
     /** The customer pays on the hosted page (or a delayed method completes unpaid). */
-    complete(sessionId: string, paymentStatus: SimulatedSession['payment_status'] = 'paid') {
-      const session = sessions.get(sessionId);
-      if (!session) throw new Error(`No simulated session ${sessionId}`);
-      Object.assign(session, { status: 'complete', payment_status: paymentStatus, url: null });
-      return session;
-    },
+    complete: (sessionId: string, paymentStatus: SimulatedSession['payment_status'] = 'paid') =>
+      settle(sessionId, { status: 'complete', payment_status: paymentStatus, url: null }),
     /** Stripe expires the session (its time ran out). */
-    expire(sessionId: string) {
-      const session = sessions.get(sessionId);
-      if (!session) throw new Error(`No simulated session ${sessionId}`);
-      Object.assign(session, { status: 'expired', url: null });
-      return session;
-    },
+    expire: (sessionId: string) => settle(sessionId, { status: 'expired', url: null }),
   };
 }
 

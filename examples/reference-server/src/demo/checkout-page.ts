@@ -1,3 +1,5 @@
+import { escapeHtml, simulatedPage } from './simulated-page.js';
+
 /** What the simulated hosted checkout page shows and where its two buttons post. */
 export interface CheckoutPage {
   sessionId: string;
@@ -7,8 +9,6 @@ export interface CheckoutPage {
   currency: string;
   action: string;
 }
-
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 function formatAmount(amount: number, currency: string): string {
   const code = currency.toUpperCase();
@@ -27,29 +27,12 @@ function formatAmount(amount: number, currency: string): string {
  * is asked for, and pressing a button only makes this server send itself a signed webhook.
  */
 export function checkoutPage(page: CheckoutPage): string {
-  return `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <meta name="robots" content="noindex">
-    <title>SIMULATED Stripe Checkout (demo mode)</title>
-    <style>
-      body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #f4f4f5; color: #18181b; }
-      .banner { background: #b91c1c; color: #fff; padding: 12px 20px; font-weight: 700; text-align: center; }
-      main { max-width: 28rem; margin: 3rem auto; background: #fff; border-radius: 12px; padding: 2rem; box-shadow: 0 1px 4px #0002; }
-      .amount { font-size: 2rem; font-weight: 700; margin: 0.5rem 0 1.5rem; }
-      .actions { display: flex; gap: 1rem; margin-top: 2rem; }
-      button { font: inherit; padding: 0.6rem 1.2rem; border-radius: 8px; border: 1px solid #a1a1aa; cursor: pointer; }
-      button[value="pay"] { background: #635bff; border-color: #635bff; color: #fff; }
-      code { background: #f4f4f5; padding: 0 4px; border-radius: 4px; }
-      .note { color: #52525b; font-size: 0.9rem; }
-    </style>
-  </head>
-  <body>
-    <div class="banner" role="alert">SIMULATION: this is not Stripe. Demo mode only, no card is charged.</div>
-    <main>
-      <h1>Pay for order ${escapeHtml(page.orderId)} (simulated)</h1>
+  return simulatedPage({
+    title: 'SIMULATED Stripe Checkout (demo mode)',
+    banner: 'SIMULATION: this is not Stripe. Demo mode only, no card is charged.',
+    primary: 'pay',
+    accent: '#635bff',
+    main: `      <h1>Pay for order ${escapeHtml(page.orderId)} (simulated)</h1>
       <p class="amount" data-amount="${page.amount}" data-currency="${escapeHtml(page.currency)}">${escapeHtml(formatAmount(page.amount, page.currency))}</p>
       <p class="note">Session <code>${escapeHtml(page.sessionId)}</code> on <code>${escapeHtml(page.account)}</code>.
         Pay completes the session and sends a signed <code>checkout.session.completed</code> webhook;
@@ -60,9 +43,6 @@ export function checkoutPage(page: CheckoutPage): string {
           <button type="submit" name="decision" value="pay">Pay (simulated)</button>
           <button type="submit" name="decision" value="cancel">Cancel</button>
         </div>
-      </form>
-    </main>
-  </body>
-</html>
-`;
+      </form>`,
+  });
 }
