@@ -9,6 +9,7 @@ import type {
   WebhookEventStore,
 } from '@pos/integrations-core';
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import { runCompiled } from '../compiled.js';
 import { readInteger } from '../numbers.js';
 import type { IntegrationsDatabase, PaymentsTable } from '../schema.js';
 
@@ -68,12 +69,10 @@ export class KyselyPaymentStore implements PaymentStore {
   constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
 
   async get(tenantId: string, orderId: string) {
-    const row = await this.db
-      .selectFrom('payments')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('order_id', '=', orderId)
-      .executeTakeFirst();
+    const { rows } = await runCompiled(this.db, 'payments.get', [tenantId, orderId], () =>
+      this.db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId),
+    );
+    const [row] = rows;
     return row && toRecord(row);
   }
 
@@ -111,14 +110,22 @@ export class KyselyPaymentStore implements PaymentStore {
   }
 
   async update(tenantId: string, orderId: string, expectedVersion: number, changes: PaymentChanges, now: string) {
-    const row = await this.db
-      .updateTable('payments')
-      .set({ ...toColumns(changes), version: sql<number>`version + 1`, updated_at: now })
-      .where('tenant_id', '=', tenantId)
-      .where('order_id', '=', orderId)
-      .where('version', '=', expectedVersion)
-      .returningAll()
-      .executeTakeFirst();
+    const columns = toColumns(changes);
+    // One compiled query per set of changed columns; the webhook path uses two or three.
+    const { rows } = await runCompiled(
+      this.db,
+      `payments.update:${Object.keys(columns).join(',')}`,
+      [...Object.values(columns), now, tenantId, orderId, expectedVersion],
+      () =>
+        this.db
+          .updateTable('payments')
+          .set({ ...columns, version: sql<number>`version + 1`, updated_at: now })
+          .where('tenant_id', '=', tenantId)
+          .where('order_id', '=', orderId)
+          .where('version', '=', expectedVersion)
+          .returningAll(),
+    );
+    const [row] = rows;
     return row && toRecord(row);
   }
 
@@ -145,20 +152,22 @@ export class KyselyWebhookEventStore implements WebhookEventStore {
   async record(event: WebhookEventRecord) {
     // The event id is the primary key: a second delivery, even one racing on another
     // connection, finds it taken and inserts nothing.
-    const result = await this.db
-      .insertInto('webhook_events')
-      .values({
-        event_id: event.eventId,
-        provider: event.provider,
-        type: event.type,
-        account: event.account,
-        received_at: event.receivedAt,
-        processed_at: event.processedAt,
-      })
-      .onConflict((conflict) => conflict.column('event_id').doNothing())
-      .returning('event_id')
-      .executeTakeFirst();
-    return result !== undefined;
+    const values = {
+      event_id: event.eventId,
+      provider: event.provider,
+      type: event.type,
+      account: event.account,
+      received_at: event.receivedAt,
+      processed_at: event.processedAt,
+    };
+    const { rows } = await runCompiled(this.db, 'webhook_events.record', Object.values(values), () =>
+      this.db
+        .insertInto('webhook_events')
+        .values(values)
+        .onConflict((conflict) => conflict.column('event_id').doNothing())
+        .returning('event_id'),
+    );
+    return rows.length === 1;
   }
 
   async get(eventId: string) {
