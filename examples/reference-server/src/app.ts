@@ -16,6 +16,7 @@ import { createSqliteStorage } from '@pos/storage-sqlite';
 import express, { type Express } from 'express';
 import { apiKeyTenantResolver } from './api-keys.js';
 import type { ServerConfig } from './config.js';
+import { demoCheckoutLinks } from './demo/checkout-links.js';
 import { cloverSimulator } from './demo/clover-simulator.js';
 import { demoConnectLinks } from './demo/connect-links.js';
 import {
@@ -31,8 +32,10 @@ import { demoEncryptionKey } from './demo/encryption-key.js';
 import { squareSimulator } from './demo/square-simulator.js';
 import { stripeSimulator } from './demo/stripe-simulator.js';
 import { supabaseSimulator } from './demo/supabase-simulator.js';
+import { demoWebhookSecret } from './demo/webhook-secret.js';
 import { demoOAuthConnectors, oauthConnectorsFromEnv } from './oauth-connectors.js';
 import { webComponentsBundleBuilt } from './web/assets.js';
+import { checkoutReturnPage, checkoutReturnUrls } from './web/checkout-return-page.js';
 import { webPages } from './web/settings-page.js';
 
 export interface ReferenceServer {
@@ -71,6 +74,9 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   let ownUrl = `http://${config.host}:${config.port}`;
   const simulatorUrl = (name: string) => () => `${ownUrl}${SIMULATOR_PREFIX}/${name}`;
   const callbackUrl = (provider: string) => () => `${ownUrl}/api/integrations/${provider}/callback`;
+  const returnUrls = checkoutReturnUrls(() => ownUrl);
+  // Demo mode signs and verifies its simulated webhooks with a secret of its own (or the configured one).
+  const webhookSecret = demo ? (config.oauthEnv.STRIPE_WEBHOOK_SECRET ?? demoWebhookSecret(config.dataDir)) : undefined;
 
   const connectors: Connector[] =
     config.variant === 'full'
@@ -85,7 +91,9 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
           supabase(
             !demo && config.supabaseManagementApiUrl ? { managementApiUrl: config.supabaseManagementApiUrl } : {},
           ),
-          ...(demo ? demoOAuthConnectors(callbackUrl, simulatorUrl) : oauthConnectorsFromEnv(config, logger)),
+          ...(demo
+            ? demoOAuthConnectors(callbackUrl, simulatorUrl, { ...returnUrls, webhookSecret: webhookSecret as string })
+            : oauthConnectorsFromEnv(config, logger, returnUrls)),
         ]
       : [];
   const storage = await openStorage(config);
@@ -104,9 +112,20 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   if (demo) {
     app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
     app.use(`${SIMULATOR_PREFIX}/supabase`, supabaseSimulator());
-    app.use(`${SIMULATOR_PREFIX}/stripe`, stripeSimulator({ redirectUri: callbackUrl('stripe') }));
+    app.use(
+      `${SIMULATOR_PREFIX}/stripe`,
+      stripeSimulator({
+        redirectUri: callbackUrl('stripe'),
+        webhookUrl: () => `${ownUrl}/api/payments/webhooks/stripe`,
+        ...(webhookSecret ? { webhookSecret: webhookSecret.split(',')[0]?.trim() as string } : {}),
+      }).router,
+    );
     app.use(`${SIMULATOR_PREFIX}/clover`, cloverSimulator({ redirectUri: callbackUrl('clover') }).router);
     app.use(demoConnectLinks(integrations));
+    app.use(demoCheckoutLinks(integrations));
+  }
+  if (integrations.payments) {
+    app.use(checkoutReturnPage({ integrations, ...(demo ? { demoTenant: DEMO_TENANT } : {}) }));
   }
   if (!webComponentsBundleBuilt()) {
     logger.warn('The web components bundle is not built, so the pages at / cannot load it: run "npm run build".');

@@ -47,6 +47,10 @@ function demoBanner(url: string, config: ServerConfig): string {
           `    curl -s -X POST ${url}/api/data-manager/upload -H 'Authorization: Bearer ${DEMO_API_KEY}' \\`,
           '      -F entity_type=products -F file=@your-shopify-export.csv',
           `    curl -s '${url}/api/data-manager/export?entity_type=products' -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
+          '',
+          '  Then pay an order on the simulated Stripe Checkout page (its webhook is signed for real):',
+          `    ${url}${SIMULATOR_PREFIX}/checkout?amount=4250&currency=usd`,
+          `    curl -s ${url}/api/payments -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
         ]
       : []),
     line,

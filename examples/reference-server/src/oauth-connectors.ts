@@ -1,5 +1,5 @@
 import { CLOVER_REQUIRED_ENV, clover, cloverFromEnv } from '@pos/connector-clover';
-import { STRIPE_REQUIRED_ENV, stripe, stripeFromEnv } from '@pos/connector-stripe';
+import { STRIPE_REQUIRED_ENV, type StripeEnvDefaults, stripe, stripeFromEnv } from '@pos/connector-stripe';
 import type { Connector, Logger } from '@pos/integrations-core';
 import { ConfigError, type ServerConfig } from './config.js';
 import {
@@ -10,8 +10,12 @@ import {
 } from './demo/constants.js';
 
 const PROVIDERS = [
-  { name: 'Stripe', required: STRIPE_REQUIRED_ENV, fromEnv: stripeFromEnv },
-  { name: 'Clover', required: CLOVER_REQUIRED_ENV, fromEnv: cloverFromEnv },
+  {
+    name: 'Stripe',
+    required: STRIPE_REQUIRED_ENV,
+    fromEnv: (env: ServerConfig['oauthEnv'], defaults: StripeEnvDefaults) => stripeFromEnv(env, defaults),
+  },
+  { name: 'Clover', required: CLOVER_REQUIRED_ENV, fromEnv: (env: ServerConfig['oauthEnv']) => cloverFromEnv(env) },
 ] as const;
 
 /**
@@ -19,7 +23,11 @@ const PROVIDERS = [
  * simply not configured (its routes are not mounted, so its card stays hidden); one that is
  * half configured is left out with a warning saying what is missing.
  */
-export function oauthConnectorsFromEnv(config: ServerConfig, logger: Logger): Connector[] {
+export function oauthConnectorsFromEnv(
+  config: ServerConfig,
+  logger: Logger,
+  checkoutReturn: StripeEnvDefaults = {},
+): Connector[] {
   const connectors: Connector[] = [];
   for (const provider of PROVIDERS) {
     const missing = provider.required.filter((name) => !config.oauthEnv[name]);
@@ -29,7 +37,7 @@ export function oauthConnectorsFromEnv(config: ServerConfig, logger: Logger): Co
       continue;
     }
     try {
-      connectors.push(provider.fromEnv(config.oauthEnv));
+      connectors.push(provider.fromEnv(config.oauthEnv, checkoutReturn));
     } catch (error) {
       throw new ConfigError(error instanceof Error ? error.message : String(error));
     }
@@ -37,10 +45,14 @@ export function oauthConnectorsFromEnv(config: ServerConfig, logger: Logger): Co
   return connectors;
 }
 
-/** Demo mode: both providers against the simulators this server serves under `/demo/…`. */
+/**
+ * Demo mode: both providers against the simulators this server serves under `/demo/…`, Stripe
+ * with Checkout turned on and verifying webhooks with demo mode's own secret.
+ */
 export function demoOAuthConnectors(
   callbackUrl: (provider: string) => () => string,
   simulatorUrl: (name: string) => () => string,
+  checkout: Required<StripeEnvDefaults> & { webhookSecret: string },
 ): Connector[] {
   return [
     stripe({
@@ -49,6 +61,7 @@ export function demoOAuthConnectors(
       redirectUri: callbackUrl('stripe'),
       apiBase: simulatorUrl('stripe'),
       connectBase: simulatorUrl('stripe'),
+      checkout,
     }),
     clover({
       appId: DEMO_CLOVER_APP_ID,

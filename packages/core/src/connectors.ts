@@ -2,6 +2,7 @@ import type { ZodType } from 'zod';
 import type { Clock } from './clock.js';
 import { IntegrationError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { CheckoutCapability } from './payments/provider.js';
 import type { IntegrationStorage, IsoTime, JsonObject } from './storage/port.js';
 import type { SyncCapability } from './sync/target.js';
 import type { SecretValues } from './vault.js';
@@ -64,6 +65,8 @@ interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
   readonly records?: ConnectionRecords<P>;
   /** Present when the connector receives the sync outbox; it then also gets a `sync` route. */
   readonly sync?: SyncCapability<S, P>;
+  /** Present when the connector hosts checkout pages for POS orders (payments); at most one may. */
+  readonly checkout?: CheckoutCapability<S, P>;
 }
 
 /** A provider the merchant connects by pasting credentials (Square, Supabase). */

@@ -17,6 +17,8 @@ import { IntegrationService } from './integrations.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { TokenRefreshOptions } from './oauth/refresh.js';
 import { OAuthStateService } from './oauth/state.js';
+import type { CheckoutCapability } from './payments/provider.js';
+import { type PaymentOptions, PaymentService } from './payments/service.js';
 import type { IntegrationStorage, JsonObject } from './storage/port.js';
 import { type SyncOptions, SyncService } from './sync/service.js';
 import { CredentialVault, type RotationReport } from './vault.js';
@@ -44,6 +46,8 @@ export interface CreateIntegrationsOptions {
   entities?: readonly EntityDefinition[];
   /** Data Manager tuning: heartbeat, lease, default currency. */
   batches?: BatchesOptions;
+  /** Tuning of payments (claim length, trail length); payments exist when a connector offers checkout. */
+  payments?: PaymentOptions;
 }
 
 /** The SDK facade: the integration service plus the parts it is built from. */
@@ -56,6 +60,11 @@ export class Integrations extends IntegrationService {
   readonly connectors: ConnectorRegistry;
   /** The sync outbox: enqueue changes, flush them, read the figures, run the periodic flush. */
   readonly sync: SyncService;
+  /**
+   * Checkout sessions for POS orders and their webhooks, when a connector offers checkout
+   * (`@pos/connector-stripe` with its `checkout` options); undefined otherwise.
+   */
+  readonly payments: PaymentService | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
   /**
@@ -136,6 +145,19 @@ export class Integrations extends IntegrationService {
             ...(options.batches ? { options: options.batches } : {}),
           })
         : undefined;
+    const checkouts = connectorList.filter(
+      (connector): connector is Connector & { checkout: CheckoutCapability } => connector.checkout !== undefined,
+    );
+    if (checkouts.length > 1) {
+      throw new IntegrationError('VALIDATION_FAILED', 'Only one connector can host checkout for payments.');
+    }
+    const [checkout] = checkouts;
+    this.payments = checkout
+      ? new PaymentService(
+          { storage: options.storage, connector: checkout, connections: this, sync, clock, logger },
+          options.payments,
+        )
+      : undefined;
   }
 
   capabilities(): Capabilities {
@@ -144,6 +166,7 @@ export class Integrations extends IntegrationService {
       for (const feature of connector.features ?? [connector.id]) provided.add(feature);
     }
     if (this.batches) provided.add('data_manager');
+    if (this.payments) provided.add('payments');
     return computeCapabilities({
       variant: this.variant,
       provided,

@@ -73,6 +73,7 @@ export {
   type TokenRefreshOptions,
 } from './oauth/refresh.js';
 export { type ConsumedState, OAUTH_STATE_TTL_MS, OAuthStateService } from './oauth/state.js';
+export * from './payments/index.js';
 export type * from './storage/port.js';
 export {
   DEFAULT_SYNC_RETRY,

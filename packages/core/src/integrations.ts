@@ -354,21 +354,60 @@ export class IntegrationService {
         });
       }
     }
-    await this.parts.storage.transaction(async (tx) => {
-      await tx.credentials.delete(tenantId, provider);
-      await connector.records?.removed(tx, tenantId);
-      await this.parts.onDisconnect?.(tx, tenantId, provider);
-      await tx.statuses.put(this.freshStatus(tenantId, provider, 'disconnected', this.now()));
-      await this.parts.activity.using(tx).record({
-        tenantId,
-        provider,
+    await this.parts.storage.transaction((tx) =>
+      this.#removeConnection(tx, tenantId, connector, {
         level: 'info',
-        event: 'disconnected',
         message: `${connector.displayName} disconnected.`,
         secrets,
-      });
-    });
+      }),
+    );
     return { success: true, message: `${connector.displayName} disconnected.` };
+  }
+
+  /**
+   * The provider says the merchant removed our access (Stripe's `account.application.deauthorized`):
+   * deletes the connection within the caller's transaction, without calling the provider. A
+   * connection made after `happenedAt` (the merchant connected again) is kept. Returns whether
+   * anything was removed.
+   */
+  async disconnectedByProvider(
+    storage: IntegrationStorage,
+    tenantId: string,
+    provider: string,
+    notice: { happenedAt: string; message: string },
+  ): Promise<boolean> {
+    assertTenant(tenantId);
+    const connector = this.parts.connectors.get(provider);
+    const stored = await storage.credentials.get(tenantId, provider);
+    // Provider times have whole seconds: a connection made after the notice's second is newer.
+    if (!stored || Date.parse(stored.createdAt) >= Date.parse(notice.happenedAt) + 1000) return false;
+    await this.#removeConnection(storage, tenantId, connector, {
+      level: 'warning',
+      message: notice.message,
+      secrets: [],
+    });
+    return true;
+  }
+
+  async #removeConnection(
+    tx: IntegrationStorage,
+    tenantId: string,
+    connector: Connector,
+    entry: { level: 'info' | 'warning'; message: string; secrets: string[] },
+  ): Promise<void> {
+    const provider = connector.id;
+    await tx.credentials.delete(tenantId, provider);
+    await connector.records?.removed(tx, tenantId);
+    await this.parts.onDisconnect?.(tx, tenantId, provider);
+    await tx.statuses.put(this.freshStatus(tenantId, provider, 'disconnected', this.now()));
+    await this.parts.activity.using(tx).record({
+      tenantId,
+      provider,
+      level: entry.level,
+      event: 'disconnected',
+      message: entry.message,
+      secrets: entry.secrets,
+    });
   }
 
   async logs(tenantId: string, provider: string, options: LogListOptions = {}): Promise<LogPage> {

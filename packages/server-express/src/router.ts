@@ -10,6 +10,7 @@ import express, { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { type DataManagerOptions, mountDataManager, mountExport } from './data-manager.js';
 import { errorHandler, notFound } from './errors.js';
+import { mountPayments } from './payments.js';
 import { parse, tenantOf } from './request.js';
 
 export interface IntegrationsRouterOptions {
@@ -64,7 +65,8 @@ function withQuery(url: string, params: Record<string, string>): string {
  * `status`, `summary`, `test`, `disconnect` and `logs`, plus `credentials` (API-key providers) or
  * `auth-url` and `callback` (OAuth providers), and `sync` for the connector that receives the
  * sync outbox; the Data Manager's `seed`, `upload`, `batches` (full variant) and `export` (export
- * and full). Routes outside the variant are not mounted.
+ * and full); the payment routes when a connector offers checkout. Routes outside the variant are
+ * not mounted.
  */
 export function integrationsRouter(integrations: Integrations, options: IntegrationsRouterOptions): Router {
   const router = Router();
@@ -86,6 +88,10 @@ export function integrationsRouter(integrations: Integrations, options: Integrat
 
   if (variantHasIntegrations(integrations.variant)) {
     const connectors = integrations.connectors.list();
+    // First, so webhooks (the busiest route) do not walk past every connector's routes.
+    if (integrations.payments) {
+      mountPayments(router, integrations.payments, { authenticate, json, logger: integrations.logger });
+    }
 
     router.get('/api/integrations', authenticate, (_req, res) => {
       res.json({ integrations: connectors.map(describeConnector) });

@@ -8,6 +8,7 @@ import {
   createKeyRing,
   type Integrations,
   type Logger,
+  type PaymentOptions,
   type TokenRefreshOptions,
   type Variant,
 } from '@pos/integrations-core';
@@ -50,6 +51,9 @@ export interface TestServerOptions {
   jsonLimit?: string;
   tokenRefresh?: TokenRefreshOptions;
   dataManager?: DataManagerOptions;
+  payments?: PaymentOptions;
+  /** Mounted on the app before the router, as a host's own global middleware would be. */
+  before?: express.RequestHandler[];
   /** A second server on the first one's database file, as a second process would be. */
   sharing?: TestServer;
 }
@@ -68,9 +72,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.tokenRefresh ? { tokenRefresh: options.tokenRefresh } : {}),
+    ...(options.payments ? { payments: options.payments } : {}),
   });
   const tenantsByKey = new Map(Object.entries(TENANT_KEYS).map(([tenant, key]) => [key, tenant]));
   const app = express();
+  for (const handler of options.before ?? []) app.use(handler);
   app.use(
     integrationsRouter(integrations, {
       resolveTenant: (req) => tenantsByKey.get(req.get('authorization')?.replace(/^Bearer /, '') ?? ''),

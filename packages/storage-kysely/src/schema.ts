@@ -108,6 +108,13 @@ export interface PaymentsTable {
   webhook_events: string;
   created_at: string;
   updated_at: string;
+  // 0006_payments
+  provider_account: string | null;
+  session_status: string | null;
+  claim_until: string | null;
+  claim_token: string | null;
+  last_error_code: string | null;
+  version: Generated<number>;
 }
 
 export interface WebhookEventsTable {

@@ -5,11 +5,13 @@ import { integrationsSchema } from './migrations/0001_integrations.js';
 import { credentialRefreshSchema } from './migrations/0003_credential_refresh.js';
 import { syncOutboxSchema } from './migrations/0004_sync_outbox.js';
 import { dataManagerSchema } from './migrations/0005_data_manager.js';
+import { paymentsSchema } from './migrations/0006_payments.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyBatchStore } from './stores/batches.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
 import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
+import { KyselyPaymentStore, KyselyWebhookEventStore } from './stores/payments.js';
 import { KyselyStatusStore } from './stores/statuses.js';
 import { KyselyStripeAccountStore } from './stores/stripe-accounts.js';
 import { KyselySyncQueueStore, KyselySyncStateStore } from './stores/sync.js';
@@ -32,6 +34,7 @@ export function integrationMigrations(dialect: SqlDialectName): Record<string, M
     '0003_credential_refresh': credentialRefreshSchema(),
     '0004_sync_outbox': syncOutboxSchema(),
     '0005_data_manager': dataManagerSchema(),
+    '0006_payments': paymentsSchema(),
   };
 }
 
@@ -58,6 +61,8 @@ export class KyselyStorage implements IntegrationStorage {
   readonly batches: KyselyBatchStore;
   // Not a #private field: wrappers made with Object.create(storage) must still reach it.
   private readonly sinks = new Map<string, KyselyEntitySink>();
+  readonly payments: KyselyPaymentStore;
+  readonly webhookEvents: KyselyWebhookEventStore;
 
   constructor(
     readonly db: Kysely<IntegrationsDatabase>,
@@ -71,6 +76,8 @@ export class KyselyStorage implements IntegrationStorage {
     this.syncQueue = new KyselySyncQueueStore(db);
     this.syncState = new KyselySyncStateStore(db);
     this.batches = new KyselyBatchStore(db);
+    this.payments = new KyselyPaymentStore(db);
+    this.webhookEvents = new KyselyWebhookEventStore(db);
   }
 
   entitySink(entityType: string): EntitySink<EntityRow> | undefined {

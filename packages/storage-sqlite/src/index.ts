@@ -4,6 +4,7 @@ import { createKyselyStorage, type IntegrationsDatabase, type KyselyStorage } fr
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { SqliteBulkLoader, type SqliteBulkLoaderOptions } from './bulk-loader.js';
+import { withStatementCache } from './statement-cache.js';
 
 export { SqliteBulkLoader, type SqliteBulkLoaderOptions } from './bulk-loader.js';
 
@@ -33,7 +34,9 @@ export async function createSqliteStorage(options: SqliteStorageOptions): Promis
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-  const db = new Kysely<IntegrationsDatabase>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<IntegrationsDatabase>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  });
   const storage = await createKyselyStorage(db, {
     dialect: 'sqlite',
     ...(database.memory ? {} : { bulkLoader: new SqliteBulkLoader(database.name, options.bulkImport) }),

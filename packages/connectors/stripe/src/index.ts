@@ -1,4 +1,11 @@
 export {
+  MAX_SESSION_MINUTES,
+  MIN_SESSION_MINUTES,
+  type StripeCheckoutOptions,
+  stripeCheckout,
+  WEBHOOK_TOLERANCE_SECONDS,
+} from './checkout.js';
+export {
   createStripeClient,
   type Lazy,
   STRIPE_API_BASE,
@@ -9,6 +16,7 @@ export { fromStripeDeauthorizeError, fromStripeError, fromStripeOAuthError } fro
 export {
   STRIPE_REQUIRED_ENV,
   type StripeConnector,
+  type StripeEnvDefaults,
   type StripeOptions,
   type StripePublicData,
   type StripeSecret,

@@ -7,6 +7,7 @@ import {
   withRetries,
 } from '@pos/integrations-core';
 import type Stripe from 'stripe';
+import { type StripeCheckoutOptions, stripeCheckout } from './checkout.js';
 import { createStripeClient, type Lazy, resolve, STRIPE_CONNECT_BASE, type StripeClientOptions } from './client.js';
 import { fromStripeDeauthorizeError, fromStripeError, fromStripeOAuthError } from './errors.js';
 
@@ -21,6 +22,11 @@ export interface StripeOptions extends StripeClientOptions {
   redirectUri?: Lazy<string>;
   /** For reading accounts (never for the code exchange); default 3 attempts. */
   retry?: RetryPolicy;
+  /**
+   * Turns on payments: Checkout Sessions on the connected account for POS orders, settled by
+   * the Connect webhook signed with `webhookSecret`.
+   */
+  checkout?: StripeCheckoutOptions;
 }
 
 /** Deprecated by Stripe but still returned; kept sealed for integrations that use them. */
@@ -39,6 +45,11 @@ export type StripeConnector = OAuthConnector<StripeSecret, StripePublicData> & {
   /** The SDK client, authenticated with the platform key and routed to the configured bases. */
   readonly client: Stripe;
 };
+
+/** Whether a platform key is a live one (`sk_live_…`, `rk_live_…`); test keys only see test events. */
+function isLiveKey(secretKey: string): boolean {
+  return /^(sk|rk)_live_/.test(secretKey);
+}
 
 /** The name a merchant recognises: dashboard display name → business name → email → account id. */
 export function stripeAccountName(account: Stripe.Account): string {
@@ -77,6 +88,7 @@ export function stripe(options: StripeOptions): StripeConnector {
     stateInvalidCode: 'STRIPE_STATE_INVALID',
     oauthFailedCode: 'STRIPE_OAUTH_FAILED',
     client,
+    ...(options.checkout ? { checkout: stripeCheckout(client, options.checkout, isLiveKey(options.secretKey)) } : {}),
 
     authorizationUrl(state) {
       const base = resolve(options.connectBase ?? STRIPE_CONNECT_BASE).replace(/\/$/, '');
@@ -185,11 +197,57 @@ export function stripe(options: StripeOptions): StripeConnector {
 /** The variables `stripeFromEnv` needs; without them Stripe is not configured. */
 export const STRIPE_REQUIRED_ENV = ['STRIPE_CLIENT_ID', 'STRIPE_SECRET_KEY'] as const;
 
+/** Defaults `stripeFromEnv` falls back on when the environment leaves them out. */
+export interface StripeEnvDefaults {
+  /** The checkout success URL when `STRIPE_CHECKOUT_SUCCESS_URL` is unset. */
+  successUrl?: Lazy<string>;
+  /** The checkout cancel URL when `STRIPE_CHECKOUT_CANCEL_URL` is unset. */
+  cancelUrl?: Lazy<string>;
+}
+
+function checkoutFromEnv(
+  read: (name: string) => string | undefined,
+  defaults: StripeEnvDefaults,
+): StripeCheckoutOptions | undefined {
+  const webhookSecret = read('STRIPE_WEBHOOK_SECRET');
+  if (!webhookSecret) return undefined;
+  const successUrl = read('STRIPE_CHECKOUT_SUCCESS_URL') ?? defaults.successUrl;
+  if (!successUrl) {
+    throw new IntegrationError(
+      'VALIDATION_FAILED',
+      'Stripe Checkout needs STRIPE_CHECKOUT_SUCCESS_URL: where customers land after paying.',
+    );
+  }
+  const cancelUrl = read('STRIPE_CHECKOUT_CANCEL_URL') ?? defaults.cancelUrl;
+  const minutes = read('STRIPE_CHECKOUT_EXPIRES_MINUTES');
+  const feeBps = read('STRIPE_APPLICATION_FEE_BPS');
+  const bps = feeBps === undefined ? undefined : Number(feeBps);
+  if (bps !== undefined && (!Number.isInteger(bps) || bps < 0 || bps > 10_000)) {
+    throw new IntegrationError(
+      'VALIDATION_FAILED',
+      'STRIPE_APPLICATION_FEE_BPS must be a whole number of basis points from 0 to 10000.',
+    );
+  }
+  return {
+    webhookSecret,
+    successUrl,
+    ...(cancelUrl ? { cancelUrl } : {}),
+    ...(minutes !== undefined ? { expiresAfterMinutes: Number(minutes) } : {}),
+    ...(bps ? { applicationFeeAmount: ({ amount }) => Math.floor((amount * bps) / 10_000) } : {}),
+  };
+}
+
 /**
  * Reads `STRIPE_CLIENT_ID`, `STRIPE_SECRET_KEY`, `STRIPE_REDIRECT_URI` and the optional base
- * overrides `STRIPE_API_BASE` and `STRIPE_CONNECT_BASE`.
+ * overrides `STRIPE_API_BASE` and `STRIPE_CONNECT_BASE`. With `STRIPE_WEBHOOK_SECRET` (several
+ * comma-separated while rolling) it also turns on Checkout: `STRIPE_CHECKOUT_SUCCESS_URL`,
+ * `STRIPE_CHECKOUT_CANCEL_URL`, `STRIPE_CHECKOUT_EXPIRES_MINUTES` (30–1440, default 60) and
+ * `STRIPE_APPLICATION_FEE_BPS` (the platform fee in basis points of each order).
  */
-export function stripeFromEnv(env: Record<string, string | undefined> = process.env): StripeConnector {
+export function stripeFromEnv(
+  env: Record<string, string | undefined> = process.env,
+  defaults: StripeEnvDefaults = {},
+): StripeConnector {
   const read = (name: string) => env[name]?.trim() || undefined;
   const missing = STRIPE_REQUIRED_ENV.filter((name) => !read(name));
   if (missing.length > 0) {
@@ -198,11 +256,13 @@ export function stripeFromEnv(env: Record<string, string | undefined> = process.
   const redirectUri = read('STRIPE_REDIRECT_URI');
   const apiBase = read('STRIPE_API_BASE');
   const connectBase = read('STRIPE_CONNECT_BASE');
+  const checkout = checkoutFromEnv(read, defaults);
   return stripe({
     clientId: read('STRIPE_CLIENT_ID') as string,
     secretKey: read('STRIPE_SECRET_KEY') as string,
     ...(redirectUri ? { redirectUri } : {}),
     ...(apiBase ? { apiBase } : {}),
     ...(connectBase ? { connectBase } : {}),
+    ...(checkout ? { checkout } : {}),
   });
 }

@@ -54,7 +54,7 @@ describe('Stripe connector', () => {
     expect(grant.publicData).toMatchObject({ stripe_user_id: STRIPE_ACCOUNT_ID, country: 'US' });
     expect(await connector.summary(grant, context)).toMatchObject({ business_name: "Joe's Coffee Roasters" });
     await connector.revoke?.(grant, context);
-    expect(sim.calls).toEqual({ token: 1, account: 2, deauthorize: 1 });
+    expect(sim.calls).toMatchObject({ token: 1, account: 2, deauthorize: 1, createSession: 0 });
   });
 
   it('keeps the default host for the base that is not overridden', async () => {

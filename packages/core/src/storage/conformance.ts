@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProductRow } from '../batches/products.js';
 import type { BatchFailure, EntitySink, NewBatch } from './batches.js';
 import { describeRefreshLeaseConformance } from './conformance-leases.js';
+import { describePaymentConformance } from './conformance-payments.js';
 import { describeStripeAccountConformance } from './conformance-stripe-accounts.js';
 import type { IntegrationStorage, LogRecord, OAuthStateRecord, StatusRecord } from './port.js';
 import { describeSyncConformance } from './sync.conformance.js';
@@ -314,6 +315,7 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
     });
 
     describeSyncConformance(() => storage);
+    describePaymentConformance(() => storage);
 
     describe('transactions', () => {
       it('commits every write of a successful transaction', async () => {

@@ -5,8 +5,10 @@
  */
 
 import type { BatchStore, EntitySink } from './batches.js';
+import type { PaymentStore, WebhookEventStore } from './payments.js';
 import type { SyncQueueStore, SyncStateStore } from './sync.js';
 
+export type * from './payments.js';
 export type * from './sync.js';
 
 export type IsoTime = string;
@@ -189,6 +191,8 @@ export interface IntegrationStorage {
   entitySink(entityType: string): EntitySink<Record<string, unknown>> | undefined;
   readonly syncQueue: SyncQueueStore;
   readonly syncState: SyncStateStore;
+  readonly payments: PaymentStore;
+  readonly webhookEvents: WebhookEventStore;
   /** Runs `work` in one transaction; the stores it receives write inside that transaction. */
   transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
   /** Creates or upgrades the schema; safe to call on every start. */

@@ -135,6 +135,11 @@ export class SyncService {
     return this.#target()?.sync.entities[entity]?.key;
   }
 
+  /** Whether changes of `entity` have a table on the sync target (when one is configured). */
+  syncs(entity: string): boolean {
+    return this.keyOf(entity) !== undefined;
+  }
+
   /** Whether `provider` is the connector that receives the outbox. */
   supports(provider: string): boolean {
     return this.#target()?.id === provider;

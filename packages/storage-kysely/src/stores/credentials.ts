@@ -1,5 +1,6 @@
 import type { CredentialRecord, CredentialStore, CredentialWrite, RefreshLeaseClaim } from '@pos/integrations-core';
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { runCompiled } from '../compiled.js';
 import { readInteger } from '../numbers.js';
 import type { IntegrationCredentialsTable, IntegrationsDatabase } from '../schema.js';
 
@@ -33,12 +34,14 @@ export class KyselyCredentialStore implements CredentialStore {
   constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
 
   async get(tenantId: string, provider: string) {
-    const row = await this.db
-      .selectFrom('integration_credentials')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('provider', '=', provider)
-      .executeTakeFirst();
+    const { rows } = await runCompiled(this.db, 'integration_credentials.get', [tenantId, provider], () =>
+      this.db
+        .selectFrom('integration_credentials')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('provider', '=', provider),
+    );
+    const [row] = rows;
     return row && toRecord(row);
   }
 

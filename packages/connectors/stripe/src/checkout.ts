@@ -1,0 +1,274 @@
+import {
+  type CheckoutCapability,
+  type CheckoutEvent,
+  type CheckoutSessionSnapshot,
+  IntegrationError,
+  type SessionOutcome,
+} from '@pos/integrations-core';
+import Stripe from 'stripe';
+import { type Lazy, resolve } from './client.js';
+import { fromStripeError } from './errors.js';
+import type { StripePublicData, StripeSecret } from './stripe.js';
+
+/** Stripe's limits on `expires_at`: 30 minutes to 24 hours after the session is created. */
+export const MIN_SESSION_MINUTES = 30;
+export const MAX_SESSION_MINUTES = 24 * 60;
+/** The libraries' default, and what Stripe recommends: five minutes. */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export interface StripeCheckoutOptions {
+  /**
+   * The Connect webhook endpoint's signing secret (`whsec_…`), or several while a rolled secret
+   * is still live (`STRIPE_WEBHOOK_SECRET=whsec_new,whsec_old`): a delivery is accepted when any
+   * of them signed it.
+   */
+  webhookSecret: string | readonly string[];
+  /**
+   * Where Stripe sends the customer after paying. `{ORDER_ID}` becomes the order id, Stripe
+   * fills in `{CHECKOUT_SESSION_ID}`.
+   */
+  successUrl: Lazy<string>;
+  /** Where the hosted page's back link goes (`{ORDER_ID}` as above); none by default. */
+  cancelUrl?: Lazy<string>;
+  /** How long a session stays open, 30 to 1440 minutes (default 60). */
+  expiresAfterMinutes?: number;
+  /** The platform's fee in minor units, per order (a direct charge on the connected account). */
+  applicationFeeAmount?: (order: {
+    tenantId: string;
+    orderId: string;
+    amount: number;
+    currency: string;
+  }) => number | undefined;
+  /** The line item's name (default `Order <id>`). */
+  productName?: (order: { orderId: string }) => string;
+}
+
+const SESSION_TYPES: Record<string, (session: Stripe.Checkout.Session) => SessionOutcome> = {
+  'checkout.session.completed': (session) =>
+    session.payment_status === 'unpaid' ? 'completed_unpaid' : 'completed_paid',
+  'checkout.session.async_payment_succeeded': () => 'async_succeeded',
+  'checkout.session.async_payment_failed': () => 'async_failed',
+  'checkout.session.expired': () => 'expired',
+};
+const DEAUTHORIZED = 'account.application.deauthorized';
+
+const text = (value: unknown, max = 255): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= max;
+
+/** Metadata as Stripe sends it: string values only (anything else is dropped). */
+function metadataOf(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+}
+
+function invalidSignature(reason: string, message: string): IntegrationError {
+  return new IntegrationError('WEBHOOK_SIGNATURE_INVALID', message, { details: { reason } });
+}
+
+function secretList(secret: string | readonly string[]): string[] {
+  const list = (typeof secret === 'string' ? secret.split(',') : [...secret]).map((value) => value.trim());
+  const secrets = list.filter(Boolean);
+  if (secrets.length === 0 || secrets.some((value) => !/^whsec_[A-Za-z0-9+/=_-]+$/.test(value))) {
+    throw new IntegrationError(
+      'VALIDATION_FAILED',
+      'The Stripe webhook secret must be the endpoint signing secret (whsec_…), or several separated by commas.',
+    );
+  }
+  return secrets;
+}
+
+function sessionMinutes(minutes: number | undefined): number {
+  const value = minutes ?? 60;
+  if (!Number.isInteger(value) || value < MIN_SESSION_MINUTES || value > MAX_SESSION_MINUTES) {
+    throw new IntegrationError(
+      'VALIDATION_FAILED',
+      `Stripe Checkout sessions last ${MIN_SESSION_MINUTES} to ${MAX_SESSION_MINUTES} minutes, not ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+function withOrder(url: string, orderId: string): string {
+  return url.replaceAll('{ORDER_ID}', encodeURIComponent(orderId));
+}
+
+function snapshot(session: Stripe.Checkout.Session): CheckoutSessionSnapshot {
+  const status = session.status === 'complete' || session.status === 'expired' ? session.status : 'open';
+  const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
+  return {
+    id: session.id,
+    url: session.url ?? null,
+    expiresAt: new Date(session.expires_at * 1000).toISOString(),
+    status,
+    paymentStatus: paid ? session.payment_status : 'unpaid',
+  } as CheckoutSessionSnapshot;
+}
+
+/**
+ * Stripe Checkout on the merchant's connected account: one hosted page per order (mode
+ * `payment`, one line item), created with `Stripe-Account` and the idempotency key core derives,
+ * and the Connect webhooks that settle it, verified with the SDK's `constructEvent`.
+ */
+export function stripeCheckout(
+  client: Stripe,
+  options: StripeCheckoutOptions,
+  livemode: boolean,
+): CheckoutCapability<StripeSecret, StripePublicData> {
+  const secrets = secretList(options.webhookSecret);
+  const minutes = sessionMinutes(options.expiresAfterMinutes);
+  // `expires_at` is worked out before the request travels: a 30-minute session gets a minute
+  // more, so Stripe still sees at least 30 when it arrives.
+  const lifetimeMs = Math.max(minutes * 60_000, (MIN_SESSION_MINUTES + 1) * 60_000);
+
+  const call = async <T>(request: () => Promise<T>): Promise<T> => {
+    try {
+      return await request();
+    } catch (error) {
+      throw fromStripeError(error);
+    }
+  };
+
+  // Checked by hand rather than with a schema: this runs for every delivery, duplicates included.
+  function decode(event: Stripe.Event): CheckoutEvent {
+    const { id, type, account, created, livemode: eventLivemode, data } = event as unknown as Record<string, unknown>;
+    const object = (data as { object?: unknown } | undefined)?.object;
+    if (
+      !text(id) ||
+      !text(type) ||
+      !(account === undefined || account === null || text(account)) ||
+      !Number.isInteger(created) ||
+      typeof eventLivemode !== 'boolean' ||
+      typeof object !== 'object' ||
+      object === null
+    ) {
+      throw new IntegrationError('VALIDATION_FAILED', 'The webhook body is not a Stripe event.');
+    }
+    const base = { id, type, account: account ?? null, createdAt: new Date((created as number) * 1000).toISOString() };
+    // A production Connect endpoint receives test events too: only the key's own mode counts.
+    if (eventLivemode !== livemode) return { ...base, kind: 'ignored', reason: livemode ? 'test_mode' : 'live_mode' };
+    if (type === DEAUTHORIZED) return { ...base, kind: 'deauthorized' };
+    const outcomeOf = SESSION_TYPES[type];
+    const session = object as Stripe.Checkout.Session;
+    if (!outcomeOf || !text(session.id)) return { ...base, kind: 'ignored', reason: 'unhandled_type' };
+    return {
+      ...base,
+      kind: 'session',
+      outcome: outcomeOf(session),
+      session: {
+        id: session.id,
+        metadata: metadataOf(session.metadata),
+        clientReferenceId: typeof session.client_reference_id === 'string' ? session.client_reference_id : null,
+      },
+    };
+  }
+
+  return {
+    sessionLifetimeMs: lifetimeMs,
+
+    account: ({ publicData }) => publicData.stripe_user_id,
+
+    async createSession(request, { publicData }) {
+      const order = {
+        tenantId: request.tenantId,
+        orderId: request.orderId,
+        amount: request.amount,
+        currency: request.currency,
+      };
+      const fee = options.applicationFeeAmount?.(order);
+      const metadata = {
+        tenant_id: request.tenantId,
+        order_id: request.orderId,
+        payment_id: request.paymentId,
+        attempt: String(request.attempt),
+      };
+      const cancelUrl = options.cancelUrl && resolve(options.cancelUrl);
+      const session = await call(() =>
+        client.checkout.sessions.create(
+          {
+            mode: 'payment',
+            line_items: [
+              {
+                quantity: 1,
+                price_data: {
+                  currency: request.currency,
+                  unit_amount: request.amount,
+                  product_data: { name: options.productName?.(order) ?? `Order ${request.orderId}` },
+                },
+              },
+            ],
+            client_reference_id: request.orderId,
+            metadata,
+            payment_intent_data: {
+              metadata,
+              ...(fee !== undefined && fee > 0 ? { application_fee_amount: Math.floor(fee) } : {}),
+            },
+            success_url: withOrder(resolve(options.successUrl), request.orderId),
+            ...(cancelUrl ? { cancel_url: withOrder(cancelUrl, request.orderId) } : {}),
+            expires_at: Math.floor(Date.parse(request.expiresAt) / 1000),
+          },
+          { stripeAccount: publicData.stripe_user_id, idempotencyKey: request.idempotencyKey },
+        ),
+      );
+      return snapshot(session);
+    },
+
+    async retrieveSession(sessionId, { publicData }) {
+      return snapshot(
+        await call(() =>
+          client.checkout.sessions.retrieve(sessionId, undefined, { stripeAccount: publicData.stripe_user_id }),
+        ),
+      );
+    },
+
+    async expireSession(sessionId, { publicData }) {
+      return snapshot(
+        await call(() =>
+          client.checkout.sessions.expire(sessionId, undefined, { stripeAccount: publicData.stripe_user_id }),
+        ),
+      );
+    },
+
+    verifyWebhook({ body, signature }, receivedAt) {
+      if (!signature) {
+        throw invalidSignature('missing_header', 'The Stripe-Signature header is missing.');
+      }
+      let malformed = false;
+      for (const secret of secrets) {
+        let event: Stripe.Event;
+        try {
+          event = Stripe.webhooks.constructEvent(
+            Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+            signature,
+            secret,
+            WEBHOOK_TOLERANCE_SECONDS,
+            undefined,
+            receivedAt.getTime(),
+          );
+        } catch (error) {
+          if (error instanceof SyntaxError) {
+            throw new IntegrationError('VALIDATION_FAILED', 'The webhook body is not JSON.');
+          }
+          if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) throw error;
+          const message = error.message;
+          // The SDK checks the timestamp only once a signature matched: this secret signed it, too long ago.
+          if (message.startsWith('Timestamp outside')) {
+            throw invalidSignature('stale', 'The Stripe-Signature timestamp is more than 5 minutes old.');
+          }
+          malformed ||=
+            message.startsWith('Unable to extract') || message.startsWith('No signatures found with expected');
+          continue;
+        }
+        return decode(event);
+      }
+      throw malformed
+        ? invalidSignature('malformed', 'The Stripe-Signature header has no t= timestamp or v1 signature.')
+        : invalidSignature('no_match', 'The Stripe-Signature does not match the body with any webhook secret.');
+    },
+
+    async tenantsForAccount(storage, account) {
+      return (await storage.stripeAccounts.findByStripeUserId(account)).map((record) => record.tenantId);
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import type { ConnectorContext, ConnectorCredentials } from '../connectors.js';
+import type { CheckoutSessionStatus } from '../storage/payments.js';
+import type { IntegrationStorage, IsoTime, JsonObject } from '../storage/port.js';
+import type { SecretValues } from '../vault.js';
+
+/** What core asks the provider to create: one hosted checkout page for one order. */
+export interface CheckoutSessionRequest {
+  tenantId: string;
+  orderId: string;
+  paymentId: string;
+  attempt: number;
+  /** Integer minor units. */
+  amount: number;
+  /** Lowercase ISO 4217 code. */
+  currency: string;
+  expiresAt: IsoTime;
+  /**
+   * Derived from tenant + order + attempt: the provider must send it (Stripe `Idempotency-Key`)
+   * so a repeated request for the same attempt returns the same session instead of a second one.
+   */
+  idempotencyKey: string;
+}
+
+/** The provider's checkout session as core keeps it. */
+export interface CheckoutSessionSnapshot {
+  id: string;
+  /** The hosted page; null once the session is complete or expired. */
+  url: string | null;
+  expiresAt: IsoTime;
+  status: CheckoutSessionStatus;
+  paymentStatus: 'paid' | 'unpaid' | 'no_payment_required';
+}
+
+/** What a session event means for the payment (see `nextStatus`). */
+export type SessionOutcome = 'completed_paid' | 'completed_unpaid' | 'async_succeeded' | 'async_failed' | 'expired';
+
+interface EventBase {
+  id: string;
+  type: string;
+  /** The connected account the event comes from, e.g. `acct_…`; null for platform events. */
+  account: string | null;
+  createdAt: IsoTime;
+}
+
+/** A verified webhook event in the provider-neutral terms core acts on. */
+export type CheckoutEvent =
+  | (EventBase & {
+      kind: 'session';
+      outcome: SessionOutcome;
+      session: { id: string; metadata: Record<string, string>; clientReferenceId: string | null };
+    })
+  | (EventBase & { kind: 'deauthorized' })
+  /** Verified but not for us to act on: another type, or the other mode (live vs test). */
+  | (EventBase & { kind: 'ignored'; reason: string });
+
+/** A webhook delivery exactly as received: the raw bytes and the signature header. */
+export interface WebhookDelivery {
+  body: Uint8Array;
+  signature: string | undefined;
+}
+
+/**
+ * A connector becomes the checkout provider by having this capability (Stripe's `checkout`).
+ * Core owns the payment rows, the claim on the order, the state machine and the webhook dedupe;
+ * the provider only talks to its API and reads its webhooks.
+ */
+export interface CheckoutCapability<S extends SecretValues = SecretValues, P extends JsonObject = JsonObject> {
+  /** How long a new session stays open, in ms (Stripe allows 30 minutes to 24 hours). */
+  readonly sessionLifetimeMs: number;
+  /** The account sessions are created on, from the tenant's public connection data. */
+  account(credentials: ConnectorCredentials<S, P>): string;
+  createSession(
+    request: CheckoutSessionRequest,
+    credentials: ConnectorCredentials<S, P>,
+    context: ConnectorContext,
+  ): Promise<CheckoutSessionSnapshot>;
+  retrieveSession(
+    sessionId: string,
+    credentials: ConnectorCredentials<S, P>,
+    context: ConnectorContext,
+  ): Promise<CheckoutSessionSnapshot>;
+  /** Closes an open session so it can no longer be paid; returns its state afterwards. */
+  expireSession(
+    sessionId: string,
+    credentials: ConnectorCredentials<S, P>,
+    context: ConnectorContext,
+  ): Promise<CheckoutSessionSnapshot>;
+  /**
+   * Checks the signature over the raw body with the injected time and decodes the event. Throws
+   * `WEBHOOK_SIGNATURE_INVALID` for a missing, malformed, stale or non-matching signature.
+   */
+  verifyWebhook(delivery: WebhookDelivery, receivedAt: Date): CheckoutEvent;
+  /** The tenants connected to a provider account (a deauthorization names the account only). */
+  tenantsForAccount(storage: IntegrationStorage, account: string): Promise<string[]>;
+}

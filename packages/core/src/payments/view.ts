@@ -1,0 +1,84 @@
+import { IntegrationError } from '../errors.js';
+import type { PaymentEventEntry, PaymentRecord, PaymentStatus } from '../storage/payments.js';
+import type { JsonObject } from '../storage/port.js';
+
+/** A payment as every route returns it. Never holds a secret. */
+export interface PaymentView {
+  payment_id: string;
+  order_id: string;
+  provider: string;
+  /** The provider's session id (`cs_…`), null while the session is being created. */
+  session_id: string | null;
+  /** Where to send the customer; only while the session is open. */
+  checkout_url: string | null;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  attempt: number;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One payment with its webhook event trail. */
+export interface PaymentDetail extends PaymentView {
+  events: PaymentEventEntry[];
+}
+
+export interface PaymentPage {
+  payments: PaymentView[];
+  next_cursor: string | null;
+}
+
+export function paymentView(row: PaymentRecord, now: string): PaymentView {
+  const open = row.status === 'pending' && row.sessionStatus === 'open' && (row.expiresAt ?? '') > now;
+  return {
+    payment_id: row.id,
+    order_id: row.orderId,
+    provider: row.provider,
+    session_id: row.providerRef,
+    checkout_url: open ? row.checkoutUrl : null,
+    status: row.status,
+    amount: row.amount,
+    currency: row.currency,
+    attempt: row.attempt,
+    expires_at: row.expiresAt,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+
+/** The row the sync outbox sends to the merchant's `payments` table (keyed by `order_id`). */
+export function outboxRow(row: PaymentRecord): JsonObject {
+  return {
+    order_id: row.orderId,
+    id: row.id,
+    provider: row.provider,
+    provider_ref: row.providerRef,
+    amount: row.amount,
+    currency: row.currency,
+    status: row.status,
+    attempt: row.attempt,
+    expires_at: row.expiresAt,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+
+export function encodeCursor(row: PaymentRecord): string {
+  return Buffer.from(JSON.stringify([row.createdAt, row.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string')) {
+      return { createdAt: value[0] as string, id: value[1] as string };
+    }
+  } catch {
+    // reported below
+  }
+  throw new IntegrationError('VALIDATION_FAILED', 'The cursor is not valid: pass next_cursor from an earlier page.', {
+    details: { issues: [{ field: 'cursor', message: 'must be a next_cursor value from an earlier page' }] },
+  });
+}

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import type { PaymentEventEntry, PaymentRecord, WebhookEventRecord } from './payments.js';
+import type { IntegrationStorage } from './port.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const T1 = '2026-01-01T00:05:00.000Z';
+const T2 = '2026-01-01T00:10:00.000Z';
+
+function payment(
+  tenantId: string,
+  orderId: string,
+  overrides: Partial<PaymentRecord> = {},
+): Omit<PaymentRecord, 'version' | 'updatedAt'> {
+  return {
+    id: `pay-${tenantId}-${orderId}`,
+    tenantId,
+    orderId,
+    provider: 'stripe',
+    providerRef: null,
+    providerAccount: null,
+    checkoutUrl: null,
+    amount: 4250,
+    currency: 'usd',
+    status: 'pending',
+    sessionStatus: null,
+    attempt: 1,
+    expiresAt: T2,
+    events: [],
+    claimUntil: T1,
+    claimToken: 'claim-1',
+    lastErrorCode: null,
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+const ENTRY: PaymentEventEntry = {
+  event_id: 'evt_1',
+  type: 'checkout.session.completed',
+  session_id: 'cs_test_1',
+  created_at: T0,
+  received_at: T1,
+  status: 'paid',
+  applied: true,
+};
+
+function webhookEvent(eventId: string): WebhookEventRecord {
+  return {
+    eventId,
+    provider: 'stripe',
+    type: 'checkout.session.completed',
+    account: 'acct_1',
+    receivedAt: T0,
+    processedAt: T0,
+  };
+}
+
+/** Payments (one per tenant and order, compare-and-swap updates, newest-first pages) and webhook event ids. */
+export function describePaymentConformance(storage: () => IntegrationStorage): void {
+  describe('payments', () => {
+    it('stores one payment per tenant and order and reads it back whole', async () => {
+      expect(await storage().payments.insert(payment('tenant-a', 'order-1'))).toBe(true);
+      expect(await storage().payments.get('tenant-a', 'order-1')).toEqual({
+        ...payment('tenant-a', 'order-1'),
+        version: 1,
+        updatedAt: T0,
+      });
+      expect(await storage().payments.insert(payment('tenant-a', 'order-1', { id: 'other', amount: 1 }))).toBe(false);
+      expect((await storage().payments.get('tenant-a', 'order-1'))?.amount).toBe(4250);
+      // The same order id under another tenant is another payment.
+      expect(await storage().payments.insert(payment('tenant-b', 'order-1'))).toBe(true);
+      expect(await storage().payments.get('tenant-c', 'order-1')).toBeUndefined();
+    });
+
+    it('lets exactly one of several concurrent inserts for one order win', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, index) =>
+          storage().payments.insert(payment('tenant-a', 'order-race', { id: `pay-${index}`, amount: index + 1 })),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = results.indexOf(true);
+      expect((await storage().payments.get('tenant-a', 'order-race'))?.id).toBe(`pay-${winner}`);
+    });
+
+    it('keeps amounts beyond 32 bits as exact numbers', async () => {
+      await storage().payments.insert(payment('tenant-a', 'order-big', { amount: 12_345_678_901 }));
+      expect((await storage().payments.get('tenant-a', 'order-big'))?.amount).toBe(12_345_678_901);
+    });
+
+    it('updates only at the expected version, bumping it, and keeps the fields it was not given', async () => {
+      await storage().payments.insert(payment('tenant-a', 'order-1'));
+      const updated = await storage().payments.update(
+        'tenant-a',
+        'order-1',
+        1,
+        {
+          providerRef: 'cs_test_1',
+          providerAccount: 'acct_1',
+          checkoutUrl: 'https://checkout.example/cs_test_1',
+          sessionStatus: 'open',
+          claimUntil: null,
+          claimToken: null,
+          events: [ENTRY],
+        },
+        T1,
+      );
+      expect(updated).toEqual({
+        ...payment('tenant-a', 'order-1'),
+        providerRef: 'cs_test_1',
+        providerAccount: 'acct_1',
+        checkoutUrl: 'https://checkout.example/cs_test_1',
+        sessionStatus: 'open',
+        claimUntil: null,
+        claimToken: null,
+        events: [ENTRY],
+        version: 2,
+        updatedAt: T1,
+      });
+      expect(await storage().payments.update('tenant-a', 'order-1', 1, { status: 'expired' }, T2)).toBeUndefined();
+      expect(await storage().payments.update('tenant-b', 'order-1', 2, { status: 'expired' }, T2)).toBeUndefined();
+      expect(await storage().payments.get('tenant-a', 'order-1')).toEqual(updated);
+    });
+
+    it('lets exactly one of several concurrent updates at one version win', async () => {
+      await storage().payments.insert(payment('tenant-a', 'order-1'));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, index) =>
+          storage().payments.update('tenant-a', 'order-1', 1, { claimToken: `claim-${index}` }, T1),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const row = await storage().payments.get('tenant-a', 'order-1');
+      expect(row?.version).toBe(2);
+      expect(results.find(Boolean)?.claimToken).toBe(row?.claimToken);
+    });
+
+    it('lists a tenant’s payments newest first, by status, a page at a time', async () => {
+      const times = ['2026-01-01T00:00:01.000Z', '2026-01-01T00:00:02.000Z', '2026-01-01T00:00:03.000Z'];
+      for (const [index, createdAt] of times.entries()) {
+        for (const suffix of ['x', 'y']) {
+          await storage().payments.insert(
+            payment('tenant-a', `order-${index}${suffix}`, {
+              id: `pay-${index}${suffix}`,
+              createdAt,
+              status: suffix === 'x' ? 'paid' : 'pending',
+            }),
+          );
+        }
+      }
+      await storage().payments.insert(payment('tenant-b', 'order-other', { createdAt: times[2] }));
+      const seen: string[] = [];
+      let after: { createdAt: string; id: string } | undefined;
+      for (;;) {
+        const page = await storage().payments.list({ tenantId: 'tenant-a', limit: 4, ...(after ? { after } : {}) });
+        seen.push(...page.map((row) => row.id));
+        const last = page.at(-1);
+        if (page.length < 4 || !last) break;
+        after = { createdAt: last.createdAt, id: last.id };
+      }
+      expect(seen).toEqual(['pay-2y', 'pay-2x', 'pay-1y', 'pay-1x', 'pay-0y', 'pay-0x']);
+      const paid = await storage().payments.list({ tenantId: 'tenant-a', status: 'paid', limit: 10 });
+      expect(paid.map((row) => row.id)).toEqual(['pay-2x', 'pay-1x', 'pay-0x']);
+      expect(await storage().payments.list({ tenantId: 'tenant-c', limit: 10 })).toEqual([]);
+    });
+  });
+
+  describe('webhook events', () => {
+    it('records an event id once', async () => {
+      expect(await storage().webhookEvents.record(webhookEvent('evt_1'))).toBe(true);
+      expect(await storage().webhookEvents.record({ ...webhookEvent('evt_1'), type: 'other' })).toBe(false);
+      expect(await storage().webhookEvents.get('evt_1')).toEqual(webhookEvent('evt_1'));
+      expect(await storage().webhookEvents.get('evt_unknown')).toBeUndefined();
+    });
+
+    it('gives an event id to exactly one of several concurrent deliveries', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => storage().webhookEvents.record(webhookEvent('evt_race'))),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('forgets an event id whose transaction rolled back', async () => {
+      await expect(
+        storage().transaction(async (tx) => {
+          expect(await tx.webhookEvents.record(webhookEvent('evt_rolled_back'))).toBe(true);
+          throw new Error('applying the event failed');
+        }),
+      ).rejects.toThrow('applying the event failed');
+      expect(await storage().webhookEvents.record(webhookEvent('evt_rolled_back'))).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,108 @@
+import type { IsoTime } from './port.js';
+
+/** The stores behind payments: one payment per (tenant, order), and every webhook event id seen. */
+
+export type PaymentStatus = 'pending' | 'paid' | 'expired' | 'failed';
+/** The provider's own view of the checkout session (Stripe: `open`, `complete`, `expired`). */
+export type CheckoutSessionStatus = 'open' | 'complete' | 'expired';
+
+/** One entry of a payment's event trail. Holds ids and outcomes only, never secrets. */
+export interface PaymentEventEntry {
+  event_id: string;
+  type: string;
+  session_id: string | null;
+  /** When the provider created the event (ISO-8601). */
+  created_at: IsoTime;
+  received_at: IsoTime;
+  /** The payment's status once the event was applied (unchanged when it changed nothing). */
+  status: PaymentStatus;
+  /** Whether the event changed the payment. */
+  applied: boolean;
+}
+
+export interface PaymentRecord {
+  id: string;
+  tenantId: string;
+  orderId: string;
+  /** The checkout provider, e.g. `stripe`. */
+  provider: string;
+  /** The provider's session id (`cs_…`); null until the current attempt's session exists. */
+  providerRef: string | null;
+  /** The connected account the session lives on (`acct_…`); webhooks must come from it. */
+  providerAccount: string | null;
+  checkoutUrl: string | null;
+  /** Integer minor units. */
+  amount: number;
+  /** Lowercase ISO 4217 code. */
+  currency: string;
+  status: PaymentStatus;
+  sessionStatus: CheckoutSessionStatus | null;
+  /** Increases with every new session for the order; part of the provider idempotency key. */
+  attempt: number;
+  /** When the current session expires (set before the provider is asked, so a retry sends the same value). */
+  expiresAt: IsoTime | null;
+  events: PaymentEventEntry[];
+  /** While in the future, one server is talking to the provider for this order; others wait. */
+  claimUntil: IsoTime | null;
+  /** Names the request holding the claim, so it can tell its claim from a takeover. */
+  claimToken: string | null;
+  /** Why the last attempt to create a session failed, if it did. */
+  lastErrorCode: string | null;
+  /** Increases by one on every write, for compare-and-swap updates across processes. */
+  version: number;
+  createdAt: IsoTime;
+  updatedAt: IsoTime;
+}
+
+/** Fields a compare-and-swap update may change. */
+export type PaymentChanges = Partial<
+  Omit<PaymentRecord, 'id' | 'tenantId' | 'orderId' | 'provider' | 'version' | 'createdAt' | 'updatedAt'>
+>;
+
+export interface PaymentListQuery {
+  tenantId: string;
+  status?: PaymentStatus;
+  limit: number;
+  /** Only payments after this one in the order of the list (newest first). */
+  after?: { createdAt: IsoTime; id: string };
+}
+
+export interface PaymentStore {
+  get(tenantId: string, orderId: string): Promise<PaymentRecord | undefined>;
+  /**
+   * Inserts a payment at version 1. Returns false, changing nothing, when the tenant already has
+   * a payment for the order: of any number of concurrent inserts exactly one succeeds.
+   */
+  insert(record: Omit<PaymentRecord, 'version' | 'updatedAt'>): Promise<boolean>;
+  /**
+   * Writes `changes` only while the payment is still at `expectedVersion`, bumping the version and
+   * `updatedAt`; returns the new record, or undefined when someone else wrote first.
+   */
+  update(
+    tenantId: string,
+    orderId: string,
+    expectedVersion: number,
+    changes: PaymentChanges,
+    now: IsoTime,
+  ): Promise<PaymentRecord | undefined>;
+  /** A tenant's payments, newest first (by creation, then id). */
+  list(query: PaymentListQuery): Promise<PaymentRecord[]>;
+}
+
+export interface WebhookEventRecord {
+  eventId: string;
+  provider: string;
+  type: string;
+  account: string | null;
+  receivedAt: IsoTime;
+  processedAt: IsoTime | null;
+}
+
+export interface WebhookEventStore {
+  /**
+   * Records an event id the first time it is seen and returns true; returns false for an id
+   * already recorded. Atomic, also across processes: of concurrent deliveries one gets true.
+   */
+  record(event: WebhookEventRecord): Promise<boolean>;
+  get(eventId: string): Promise<WebhookEventRecord | undefined>;
+}

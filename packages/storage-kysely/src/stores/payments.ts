@@ -1,0 +1,190 @@
+import type {
+  CheckoutSessionStatus,
+  PaymentChanges,
+  PaymentListQuery,
+  PaymentRecord,
+  PaymentStatus,
+  PaymentStore,
+  WebhookEventRecord,
+  WebhookEventStore,
+} from '@pos/integrations-core';
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import { runCompiled } from '../compiled.js';
+import { readInteger } from '../numbers.js';
+import type { IntegrationsDatabase, PaymentsTable } from '../schema.js';
+
+function toRecord(row: Selectable<PaymentsTable>): PaymentRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    orderId: row.order_id,
+    provider: row.provider,
+    providerRef: row.provider_ref,
+    providerAccount: row.provider_account,
+    checkoutUrl: row.checkout_url,
+    amount: readInteger(row.amount),
+    currency: row.currency,
+    status: row.status as PaymentStatus,
+    sessionStatus: row.session_status as CheckoutSessionStatus | null,
+    attempt: readInteger(row.attempt),
+    expiresAt: row.expires_at,
+    events: JSON.parse(row.webhook_events),
+    claimUntil: row.claim_until,
+    claimToken: row.claim_token,
+    lastErrorCode: row.last_error_code,
+    version: readInteger(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const COLUMNS: { [K in keyof PaymentChanges]-?: keyof PaymentsTable } = {
+  providerRef: 'provider_ref',
+  providerAccount: 'provider_account',
+  checkoutUrl: 'checkout_url',
+  amount: 'amount',
+  currency: 'currency',
+  status: 'status',
+  sessionStatus: 'session_status',
+  attempt: 'attempt',
+  expiresAt: 'expires_at',
+  events: 'webhook_events',
+  claimUntil: 'claim_until',
+  claimToken: 'claim_token',
+  lastErrorCode: 'last_error_code',
+};
+
+function toColumns(changes: PaymentChanges): Updateable<PaymentsTable> {
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    const column = COLUMNS[key as keyof PaymentChanges];
+    if (!column) throw new TypeError(`A payment has no field "${key}" to change.`);
+    values[column] = key === 'events' ? JSON.stringify(value) : value;
+  }
+  return values as Updateable<PaymentsTable>;
+}
+
+export class KyselyPaymentStore implements PaymentStore {
+  constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
+
+  async get(tenantId: string, orderId: string) {
+    const { rows } = await runCompiled(this.db, 'payments.get', [tenantId, orderId], () =>
+      this.db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId),
+    );
+    const [row] = rows;
+    return row && toRecord(row);
+  }
+
+  async insert(record: Omit<PaymentRecord, 'version' | 'updatedAt'>) {
+    // ON CONFLICT DO NOTHING on the (tenant, order) unique constraint: concurrent inserts,
+    // from any connection, leave exactly one row and tell exactly one caller it was theirs.
+    const result = await this.db
+      .insertInto('payments')
+      .values({
+        id: record.id,
+        tenant_id: record.tenantId,
+        order_id: record.orderId,
+        provider: record.provider,
+        provider_ref: record.providerRef,
+        provider_account: record.providerAccount,
+        checkout_url: record.checkoutUrl,
+        amount: record.amount,
+        currency: record.currency,
+        status: record.status,
+        session_status: record.sessionStatus,
+        attempt: record.attempt,
+        expires_at: record.expiresAt,
+        webhook_events: JSON.stringify(record.events),
+        claim_until: record.claimUntil,
+        claim_token: record.claimToken,
+        last_error_code: record.lastErrorCode,
+        version: 1,
+        created_at: record.createdAt,
+        updated_at: record.createdAt,
+      })
+      .onConflict((conflict) => conflict.columns(['tenant_id', 'order_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return result !== undefined;
+  }
+
+  async update(tenantId: string, orderId: string, expectedVersion: number, changes: PaymentChanges, now: string) {
+    const columns = toColumns(changes);
+    // One compiled query per set of changed columns; the webhook path uses two or three.
+    const { rows } = await runCompiled(
+      this.db,
+      `payments.update:${Object.keys(columns).join(',')}`,
+      [...Object.values(columns), now, tenantId, orderId, expectedVersion],
+      () =>
+        this.db
+          .updateTable('payments')
+          .set({ ...columns, version: sql<number>`version + 1`, updated_at: now })
+          .where('tenant_id', '=', tenantId)
+          .where('order_id', '=', orderId)
+          .where('version', '=', expectedVersion)
+          .returningAll(),
+    );
+    const [row] = rows;
+    return row && toRecord(row);
+  }
+
+  async list(query: PaymentListQuery) {
+    let select = this.db.selectFrom('payments').selectAll().where('tenant_id', '=', query.tenantId);
+    if (query.status) select = select.where('status', '=', query.status);
+    const { after } = query;
+    if (after) {
+      select = select.where((eb) =>
+        eb.or([
+          eb('created_at', '<', after.createdAt),
+          eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+        ]),
+      );
+    }
+    const rows = await select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+    return rows.map(toRecord);
+  }
+}
+
+export class KyselyWebhookEventStore implements WebhookEventStore {
+  constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
+
+  async record(event: WebhookEventRecord) {
+    // The event id is the primary key: a second delivery, even one racing on another
+    // connection, finds it taken and inserts nothing.
+    const values = {
+      event_id: event.eventId,
+      provider: event.provider,
+      type: event.type,
+      account: event.account,
+      received_at: event.receivedAt,
+      processed_at: event.processedAt,
+    };
+    const { rows } = await runCompiled(this.db, 'webhook_events.record', Object.values(values), () =>
+      this.db
+        .insertInto('webhook_events')
+        .values(values)
+        .onConflict((conflict) => conflict.column('event_id').doNothing())
+        .returning('event_id'),
+    );
+    return rows.length === 1;
+  }
+
+  async get(eventId: string) {
+    const row = await this.db
+      .selectFrom('webhook_events')
+      .selectAll()
+      .where('event_id', '=', eventId)
+      .executeTakeFirst();
+    return (
+      row && {
+        eventId: row.event_id,
+        provider: row.provider,
+        type: row.type,
+        account: row.account,
+        receivedAt: row.received_at,
+        processedAt: row.processed_at,
+      }
+    );
+  }
+}
