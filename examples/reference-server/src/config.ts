@@ -77,7 +77,9 @@ function parseBatchLease(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return 30_000;
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 2_000 || ms > 3_600_000) {
-    throw new ConfigError(`POS_BATCH_LEASE_MS must be a whole number of milliseconds from 2000 to 3600000, not "${value}".`);
+    throw new ConfigError(
+      `POS_BATCH_LEASE_MS must be a whole number of milliseconds from 2000 to 3600000, not "${value}".`,
+    );
   }
   return ms;
 }
