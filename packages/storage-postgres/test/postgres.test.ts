@@ -1,5 +1,6 @@
+import { createIntegrations, createKeyRing } from '@pos/integrations-core';
 import { integrationMigrations, MIGRATION_TABLE, readInteger } from '@pos/storage-kysely';
-import { holdMigrationLock, type PostgresCluster, startPostgresCluster } from '@pos/test-support';
+import { holdMigrationLock, type PostgresCluster, startPostgresCluster, TEST_KEY_A } from '@pos/test-support';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,6 +191,22 @@ describe('Data Manager imports', () => {
     for await (const page of storage.entitySink('products')?.read(tenantId) ?? []) rows.push(...page);
     return rows;
   }
+
+  it('offers the built-in entity types, so the Data Manager is on and its conformance tests run', async () => {
+    const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase() });
+    expect([storage.entitySink('products'), storage.entitySink('customers')]).toEqual([
+      expect.any(Object),
+      expect.any(Object),
+    ]);
+    const integrations = createIntegrations({ storage, cipher: createKeyRing({ keys: [{ key: TEST_KEY_A }] }) });
+    try {
+      expect(integrations.capabilities().features.data_manager).toBe(true);
+      const run = await integrations.batches?.seed('tenant-a', { entityType: 'customers', count: 30, seed: 7 });
+      expect(await run?.done).toMatchObject({ status: 'completed', record_count: 30 });
+    } finally {
+      await integrations.close();
+    }
+  });
 
   it("keeps every character COPY's text format escapes", async () => {
     const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase() });
