@@ -1,6 +1,12 @@
 import { createIntegrations, createKeyRing } from '@pos/integrations-core';
 import { integrationMigrations, MIGRATION_TABLE, readInteger } from '@pos/storage-kysely';
-import { holdMigrationLock, type PostgresCluster, startPostgresCluster, TEST_KEY_A } from '@pos/test-support';
+import {
+  holdMigrationLock,
+  type PostgresCluster,
+  productRow,
+  startPostgresCluster,
+  TEST_KEY_A,
+} from '@pos/test-support';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,17 +181,6 @@ describe('connections', () => {
 
 describe('Data Manager imports', () => {
   const target = { tenantId: 'tenant-a', batchId: 'batch-1', createdAt: T0 };
-  const product = (sku: string, overrides: Record<string, unknown> = {}) => ({
-    sku,
-    name: 'Apron',
-    price: 950,
-    currency: 'USD',
-    category: null,
-    stock: 3,
-    barcode: null,
-    description: null,
-    ...overrides,
-  });
   async function exported(storage: PostgresStorage, tenantId = 'tenant-a') {
     const rows: Record<string, unknown>[] = [];
     for await (const page of storage.entitySink('products')?.read(tenantId) ?? []) rows.push(...page);
@@ -212,9 +207,9 @@ describe('Data Manager imports', () => {
     const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase() });
     try {
       const tricky = [
-        product('TAB', { name: 'a\tb', description: 'back\\slash \\N \\t' }),
-        product('LINES', { name: 'one\r\ntwo\rthree\nfour', category: '\\N' }),
-        product('EMPTY', { name: ' ', description: '' }),
+        productRow('TAB', { name: 'a\tb', description: 'back\\slash \\N \\t' }),
+        productRow('LINES', { name: 'one\r\ntwo\rthree\nfour', category: '\\N' }),
+        productRow('EMPTY', { name: ' ', description: '' }),
       ];
       const open = await storage.entitySink('products')?.open(target);
       await open?.write(tricky);
@@ -232,7 +227,7 @@ describe('Data Manager imports', () => {
       const imports = await Promise.all(
         ['batch-1', 'batch-2', 'batch-3'].map((batchId) => sink?.open({ ...target, batchId })),
       );
-      await Promise.all(imports.map((open, index) => open?.write([product(`S-${index}`)])));
+      await Promise.all(imports.map((open, index) => open?.write([productRow(`S-${index}`)])));
       // One pooled connection, three open imports: the storage still reads and writes.
       await storage.statuses.put(status('tenant-a'));
       expect(await storage.statuses.get('tenant-a', 'square')).toBeDefined();
@@ -251,7 +246,7 @@ describe('Data Manager imports', () => {
     await admin.connect();
     try {
       const open = await storage.entitySink('products')?.open(target);
-      await open?.write([product('A-1')]);
+      await open?.write([productRow('A-1')]);
       // What a database restart or a network cut does to the import's connection.
       await admin.query(
         "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pos-integrations-import'",
@@ -259,7 +254,7 @@ describe('Data Manager imports', () => {
       await expect(open?.commit(async () => {})).rejects.toThrow(/terminat|Connection/i);
       expect(await exported(storage)).toEqual([]);
       const again = await storage.entitySink('products')?.open(target);
-      await again?.write([product('A-2')]);
+      await again?.write([productRow('A-2')]);
       await again?.commit(async () => {});
       expect((await exported(storage)).map((row) => row.sku)).toEqual(['A-2']);
     } finally {
@@ -272,7 +267,7 @@ describe('Data Manager imports', () => {
     const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase() });
     try {
       const open = await storage.entitySink('products')?.open(target);
-      await open?.write([product('OK'), product('NUL', { name: 'a\u0000b' })]);
+      await open?.write([productRow('OK'), productRow('NUL', { name: 'a\u0000b' })]);
       await expect(open?.commit(async () => {})).rejects.toThrow(/0x00/);
       await open?.abort();
       expect(await exported(storage)).toEqual([]);
@@ -287,11 +282,11 @@ describe('Data Manager imports', () => {
       const storage = await createPostgresStorage({ pool });
       for (const batchId of ['batch-1', 'batch-2', 'batch-3', 'batch-4']) {
         const open = await storage.entitySink('products')?.open({ ...target, batchId });
-        await open?.write([product(batchId)]);
+        await open?.write([productRow(batchId)]);
         await open?.commit(async () => {});
       }
       const aborted = await storage.entitySink('products')?.open({ ...target, batchId: 'batch-5' });
-      await aborted?.write([product('gone')]);
+      await aborted?.write([productRow('gone')]);
       await aborted?.abort();
       expect((await exported(storage)).map((row) => row.sku)).toEqual(['batch-1', 'batch-2', 'batch-3', 'batch-4']);
       expect(pool.totalCount - pool.idleCount).toBe(0);
