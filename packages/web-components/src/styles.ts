@@ -109,4 +109,79 @@ export const baseStyles = css`
   [role='alert'] {
     color: var(--pos-color-danger);
   }
+
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+  }
+`;
+
+/** Status pills: `.badge` plus a tone class (`connected`/`completed`, `error`/`failed`, `reconnect`/`processing`). */
+export const badgeStyles = css`
+  .badge {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35rem;
+    padding: 0.15rem 0.6rem;
+    border-radius: 999px;
+    font-size: 0.8rem;
+    font-weight: 600;
+    white-space: nowrap;
+    background: var(--pos-color-border);
+    color: var(--pos-color-muted);
+  }
+
+  .badge::before {
+    content: '';
+    width: 0.5rem;
+    height: 0.5rem;
+    border-radius: 50%;
+    background: currentColor;
+  }
+
+  .badge.connected,
+  .badge.completed,
+  .badge.paid {
+    background: var(--pos-color-success-surface);
+    color: var(--pos-color-success);
+  }
+
+  .badge.error,
+  .badge.failed {
+    background: var(--pos-color-danger-surface);
+    color: var(--pos-color-danger);
+  }
+
+  .badge.reconnect,
+  .badge.processing,
+  .badge.pending {
+    background: var(--pos-color-warning-surface);
+    color: var(--pos-color-warning);
+  }
+`;
+
+/** A confirmation `<dialog>` with a title, a sentence and a row of buttons. */
+export const confirmDialogStyles = css`
+  dialog {
+    border: 1px solid var(--pos-color-border);
+    border-radius: var(--pos-radius);
+    padding: 1.25rem;
+    max-width: min(28rem, calc(100vw - 2rem));
+    color: var(--pos-color-text);
+    font-family: var(--pos-font-family);
+  }
+
+  dialog::backdrop {
+    background: rgba(15, 23, 42, 0.45);
+  }
+
+  dialog h4 {
+    margin: 0 0 0.5rem;
+    font-size: 1.05rem;
+  }
+
+  dialog p {
+    margin: 0 0 1rem;
+  }
 `;

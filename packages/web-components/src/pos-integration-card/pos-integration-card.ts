@@ -11,7 +11,7 @@ import { emit } from '../events.js';
 import { isOAuthResult, type OAuthResult, oauthResultFromUrl } from '../oauth-return.js';
 import '../pos-integration-logs-drawer/pos-integration-logs-drawer.js';
 import { formatTimestamp, strings } from '../strings.js';
-import { baseStyles } from '../styles.js';
+import { badgeStyles, baseStyles, confirmDialogStyles } from '../styles.js';
 import { cardStyles } from './pos-integration-card.styles.js';
 
 type Busy = '' | 'load' | 'save' | 'connect' | 'test' | 'disconnect';
@@ -78,7 +78,7 @@ function displayValue(value: unknown): string {
  */
 @customElement('pos-integration-card')
 export class PosIntegrationCard extends PosApiElement {
-  static override styles = [baseStyles, cardStyles];
+  static override styles = [baseStyles, badgeStyles, confirmDialogStyles, cardStyles];
 
   /** The provider id, e.g. `square`. */
   @property({ reflect: true }) accessor provider = '';

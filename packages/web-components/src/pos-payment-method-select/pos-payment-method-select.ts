@@ -1,9 +1,9 @@
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { emit, type PaymentSplit } from '../events.js';
+import { formatAmount, parseAmount } from '../money.js';
 import { strings } from '../strings.js';
 import { baseStyles } from '../styles.js';
-import { formatAmount, parseAmount } from './money.js';
 import { paymentStyles } from './pos-payment-method-select.styles.js';
 
 export type PaymentMethod = PaymentSplit['method'] | 'split';
