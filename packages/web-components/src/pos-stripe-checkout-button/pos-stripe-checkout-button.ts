@@ -75,7 +75,8 @@ export class PosStripeCheckoutButton extends PosApiElement {
 
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
   #request = 0;
-  #announced = '';
+  /** Orders whose payment this element announced as paid. */
+  #announced = new Set<string>();
 
   /** The order's payment as last read from the server; undefined before the first checkout. */
   get payment(): Payment | undefined {
@@ -130,8 +131,8 @@ export class PosStripeCheckoutButton extends PosApiElement {
     this.current = payment;
     const phase = phaseOf(payment, Date.now());
     if (!payment) return;
-    if (phase === 'paid' && this.#announced !== payment.order_id) {
-      this.#announced = payment.order_id;
+    if (phase === 'paid' && !this.#announced.has(payment.order_id)) {
+      this.#announced.add(payment.order_id);
       emit(this, 'pos-payment-paid', { order_id: payment.order_id, payment });
     }
     if (phase === 'ended' && before !== 'ended' && before !== 'idle') {
