@@ -31,6 +31,12 @@ describe('a lite build', () => {
     expect(await page.locator('pos-integration-card').count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Integrations' }).count()).toBe(0);
     expect(await page.getByRole('heading', { name: 'Settings → Integrations' }).count()).toBe(0);
+    // Nor a Data Manager or card checkout: the lite build has neither.
+    for (const tag of ['pos-data-manager', 'pos-stripe-checkout-button']) {
+      expect(await page.locator(tag).count()).toBe(0);
+    }
+    expect(await page.getByRole('link', { name: 'Data Manager' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Card payment with Stripe Checkout' }).count()).toBe(0);
     const status = await page.evaluate(async () => (await fetch('/api/integrations/square/status')).status);
     expect(status).toBe(404);
   });
@@ -50,12 +56,45 @@ describe('a lite build', () => {
     await page.evaluate(() => document.querySelector('body > pos-integrations')?.remove());
   });
 
+  it('renders nothing for a Data Manager or checkout button dropped in anyway', async () => {
+    const tags = ['pos-data-manager', 'pos-stripe-checkout-button'] as const;
+    const rendered = await page.evaluate(async (names) => {
+      const elements = names.map((name) => {
+        const element = document.createElement(name);
+        element.token = 'pos_demo_key_not_for_production';
+        if (name === 'pos-stripe-checkout-button') {
+          element.setAttribute('order-id', 'ORDER-1');
+          element.setAttribute('amount', '4250');
+        }
+        document.body.append(element);
+        return element;
+      });
+      await new Promise<void>((resolve) => {
+        const check = () => (elements.every((element) => element.hidden) ? resolve() : setTimeout(check, 20));
+        check();
+      });
+      const result = elements.map((element) => ({
+        height: element.getBoundingClientRect().height,
+        content: element.shadowRoot?.textContent?.trim() ?? '',
+      }));
+      for (const element of elements) element.remove();
+      return result;
+    }, tags);
+    expect(rendered).toEqual([
+      { height: 0, content: '' },
+      { height: 0, content: '' },
+    ]);
+  });
+
   it('ships a lite bundle without any integration code', () => {
     const bundle = new URL('../dist/browser/pos-web-components-lite.js', import.meta.url);
     const code = readFileSync(bundle, 'utf8');
     expect(code).toContain('pos-payment-method-select');
-    expect(code).not.toContain('pos-integration-card');
-    expect(code).not.toContain('/api/');
+    for (const absent of ['pos-integration-card', 'pos-data-manager', 'pos-stripe-checkout-button', '/api/']) {
+      expect(code).not.toContain(absent);
+    }
+    // No QR encoder either: its Reed-Solomon tables would be the biggest part of the file.
+    expect(code).not.toMatch(/getModuleCount|PAD0|G15_MASK/);
   });
 });
 

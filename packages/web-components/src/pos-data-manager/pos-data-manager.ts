@@ -80,6 +80,8 @@ export class PosDataManager extends PosApiElement {
   /** How often a running batch is asked for its progress, in milliseconds. */
   @property({ type: Number, attribute: 'poll-interval' }) accessor pollInterval = 1000;
 
+  /** Whether the server has a Data Manager; nothing renders until it says so. */
+  @state() private accessor offered = false;
   @state() private accessor batches: DataBatch[] = [];
   @state() private accessor loaded = false;
   @state() private accessor entityType = '';
@@ -131,14 +133,17 @@ export class PosDataManager extends PosApiElement {
       const capabilities = await this.api.capabilities();
       if (request !== this.#request) return;
       // No Data Manager on this server: no element, not a disabled one.
-      this.hidden = !capabilities.features.data_manager;
-      if (this.hidden) return;
+      this.offered = capabilities.features.data_manager === true;
+      this.hidden = !this.offered;
+      if (!this.offered) return;
       const batches = await this.api.batches({ limit: this.limit });
       if (request !== this.#request) return;
       this.batches = batches;
       this.#schedulePoll();
     } catch (error) {
-      if (request === this.#request) this.error = strings.loadFailed(messageOf(error));
+      if (request !== this.#request) return;
+      this.offered = true; // the element is there to say what went wrong
+      this.error = strings.loadFailed(messageOf(error));
     } finally {
       if (request === this.#request) this.loaded = true;
     }
@@ -318,7 +323,7 @@ export class PosDataManager extends PosApiElement {
   }
 
   override render() {
-    if (this.hidden) return nothing;
+    if (!this.offered) return nothing;
     return html`<div part="base">
       ${this.#renderControls()}
       <p part="notice" class="notice" role="status" aria-live="polite">${this.notice}</p>

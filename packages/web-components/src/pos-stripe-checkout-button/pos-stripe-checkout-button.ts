@@ -69,6 +69,8 @@ export class PosStripeCheckoutButton extends PosApiElement {
   /** How often the payment is asked for while the customer pays, in milliseconds. */
   @property({ type: Number, attribute: 'poll-interval' }) accessor pollInterval = 2000;
 
+  /** Whether the server takes card payments; nothing renders until it says so. */
+  @state() private accessor offered = false;
   @state() private accessor current: Payment | undefined = undefined;
   @state() private accessor busy = false;
   @state() private accessor error = '';
@@ -107,12 +109,15 @@ export class PosStripeCheckoutButton extends PosApiElement {
       const capabilities = await this.api.capabilities();
       if (request !== this.#request) return;
       // No card payments on this server: no button at all, not a disabled one.
-      this.hidden = !capabilities.features.payments;
-      if (this.hidden || !this.orderId) return;
+      this.offered = capabilities.features.payments === true;
+      this.hidden = !this.offered;
+      if (!this.offered || !this.orderId) return;
       const payment = await this.#read();
       if (request === this.#request) this.#show(payment);
     } catch (error) {
-      if (request === this.#request) this.error = messageOf(error);
+      if (request !== this.#request) return;
+      this.offered = true; // the element is there to say what went wrong
+      this.error = messageOf(error);
     }
   }
 
@@ -193,7 +198,7 @@ export class PosStripeCheckoutButton extends PosApiElement {
   }
 
   override render() {
-    if (this.hidden) return nothing;
+    if (!this.offered) return nothing;
     const payment = this.current;
     const phase = phaseOf(payment, Date.now());
     const amount = formatAmount(payment?.amount ?? this.amount, (payment?.currency ?? this.currency).toUpperCase());
