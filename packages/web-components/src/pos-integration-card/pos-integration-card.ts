@@ -64,7 +64,7 @@ function displayValue(value: unknown): string {
  * @csspart input - Each input or select of the credentials form.
  * @csspart form-error - The form's error message.
  * @csspart actions - The row of action buttons.
- * @csspart button - Every button; also `save-button`, `connect-button`, `test-button`, `logs-button`, `disconnect-button`.
+ * @csspart button - Every button; also `save-button`, `connect-button`, `test-button`, `logs-button`, `disconnect-button`, `dismiss-button` (toast), `cancel-button` and `confirm-button` (dialog).
  * @csspart toast - The `aria-live` region announcing action results.
  * @csspart confirm - The disconnect confirmation dialog.
  *

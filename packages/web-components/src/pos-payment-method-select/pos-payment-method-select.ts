@@ -43,7 +43,7 @@ function methodLabel(method: PaymentMethod): string {
  * @csspart split - The split payments form.
  * @csspart split-row - One split payment (method, amount, remove).
  * @csspart input - Each select or amount input of the split form.
- * @csspart button - The add and remove buttons.
+ * @csspart button - The add and remove buttons; also `add-button` and `remove-button`.
  * @csspart balance - The live "left to assign" / "adds up" message.
  * @csspart errors - The list of invalid amounts.
  *
