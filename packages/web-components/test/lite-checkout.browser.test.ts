@@ -36,6 +36,8 @@ describe('a lite build', () => {
       expect(await page.locator(tag).count()).toBe(0);
     }
     expect(await page.getByRole('link', { name: 'Data Manager' }).count()).toBe(0);
+    // The demo banner offers no credentials for providers this build does not have.
+    expect(await page.locator('.demo').textContent()).not.toMatch(/Square|Supabase|Stripe/);
     expect(await page.getByRole('heading', { name: 'Card payment with Stripe Checkout' }).count()).toBe(0);
     const status = await page.evaluate(async () => (await fetch('/api/integrations/square/status')).status);
     expect(status).toBe(404);

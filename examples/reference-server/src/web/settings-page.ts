@@ -48,16 +48,25 @@ export function webPages(options: WebPagesOptions): Router {
 function settingsPage({ capabilities, demo }: WebPagesOptions): string {
   const { integrations: hasIntegrations, data_manager: hasDataManager, payments: hasPayments } = capabilities.features;
   const token = demo ? ` token="${escapeHtml(demo.apiKey)}"` : '';
+  // The demo values are shown only for what this build has.
+  const demoHints = demo
+    ? [
+        hasIntegrations
+          ? `Square: access token <code>${escapeHtml(demo.squareToken)}</code>, location <code>${escapeHtml(demo.squareLocation)}</code>.
+      Supabase: project URL <code data-origin-path="${escapeHtml(demo.supabaseProjectPath)}">${escapeHtml(demo.supabaseProjectPath)}</code>
+      on this server, secret key <code>${escapeHtml(demo.supabaseKey)}</code>.`
+          : '',
+        hasPayments
+          ? 'Card payments: connect Stripe, then <em>Pay by card</em> opens a simulated Stripe Checkout page.'
+          : '',
+      ]
+        .filter(Boolean)
+        .join('\n      ')
+    : '';
   const banner = demo
     ? `<aside class="demo" role="note" aria-label="Demo mode">
       <strong>Demo mode.</strong> Every provider here is simulated on this server; nothing reaches a real provider.
-      Square: access token <code>${escapeHtml(demo.squareToken)}</code>, location <code>${escapeHtml(demo.squareLocation)}</code>.
-      Supabase: project URL <code data-origin-path="${escapeHtml(demo.supabaseProjectPath)}">${escapeHtml(demo.supabaseProjectPath)}</code>
-      on this server, secret key <code>${escapeHtml(demo.supabaseKey)}</code>.${
-        hasPayments
-          ? ' Card payments: connect Stripe, then <em>Pay by card</em> opens a simulated Stripe Checkout page.'
-          : ''
-      }
+      ${demoHints}
     </aside>`
     : `<form class="key" id="api-key-form" aria-label="Sign in with an API key">
       <label>API key <input type="password" name="key" autocomplete="off" required /></label>

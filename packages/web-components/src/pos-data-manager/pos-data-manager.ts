@@ -114,7 +114,8 @@ export class PosDataManager extends PosApiElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.hasUpdated || changed.has('apiBase') || changed.has('token') || changed.has('fetch')) {
+    const configChanged = changed.has('apiBase') || changed.has('token') || changed.has('fetch');
+    if (!this.hasUpdated || configChanged || changed.has('limit')) {
       void this.reload();
     }
     if (!this.entityTypes.includes(this.entityType)) this.entityType = this.entityTypes[0] ?? '';
