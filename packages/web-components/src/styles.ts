@@ -160,28 +160,3 @@ export const badgeStyles = css`
     color: var(--pos-color-warning);
   }
 `;
-
-/** A confirmation `<dialog>` with a title, a sentence and a row of buttons. */
-export const confirmDialogStyles = css`
-  dialog {
-    border: 1px solid var(--pos-color-border);
-    border-radius: var(--pos-radius);
-    padding: 1.25rem;
-    max-width: min(28rem, calc(100vw - 2rem));
-    color: var(--pos-color-text);
-    font-family: var(--pos-font-family);
-  }
-
-  dialog::backdrop {
-    background: rgba(15, 23, 42, 0.45);
-  }
-
-  dialog h4 {
-    margin: 0 0 0.5rem;
-    font-size: 1.05rem;
-  }
-
-  dialog p {
-    margin: 0 0 1rem;
-  }
-`;

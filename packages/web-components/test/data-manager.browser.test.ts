@@ -1,13 +1,25 @@
-import { launchChromium } from '@pos/test-support';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoServer, screenshot, startDemoServer } from './harness.js';
+import { type DemoPage, type DemoServer, openDemoPage, screenshot } from './harness.js';
 
-let browser: Browser;
+let demo: DemoPage;
 let server: DemoServer;
 let page: Page;
 let manager: Locator;
-const events: Array<{ type: string; id: string; status: string; bytes_read: number | null }> = [];
+
+interface BatchEvent {
+  type: string;
+  id: string;
+  status: string;
+  bytes_read: number | null;
+}
+
+/** The batch events the page fired, in order. */
+const events = (): BatchEvent[] =>
+  demo.events.map(({ type, detail }) => {
+    const batch = detail.batch as { id: string; status: string; bytes_read: number | null };
+    return { type, id: batch.id, status: batch.status, bytes_read: batch.bytes_read };
+  });
 
 /** A products CSV in our own columns, `rows` rows long. */
 function productsCsv(rows: number): Buffer {
@@ -22,34 +34,15 @@ function productsCsv(rows: number): Buffer {
 const LARGE_ROWS = 150_000;
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startDemoServer()]);
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => {
-    throw error;
+  demo = await openDemoPage({
+    record: ['pos-batch-progress', 'pos-batch-completed', 'pos-batch-failed', 'pos-batch-purged'],
   });
-  await page.exposeFunction('recordBatchEvent', (event: (typeof events)[number]) => events.push(event));
-  await page.addInitScript(() => {
-    for (const type of ['pos-batch-progress', 'pos-batch-completed', 'pos-batch-failed', 'pos-batch-purged']) {
-      document.addEventListener(type, (event) => {
-        const { batch } = (event as CustomEvent<{ batch: { id: string; status: string; bytes_read: number | null } }>)
-          .detail;
-        (window as unknown as { recordBatchEvent(event: unknown): void }).recordBatchEvent({
-          type,
-          id: batch.id,
-          status: batch.status,
-          bytes_read: batch.bytes_read,
-        });
-      });
-    }
-  });
-  await page.goto(`${server.url}/`);
+  ({ server, page } = demo);
   manager = page.locator('pos-data-manager');
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await demo?.close();
 });
 
 const rows = () => manager.locator('[part~="batch"]');
@@ -69,7 +62,7 @@ describe('<pos-data-manager> on the demo page', () => {
     expect(await rows().count()).toBe(3);
     expect(await rows().first().locator('th').textContent()).toContain('Sample data · Customers');
     expect(await rows().first().locator('td.number').textContent()).toBe('40');
-    expect(events.at(-1)).toMatchObject({ type: 'pos-batch-completed', status: 'completed' });
+    expect(events().at(-1)).toMatchObject({ type: 'pos-batch-completed', status: 'completed' });
     const listed = await server.integrations.batches?.list('demo', { limit: 1 });
     expect(listed?.[0]).toMatchObject({ type: 'seed', entity_type: 'customers', record_count: 40 });
   });
@@ -92,8 +85,8 @@ describe('<pos-data-manager> on the demo page', () => {
     expect(Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(0);
     await screenshot(page, 'data-manager-progress', (await manager.elementHandle()) ?? undefined);
 
-    const finished = () => events.find((event) => event.type === 'pos-batch-completed' && event.bytes_read);
-    const moved = () => events.find((event) => event.type === 'pos-batch-progress');
+    const finished = () => events().find((event) => event.type === 'pos-batch-completed' && event.bytes_read);
+    const moved = () => events().find((event) => event.type === 'pos-batch-progress');
     await expect.poll(() => moved() ?? finished(), { timeout: 60_000 }).toBeTruthy();
     // Retaken part way through when the page saw the import move before it finished.
     if (!finished() && (await running.getAttribute('data-status')) === 'processing') {
@@ -109,7 +102,9 @@ describe('<pos-data-manager> on the demo page', () => {
 
     // Every progress the page was told of moved forward, and ended at the whole file.
     const batchId = (await completed.getAttribute('data-batch-id')) as string;
-    const seen = events.filter((event) => event.id === batchId).map((event) => event.bytes_read ?? 0);
+    const seen = events()
+      .filter((event) => event.id === batchId)
+      .map((event) => event.bytes_read ?? 0);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     const stored = await server.integrations.batches?.get('demo', batchId);
     expect(stored).toMatchObject({ status: 'completed', record_count: LARGE_ROWS, bytes_read: stored?.total_bytes });
@@ -149,7 +144,7 @@ describe('<pos-data-manager> on the demo page', () => {
       ['5', 'price', expect.any(String)],
     ]);
     expect(await failed.getByRole('button', { name: 'Problems found' }).getAttribute('aria-expanded')).toBe('true');
-    expect(events.at(-1)).toMatchObject({ type: 'pos-batch-failed', status: 'failed' });
+    expect(events().at(-1)).toMatchObject({ type: 'pos-batch-failed', status: 'failed' });
     await screenshot(page, 'data-manager-errors', (await manager.elementHandle()) ?? undefined);
 
     const listed = (await server.integrations.batches?.list('demo')) ?? [];
@@ -189,7 +184,7 @@ describe('<pos-data-manager> on the demo page', () => {
     expect(await notice().textContent()).toBe(`Purged: ${LARGE_ROWS.toLocaleString('en-US')} products rows deleted.`);
     const purge = rows().first();
     expect(await purge.locator('th').textContent()).toContain('Purge · Products');
-    expect(events.at(-1)).toMatchObject({ type: 'pos-batch-purged', id: batchId });
+    expect(events().at(-1)).toMatchObject({ type: 'pos-batch-purged', id: batchId });
     const stored = await server.integrations.batches?.get('demo', batchId);
     expect(stored?.purged_by).toBe(await purge.getAttribute('data-batch-id'));
   });

@@ -1,25 +1,18 @@
-import { launchChromium } from '@pos/test-support';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoServer, screenshot, startDemoServer } from './harness.js';
+import { type DemoPage, type DemoServer, openDemoPage, screenshot } from './harness.js';
 
-let browser: Browser;
+let demo: DemoPage;
 let server: DemoServer;
 let page: Page;
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startDemoServer()]);
-  page = await browser.newPage({ viewport: { width: 1200, height: 860 } });
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(`${server.url}/`);
+  demo = await openDemoPage();
+  ({ server, page } = demo);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await demo?.close();
 });
 
 describe('the demo page’s OAuth round trips through the simulated consent pages', () => {

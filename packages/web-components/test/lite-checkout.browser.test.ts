@@ -1,27 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { launchChromium } from '@pos/test-support';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoServer, screenshot, startDemoServer } from './harness.js';
+import { type DemoPage, openDemoPage, screenshot } from './harness.js';
 
-let browser: Browser;
-let server: DemoServer;
+let demo: DemoPage;
 let page: Page;
 let select: Locator;
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startDemoServer({ POS_VARIANT: 'lite' })]);
-  page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(`${server.url}/`);
+  demo = await openDemoPage({ env: { POS_VARIANT: 'lite' }, viewport: { width: 1000, height: 760 } });
+  page = demo.page;
   select = page.locator('pos-payment-method-select');
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await demo?.close();
 });
 
 describe('a lite build', () => {

@@ -1,36 +1,24 @@
-import { launchChromium } from '@pos/test-support';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import decodeQR from 'qr/decode.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoServer, screenshot, startDemoServer } from './harness.js';
+import { type DemoPage, type DemoServer, openDemoPage, screenshot } from './harness.js';
 
-let browser: Browser;
+let demo: DemoPage;
 let server: DemoServer;
 let page: Page;
 let button: Locator;
-const events: Array<{ type: string; order_id: string; status: string }> = [];
+
+/** The payment events the page fired, in order: name, order and the payment's status. */
+const events = () =>
+  demo.events.map(({ type, detail }) => ({
+    type,
+    order_id: detail.order_id,
+    status: (detail.payment as { status: string }).status,
+  }));
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startDemoServer()]);
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.exposeFunction('recordPaymentEvent', (event: (typeof events)[number]) => events.push(event));
-  await page.addInitScript(() => {
-    for (const type of ['pos-checkout-opened', 'pos-payment-paid', 'pos-payment-ended']) {
-      document.addEventListener(type, (event) => {
-        const { order_id, payment } = (event as CustomEvent<{ order_id: string; payment: { status: string } }>).detail;
-        (window as unknown as { recordPaymentEvent(event: unknown): void }).recordPaymentEvent({
-          type,
-          order_id,
-          status: payment.status,
-        });
-      });
-    }
-  });
-  await page.goto(`${server.url}/`);
+  demo = await openDemoPage({ record: ['pos-checkout-opened', 'pos-payment-paid', 'pos-payment-ended'] });
+  ({ server, page } = demo);
   button = page.locator('pos-stripe-checkout-button');
   // Poll faster than the default two seconds to keep the test short.
   await button.evaluate((element) => {
@@ -39,8 +27,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await demo?.close();
 });
 
 const orderId = async () => (await page.locator('#order-id').textContent()) ?? '';
@@ -79,7 +66,7 @@ describe('<pos-stripe-checkout-button> on the demo page', () => {
 
   it('opens a checkout session, with its link and a QR code of the same link', async () => {
     // The merchant connects Stripe through the simulated consent page.
-    const consent = await browser.newPage();
+    const consent = await demo.browser.newPage();
     await consent.goto(`${server.url}/demo/connect/stripe`);
     await consent.getByRole('button', { name: 'Connect (simulated)' }).click();
     await consent.waitForURL(/status=connected/);
@@ -96,7 +83,7 @@ describe('<pos-stripe-checkout-button> on the demo page', () => {
     expect(await scanQrCode()).toBe(payment?.checkout_url);
     expect(await status()).toBe('Waiting for the payment…');
     expect(await button.getByRole('alert').count()).toBe(0);
-    expect(events.at(-1)).toEqual({ type: 'pos-checkout-opened', order_id: await orderId(), status: 'pending' });
+    expect(events().at(-1)).toEqual({ type: 'pos-checkout-opened', order_id: await orderId(), status: 'pending' });
     await screenshot(page, 'checkout-qr', (await page.locator('#checkout').elementHandle()) ?? undefined);
   });
 
@@ -114,7 +101,7 @@ describe('<pos-stripe-checkout-button> on the demo page', () => {
     await expect.poll(status).toBe('Paid $42.50.');
     expect(await button.locator('[part="session"]').count()).toBe(0);
     expect(await button.getByRole('button').count()).toBe(0);
-    const paid = events.filter((event) => event.type === 'pos-payment-paid');
+    const paid = events().filter((event) => event.type === 'pos-payment-paid');
     expect(paid).toEqual([{ type: 'pos-payment-paid', order_id: await orderId(), status: 'paid' }]);
     expect(await server.integrations.payments?.get('demo', await orderId())).toMatchObject({ status: 'paid' });
     await page.getByRole('button', { name: 'Next order' }).waitFor();
@@ -135,7 +122,7 @@ describe('<pos-stripe-checkout-button> on the demo page', () => {
     await hosted.close();
 
     await expect.poll(status).toBe('The checkout expired or was cancelled.');
-    expect(events.at(-1)).toEqual({ type: 'pos-payment-ended', order_id: await orderId(), status: 'expired' });
+    expect(events().at(-1)).toEqual({ type: 'pos-payment-ended', order_id: await orderId(), status: 'expired' });
     await button.getByRole('button', { name: 'Start a new checkout' }).click();
     await button.getByRole('link', { name: 'Open the checkout page' }).waitFor();
     expect(await server.integrations.payments?.get('demo', await orderId())).toMatchObject({
@@ -149,6 +136,6 @@ describe('<pos-stripe-checkout-button> on the demo page', () => {
     }, paidOrder);
     await expect.poll(status).toBe('Paid $42.50.');
     expect(await button.getByRole('button').count()).toBe(0);
-    expect(events.filter((event) => event.type === 'pos-payment-paid')).toHaveLength(1);
+    expect(events().filter((event) => event.type === 'pos-payment-paid')).toHaveLength(1);
   });
 });

@@ -4,9 +4,10 @@ import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { type DataBatch, PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
+import { confirmationDialog, confirmDialogStyles } from '../confirm-dialog.js';
 import { emit } from '../events.js';
 import { formatTimestamp, strings } from '../strings.js';
-import { badgeStyles, baseStyles, confirmDialogStyles } from '../styles.js';
+import { badgeStyles, baseStyles } from '../styles.js';
 import { dataManagerStyles } from './pos-data-manager.styles.js';
 
 /** The presets the server reads; `''` lets it detect the format from the header. */
@@ -338,23 +339,16 @@ export class PosDataManager extends PosApiElement {
   #renderControls() {
     const busy = this.busy !== '';
     return html`<div part="controls" class="controls">
-      <div part="field" class="field">
-        <label for="entity-type">${strings.entityType}</label>
-        <select
-          id="entity-type"
-          part="input"
-          name="entity_type"
-          .value=${this.entityType}
-          @change=${(event: Event) => {
-            this.entityType = (event.target as HTMLSelectElement).value;
-          }}
-        >
-          ${this.entityTypes.map(
-            (type) =>
-              html`<option value=${type} ?selected=${type === this.entityType}>${strings.entityName(type)}</option>`,
-          )}
-        </select>
-      </div>
+      ${this.#renderSelect(
+        'entity-type',
+        strings.entityType,
+        this.entityTypes,
+        this.entityType,
+        strings.entityName,
+        (value) => {
+          this.entityType = value;
+        },
+      )}
       <form class="group" @submit=${this.#seed}>
         <fieldset ?disabled=${busy}>
           <legend>${strings.seedLegend}</legend>
@@ -370,22 +364,9 @@ export class PosDataManager extends PosApiElement {
       <fieldset class="group" ?disabled=${busy}>
         <legend>${strings.uploadLegend}</legend>
         <div class="row">
-          <div part="field" class="field">
-            <label for="preset">${strings.preset}</label>
-            <select
-              id="preset"
-              part="input"
-              name="preset"
-              @change=${(event: Event) => {
-                this.preset = (event.target as HTMLSelectElement).value;
-              }}
-            >
-              ${PRESETS.map(
-                (preset) =>
-                  html`<option value=${preset} ?selected=${preset === this.preset}>${strings.presetName(preset)}</option>`,
-              )}
-            </select>
-          </div>
+          ${this.#renderSelect('preset', strings.preset, PRESETS, this.preset, strings.presetName, (value) => {
+            this.preset = value;
+          })}
           <div
             part=${this.dragging ? 'dropzone dropzone-active' : 'dropzone'}
             class="dropzone ${this.dragging ? 'active' : ''}"
@@ -407,6 +388,22 @@ export class PosDataManager extends PosApiElement {
           </div>
         </div>
       </fieldset>
+    </div>`;
+  }
+
+  #renderSelect(
+    id: string,
+    label: string,
+    values: readonly string[],
+    selected: string,
+    name: (value: string) => string,
+    choose: (value: string) => void,
+  ) {
+    return html`<div part="field" class="field">
+      <label for=${id}>${label}</label>
+      <select id=${id} part="input" @change=${(event: Event) => choose((event.target as HTMLSelectElement).value)}>
+        ${values.map((value) => html`<option value=${value} ?selected=${value === selected}>${name(value)}</option>`)}
+      </select>
     </div>`;
   }
 
@@ -563,33 +560,17 @@ export class PosDataManager extends PosApiElement {
 
   #renderConfirm() {
     const target = this.purging;
-    return html`<dialog
-      part="confirm"
-      aria-labelledby="confirm-title"
-      aria-describedby="confirm-body"
-      @close=${() => {
+    return confirmationDialog({
+      title: strings.confirmPurgeTitle,
+      body: target ? strings.confirmPurgeBody(count(target.record_count), strings.entityName(target.entity_type)) : '',
+      confirm: strings.confirmPurge,
+      confirming: strings.purging,
+      busy: this.busy === 'purge',
+      onConfirm: () => void this.#purge(),
+      onClose: () => {
         if (this.busy !== 'purge') this.purging = undefined;
-      }}
-    >
-      <h4 id="confirm-title">${strings.confirmPurgeTitle}</h4>
-      <p id="confirm-body">
-        ${target ? strings.confirmPurgeBody(count(target.record_count), strings.entityName(target.entity_type)) : ''}
-      </p>
-      <div class="actions">
-        <button type="button" part="button cancel-button" autofocus @click=${() => this.confirmDialog?.close()}>
-          ${strings.cancel}
-        </button>
-        <button
-          type="button"
-          class="danger primary"
-          part="button confirm-button"
-          ?disabled=${this.busy === 'purge'}
-          @click=${this.#purge}
-        >
-          ${this.busy === 'purge' ? strings.purging : strings.confirmPurge}
-        </button>
-      </div>
-    </dialog>`;
+      },
+    });
   }
 }
 
