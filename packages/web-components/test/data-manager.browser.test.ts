@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoPage, type DemoServer, openDemoPage, screenshot } from './harness.js';
+import { type DemoPage, type DemoServer, deepFocus, openDemoPage, screenshot } from './harness.js';
 
 let demo: DemoPage;
 let server: DemoServer;
@@ -177,9 +177,17 @@ describe('<pos-data-manager> on the demo page', () => {
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(await target.getAttribute('data-status')).toBe('completed');
 
+    // With the keyboard: Escape closes the dialog as Cancel does; the focus starts on Cancel.
+    await target.getByRole('button', { name: 'Purge' }).click();
+    expect(await deepFocus(page)).toMatchObject({ tag: 'button', part: 'button cancel-button' });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+
     await target.getByRole('button', { name: 'Purge' }).click();
     await dialog.getByRole('button', { name: 'Purge' }).click();
     await expect.poll(() => target.getAttribute('data-status')).toBe('purged');
+    // The Purge button is gone: the focus moves to the list it was in.
+    expect(await deepFocus(page)).toMatchObject({ host: ['pos-data-manager'], tag: 'h3' });
     expect(await target.getByRole('button', { name: 'Purge' }).count()).toBe(0);
     expect(await notice().textContent()).toBe(`Purged: ${LARGE_ROWS.toLocaleString('en-US')} products rows deleted.`);
     const purge = rows().first();
