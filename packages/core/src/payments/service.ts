@@ -227,8 +227,9 @@ export class PaymentService {
     const duplicate: WebhookResult = { received: true, duplicate: true, outcome: 'duplicate' };
     // Retries are common: a cheap read turns most of them away before any transaction. The
     // insert below still decides, for deliveries that arrive at the same moment.
-    if (await this.#parts.storage.webhookEvents.get(event.id)) return duplicate;
-    return this.#parts.storage.transaction(async (tx) => {
+    const { storage } = this.#parts;
+    if (await storage.webhookEvents.get(event.id)) return duplicate;
+    const apply = async (tx: IntegrationStorage): Promise<WebhookResult> => {
       const first = await tx.webhookEvents.record({
         eventId: event.id,
         provider: this.provider,
@@ -252,7 +253,10 @@ export class PaymentService {
           });
           return { received: true, duplicate: false, outcome: 'ignored' };
       }
-    });
+    };
+    // Deliveries arriving together may share one transaction (group commit, on SQLite); each is
+    // still applied or rolled back on its own, and answered only once the commit is durable.
+    return storage.groupTransaction ? storage.groupTransaction(apply) : storage.transaction(apply);
   }
 
   /** One step for an existing, unclaimed payment: returns it when done, undefined to look again. */
@@ -282,19 +286,13 @@ export class PaymentService {
       if (row.sessionStatus === 'open') {
         // Past its expiry but not reported expired: ask the provider before replacing it.
         const claim = this.#claim(now);
-        const claimed = await this.#parts.storage.payments.update(row.tenantId, row.orderId, row.version, claim, now);
+        const claimed = await this.#parts.storage.payments.update(row, claim, now);
         return claimed && this.#replaceStale(claimed, order);
       }
     }
     // Expired or failed, or a creation that failed or was abandoned (its server went away):
     // start the next attempt. A session an abandoned request may have created was never shown.
-    const next = await this.#parts.storage.payments.update(
-      row.tenantId,
-      row.orderId,
-      row.version,
-      this.#nextAttempt(row, order, now),
-      now,
-    );
+    const next = await this.#parts.storage.payments.update(row, this.#nextAttempt(row, order, now), now);
     return next && this.#create(next);
   }
 
@@ -446,7 +444,7 @@ export class PaymentService {
   async #writeAndEnqueue(row: PaymentRecord, changes: PaymentChanges): Promise<PaymentRecord | undefined> {
     const now = this.#now();
     return this.#parts.storage.transaction(async (tx) => {
-      const written = await tx.payments.update(row.tenantId, row.orderId, row.version, changes, now);
+      const written = await tx.payments.update(row, changes, now);
       if (written && (written.status !== row.status || written.providerRef !== row.providerRef)) {
         await this.#enqueue(tx, written);
       }
@@ -509,7 +507,7 @@ export class PaymentService {
         changes.sessionStatus = state.sessionStatus;
         if (state.status !== 'pending' || state.sessionStatus !== 'open') changes.checkoutUrl = null;
       }
-      const written = await tx.payments.update(row.tenantId, row.orderId, row.version, changes, now);
+      const written = await tx.payments.update(row, changes, now);
       if (!written) continue;
       if (written.status !== row.status) await this.#enqueue(tx, written);
       return applied ? 'applied' : 'unchanged';
