@@ -81,6 +81,8 @@ interface PaymentParts {
 type Order = { order_id: string; amount: number; currency: string };
 
 const MAX_CAS_ATTEMPTS = 8;
+/** Webhook event ids kept in memory, newest last: enough to cover a provider's quick retries. */
+const KNOWN_EVENT_IDS = 4096;
 
 function assertTenant(tenantId: unknown): asserts tenantId is string {
   if (typeof tenantId !== 'string' || tenantId.length === 0) {
@@ -122,6 +124,11 @@ export class PaymentService {
   readonly #claimTtlMs: number;
   readonly #trailLimit: number;
   readonly #wait: (ms: number) => Promise<void>;
+  /**
+   * Event ids this instance knows are recorded: it committed them, or found them recorded.
+   * Recorded ids are never removed, so a hit needs no database read; a miss asks the database.
+   */
+  readonly #knownEventIds = new Set<string>();
 
   constructor(parts: PaymentParts, options: PaymentOptions = {}) {
     this.#parts = parts;
@@ -225,10 +232,15 @@ export class PaymentService {
     const event = this.#checkout.verifyWebhook(delivery, receivedAt);
     const now = receivedAt.toISOString();
     const duplicate: WebhookResult = { received: true, duplicate: true, outcome: 'duplicate' };
-    // Retries are common: a cheap read turns most of them away before any transaction. The
-    // insert below still decides, for deliveries that arrive at the same moment.
+    // Retries are common: ids known to be recorded, then a cheap read, turn most of them away
+    // before any transaction. The insert below still decides, for deliveries arriving together
+    // and for other instances sharing the database.
     const { storage } = this.#parts;
-    if (await storage.webhookEvents.get(event.id)) return duplicate;
+    if (this.#knownEventIds.has(event.id)) return duplicate;
+    if (await storage.webhookEvents.get(event.id)) {
+      this.#knowEventId(event.id);
+      return duplicate;
+    }
     const apply = async (tx: IntegrationStorage): Promise<WebhookResult> => {
       const first = await tx.webhookEvents.record({
         eventId: event.id,
@@ -256,7 +268,16 @@ export class PaymentService {
     };
     // Deliveries arriving together may share one transaction (group commit, on SQLite); each is
     // still applied or rolled back on its own, and answered only once the commit is durable.
-    return storage.groupTransaction ? storage.groupTransaction(apply) : storage.transaction(apply);
+    const result = await (storage.groupTransaction ? storage.groupTransaction(apply) : storage.transaction(apply));
+    this.#knowEventId(event.id);
+    return result;
+  }
+
+  #knowEventId(eventId: string): void {
+    this.#knownEventIds.add(eventId);
+    if (this.#knownEventIds.size > KNOWN_EVENT_IDS) {
+      this.#knownEventIds.delete(this.#knownEventIds.values().next().value as string);
+    }
   }
 
   /** One step for an existing, unclaimed payment: returns it when done, undefined to look again. */
