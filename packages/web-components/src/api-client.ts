@@ -84,6 +84,79 @@ export interface LogQuery {
   event?: string;
 }
 
+export type BatchStatus = 'pending' | 'processing' | 'completed' | 'failed';
+export type BatchType = 'seed' | 'upload' | 'purge';
+
+/** One problem of a failed upload: the spreadsheet row (header = 1) and the file's column. */
+export interface BatchRowError {
+  row: number;
+  column: string | null;
+  message: string;
+}
+
+/** A Data Manager batch, from `/api/data-manager/batches`. */
+export interface DataBatch {
+  id: string;
+  type: BatchType;
+  entity_type: string;
+  record_count: number;
+  status: BatchStatus;
+  created_at: string;
+  completed_at: string | null;
+  error_message: string | null;
+  processed_count: number;
+  errors: BatchRowError[];
+  error_count: number;
+  preset: string | null;
+  total_bytes: number | null;
+  bytes_read: number | null;
+  unknown_columns: string[];
+  target_batch_id: string | null;
+  purged_by: string | null;
+}
+
+export interface PurgeResult extends ActionResult {
+  already_purged: boolean;
+  /** The purge batch. */
+  batch: DataBatch;
+}
+
+export interface UploadRequest {
+  file: Blob;
+  /** The file name the server sees; defaults to the File's own name. */
+  filename?: string;
+  entity_type: string;
+  preset?: string;
+  currency?: string;
+}
+
+export type PaymentStatus = 'pending' | 'paid' | 'expired' | 'failed';
+
+/** An order's payment, from `/api/payments`. */
+export interface Payment {
+  payment_id: string;
+  order_id: string;
+  provider: string;
+  session_id: string | null;
+  /** Where the customer pays; only while the session is open. */
+  checkout_url: string | null;
+  status: PaymentStatus;
+  /** Minor units (cents). */
+  amount: number;
+  currency: string;
+  attempt: number;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CheckoutRequest {
+  order_id: string;
+  /** Minor units (cents). */
+  amount: number;
+  currency: string;
+}
+
 /** A failed call, carrying the server's error body (`error_code`, `message`, `details`). */
 export class PosApiError extends Error {
   override readonly name = 'PosApiError';
@@ -156,7 +229,56 @@ export class PosApiClient {
     return this.#call('GET', ['integrations', provider, 'logs'], { query: { ...query } });
   }
 
-  async #call<T>(method: string, segments: string[], options: { body?: unknown; query?: Query } = {}): Promise<T> {
+  /** Generates `count` realistic rows; a large seed answers while it runs (`status: processing`). */
+  seed(entityType: string, count?: number): Promise<DataBatch> {
+    return this.#call('POST', ['data-manager', 'seed'], {
+      body: { entity_type: entityType, ...(count === undefined ? {} : { count }) },
+    });
+  }
+
+  /**
+   * Sends a CSV file. A large file answers while it imports (`status: processing`); a file with
+   * invalid rows throws `BATCH_FAILED` with the failed batch in `details.batch`.
+   */
+  upload(request: UploadRequest): Promise<DataBatch> {
+    const form = new FormData();
+    form.set('entity_type', request.entity_type);
+    if (request.preset) form.set('preset', request.preset);
+    if (request.currency) form.set('currency', request.currency);
+    const name = request.filename ?? (request.file instanceof File ? request.file.name : 'upload.csv');
+    form.set('file', request.file, name);
+    return this.#call('POST', ['data-manager', 'upload'], { form });
+  }
+
+  /** The tenant's batches, newest first. */
+  batches(query: { limit?: number; entity_type?: string } = {}): Promise<DataBatch[]> {
+    return this.#call('GET', ['data-manager', 'batches'], { query: { ...query } });
+  }
+
+  batch(id: string): Promise<DataBatch> {
+    return this.#call('GET', ['data-manager', 'batches', id]);
+  }
+
+  /** Deletes exactly the rows one batch wrote. */
+  purge(id: string): Promise<PurgeResult> {
+    return this.#call('DELETE', ['data-manager', 'batches', id]);
+  }
+
+  /** Opens (or returns the open) Stripe Checkout session for an order. */
+  createCheckoutSession(request: CheckoutRequest): Promise<Payment> {
+    return this.#call('POST', ['payments', 'checkout-session'], { body: request });
+  }
+
+  /** The order's payment; `NOT_FOUND` when it has none yet. */
+  orderPayment(orderId: string): Promise<Payment> {
+    return this.#call('GET', ['payments', 'orders', orderId, 'payment']);
+  }
+
+  async #call<T>(
+    method: string,
+    segments: string[],
+    options: { body?: unknown; form?: FormData; query?: Query } = {},
+  ): Promise<T> {
     const path = segments.map(encodeURIComponent).join('/');
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(options.query ?? {})) {
@@ -165,27 +287,25 @@ export class PosApiClient {
     const url = `${this.#base}/api/${path}${search.size > 0 ? `?${search}` : ''}`;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    // A FormData body sets its own multipart content type, boundary included.
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const body = options.form ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
 
     let response: Response;
     try {
-      response = await this.#fetch(url, {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      });
+      response = await this.#fetch(url, { method, headers, body });
     } catch {
       throw new PosApiError(0, 'NETWORK_ERROR', 'The server could not be reached.');
     }
     const text = await response.text();
-    let body: unknown;
+    let answer: unknown;
     try {
-      body = text ? JSON.parse(text) : undefined;
+      answer = text ? JSON.parse(text) : undefined;
     } catch {
-      body = undefined;
+      answer = undefined;
     }
     if (!response.ok) {
-      const error = (body ?? {}) as { message?: unknown; error_code?: unknown; details?: unknown };
+      const error = (answer ?? {}) as { message?: unknown; error_code?: unknown; details?: unknown };
       throw new PosApiError(
         response.status,
         typeof error.error_code === 'string' ? error.error_code : `HTTP_${response.status}`,
@@ -195,6 +315,6 @@ export class PosApiClient {
           : undefined,
       );
     }
-    return body as T;
+    return answer as T;
   }
 }
