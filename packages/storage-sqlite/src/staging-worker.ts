@@ -17,6 +17,9 @@ const { path, columns, rowsPerInsert, cacheKiB } = workerData;
 let db;
 try {
   db = new Database(path);
+  // Large pages: the file is written once from start to end and read once in order, so fewer,
+  // larger pages mean less per-page work for both (the database's own page size does not matter).
+  db.pragma('page_size = 65536');
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -' + cacheKiB);
