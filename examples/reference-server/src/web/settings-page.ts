@@ -1,6 +1,6 @@
 import type { Capabilities } from '@pos/integrations-core';
 import express, { Router } from 'express';
-import { webComponentsBundleDir } from './assets.js';
+import { webComponentsBundleDir, webComponentsBundleFile } from './assets.js';
 
 export interface DemoPageValues {
   apiKey: string;
@@ -45,6 +45,9 @@ export function webPages(options: WebPagesOptions): Router {
 
 function settingsPage({ capabilities, demo }: WebPagesOptions): string {
   const hasIntegrations = capabilities.features.integrations;
+  const hasExport = capabilities.features.export;
+  // Each variant's page loads that variant's bundle: a lite page carries no integration code.
+  const bundle = `/assets/${webComponentsBundleFile(capabilities.build_variant)}`;
   const token = demo ? ` token="${escapeHtml(demo.apiKey)}"` : '';
   const banner = demo
     ? `<aside class="demo" role="note" aria-label="Demo mode">
@@ -58,6 +61,12 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
       <button type="submit">Use key</button>
       <span class="hint">Kept in this page's memory only.</span>
     </form>`;
+  const exportSection = hasExport
+    ? `<section id="export" aria-labelledby="export-title">
+      <h2 id="export-title">Data → Export</h2>
+      <pos-data-export${token}></pos-data-export>
+    </section>`
+    : '';
   const integrationsSection = hasIntegrations
     ? `<section id="integrations" aria-labelledby="integrations-title">
       <h2 id="integrations-title">Settings → Integrations</h2>
@@ -91,12 +100,14 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
   <h1>POS Integrations</h1>
   <nav aria-label="Sections">
     ${hasIntegrations ? '<a href="#integrations">Integrations</a>' : ''}
+    ${hasExport ? '<a href="#export">Export</a>' : ''}
     <a href="#checkout">Checkout</a>
   </nav>
 </header>
 <main>
   ${banner}
   ${integrationsSection}
+  ${exportSection}
   <section id="checkout" aria-labelledby="checkout-title">
     <h2 id="checkout-title">Checkout → Payment method</h2>
     <pos-payment-method-select total="4250" currency="USD"></pos-payment-method-select>
@@ -104,9 +115,9 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
   </section>
 </main>
 <script type="module">
-  import { deliverOAuthResult } from '/assets/pos-web-components.js';
-  // Opened as an OAuth popup: hand the result to the card that opened it, and close.
-  if (deliverOAuthResult(window) !== 'delivered') {
+  import * as pos from '${bundle}';
+  // Opened as an OAuth popup (full variant): hand the result to the card that opened it, and close.
+  if (pos.deliverOAuthResult?.(window) !== 'delivered') {
     for (const code of document.querySelectorAll('[data-origin-path]')) {
       code.textContent = location.origin + code.dataset.originPath;
     }
@@ -114,7 +125,9 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
     form?.addEventListener('submit', (event) => {
       event.preventDefault();
       const key = new FormData(form).get('key');
-      for (const element of document.querySelectorAll('pos-integrations')) element.token = String(key ?? '');
+      for (const element of document.querySelectorAll('pos-integrations, pos-data-export')) {
+        element.token = String(key ?? '');
+      }
       form.reset();
     });
     const selection = document.getElementById('selection');
