@@ -14,9 +14,14 @@ export default defineConfig([
     platform: 'browser',
     external: ['lit', /^lit\//, /^@lit\//],
   },
-  // For a plain <script type="module">: lit bundled in, minified, one file per variant.
+  // For a plain <script type="module">: lit bundled in, minified, one self-contained file per
+  // variant (`pos-web-components.js` is the full one).
   {
-    entry: { 'pos-web-components': 'src/full.ts', 'pos-web-components-lite': 'src/lite.ts' },
+    entry: {
+      'pos-web-components': 'src/full.ts',
+      'pos-web-components-export': 'src/export.ts',
+      'pos-web-components-lite': 'src/lite.ts',
+    },
     outDir: 'dist/browser',
     format: ['esm'],
     dts: false,

@@ -156,7 +156,27 @@ export class PosApiClient {
     return this.#call('GET', ['integrations', provider, 'logs'], { query: { ...query } });
   }
 
+  /**
+   * `GET /api/data-manager/export`: every row of one entity type as our own CSV. The body is
+   * read whole, as a download needs it.
+   */
+  async exportCsv(entityType: string): Promise<{ filename: string; blob: Blob }> {
+    const response = await this.#request('GET', ['data-manager', 'export'], { query: { entity_type: entityType } });
+    const disposition = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '');
+    return { filename: disposition?.[1] ?? `${entityType}.csv`, blob: await response.blob() };
+  }
+
   async #call<T>(method: string, segments: string[], options: { body?: unknown; query?: Query } = {}): Promise<T> {
+    const text = await (await this.#request(method, segments, options)).text();
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      return undefined as T;
+    }
+  }
+
+  /** Sends a request; any answer but 2xx becomes a {@link PosApiError} with the server's error body. */
+  async #request(method: string, segments: string[], options: { body?: unknown; query?: Query }): Promise<Response> {
     const path = segments.map(encodeURIComponent).join('/');
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(options.query ?? {})) {
@@ -177,24 +197,21 @@ export class PosApiClient {
     } catch {
       throw new PosApiError(0, 'NETWORK_ERROR', 'The server could not be reached.');
     }
-    const text = await response.text();
+    if (response.ok) return response;
     let body: unknown;
     try {
-      body = text ? JSON.parse(text) : undefined;
+      body = JSON.parse(await response.text());
     } catch {
       body = undefined;
     }
-    if (!response.ok) {
-      const error = (body ?? {}) as { message?: unknown; error_code?: unknown; details?: unknown };
-      throw new PosApiError(
-        response.status,
-        typeof error.error_code === 'string' ? error.error_code : `HTTP_${response.status}`,
-        typeof error.message === 'string' ? error.message : `The server answered ${response.status}.`,
-        typeof error.details === 'object' && error.details !== null
-          ? (error.details as Record<string, unknown>)
-          : undefined,
-      );
-    }
-    return body as T;
+    const error = (body ?? {}) as { message?: unknown; error_code?: unknown; details?: unknown };
+    throw new PosApiError(
+      response.status,
+      typeof error.error_code === 'string' ? error.error_code : `HTTP_${response.status}`,
+      typeof error.message === 'string' ? error.message : `The server answered ${response.status}.`,
+      typeof error.details === 'object' && error.details !== null
+        ? (error.details as Record<string, unknown>)
+        : undefined,
+    );
   }
 }

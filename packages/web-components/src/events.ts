@@ -15,6 +15,7 @@ export interface PosEventMap {
   'pos-logs-opened': { provider: string };
   'pos-logs-closed': { provider: string };
   'pos-integrations-loaded': { providers: string[] };
+  'pos-export-downloaded': { entity_type: string; filename: string; bytes: number };
   'pos-payment-method-change': {
     method: PaymentSplit['method'] | 'split';
     /** The payments that settle the total: one entry, or the split rows. */

@@ -1,7 +1,5 @@
 /** The full build: every element. */
-export * from './api-client.js';
-export { PosApiElement } from './api-element.js';
-export * from './lite.js';
+export * from './export.js';
 export { deliverOAuthResult, isOAuthResult, type OAuthResult, oauthResultFromUrl } from './oauth-return.js';
 export { PosIntegrationCard } from './pos-integration-card/pos-integration-card.js';
 export { PosIntegrationLogsDrawer } from './pos-integration-logs-drawer/pos-integration-logs-drawer.js';

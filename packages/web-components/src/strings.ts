@@ -53,6 +53,16 @@ export const defaultStrings = {
   loadMore: 'Load more',
   details: 'Details',
 
+  exportLegend: 'Export to CSV',
+  exportEntity: 'Data',
+  entityName: (type: string) =>
+    (({ products: 'Products', customers: 'Customers' }) as Record<string, string>)[type] ?? type,
+  exportDownload: 'Download CSV',
+  exporting: 'Preparing the file…',
+  exported: (filename: string, bytes: number) =>
+    `Downloaded ${filename} (${bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KB`}).`,
+  exportFailed: (reason: string) => `The export failed: ${reason}`,
+
   paymentMethodLabel: 'Payment method',
   methodCash: 'Cash',
   methodCard: 'Card',

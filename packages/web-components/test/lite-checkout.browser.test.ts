@@ -35,19 +35,35 @@ describe('a lite build', () => {
     expect(status).toBe(404);
   });
 
-  it('still hides every card when a page drops <pos-integrations> in anyway', async () => {
-    const loaded = page.evaluate(
-      () =>
-        new Promise<string[]>((resolve) => {
-          const element = document.createElement('pos-integrations');
-          element.token = 'pos_demo_key_not_for_production';
-          element.addEventListener('pos-integrations-loaded', (event) => resolve(event.detail.providers));
-          document.body.append(element);
-        }),
-    );
-    expect(await loaded).toEqual([]);
-    expect(await page.locator('pos-integrations').evaluate((element) => element.shadowRoot?.children.length)).toBe(0);
-    await page.evaluate(() => document.querySelector('body > pos-integrations')?.remove());
+  it('loads the lite bundle, which defines no integration element', async () => {
+    expect(await page.evaluate(() => customElements.get('pos-integrations') === undefined)).toBe(true);
+    expect(await page.evaluate(() => customElements.get('pos-data-export') === undefined)).toBe(true);
+  });
+
+  it('still hides every card when a page loads the full bundle and drops <pos-integrations> in anyway', async () => {
+    // Another page: one page loads one bundle, since each defines the same elements.
+    const other = await browser.newPage();
+    try {
+      await other.goto(`${server.url}/healthz`);
+      // Source text, so neither TypeScript nor the test runner rewrites the dynamic import.
+      await other.evaluate("import('/assets/pos-web-components.js').then(() => true)");
+      const loaded = other.evaluate(
+        () =>
+          new Promise<string[]>((resolve) => {
+            const element = document.createElement('pos-integrations');
+            element.token = 'pos_demo_key_not_for_production';
+            element.addEventListener('pos-integrations-loaded', (event) => resolve(event.detail.providers));
+            document.body.append(element);
+          }),
+      );
+      expect(await loaded).toEqual([]);
+      const children = await other
+        .locator('pos-integrations')
+        .evaluate((element) => element.shadowRoot?.children.length);
+      expect(children).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 
   it('ships a lite bundle without any integration code', () => {
