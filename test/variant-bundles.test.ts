@@ -97,24 +97,29 @@ describe('@pos/web-components variant bundles', () => {
       expect(text).toContain('pos-payment-method-select');
       expectNoConnectorCode(text);
       expect(text).not.toContain('/api/');
-      expect(text).not.toMatch(/pos-integration|pos-data-export/);
+      expect(text).not.toMatch(/pos-integration|pos-data-export|pos-data-manager|pos-stripe-checkout-button/);
     });
   }
 
   for (const entry of ['export.js', 'browser/pos-web-components-export.js']) {
-    it(`${entry} adds <pos-data-export> and no integration element`, () => {
+    it(`${entry} adds <pos-data-export> and no integration, Data Manager or checkout element`, () => {
       const { text } = bundleText('packages/web-components', entry);
       expect(text).toContain('pos-data-export');
       expect(text).toContain('pos-payment-method-select');
       expectNoConnectorCode(text);
-      expect(text).not.toMatch(/pos-integration/);
+      expect(text).not.toMatch(/pos-integration|pos-data-manager|pos-stripe-checkout-button/);
+      // Nor the Data Manager's texts or the QR encoder the checkout button draws with.
+      expect(text).not.toMatch(/Generate sample data|getModuleCount/);
     });
   }
 
-  it('the full browser bundle has the integration elements', () => {
+  it('the full browser bundle has every element (so the checks above can fail)', () => {
     const { files, text } = bundleText('packages/web-components', 'browser/pos-web-components.js');
     expect(files).toEqual(['browser/pos-web-components.js']); // self-contained, Lit included
-    expect(text).toContain('pos-integration-card');
-    expect(text).toContain('pos-data-export');
+    for (const tag of ['pos-integration-card', 'pos-data-export', 'pos-data-manager', 'pos-stripe-checkout-button']) {
+      expect(text).toContain(tag);
+    }
+    expect(text).toMatch(/Generate sample data/);
+    expect(text).toMatch(/getModuleCount/);
   });
 });

@@ -1,5 +1,6 @@
-// bench/csv-import: the SDK's CSV import and purge against baselines measured in the same run.
-// Usage: npm run bench:csv-import [-- --rows 1000000]
+// bench/csv-import: the SDK's CSV import and purge against baselines measured in the same run,
+// on SQLite and then on a throwaway PostgreSQL cluster (skipped with --no-postgres).
+// Usage: npm run bench:csv-import [-- --rows 1000000]   (runs under tsx: the cluster comes from test-support)
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,6 +66,18 @@ function fresh(db) {
   return db;
 }
 
+/** Starts a throwaway cluster (installing Debian's postgresql when missing and root), or says why not. */
+async function startCluster() {
+  if (process.argv.includes('--no-postgres')) return undefined;
+  try {
+    const { startPostgresCluster } = await import('@pos/test-support');
+    return await startPostgresCluster();
+  } catch (error) {
+    console.log(`PostgreSQL run skipped: ${error instanceof Error ? error.message : error}\n`);
+    return undefined;
+  }
+}
+
 ensureSqlite3();
 const dir = mkdtempSync(join(tmpdir(), 'pos-bench-'));
 try {
@@ -128,6 +141,53 @@ try {
   ];
   console.log('\nTargets');
   for (const [name, met, value] of targets) console.log(`${met ? 'met ' : 'MISS'}  ${name.padEnd(48)} ${value}`);
+
+  const cluster = await startCluster();
+  if (cluster) {
+    try {
+      // Every import gets a database of its own, so each starts from an empty table.
+      const copyCeiling = fastest(runs, () => child('pg-copy.mjs', [cluster.freshDatabase(), bigCsv]));
+      const pgSmall = fastest(runs, () => child('sdk-import.mjs', ['import', cluster.freshDatabase(), smallCsv]));
+      const pg = fastest(runs, () => child('sdk-import.mjs', ['import', cluster.freshDatabase(), bigCsv]));
+      const inserts = fastest(Math.min(runs, 2), () =>
+        child('sdk-import.mjs', ['import', cluster.freshDatabase(), bigCsv, '--insert']),
+      );
+      const copyRate = rate(rows, copyCeiling.seconds);
+      const pgLine = (name, count, seconds, rss) =>
+        `${name.padEnd(34)} ${String(rate(count, seconds).toLocaleString('en')).padStart(9)} rows/s  ${seconds.toFixed(2).padStart(6)} s  ${(rate(count, seconds) / copyRate).toFixed(2).padStart(5)} × COPY${rss ? `  peak RSS ${(rss / 1024).toFixed(0)} MiB` : ''}`;
+      console.log('\nPostgreSQL import (a throwaway local cluster, fsync off)');
+      console.log(pgLine('COPY FROM STDIN (no validation)', rows, copyCeiling.seconds));
+      console.log(pgLine('SDK batches.upload, COPY loader', pg.rows, pg.seconds, pg.maxRssKiB));
+      console.log(
+        pgLine(`SDK at ${smallRows.toLocaleString('en')} rows`, pgSmall.rows, pgSmall.seconds, pgSmall.maxRssKiB),
+      );
+      console.log(pgLine('SDK with multi-row INSERTs', inserts.rows, inserts.seconds, inserts.maxRssKiB));
+
+      const pgRate = rate(pg.rows, pg.seconds);
+      const sqliteSdkRate = rate(sdk.rows, sdk.seconds);
+      console.log('\nSQLite and PostgreSQL side by side (SDK batches.upload, validated)');
+      console.log(`${'SQLite bulk loader'.padEnd(34)} ${sqliteSdkRate.toLocaleString('en').padStart(9)} rows/s`);
+      console.log(
+        `${'PostgreSQL COPY loader'.padEnd(34)} ${pgRate.toLocaleString('en').padStart(9)} rows/s  ${(pgRate / sqliteSdkRate).toFixed(2)} × SQLite`,
+      );
+      const pgGrowth = pg.maxRssKiB / pgSmall.maxRssKiB;
+      const copyOverInserts = pgRate / rate(inserts.rows, inserts.seconds);
+      console.log('\nTargets (PostgreSQL)');
+      for (const [name, met, value] of [
+        ['COPY loader faster than multi-row INSERTs', copyOverInserts > 1, `${copyOverInserts.toFixed(2)} ×`],
+        ['peak RSS ≤ 256 MiB', pg.maxRssKiB <= 256 * 1024, `${(pg.maxRssKiB / 1024).toFixed(0)} MiB`],
+        [
+          `RSS flat from ${smallRows.toLocaleString('en')} to ${rows.toLocaleString('en')} rows (≤ 1.25 ×)`,
+          pgGrowth <= 1.25,
+          `${pgGrowth.toFixed(2)} ×`,
+        ],
+      ]) {
+        console.log(`${met ? 'met ' : 'MISS'}  ${name.padEnd(48)} ${value}`);
+      }
+    } finally {
+      cluster.stop();
+    }
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

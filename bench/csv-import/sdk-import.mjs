@@ -1,11 +1,28 @@
-// Child process: imports a CSV through the SDK's public API (full validation) into a fresh
-// SQLite file and prints one JSON line. `--purge <db> <batch>` purges a batch of an existing file instead.
+// Child process: imports a CSV through the SDK's public API (full validation) and prints one JSON
+// line. The database is an SQLite file path or a postgres:// URL; `--insert` swaps the Postgres
+// COPY loader for the multi-row INSERT baseline. `purge <db> <batch>` purges a batch instead.
 import { createReadStream, statSync } from 'node:fs';
 import { createIntegrations, createKeyRing } from '@pos/integrations-core';
+import { createKyselyStorage } from '@pos/storage-kysely';
+import { createPostgresStorage } from '@pos/storage-postgres';
 import { createSqliteStorage } from '@pos/storage-sqlite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { MultiRowInsertLoader } from './insert-loader.mjs';
 
-const [mode, dbPath, arg] = process.argv.slice(2);
-const storage = await createSqliteStorage({ filename: dbPath });
+const [mode, database, arg] = process.argv.slice(2).filter((value) => !value.startsWith('--'));
+
+async function openStorage() {
+  if (!/^postgres(ql)?:/.test(database)) return createSqliteStorage({ filename: database });
+  if (!process.argv.includes('--insert')) return createPostgresStorage({ connectionString: database });
+  const pool = new pg.Pool({ connectionString: database, max: 10 });
+  return createKyselyStorage(new Kysely({ dialect: new PostgresDialect({ pool }) }), {
+    dialect: 'postgres',
+    bulkLoader: new MultiRowInsertLoader(database),
+  });
+}
+
+const storage = await openStorage();
 const integrations = createIntegrations({
   storage,
   cipher: createKeyRing({ keys: [{ key: Buffer.alloc(32, 1).toString('base64') }] }),

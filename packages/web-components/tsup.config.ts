@@ -12,7 +12,7 @@ export default defineConfig([
     clean: true,
     target: 'es2022',
     platform: 'browser',
-    external: ['lit', /^lit\//, /^@lit\//],
+    external: ['lit', /^lit\//, /^@lit\//, 'qrcode-generator'],
   },
   // For a plain <script type="module">: lit bundled in, minified, one self-contained file per
   // variant (`pos-web-components.js` is the full one).

@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('examples/embed: the web components in a plain HTML page', () => {
-  it('renders the full bundle against the demo server: cards, export and payment selection', async () => {
+  it('renders the full bundle against the demo server: cards, Data Manager, export, checkout and payment selection', async () => {
     const page = await open(await embedPage(await demoServer('full')));
     const square = page.locator('pos-integration-card[provider="square"]');
     await square.getByRole('button', { name: 'Save and connect' }).waitFor();
@@ -66,13 +66,28 @@ describe('examples/embed: the web components in a plain HTML page', () => {
       .evaluateAll((all) => all.map((card) => card.id || card.getAttribute('provider')));
     expect(cards).toEqual(expect.arrayContaining(['square', 'supabase', 'stripe', 'clover']));
 
+    const manager = page.locator('pos-data-manager');
+    const completed = page.evaluate(
+      () =>
+        new Promise<number>((resolve) =>
+          document.addEventListener('pos-batch-completed', (event) => resolve(event.detail.batch.record_count), {
+            once: true,
+          }),
+        ),
+    );
+    await manager.getByRole('button', { name: 'Generate' }).click();
+    const generated = await completed;
+    expect(generated).toBeGreaterThan(0);
+
+    await page.locator('pos-stripe-checkout-button').getByRole('button', { name: 'Pay $42.50 by card' }).waitFor();
+
     const csv = await downloadCsv(page);
     const lines = csv
       .replace(/^\uFEFF/, '')
       .trim()
       .split(/\r\n/);
     expect(lines[0]).toBe('sku,name,price,currency,category,stock,barcode,description');
-    expect(lines).toHaveLength(26); // the demo tenant's 25 seeded products
+    expect(lines).toHaveLength(1 + 25 + generated); // the header, the demo tenant's 25 products, the generated ones
     await expect
       .poll(() => page.locator('pos-data-export').getByRole('status').textContent())
       .toMatch(/Downloaded products\.csv/);
@@ -87,11 +102,15 @@ describe('examples/embed: the web components in a plain HTML page', () => {
     await page.getByRole('radio', { name: 'Split payment' }).check();
     await expect.poll(() => page.locator('#selection').textContent()).toBe('The split does not add up yet.');
     const defined = await page.evaluate(() =>
-      ['pos-payment-method-select', 'pos-integrations', 'pos-data-export'].map((tag) =>
-        Boolean(customElements.get(tag)),
-      ),
+      [
+        'pos-payment-method-select',
+        'pos-integrations',
+        'pos-data-export',
+        'pos-data-manager',
+        'pos-stripe-checkout-button',
+      ].map((tag) => Boolean(customElements.get(tag))),
     );
-    expect(defined).toEqual([true, false, false]);
+    expect(defined).toEqual([true, false, false, false, false]);
     await page.close();
   });
 });
@@ -101,7 +120,12 @@ describe('the reference server in the export variant', () => {
     const page = await open(`${await demoServer('export')}/`);
     await page.locator('pos-data-export').getByRole('button', { name: 'Download CSV' }).waitFor();
     expect(await page.locator('pos-integrations').count()).toBe(0);
-    expect(await page.evaluate(() => Boolean(customElements.get('pos-integration-card')))).toBe(false);
+    const defined = await page.evaluate(() =>
+      ['pos-integration-card', 'pos-data-manager', 'pos-stripe-checkout-button'].filter((tag) =>
+        Boolean(customElements.get(tag)),
+      ),
+    );
+    expect(defined).toEqual([]);
     const csv = await downloadCsv(page);
     expect(csv.replace(/^\uFEFF/, '').trim()).toBe('sku,name,price,currency,category,stock,barcode,description');
     await page.close();

@@ -100,7 +100,15 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
         })
       : [];
   const storage = await openStorage(config);
-  const integrations = createIntegrations({ storage, cipher, connectors, variant: config.variant, logger });
+  const integrations = createIntegrations({
+    storage,
+    cipher,
+    connectors,
+    variant: config.variant,
+    logger,
+    // A batch heartbeats at least three times per lease, so one late beat never fails it.
+    batches: { leaseMs: config.batchLeaseMs, heartbeatMs: Math.min(1000, Math.floor(config.batchLeaseMs / 3)) },
+  });
   // Batches a crashed run left processing are failed before serving (and later by a sweep, for
   // crashes of other instances sharing the database).
   await integrations.batches?.recover();

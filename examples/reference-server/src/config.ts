@@ -28,6 +28,11 @@ export interface ServerConfig {
   syncIntervalMs: number;
   /** Largest Data Manager upload, from `POS_UPLOAD_MAX_MB` (default 200). */
   uploadMaxBytes: number;
+  /**
+   * After how long without a heartbeat a running Data Manager batch counts as crashed and any
+   * instance fails it (`POS_BATCH_LEASE_MS`, default 30000).
+   */
+  batchLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +69,17 @@ function parseInterval(value: string | undefined): number {
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 0 || (ms > 0 && ms < 1_000)) {
     throw new ConfigError(`POS_SYNC_INTERVAL_MS must be 0 (off) or at least 1000 milliseconds, not "${value}".`);
+  }
+  return ms;
+}
+
+function parseBatchLease(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 30_000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 2_000 || ms > 3_600_000) {
+    throw new ConfigError(
+      `POS_BATCH_LEASE_MS must be a whole number of milliseconds from 2000 to 3600000, not "${value}".`,
+    );
   }
   return ms;
 }
@@ -140,6 +156,7 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     supabaseManagementApiUrl: env.SUPABASE_MANAGEMENT_API_URL?.trim() || undefined,
     syncIntervalMs: parseInterval(env.POS_SYNC_INTERVAL_MS),
     uploadMaxBytes: parseUploadLimit(env.POS_UPLOAD_MAX_MB),
+    batchLeaseMs: parseBatchLease(env.POS_BATCH_LEASE_MS),
   };
   if (mode === 'real') {
     if (!config.encryptionKey) {

@@ -71,6 +71,8 @@ describe('demo mode', () => {
       expect(page.headers.get('content-type')).toContain('text/html');
       const html = await page.text();
       expect(html).toContain(`<pos-integrations token="${DEMO_API_KEY}">`);
+      expect(html).toContain(`<pos-data-manager token="${DEMO_API_KEY}">`);
+      expect(html).toContain(`<pos-stripe-checkout-button amount="4250" currency="USD" token="${DEMO_API_KEY}">`);
       expect(html).toContain('<pos-payment-method-select');
       expect(html).toContain('Demo mode.');
       expect(html).toContain(DEMO_SUPABASE_KEY);
@@ -196,6 +198,9 @@ describe('real mode', () => {
       expect((await fetch(`${server.url}/demo/supabase/rest/v1/`)).status).toBe(404);
       const html = await (await fetch(`${server.url}/`)).text();
       expect(html).toContain('<pos-integrations>');
+      expect(html).toContain('<pos-data-manager>');
+      // No Stripe configured, so no card payments: no checkout button.
+      expect(html).not.toContain('<pos-stripe-checkout-button');
       expect(html).not.toContain(key);
       expect(html).not.toContain(DEMO_API_KEY);
       expect(html).not.toContain('Demo mode.');
@@ -219,7 +224,9 @@ describe('real mode', () => {
       expect((await api('GET', '/api/capabilities')).body).toMatchObject({ build_variant: 'lite' });
       expect((await api('GET', '/api/integrations/square/status')).status).toBe(404);
       const html = await (await fetch(`${server.url}/`)).text();
-      expect(html).not.toContain('<pos-integrations');
+      for (const tag of ['<pos-integrations', '<pos-data-manager', '<pos-stripe-checkout-button']) {
+        expect(html).not.toContain(tag);
+      }
       expect(html).toContain('<pos-payment-method-select');
     } finally {
       await server.close();

@@ -120,34 +120,9 @@ export class IntegrationService {
     try {
       credentials = await (connector as ApiKeyConnector).verify(parsed.data, this.context(tenantId));
     } catch (error) {
-      const failure = this.asProviderError(error, secrets);
-      await this.parts.activity.record({
-        tenantId,
-        provider,
-        level: 'error',
-        event: 'connect_failed',
-        message: `Could not connect ${connector.displayName}: ${failure.message}`,
-        details: { error_code: failure.code },
-        secrets,
-      });
-      throw failure;
+      throw await this.connectFailed(tenantId, connector, this.asProviderError(error, secrets), secrets);
     }
-
-    const now = this.now();
-    await this.parts.storage.transaction(async (tx) => {
-      await this.parts.vault.using(tx).put(tenantId, provider, credentials.secret, credentials.publicData);
-      await connector.records?.saved(tx, tenantId, credentials.publicData, now);
-      await tx.statuses.put(this.freshStatus(tenantId, provider, 'connected', now));
-      await this.parts.activity.using(tx).record({
-        tenantId,
-        provider,
-        level: 'info',
-        event: 'connected',
-        message: `${connector.displayName} connected.`,
-        details: connector.statusFields?.(credentials.publicData) ?? {},
-        secrets,
-      });
-    });
+    await this.saveConnection(tenantId, connector, credentials, null, secrets);
     return {
       success: true,
       message: `${connector.displayName} connected.`,
@@ -200,34 +175,15 @@ export class IntegrationService {
     try {
       grant = await connector.exchange(query, this.context(tenantId));
     } catch (error) {
-      const failure = this.asProviderError(error, [query.code], connector.oauthFailedCode);
-      await this.parts.activity.record({
+      const secrets = [query.code];
+      throw await this.connectFailed(
         tenantId,
-        provider,
-        level: 'error',
-        event: 'connect_failed',
-        message: `Could not connect ${connector.displayName}: ${failure.message}`,
-        details: { error_code: failure.code },
-        secrets: [query.code],
-      });
-      throw failure;
-    }
-    const secrets = secretValues(grant.secret);
-    const now = this.now();
-    await this.parts.storage.transaction(async (tx) => {
-      await this.parts.vault.using(tx).put(tenantId, provider, grant.secret, grant.publicData, grant.expiresAt ?? null);
-      await connector.records?.saved(tx, tenantId, grant.publicData, now);
-      await tx.statuses.put(this.freshStatus(tenantId, provider, 'connected', now));
-      await this.parts.activity.using(tx).record({
-        tenantId,
-        provider,
-        level: 'info',
-        event: 'connected',
-        message: `${connector.displayName} connected.`,
-        details: connector.statusFields?.(grant.publicData) ?? {},
+        connector,
+        this.asProviderError(error, secrets, connector.oauthFailedCode),
         secrets,
-      });
-    });
+      );
+    }
+    await this.saveConnection(tenantId, connector, grant, grant.expiresAt ?? null, secretValues(grant.secret));
     return { tenantId, provider };
   }
 
@@ -484,6 +440,52 @@ export class IntegrationService {
       credentials = renewed(await refresher.refresh(tenantId, connector, credentials.version, 'rejected'));
       return use(credentials);
     }
+  }
+
+  /** Logs a failed connection attempt (nothing was stored) and hands the error back to throw. */
+  private async connectFailed(
+    tenantId: string,
+    connector: Connector,
+    failure: IntegrationError,
+    secrets: string[],
+  ): Promise<IntegrationError> {
+    await this.parts.activity.record({
+      tenantId,
+      provider: connector.id,
+      level: 'error',
+      event: 'connect_failed',
+      message: `Could not connect ${connector.displayName}: ${failure.message}`,
+      details: { error_code: failure.code },
+      secrets,
+    });
+    return failure;
+  }
+
+  /** Seals new credentials and marks the connection, in one transaction with its log row. */
+  private async saveConnection(
+    tenantId: string,
+    connector: Connector,
+    credentials: ConnectorCredentials,
+    expiresAt: string | null,
+    secrets: string[],
+  ): Promise<void> {
+    const now = this.now();
+    await this.parts.storage.transaction(async (tx) => {
+      await this.parts.vault
+        .using(tx)
+        .put(tenantId, connector.id, credentials.secret, credentials.publicData, expiresAt);
+      await connector.records?.saved(tx, tenantId, credentials.publicData, now);
+      await tx.statuses.put(this.freshStatus(tenantId, connector.id, 'connected', now));
+      await this.parts.activity.using(tx).record({
+        tenantId,
+        provider: connector.id,
+        level: 'info',
+        event: 'connected',
+        message: `${connector.displayName} connected.`,
+        details: connector.statusFields?.(credentials.publicData) ?? {},
+        secrets,
+      });
+    });
   }
 
   context(tenantId: string): ConnectorContext {

@@ -115,3 +115,50 @@ describe('the Supabase hub over HTTP', () => {
     expect((await api('POST', '/api/integrations/supabase/sync')).status).toBe(409);
   });
 });
+
+describe('Data Manager changes reach the Supabase project', () => {
+  it('pushes seeded and uploaded products, and removes a purged batch’s rows', async () => {
+    const api = server.as('tenant-c');
+    await api('POST', '/api/integrations/supabase/credentials', {
+      body: { project_url: stack.projectUrl, service_key: stack.secretKey },
+    });
+
+    const seeded = await api('POST', '/api/data-manager/seed', {
+      body: { entity_type: 'products', count: 5, seed: 7 },
+    });
+    expect(seeded.status).toBe(201);
+    const form = new FormData();
+    form.append('entity_type', 'products');
+    form.append(
+      'file',
+      new Blob(['sku,name,price,currency\nTEA-1,Green tea,2.50,EUR\nTEA-2,"Chai, spiced",3.10,EUR\n']),
+      'teas.csv',
+    );
+    const uploaded = await fetch(`${server.url}/api/data-manager/upload`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer key-tenant-c-0123456789abcdef' },
+      body: form,
+    });
+    expect(uploaded.status).toBe(201);
+
+    const firstPush = await api('POST', '/api/integrations/supabase/sync');
+    expect(firstPush.body).toMatchObject({ success: true, delivered: 7, pending_queue_count: 0 });
+    const remote = () =>
+      stack.rows(`select sku, name, price from pos_products where tenant_id = 'tenant-c' order by sku`);
+    expect(remote()).toHaveLength(7);
+    expect(remote()).toEqual(
+      expect.arrayContaining([
+        { sku: 'TEA-1', name: 'Green tea', price: 250 },
+        { sku: 'TEA-2', name: 'Chai, spiced', price: 310 },
+      ]),
+    );
+
+    const purged = await api('DELETE', `/api/data-manager/batches/${(seeded.body as { id: string }).id}`);
+    expect(purged.status).toBe(200);
+    expect((await api('POST', '/api/integrations/supabase/sync')).body).toMatchObject({ success: true });
+    expect(remote()).toEqual([
+      { sku: 'TEA-1', name: 'Green tea', price: 250 },
+      { sku: 'TEA-2', name: 'Chai, spiced', price: 310 },
+    ]);
+  });
+});

@@ -1,9 +1,16 @@
+import { createIntegrations, createKeyRing } from '@pos/integrations-core';
 import { integrationMigrations, MIGRATION_TABLE, readInteger } from '@pos/storage-kysely';
-import { holdMigrationLock, type PostgresCluster, startPostgresCluster } from '@pos/test-support';
+import {
+  holdMigrationLock,
+  type PostgresCluster,
+  productRow,
+  startPostgresCluster,
+  TEST_KEY_A,
+} from '@pos/test-support';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresStorage } from '../src/index.js';
+import { createPostgresStorage, type PostgresStorage } from '../src/index.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 
@@ -168,6 +175,124 @@ describe('connections', () => {
       expect(count).toBe(25);
     } finally {
       await storage.close();
+    }
+  });
+});
+
+describe('Data Manager imports', () => {
+  const target = { tenantId: 'tenant-a', batchId: 'batch-1', createdAt: T0 };
+  async function exported(storage: PostgresStorage, tenantId = 'tenant-a') {
+    const rows: Record<string, unknown>[] = [];
+    for await (const page of storage.entitySink('products')?.read(tenantId) ?? []) rows.push(...page);
+    return rows;
+  }
+
+  it('offers the built-in entity types, so the Data Manager is on and its conformance tests run', async () => {
+    const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase() });
+    expect([storage.entitySink('products'), storage.entitySink('customers')]).toEqual([
+      expect.any(Object),
+      expect.any(Object),
+    ]);
+    const integrations = createIntegrations({ storage, cipher: createKeyRing({ keys: [{ key: TEST_KEY_A }] }) });
+    try {
+      expect(integrations.capabilities().features.data_manager).toBe(true);
+      const run = await integrations.batches?.seed('tenant-a', { entityType: 'customers', count: 30, seed: 7 });
+      expect(await run?.done).toMatchObject({ status: 'completed', record_count: 30 });
+    } finally {
+      await integrations.close();
+    }
+  });
+
+  it("keeps every character COPY's text format escapes", async () => {
+    const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase() });
+    try {
+      const tricky = [
+        productRow('TAB', { name: 'a\tb', description: 'back\\slash \\N \\t' }),
+        productRow('LINES', { name: 'one\r\ntwo\rthree\nfour', category: '\\N' }),
+        productRow('EMPTY', { name: ' ', description: '' }),
+      ];
+      const open = await storage.entitySink('products')?.open(target);
+      await open?.write(tricky);
+      await open?.commit(async () => {});
+      expect(await exported(storage)).toEqual(tricky);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('imports on connections of their own: the pool keeps serving while imports are open', async () => {
+    const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase(), maxConnections: 1 });
+    try {
+      const sink = storage.entitySink('products');
+      const imports = await Promise.all(
+        ['batch-1', 'batch-2', 'batch-3'].map((batchId) => sink?.open({ ...target, batchId })),
+      );
+      await Promise.all(imports.map((open, index) => open?.write([productRow(`S-${index}`)])));
+      // One pooled connection, three open imports: the storage still reads and writes.
+      await storage.statuses.put(status('tenant-a'));
+      expect(await storage.statuses.get('tenant-a', 'square')).toBeDefined();
+      expect(await exported(storage)).toEqual([]);
+      for (const open of imports) await open?.commit(async () => {});
+      expect((await exported(storage)).map((row) => row.sku).sort()).toEqual(['S-0', 'S-1', 'S-2']);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('fails an import whose connection is lost, leaving nothing, and the storage carries on', async () => {
+    const url = cluster.freshDatabase();
+    const storage = await createPostgresStorage({ connectionString: url });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const open = await storage.entitySink('products')?.open(target);
+      await open?.write([productRow('A-1')]);
+      // What a database restart or a network cut does to the import's connection.
+      await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'pos-integrations-import'",
+      );
+      await expect(open?.commit(async () => {})).rejects.toThrow(/terminat|Connection/i);
+      expect(await exported(storage)).toEqual([]);
+      const again = await storage.entitySink('products')?.open(target);
+      await again?.write([productRow('A-2')]);
+      await again?.commit(async () => {});
+      expect((await exported(storage)).map((row) => row.sku)).toEqual(['A-2']);
+    } finally {
+      await admin.end();
+      await storage.close();
+    }
+  });
+
+  it('refuses a row PostgreSQL cannot store, writing nothing', async () => {
+    const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase() });
+    try {
+      const open = await storage.entitySink('products')?.open(target);
+      await open?.write([productRow('OK'), productRow('NUL', { name: 'a\u0000b' })]);
+      await expect(open?.commit(async () => {})).rejects.toThrow(/0x00/);
+      await open?.abort();
+      expect(await exported(storage)).toEqual([]);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it("borrows import connections from a caller's pool and gives them back", async () => {
+    const pool = new pg.Pool({ connectionString: cluster.freshDatabase(), max: 3 });
+    try {
+      const storage = await createPostgresStorage({ pool });
+      for (const batchId of ['batch-1', 'batch-2', 'batch-3', 'batch-4']) {
+        const open = await storage.entitySink('products')?.open({ ...target, batchId });
+        await open?.write([productRow(batchId)]);
+        await open?.commit(async () => {});
+      }
+      const aborted = await storage.entitySink('products')?.open({ ...target, batchId: 'batch-5' });
+      await aborted?.write([productRow('gone')]);
+      await aborted?.abort();
+      expect((await exported(storage)).map((row) => row.sku)).toEqual(['batch-1', 'batch-2', 'batch-3', 'batch-4']);
+      expect(pool.totalCount - pool.idleCount).toBe(0);
+      await storage.close();
+    } finally {
+      await pool.end();
     }
   });
 });

@@ -1,19 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { productRow } from '@pos/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteStorage, type SqliteStorage } from '../src/index.js';
 
-const row = (sku: string) => ({
-  sku,
-  name: 'Apron',
-  price: 950,
-  currency: 'USD',
-  category: null,
-  stock: 3,
-  barcode: null,
-  description: null,
-});
 const target = { tenantId: 'tenant-a', batchId: 'batch-1', createdAt: '2026-01-01T00:00:00.000Z' };
 const count = (storage: SqliteStorage) =>
   (storage.database.prepare('select count(*) as n from products').get() as { n: number }).n;
@@ -32,7 +23,7 @@ describe('SQLite bulk loader', () => {
 
   it('stages outside the database, so the main connection can write while an import is open', async () => {
     const open = await storage.entitySink('products')?.open(target);
-    await open?.write([row('A-1'), row('A-2')]);
+    await open?.write([productRow('A-1'), productRow('A-2')]);
     // A write transaction on the main connection succeeds at once: staging holds no lock.
     storage.database.exec("BEGIN IMMEDIATE; INSERT INTO oauth_states VALUES ('h', 't', 'p', 'c', 'e', null); COMMIT");
     await open?.commit(async () => {});
@@ -41,7 +32,7 @@ describe('SQLite bulk loader', () => {
 
   it('waits for a writer of this process without blocking the event loop, then commits', async () => {
     const open = await storage.entitySink('products')?.open(target);
-    await open?.write([row('A-1')]);
+    await open?.write([productRow('A-1')]);
     storage.database.exec('BEGIN IMMEDIATE'); // e.g. a request's transaction awaiting something
     let committed = false;
     const commit = open
@@ -58,7 +49,7 @@ describe('SQLite bulk loader', () => {
 
   it('gives up after the lock timeout with a clear error and writes nothing', async () => {
     const open = await storage.entitySink('products')?.open(target);
-    await open?.write([row('A-1')]);
+    await open?.write([productRow('A-1')]);
     storage.database.exec('BEGIN IMMEDIATE');
     await expect(open?.commit(async () => {})).rejects.toMatchObject({
       code: 'BATCH_FAILED',
@@ -83,7 +74,7 @@ describe('SQLite bulk loader', () => {
     expect([existsSync(abandoned), existsSync(running), existsSync(unrelated)]).toEqual([false, true, true]);
     // And an import cleans up its own staging file.
     const open = await other.entitySink('products')?.open(target);
-    await open?.write([row('A-1')]);
+    await open?.write([productRow('A-1')]);
     await open?.commit(async () => {});
     expect(readdirSync(staging).sort()).toEqual(['notes.db', 'pos-staging-00000000-0000-4000-8000-000000000002.db']);
     await other.close();

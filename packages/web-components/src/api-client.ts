@@ -1,6 +1,9 @@
 /**
- * The one module that knows the server's routes. Elements call these methods and never build a
- * URL themselves, so a host that mounts the API elsewhere only changes `api-base`.
+ * The module that knows the server's routes. Elements call these methods and never build a URL
+ * themselves, so a host that mounts the API elsewhere only changes `api-base`. The Data Manager
+ * and payment routes live in clients of their own beside their elements
+ * (`pos-data-manager/data-manager-client.ts`, `pos-stripe-checkout-button/payments-client.ts`),
+ * so the lite and export bundles carry none of them.
  *
  * The response types below are the HTTP contract as a browser sees it. They mirror the shapes
  * `@pos/integrations-core` produces on purpose: this package depends on nothing but `lit`, so it
@@ -106,7 +109,13 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
-type Query = Record<string, string | number | undefined>;
+export type Query = Record<string, string | number | undefined>;
+
+export interface RequestOptions {
+  body?: unknown;
+  form?: FormData;
+  query?: Query;
+}
 
 export class PosApiClient {
   readonly #base: string;
@@ -120,40 +129,40 @@ export class PosApiClient {
   }
 
   capabilities(): Promise<Capabilities> {
-    return this.#call('GET', ['capabilities']);
+    return this.call('GET', ['capabilities']);
   }
 
   async integrations(): Promise<IntegrationDescriptor[]> {
-    const body = await this.#call<{ integrations: IntegrationDescriptor[] }>('GET', ['integrations']);
+    const body = await this.call<{ integrations: IntegrationDescriptor[] }>('GET', ['integrations']);
     return body.integrations;
   }
 
   status(provider: string): Promise<IntegrationStatus> {
-    return this.#call('GET', ['integrations', provider, 'status']);
+    return this.call('GET', ['integrations', provider, 'status']);
   }
 
   summary(provider: string): Promise<Record<string, unknown>> {
-    return this.#call('GET', ['integrations', provider, 'summary']);
+    return this.call('GET', ['integrations', provider, 'summary']);
   }
 
   saveCredentials(provider: string, values: Record<string, string>): Promise<ConnectResult> {
-    return this.#call('POST', ['integrations', provider, 'credentials'], { body: values });
+    return this.call('POST', ['integrations', provider, 'credentials'], { body: values });
   }
 
   authorizationUrl(provider: string): Promise<{ auth_url: string; state: string }> {
-    return this.#call('POST', ['integrations', provider, 'auth-url'], { body: {} });
+    return this.call('POST', ['integrations', provider, 'auth-url'], { body: {} });
   }
 
   test(provider: string): Promise<TestResult> {
-    return this.#call('POST', ['integrations', provider, 'test'], { body: {} });
+    return this.call('POST', ['integrations', provider, 'test'], { body: {} });
   }
 
   disconnect(provider: string): Promise<ActionResult> {
-    return this.#call('DELETE', ['integrations', provider, 'disconnect']);
+    return this.call('DELETE', ['integrations', provider, 'disconnect']);
   }
 
   logs(provider: string, query: LogQuery = {}): Promise<LogPage> {
-    return this.#call('GET', ['integrations', provider, 'logs'], { query: { ...query } });
+    return this.call('GET', ['integrations', provider, 'logs'], { query: { ...query } });
   }
 
   /**
@@ -161,13 +170,14 @@ export class PosApiClient {
    * read whole, as a download needs it.
    */
   async exportCsv(entityType: string): Promise<{ filename: string; blob: Blob }> {
-    const response = await this.#request('GET', ['data-manager', 'export'], { query: { entity_type: entityType } });
+    const response = await this.request('GET', ['data-manager', 'export'], { query: { entity_type: entityType } });
     const disposition = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '');
     return { filename: disposition?.[1] ?? `${entityType}.csv`, blob: await response.blob() };
   }
 
-  async #call<T>(method: string, segments: string[], options: { body?: unknown; query?: Query } = {}): Promise<T> {
-    const text = await (await this.#request(method, segments, options)).text();
+  /** A JSON call; feature clients (Data Manager, payments) extend this class with theirs. */
+  protected async call<T>(method: string, segments: string[], options: RequestOptions = {}): Promise<T> {
+    const text = await (await this.request(method, segments, options)).text();
     try {
       return (text ? JSON.parse(text) : undefined) as T;
     } catch {
@@ -176,7 +186,7 @@ export class PosApiClient {
   }
 
   /** Sends a request; any answer but 2xx becomes a {@link PosApiError} with the server's error body. */
-  async #request(method: string, segments: string[], options: { body?: unknown; query?: Query }): Promise<Response> {
+  protected async request(method: string, segments: string[], options: RequestOptions = {}): Promise<Response> {
     const path = segments.map(encodeURIComponent).join('/');
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(options.query ?? {})) {
@@ -185,26 +195,23 @@ export class PosApiClient {
     const url = `${this.#base}/api/${path}${search.size > 0 ? `?${search}` : ''}`;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    // A FormData body sets its own multipart content type, boundary included.
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const body = options.form ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
 
     let response: Response;
     try {
-      response = await this.#fetch(url, {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      });
+      response = await this.#fetch(url, { method, headers, body });
     } catch {
       throw new PosApiError(0, 'NETWORK_ERROR', 'The server could not be reached.');
     }
     if (response.ok) return response;
-    let body: unknown;
+    let error: { message?: unknown; error_code?: unknown; details?: unknown } = {};
     try {
-      body = JSON.parse(await response.text());
+      error = JSON.parse(await response.text()) ?? {};
     } catch {
-      body = undefined;
+      error = {};
     }
-    const error = (body ?? {}) as { message?: unknown; error_code?: unknown; details?: unknown };
     throw new PosApiError(
       response.status,
       typeof error.error_code === 'string' ? error.error_code : `HTTP_${response.status}`,

@@ -1,4 +1,6 @@
 import type { IntegrationStatus, TestResult } from './api-client.js';
+import type { DataBatch } from './pos-data-manager/data-manager-client.js';
+import type { Payment } from './pos-stripe-checkout-button/payments-client.js';
 
 export interface PaymentSplit {
   method: 'cash' | 'card' | 'check' | 'other';
@@ -11,7 +13,8 @@ export interface PosEventMap {
   'pos-connected': { provider: string; status: IntegrationStatus };
   'pos-disconnected': { provider: string };
   'pos-tested': { provider: string } & TestResult;
-  'pos-error': { provider: string; action: string; error_code: string; message: string };
+  /** `provider` is absent for actions that belong to no provider (Data Manager). */
+  'pos-error': { provider?: string; action: string; error_code: string; message: string };
   'pos-logs-opened': { provider: string };
   'pos-logs-closed': { provider: string };
   'pos-integrations-loaded': { providers: string[] };
@@ -22,6 +25,17 @@ export interface PosEventMap {
     payments: PaymentSplit[];
     valid: boolean;
   };
+  /** A running batch moved on (polled while it is `processing`). */
+  'pos-batch-progress': { batch: DataBatch };
+  'pos-batch-completed': { batch: DataBatch };
+  'pos-batch-failed': { batch: DataBatch };
+  /** `batch` is the batch whose rows were deleted, `purge` the purge batch recording it. */
+  'pos-batch-purged': { batch: DataBatch; purge: DataBatch };
+  /** A checkout session is open: `payment.checkout_url` is where the customer pays. */
+  'pos-checkout-opened': { order_id: string; payment: Payment };
+  'pos-payment-paid': { order_id: string; payment: Payment };
+  /** The session expired or was cancelled, or the payment failed: a new checkout may start. */
+  'pos-payment-ended': { order_id: string; payment: Payment };
 }
 
 export type PosEventName = keyof PosEventMap;

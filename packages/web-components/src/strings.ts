@@ -1,3 +1,6 @@
+import type { DataManagerStrings } from './pos-data-manager/data-manager.strings.js';
+import type { CheckoutStrings } from './pos-stripe-checkout-button/checkout.strings.js';
+
 /**
  * Every text the elements show, in one place. Translate by calling {@link setStrings} with the
  * entries to replace before the elements render; functions receive the values they interpolate.
@@ -54,9 +57,6 @@ export const defaultStrings = {
   details: 'Details',
 
   exportLegend: 'Export to CSV',
-  exportEntity: 'Data',
-  entityName: (type: string) =>
-    (({ products: 'Products', customers: 'Customers' }) as Record<string, string>)[type] ?? type,
   exportDownload: 'Download CSV',
   exporting: 'Preparing the file…',
   exported: (filename: string, bytes: number) =>
@@ -79,15 +79,34 @@ export const defaultStrings = {
   splitRemaining: (amount: string) => `${amount} left to assign.`,
   splitOver: (amount: string) => `${amount} more than the total.`,
   splitInvalidAmount: (index: number) => `Payment ${index}: enter an amount such as 12.50.`,
+
+  entityType: 'Data',
+  entityName: (type: string) =>
+    (({ products: 'Products', customers: 'Customers' }) as Record<string, string>)[type] ?? type,
 };
 
-export type PosStrings = typeof defaultStrings;
+/**
+ * Every text, the full build's elements included. The Data Manager's and the checkout button's
+ * texts live beside those elements and join {@link strings} when their modules load, so the lite
+ * and export bundles do not carry them.
+ */
+export type PosStrings = typeof defaultStrings & DataManagerStrings & CheckoutStrings;
 
-export const strings: PosStrings = { ...defaultStrings };
+export const strings = { ...defaultStrings } as PosStrings;
+
+const replaced = new Set<string>();
 
 /** Replaces some or all texts, e.g. `setStrings({ save: 'Enregistrer' })`. */
 export function setStrings(overrides: Partial<PosStrings>): void {
+  for (const key of Object.keys(overrides)) replaced.add(key);
   Object.assign(strings, overrides);
+}
+
+/** Adds an element's own default texts; a text the host already replaced stays replaced. */
+export function addStrings(defaults: Partial<PosStrings>): void {
+  for (const [key, value] of Object.entries(defaults)) {
+    if (!replaced.has(key)) (strings as Record<string, unknown>)[key] = value;
+  }
 }
 
 /** "Jun 3, 2025, 10:04:12 AM" in the reader's locale and time zone. */

@@ -109,4 +109,54 @@ export const baseStyles = css`
   [role='alert'] {
     color: var(--pos-color-danger);
   }
+
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+  }
+`;
+
+/** Status pills: `.badge` plus a tone class (`connected`/`completed`, `error`/`failed`, `reconnect`/`processing`). */
+export const badgeStyles = css`
+  .badge {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35rem;
+    padding: 0.15rem 0.6rem;
+    border-radius: 999px;
+    font-size: 0.8rem;
+    font-weight: 600;
+    white-space: nowrap;
+    background: var(--pos-color-border);
+    color: var(--pos-color-muted);
+  }
+
+  .badge::before {
+    content: '';
+    width: 0.5rem;
+    height: 0.5rem;
+    border-radius: 50%;
+    background: currentColor;
+  }
+
+  .badge.connected,
+  .badge.completed,
+  .badge.paid {
+    background: var(--pos-color-success-surface);
+    color: var(--pos-color-success);
+  }
+
+  .badge.error,
+  .badge.failed {
+    background: var(--pos-color-danger-surface);
+    color: var(--pos-color-danger);
+  }
+
+  .badge.reconnect,
+  .badge.processing,
+  .badge.pending {
+    background: var(--pos-color-warning-surface);
+    color: var(--pos-color-warning);
+  }
 `;

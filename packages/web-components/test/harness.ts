@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Integrations } from '@pos/integrations-core';
 import { consoleLogger, createReferenceServer, readConfig, webComponentsBundleBuilt } from '@pos/reference-server';
-import type { ElementHandle, Locator, Page } from 'playwright-core';
+import { launchChromium } from '@pos/test-support';
+import type { Browser, ElementHandle, Locator, Page } from 'playwright-core';
 
 export interface DemoServer {
   url: string;
@@ -29,6 +30,56 @@ export async function startDemoServer(env: Record<string, string> = {}): Promise
     async close() {
       await running.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RecordedEvent<Detail = Record<string, unknown>> {
+  type: string;
+  detail: Detail;
+}
+
+export interface DemoPage {
+  browser: Browser;
+  server: DemoServer;
+  /** The demo page at `/`; an uncaught error in it fails the test. */
+  page: Page;
+  /** The `detail` of every event named in `record`, heard on the document, in order. */
+  events: RecordedEvent[];
+  close(): Promise<void>;
+}
+
+/** One browser and one demo server for a test file, and a page open on `/`. */
+export async function openDemoPage(
+  options: { env?: Record<string, string>; viewport?: { width: number; height: number }; record?: string[] } = {},
+): Promise<DemoPage> {
+  const [browser, server] = await Promise.all([launchChromium(), startDemoServer(options.env)]);
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1200, height: 900 } });
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  const events: RecordedEvent[] = [];
+  if (options.record?.length) {
+    await page.exposeFunction('recordPosEvent', (event: RecordedEvent) => events.push(event));
+    await page.addInitScript((types: string[]) => {
+      for (const type of types) {
+        document.addEventListener(type, (event) => {
+          const record = (window as unknown as { recordPosEvent(event: RecordedEvent): void }).recordPosEvent;
+          record({ type, detail: (event as CustomEvent).detail });
+        });
+      }
+    }, options.record);
+  }
+  await page.goto(`${server.url}/`);
+  return {
+    browser,
+    server,
+    page,
+    events,
+    async close() {
+      await browser.close();
+      await server.close();
     },
   };
 }

@@ -1,33 +1,28 @@
-import { apiClient, launchChromium } from '@pos/test-support';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { apiClient } from '@pos/test-support';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoServer, deepFocus, everythingIn, screenshot, startDemoServer } from './harness.js';
+import { type DemoPage, type DemoServer, deepFocus, everythingIn, openDemoPage, screenshot } from './harness.js';
 
 const DEMO_KEY = 'pos_demo_key_not_for_production';
 const SQUARE_TOKEN = 'sq0atp-demo-square-access-token';
 const SQUARE_LOCATION = 'L-DEMO-MAIN';
 const SUPABASE_KEY = 'sb_secret_demo_supabase_key_not_for_production';
 
-let browser: Browser;
+let demo: DemoPage;
 let server: DemoServer;
 let page: Page;
 let card: Locator;
 let drawer: Locator;
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startDemoServer()]);
-  page = await browser.newPage({ viewport: { width: 1200, height: 860 } });
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(`${server.url}/`);
+  demo = await openDemoPage({ viewport: { width: 1200, height: 860 } });
+  ({ server, page } = demo);
   card = page.locator('pos-integration-card[provider="square"]');
   drawer = card.locator('dialog[part="drawer"]');
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await demo?.close();
 });
 
 const badge = () => card.locator('[part~="badge"]');

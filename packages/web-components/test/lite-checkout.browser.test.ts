@@ -1,27 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { launchChromium } from '@pos/test-support';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoServer, screenshot, startDemoServer } from './harness.js';
+import { type DemoPage, openDemoPage, screenshot } from './harness.js';
 
-let browser: Browser;
-let server: DemoServer;
+let demo: DemoPage;
 let page: Page;
 let select: Locator;
 
 beforeAll(async () => {
-  [browser, server] = await Promise.all([launchChromium(), startDemoServer({ POS_VARIANT: 'lite' })]);
-  page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(`${server.url}/`);
+  demo = await openDemoPage({ env: { POS_VARIANT: 'lite' }, viewport: { width: 1000, height: 760 } });
+  page = demo.page;
   select = page.locator('pos-payment-method-select');
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await demo?.close();
 });
 
 describe('a lite build', () => {
@@ -31,22 +24,47 @@ describe('a lite build', () => {
     expect(await page.locator('pos-integration-card').count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Integrations' }).count()).toBe(0);
     expect(await page.getByRole('heading', { name: 'Settings → Integrations' }).count()).toBe(0);
+    // Nor a Data Manager or card checkout: the lite build has neither.
+    for (const tag of ['pos-data-manager', 'pos-stripe-checkout-button']) {
+      expect(await page.locator(tag).count()).toBe(0);
+    }
+    expect(await page.getByRole('link', { name: 'Data Manager' }).count()).toBe(0);
+    // The demo banner offers no credentials for providers this build does not have.
+    expect(await page.locator('.demo').textContent()).not.toMatch(/Square|Supabase|Stripe/);
+    expect(await page.getByRole('heading', { name: 'Card payment with Stripe Checkout' }).count()).toBe(0);
     const status = await page.evaluate(async () => (await fetch('/api/integrations/square/status')).status);
     expect(status).toBe(404);
   });
 
-  it('loads the lite bundle, which defines no integration element', async () => {
-    expect(await page.evaluate(() => customElements.get('pos-integrations') === undefined)).toBe(true);
-    expect(await page.evaluate(() => customElements.get('pos-data-export') === undefined)).toBe(true);
+  it('loads the lite bundle, which defines no integration, Data Manager, checkout or export element', async () => {
+    const defined = await page.evaluate(() =>
+      [
+        'pos-integrations',
+        'pos-integration-card',
+        'pos-data-manager',
+        'pos-stripe-checkout-button',
+        'pos-data-export',
+      ].filter((name) => customElements.get(name) !== undefined),
+    );
+    expect(defined).toEqual([]);
   });
 
-  it('still hides every card when a page loads the full bundle and drops <pos-integrations> in anyway', async () => {
-    // Another page: one page loads one bundle, since each defines the same elements.
-    const other = await browser.newPage();
-    try {
-      await other.goto(`${server.url}/healthz`);
+  describe('a page that loads the full bundle against this server anyway', () => {
+    let other: Page;
+
+    beforeAll(async () => {
+      // Another page: one page loads one bundle, since each defines the same elements.
+      other = await demo.browser.newPage();
+      await other.goto(`${demo.server.url}/healthz`);
       // Source text, so neither TypeScript nor the test runner rewrites the dynamic import.
       await other.evaluate("import('/assets/pos-web-components.js').then(() => true)");
+    });
+
+    afterAll(async () => {
+      await other?.close();
+    });
+
+    it('still hides every card of a <pos-integrations> dropped in', async () => {
       const loaded = other.evaluate(
         () =>
           new Promise<string[]>((resolve) => {
@@ -61,17 +79,48 @@ describe('a lite build', () => {
         .locator('pos-integrations')
         .evaluate((element) => element.shadowRoot?.children.length);
       expect(children).toBe(0);
-    } finally {
-      await other.close();
-    }
+    });
+
+    it('renders nothing for a Data Manager or checkout button dropped in', async () => {
+      const tags = ['pos-data-manager', 'pos-stripe-checkout-button'] as const;
+      const rendered = await other.evaluate(async (names) => {
+        const elements = names.map((name) => {
+          const element = document.createElement(name);
+          element.token = 'pos_demo_key_not_for_production';
+          if (name === 'pos-stripe-checkout-button') {
+            element.setAttribute('order-id', 'ORDER-1');
+            element.setAttribute('amount', '4250');
+          }
+          document.body.append(element);
+          return element;
+        });
+        await new Promise<void>((resolve) => {
+          const check = () => (elements.every((element) => element.hidden) ? resolve() : setTimeout(check, 20));
+          check();
+        });
+        const result = elements.map((element) => ({
+          height: element.getBoundingClientRect().height,
+          content: element.shadowRoot?.textContent?.trim() ?? '',
+        }));
+        for (const element of elements) element.remove();
+        return result;
+      }, tags);
+      expect(rendered).toEqual([
+        { height: 0, content: '' },
+        { height: 0, content: '' },
+      ]);
+    });
   });
 
   it('ships a lite bundle without any integration code', () => {
     const bundle = new URL('../dist/browser/pos-web-components-lite.js', import.meta.url);
     const code = readFileSync(bundle, 'utf8');
     expect(code).toContain('pos-payment-method-select');
-    expect(code).not.toContain('pos-integration-card');
-    expect(code).not.toContain('/api/');
+    for (const absent of ['pos-integration-card', 'pos-data-manager', 'pos-stripe-checkout-button', '/api/']) {
+      expect(code).not.toContain(absent);
+    }
+    // No QR encoder either: its Reed-Solomon tables would be the biggest part of the file.
+    expect(code).not.toMatch(/getModuleCount|PAD0|G15_MASK/);
   });
 });
 

@@ -23,8 +23,10 @@ const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${c
 
 /**
  * The reference server's own pages, built only from `@pos/web-components`: Settings →
- * Integrations (when the build has integrations) and the manual payment selection. The same
- * page is the OAuth return page: opened as the Connect popup, it hands the result to its opener.
+ * Integrations, the Data Manager and a checkout (manual payment selection, plus Stripe Checkout
+ * when the server takes card payments). Each section is there only when the capabilities say
+ * the server serves it. The same page is the OAuth return page: opened as the Connect popup, it
+ * hands the result to its opener.
  */
 export function webPages(options: WebPagesOptions): Router {
   const router = Router();
@@ -44,17 +46,34 @@ export function webPages(options: WebPagesOptions): Router {
 }
 
 function settingsPage({ capabilities, demo }: WebPagesOptions): string {
-  const hasIntegrations = capabilities.features.integrations;
-  const hasExport = capabilities.features.export;
+  const {
+    integrations: hasIntegrations,
+    export: hasExport,
+    data_manager: hasDataManager,
+    payments: hasPayments,
+  } = capabilities.features;
   // Each variant's page loads that variant's bundle: a lite page carries no integration code.
   const bundle = `/assets/${webComponentsBundleFile(capabilities.build_variant)}`;
   const token = demo ? ` token="${escapeHtml(demo.apiKey)}"` : '';
+  // The demo values are shown only for what this build has.
+  const demoHints = demo
+    ? [
+        hasIntegrations
+          ? `Square: access token <code>${escapeHtml(demo.squareToken)}</code>, location <code>${escapeHtml(demo.squareLocation)}</code>.
+      Supabase: project URL <code data-origin-path="${escapeHtml(demo.supabaseProjectPath)}">${escapeHtml(demo.supabaseProjectPath)}</code>
+      on this server, secret key <code>${escapeHtml(demo.supabaseKey)}</code>.`
+          : '',
+        hasPayments
+          ? 'Card payments: connect Stripe, then <em>Pay by card</em> opens a simulated Stripe Checkout page.'
+          : '',
+      ]
+        .filter(Boolean)
+        .join('\n      ')
+    : '';
   const banner = demo
     ? `<aside class="demo" role="note" aria-label="Demo mode">
       <strong>Demo mode.</strong> Every provider here is simulated on this server; nothing reaches a real provider.
-      Square: access token <code>${escapeHtml(demo.squareToken)}</code>, location <code>${escapeHtml(demo.squareLocation)}</code>.
-      Supabase: project URL <code data-origin-path="${escapeHtml(demo.supabaseProjectPath)}">${escapeHtml(demo.supabaseProjectPath)}</code>
-      on this server, secret key <code>${escapeHtml(demo.supabaseKey)}</code>.
+      ${demoHints}
     </aside>`
     : `<form class="key" id="api-key-form" aria-label="Sign in with an API key">
       <label>API key <input type="password" name="key" autocomplete="off" required /></label>
@@ -72,6 +91,19 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
       <h2 id="integrations-title">Settings → Integrations</h2>
       <pos-integrations${token}></pos-integrations>
     </section>`
+    : '';
+  const dataManagerSection = hasDataManager
+    ? `<section id="data-manager" aria-labelledby="data-manager-title">
+      <h2 id="data-manager-title">Data Manager</h2>
+      <pos-data-manager${token}></pos-data-manager>
+    </section>`
+    : '';
+  const cardPayment = hasPayments
+    ? `<div class="panel">
+        <h3>Card payment with Stripe Checkout</h3>
+        <pos-stripe-checkout-button amount="4250" currency="USD"${token}></pos-stripe-checkout-button>
+        <button type="button" id="next-order" hidden>Next order</button>
+      </div>`
     : '';
   return `<!doctype html>
 <html lang="en">
@@ -91,8 +123,11 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
   .demo code { background: #fff; padding: 0 0.25rem; border-radius: 3px; }
   .key { display: flex; flex-wrap: wrap; align-items: end; gap: 0.75rem; }
   .key .hint { color: #52606d; font-size: 0.85rem; }
-  #checkout pos-payment-method-select { max-width: 40rem; }
+  h3 { font-size: 1rem; margin: 0 0 0.75rem; }
+  .order { margin: 0 0 1rem; }
+  .payments { display: grid; gap: 1.5rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); align-items: start; }
   #selection { margin: 0.75rem 0 0; color: #52606d; }
+  #next-order { margin-top: 0.75rem; font: inherit; padding: 0.45rem 0.9rem; border-radius: 6px; border: 1px solid #d9e2ec; background: #fff; cursor: pointer; }
 </style>
 </head>
 <body>
@@ -100,6 +135,7 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
   <h1>POS Integrations</h1>
   <nav aria-label="Sections">
     ${hasIntegrations ? '<a href="#integrations">Integrations</a>' : ''}
+    ${hasDataManager ? '<a href="#data-manager">Data Manager</a>' : ''}
     ${hasExport ? '<a href="#export">Export</a>' : ''}
     <a href="#checkout">Checkout</a>
   </nav>
@@ -107,11 +143,19 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
 <main>
   ${banner}
   ${integrationsSection}
+  ${dataManagerSection}
   ${exportSection}
   <section id="checkout" aria-labelledby="checkout-title">
-    <h2 id="checkout-title">Checkout → Payment method</h2>
-    <pos-payment-method-select total="4250" currency="USD"></pos-payment-method-select>
-    <p id="selection" role="status" aria-live="polite"></p>
+    <h2 id="checkout-title">Checkout</h2>
+    <p class="order">Order <strong id="order-id"></strong> · total $42.50</p>
+    <div class="payments">
+      <div class="panel">
+        <h3>Record a manual payment</h3>
+        <pos-payment-method-select total="4250" currency="USD"></pos-payment-method-select>
+        <p id="selection" role="status" aria-live="polite"></p>
+      </div>
+      ${cardPayment}
+    </div>
   </section>
 </main>
 <script type="module">
@@ -125,11 +169,28 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
     form?.addEventListener('submit', (event) => {
       event.preventDefault();
       const key = new FormData(form).get('key');
-      for (const element of document.querySelectorAll('pos-integrations, pos-data-export')) {
+      for (const element of document.querySelectorAll(
+        'pos-integrations, pos-data-manager, pos-data-export, pos-stripe-checkout-button',
+      )) {
         element.token = String(key ?? '');
       }
       form.reset();
     });
+    // Each visit is a new order; once it is paid, "Next order" starts another.
+    const orderId = document.getElementById('order-id');
+    const checkout = document.querySelector('pos-stripe-checkout-button');
+    const nextOrder = document.getElementById('next-order');
+    const newOrder = () => {
+      const id = 'ORDER-' + crypto.randomUUID().slice(0, 8).toUpperCase();
+      orderId.textContent = id;
+      if (checkout) checkout.orderId = id;
+      if (nextOrder) nextOrder.hidden = true;
+    };
+    newOrder();
+    document.addEventListener('pos-payment-paid', () => {
+      nextOrder.hidden = false;
+    });
+    nextOrder?.addEventListener('click', newOrder);
     const selection = document.getElementById('selection');
     document.addEventListener('pos-payment-method-change', (event) => {
       const { method, payments, valid } = event.detail;

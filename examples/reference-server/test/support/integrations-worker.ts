@@ -9,10 +9,6 @@ import { consoleLogger, createReferenceServer, readConfig } from '../../src/inde
 const { integrations } = await createReferenceServer(readConfig(process.env, 'real'), consoleLogger());
 
 serveWorker({
-  issueOAuthStates: (tenantId: string, provider: string, count: number) =>
-    Promise.all(Array.from({ length: count }, () => integrations.oauthStates.issue(tenantId, provider))),
-  consumeOAuthStates: (provider: string, states: string[]) =>
-    Promise.all(states.map((state) => integrations.oauthStates.consume(provider, state))),
   connect: (tenantId: string, provider: string, input: unknown) => integrations.connect(tenantId, provider, input),
   enqueue: (tenantId: string, entity: string, op: 'upsert' | 'delete', records: Record<string, unknown>[]) =>
     integrations.sync.enqueueMany(tenantId, entity, op, records),

@@ -99,7 +99,7 @@ export class PosDataExport extends PosApiElement {
     return html`<fieldset part="base">
       <legend part="label">${strings.exportLegend}</legend>
       <label>
-        ${strings.exportEntity}
+        ${strings.entityType}
         <select
           part="select"
           @change=${(event: Event) => {

@@ -27,42 +27,6 @@ export const cardStyles = css`
     font-size: 1.1rem;
   }
 
-  .badge {
-    display: inline-flex;
-    align-items: center;
-    gap: 0.35rem;
-    padding: 0.15rem 0.6rem;
-    border-radius: 999px;
-    font-size: 0.8rem;
-    font-weight: 600;
-    white-space: nowrap;
-    background: var(--pos-color-border);
-    color: var(--pos-color-muted);
-  }
-
-  .badge::before {
-    content: '';
-    width: 0.5rem;
-    height: 0.5rem;
-    border-radius: 50%;
-    background: currentColor;
-  }
-
-  .badge.connected {
-    background: var(--pos-color-success-surface);
-    color: var(--pos-color-success);
-  }
-
-  .badge.error {
-    background: var(--pos-color-danger-surface);
-    color: var(--pos-color-danger);
-  }
-
-  .badge.reconnect {
-    background: var(--pos-color-warning-surface);
-    color: var(--pos-color-warning);
-  }
-
   .meta {
     margin: 0;
     color: var(--pos-color-muted);
@@ -138,12 +102,6 @@ export const cardStyles = css`
     border-color: var(--pos-color-danger);
   }
 
-  .actions {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.5rem;
-  }
-
   .toast:empty {
     display: none;
   }
@@ -152,27 +110,5 @@ export const cardStyles = css`
     min-height: auto;
     padding: 0.15rem 0.5rem;
     font-size: 0.8rem;
-  }
-
-  dialog {
-    border: 1px solid var(--pos-color-border);
-    border-radius: var(--pos-radius);
-    padding: 1.25rem;
-    max-width: min(28rem, calc(100vw - 2rem));
-    color: var(--pos-color-text);
-    font-family: var(--pos-font-family);
-  }
-
-  dialog::backdrop {
-    background: rgba(15, 23, 42, 0.45);
-  }
-
-  dialog h4 {
-    margin: 0 0 0.5rem;
-    font-size: 1.05rem;
-  }
-
-  dialog p {
-    margin: 0 0 1rem;
   }
 `;

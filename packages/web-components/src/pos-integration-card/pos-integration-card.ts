@@ -7,11 +7,12 @@ import {
   PosApiError,
 } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
+import { confirmationDialog, confirmDialogStyles } from '../confirm-dialog.js';
 import { emit } from '../events.js';
 import { isOAuthResult, type OAuthResult, oauthResultFromUrl } from '../oauth-return.js';
 import '../pos-integration-logs-drawer/pos-integration-logs-drawer.js';
 import { formatTimestamp, strings } from '../strings.js';
-import { baseStyles } from '../styles.js';
+import { badgeStyles, baseStyles } from '../styles.js';
 import { cardStyles } from './pos-integration-card.styles.js';
 
 type Busy = '' | 'load' | 'save' | 'connect' | 'test' | 'disconnect';
@@ -64,7 +65,7 @@ function displayValue(value: unknown): string {
  * @csspart input - Each input or select of the credentials form.
  * @csspart form-error - The form's error message.
  * @csspart actions - The row of action buttons.
- * @csspart button - Every button; also `save-button`, `connect-button`, `test-button`, `logs-button`, `disconnect-button`.
+ * @csspart button - Every button; also `save-button`, `connect-button`, `test-button`, `logs-button`, `disconnect-button`, `dismiss-button` (toast), `cancel-button` and `confirm-button` (dialog).
  * @csspart toast - The `aria-live` region announcing action results.
  * @csspart confirm - The disconnect confirmation dialog.
  *
@@ -78,7 +79,7 @@ function displayValue(value: unknown): string {
  */
 @customElement('pos-integration-card')
 export class PosIntegrationCard extends PosApiElement {
-  static override styles = [baseStyles, cardStyles];
+  static override styles = [baseStyles, badgeStyles, confirmDialogStyles, cardStyles];
 
   /** The provider id, e.g. `square`. */
   @property({ reflect: true }) accessor provider = '';
@@ -519,24 +520,14 @@ export class PosIntegrationCard extends PosApiElement {
   }
 
   #renderConfirm() {
-    return html`<dialog part="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-body">
-      <h4 id="confirm-title">${strings.confirmDisconnectTitle(this.#name)}</h4>
-      <p id="confirm-body">${strings.confirmDisconnectBody(this.#name)}</p>
-      <div class="actions">
-        <button type="button" part="button cancel-button" autofocus @click=${() => this.confirmDialog?.close()}>
-          ${strings.cancel}
-        </button>
-        <button
-          type="button"
-          class="danger primary"
-          part="button confirm-button"
-          ?disabled=${this.busy === 'disconnect'}
-          @click=${this.#disconnect}
-        >
-          ${this.busy === 'disconnect' ? strings.disconnecting : strings.confirmDisconnect}
-        </button>
-      </div>
-    </dialog>`;
+    return confirmationDialog({
+      title: strings.confirmDisconnectTitle(this.#name),
+      body: strings.confirmDisconnectBody(this.#name),
+      confirm: strings.confirmDisconnect,
+      confirming: strings.disconnecting,
+      busy: this.busy === 'disconnect',
+      onConfirm: () => void this.#disconnect(),
+    });
   }
 }
 

@@ -1,9 +1,9 @@
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { emit, type PaymentSplit } from '../events.js';
+import { formatAmount, parseAmount } from '../money.js';
 import { strings } from '../strings.js';
 import { baseStyles } from '../styles.js';
-import { formatAmount, parseAmount } from './money.js';
 import { paymentStyles } from './pos-payment-method-select.styles.js';
 
 export type PaymentMethod = PaymentSplit['method'] | 'split';
@@ -43,7 +43,7 @@ function methodLabel(method: PaymentMethod): string {
  * @csspart split - The split payments form.
  * @csspart split-row - One split payment (method, amount, remove).
  * @csspart input - Each select or amount input of the split form.
- * @csspart button - The add and remove buttons.
+ * @csspart button - The add and remove buttons; also `add-button` and `remove-button`.
  * @csspart balance - The live "left to assign" / "adds up" message.
  * @csspart errors - The list of invalid amounts.
  *

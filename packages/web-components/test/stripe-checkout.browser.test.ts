@@ -1,0 +1,141 @@
+import type { Locator, Page } from 'playwright-core';
+import decodeQR from 'qr/decode.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoPage, type DemoServer, openDemoPage, screenshot } from './harness.js';
+
+let demo: DemoPage;
+let server: DemoServer;
+let page: Page;
+let button: Locator;
+
+/** The payment events the page fired, in order: name, order and the payment's status. */
+const events = () =>
+  demo.events.map(({ type, detail }) => ({
+    type,
+    order_id: detail.order_id,
+    status: (detail.payment as { status: string }).status,
+  }));
+
+beforeAll(async () => {
+  demo = await openDemoPage({ record: ['pos-checkout-opened', 'pos-payment-paid', 'pos-payment-ended'] });
+  ({ server, page } = demo);
+  button = page.locator('pos-stripe-checkout-button');
+  // Poll faster than the default two seconds to keep the test short.
+  await button.evaluate((element) => {
+    (element as HTMLElementTagNameMap['pos-stripe-checkout-button']).pollInterval = 300;
+  });
+});
+
+afterAll(async () => {
+  await demo?.close();
+});
+
+const orderId = async () => (await page.locator('#order-id').textContent()) ?? '';
+const status = () => button.locator('[part~="status"]').textContent();
+
+/** The QR code as the camera of a phone would see it: rendered to pixels, then decoded. */
+async function scanQrCode(): Promise<string> {
+  const image = await button.locator('svg[part="qr"]').evaluate(async (svg) => {
+    const size = 400;
+    const picture = new Image(size, size);
+    picture.src = `data:image/svg+xml,${encodeURIComponent(new XMLSerializer().serializeToString(svg))}`;
+    await picture.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = size;
+    canvas.height = size;
+    const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+    context.drawImage(picture, 0, 0, size, size);
+    // Base64 crosses to the test far faster than an array of numbers.
+    const pixels = context.getImageData(0, 0, size, size).data;
+    let binary = '';
+    for (const byte of pixels) binary += String.fromCharCode(byte);
+    return { width: size, height: size, base64: btoa(binary) };
+  });
+  return decodeQR({ width: image.width, height: image.height, data: Buffer.from(image.base64, 'base64') });
+}
+
+describe('<pos-stripe-checkout-button> on the demo page', () => {
+  it('says why no checkout opens while Stripe is not connected', async () => {
+    expect(await orderId()).toMatch(/^ORDER-[0-9A-F]{8}$/);
+    await button.getByRole('button', { name: 'Pay $42.50 by card' }).click();
+    const alert = button.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Stripe is not connected');
+    expect(await button.locator('[part="session"]').count()).toBe(0);
+  });
+
+  it('opens a checkout session, with its link and a QR code of the same link', async () => {
+    // The merchant connects Stripe through the simulated consent page.
+    const consent = await demo.browser.newPage();
+    await consent.goto(`${server.url}/demo/connect/stripe`);
+    await consent.getByRole('button', { name: 'Connect (simulated)' }).click();
+    await consent.waitForURL(/status=connected/);
+    await consent.close();
+
+    await button.getByRole('button', { name: 'Pay $42.50 by card' }).click();
+    const link = button.getByRole('link', { name: 'Open the checkout page' });
+    await link.waitFor();
+    const payment = await server.integrations.payments?.get('demo', await orderId());
+    expect(payment).toMatchObject({ status: 'pending', amount: 4250, currency: 'usd' });
+    expect(await link.getAttribute('href')).toBe(payment?.checkout_url);
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await button.getByRole('img', { name: 'QR code of the checkout link' }).count()).toBe(1);
+    expect(await scanQrCode()).toBe(payment?.checkout_url);
+    expect(await status()).toBe('Waiting for the payment…');
+    expect(await button.getByRole('alert').count()).toBe(0);
+    expect(events().at(-1)).toEqual({ type: 'pos-checkout-opened', order_id: await orderId(), status: 'pending' });
+    await screenshot(page, 'checkout-qr', (await page.locator('#checkout').elementHandle()) ?? undefined);
+  });
+
+  it('turns paid when the customer pays on the hosted checkout page', async () => {
+    const hostedOpened = page.waitForEvent('popup');
+    await button.getByRole('link', { name: 'Open the checkout page' }).click();
+    const hosted = await hostedOpened;
+    await hosted.setViewportSize({ width: 900, height: 640 });
+    await hosted.getByText('$42.50').waitFor();
+    await screenshot(hosted, 'checkout-hosted');
+    await hosted.getByRole('button', { name: 'Pay (simulated)' }).click();
+    await hosted.getByRole('heading', { name: 'Payment received' }).waitFor();
+    await hosted.close();
+
+    await expect.poll(status).toBe('Paid $42.50.');
+    expect(await button.locator('[part="session"]').count()).toBe(0);
+    expect(await button.getByRole('button').count()).toBe(0);
+    const paid = events().filter((event) => event.type === 'pos-payment-paid');
+    expect(paid).toEqual([{ type: 'pos-payment-paid', order_id: await orderId(), status: 'paid' }]);
+    expect(await server.integrations.payments?.get('demo', await orderId())).toMatchObject({ status: 'paid' });
+    await page.getByRole('button', { name: 'Next order' }).waitFor();
+    await screenshot(page, 'checkout-paid', (await page.locator('#checkout').elementHandle()) ?? undefined);
+  });
+
+  it('offers a new checkout after the customer cancels, for the next order', async () => {
+    const paidOrder = await orderId();
+    await page.getByRole('button', { name: 'Next order' }).click();
+    expect(await orderId()).not.toBe(paidOrder);
+    await button.getByRole('button', { name: 'Pay $42.50 by card' }).click();
+
+    const hostedOpened = page.waitForEvent('popup');
+    await button.getByRole('link', { name: 'Open the checkout page' }).click();
+    const hosted = await hostedOpened;
+    await hosted.getByRole('button', { name: 'Cancel' }).click();
+    await hosted.getByRole('heading', { name: 'Checkout cancelled or expired' }).waitFor();
+    await hosted.close();
+
+    await expect.poll(status).toBe('The checkout expired or was cancelled.');
+    expect(events().at(-1)).toEqual({ type: 'pos-payment-ended', order_id: await orderId(), status: 'expired' });
+    await button.getByRole('button', { name: 'Start a new checkout' }).click();
+    await button.getByRole('link', { name: 'Open the checkout page' }).waitFor();
+    expect(await server.integrations.payments?.get('demo', await orderId())).toMatchObject({
+      status: 'pending',
+      attempt: 2,
+    });
+
+    // Back on the paid order: the element reads its payment and offers no second checkout.
+    await button.evaluate((element, id) => {
+      (element as HTMLElementTagNameMap['pos-stripe-checkout-button']).orderId = id;
+    }, paidOrder);
+    await expect.poll(status).toBe('Paid $42.50.');
+    expect(await button.getByRole('button').count()).toBe(0);
+    expect(events().filter((event) => event.type === 'pos-payment-paid')).toHaveLength(1);
+  });
+});
