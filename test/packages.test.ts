@@ -373,16 +373,20 @@ const EXAMPLES: Record<string, Example> = {
     expect(lang).toBe('html');
     // The README's page at the demo server's origin (so its API calls reach the demo server),
     // with the bundle it imports served from the installed package.
-    const bundle = join(app, 'node_modules/@pos/web-components/dist/browser/pos-web-components.js');
-    expect(relative(app, bundle).startsWith('node_modules')).toBe(true);
+    const bundles = join(app, 'node_modules/@pos/web-components/dist/browser');
+    expect(relative(app, bundles).startsWith('node_modules')).toBe(true);
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: Error[] = [];
       page.on('pageerror', (error) => errors.push(error));
       await page.route(`${demoUrl}/readme-example`, (route) => route.fulfill({ body: code, contentType: 'text/html' }));
-      await page.route(`${demoUrl}/assets/pos-web-components.js`, (route) =>
-        route.fulfill({ path: bundle, contentType: 'text/javascript' }),
+      // The bundle and the chunks it loads, all from the installed package.
+      await page.route(`${demoUrl}/assets/*.js`, (route) =>
+        route.fulfill({
+          path: join(bundles, new URL(route.request().url()).pathname.slice('/assets/'.length)),
+          contentType: 'text/javascript',
+        }),
       );
       await page.goto(`${demoUrl}/readme-example`);
       await page

@@ -58,6 +58,9 @@ const CONNECTOR_CODE = [
   /\/api\/data-manager\/(seed|upload|batches)/,
 ];
 
+/** An import of a package name rather than a file: a browser cannot resolve it. */
+const BARE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*["'](?![./])/;
+
 function expectNoConnectorCode(text: string) {
   for (const pattern of CONNECTOR_CODE) expect(text, `found ${pattern}`).not.toMatch(pattern);
 }
@@ -113,9 +116,19 @@ describe('@pos/web-components variant bundles', () => {
     });
   }
 
-  it('the full browser bundle has every element (so the checks above can fail)', () => {
+  for (const entry of ['browser/pos-web-components-lite.js', 'browser/pos-web-components-export.js']) {
+    it(`${entry} is one self-contained file, Lit included`, () => {
+      const { files, text } = bundleText('packages/web-components', entry);
+      expect(files).toEqual([entry]);
+      expect(text).not.toMatch(BARE_IMPORT);
+    });
+  }
+
+  it('the full browser bundle has every element (so the checks above can fail), Lit included', () => {
     const { files, text } = bundleText('packages/web-components', 'browser/pos-web-components.js');
-    expect(files).toEqual(['browser/pos-web-components.js']); // self-contained, Lit included
+    // Its chunks (shared code, and what loads on first use) sit beside it; nothing outside.
+    for (const file of files) expect(file).toMatch(/^browser\/pos-web-components(-chunk-[A-Z0-9]+)?\.js$/);
+    expect(text).not.toMatch(BARE_IMPORT);
     for (const tag of ['pos-integration-card', 'pos-data-export', 'pos-data-manager', 'pos-stripe-checkout-button']) {
       expect(text).toContain(tag);
     }

@@ -9,7 +9,7 @@ import './checkout.strings.js';
 import { badgeStyles, baseStyles } from '../styles.js';
 import { type Payment, PaymentsClient } from './payments-client.js';
 import { checkoutStyles } from './pos-stripe-checkout-button.styles.js';
-import { qrCodeSvg } from './qr-code.js';
+import { loadQrEncoder, type QrEncoder, qrCodeSvg } from './qr-code.js';
 
 /** Where the order's payment stands, as this element shows it. */
 type Phase = 'idle' | 'open' | 'processing' | 'paid' | 'ended';
@@ -80,6 +80,8 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
   @state() private accessor current: Payment | undefined = undefined;
   @state() private accessor busy = false;
   @state() private accessor error = '';
+  /** Loaded once the button is offered, so the code is there by the time a checkout opens. */
+  @state() private accessor qr: QrEncoder | undefined = undefined;
 
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
   #request = 0;
@@ -117,8 +119,12 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
       // No card payments on this server: no button at all, not a disabled one.
       this.offered = capabilities.features.payments === true;
       this.hidden = !this.offered;
-      if (!this.offered || !this.orderId) return;
+      if (!this.offered) return;
+      void this.#loadQr();
+      if (!this.orderId) return;
       const payment = await this.#read();
+      if (request !== this.#request) return;
+      if (phaseOf(payment, Date.now()) === 'open') await this.#loadQr();
       if (request === this.#request) this.#show(payment);
     } catch (error) {
       if (request !== this.#request) return;
@@ -163,6 +169,9 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
         currency: this.currency,
       });
       if (request !== this.#request) return;
+      // The link and its QR code appear together.
+      await this.#loadQr();
+      if (request !== this.#request) return;
       this.#show(payment);
       emit(this, 'pos-checkout-opened', { order_id: payment.order_id, payment });
     } catch (error) {
@@ -176,6 +185,16 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
       emit(this, 'pos-error', { provider: 'stripe', action: 'checkout', error_code: code, message: this.error });
     } finally {
       this.busy = false;
+    }
+  }
+
+  /** Without the encoder (its download failed) the session shows its link alone. */
+  async #loadQr(): Promise<void> {
+    if (this.qr) return;
+    try {
+      this.qr = await loadQrEncoder();
+    } catch {
+      // The link still works; the next checkout tries the download again.
     }
   }
 
@@ -241,7 +260,7 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
   #renderSession(payment: Payment, amount: string) {
     const url = payment.checkout_url ?? '';
     return html`<div part="session" class="session">
-      ${qrCodeSvg(url, strings.checkoutQrLabel)}
+      ${this.qr ? qrCodeSvg(this.qr, url, strings.checkoutQrLabel) : nothing}
       <div class="how">
         <p part="instructions">${strings.checkoutScan(amount)}</p>
         <a part="link" href=${url} target="_blank" rel="noopener noreferrer">${strings.checkoutOpen}</a>
