@@ -120,6 +120,16 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', mode: config.mode, variant: config.variant });
   });
+  // The API first: its webhook route is the busiest, and every layer before it runs per request.
+  // It answers only its own paths (`/api/…`); the pages and simulators below keep theirs.
+  const { integrationsRouter } = await ROUTERS[config.variant]();
+  app.use(
+    integrationsRouter(integrations, {
+      resolveTenant: apiKeyTenantResolver(apiKeys),
+      oauthReturnUrl: config.oauthReturnUrl,
+      dataManager: { maxUploadBytes: config.uploadMaxBytes },
+    }),
+  );
   if (demo && config.variant === 'full') {
     app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
     app.use(`${SIMULATOR_PREFIX}/supabase`, supabaseSimulator());
@@ -159,14 +169,6 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
       ...(config.oauthReturnUrl.startsWith('/')
         ? { oauthReturnPath: new URL(config.oauthReturnUrl, 'http://x').pathname }
         : {}),
-    }),
-  );
-  const { integrationsRouter } = await ROUTERS[config.variant]();
-  app.use(
-    integrationsRouter(integrations, {
-      resolveTenant: apiKeyTenantResolver(apiKeys),
-      oauthReturnUrl: config.oauthReturnUrl,
-      dataManager: { maxUploadBytes: config.uploadMaxBytes },
     }),
   );
 

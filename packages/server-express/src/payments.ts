@@ -6,7 +6,7 @@ import {
   type PaymentService,
   paymentListInput,
 } from '@pos/integrations-core';
-import express, { type Request, type RequestHandler, type Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
 import { parse, tenantOf } from './request.js';
 
 /** Where `captureRawBody` keeps the bytes, for a host that parses JSON before the router. */
@@ -21,13 +21,38 @@ export function captureRawBody(req: unknown, _res: unknown, body: Buffer): void 
   (req as Record<symbol, Buffer>)[RAW_BODY] = body;
 }
 
-/** The bytes as received, whoever read the stream; undefined when only a parsed copy is left. */
-function rawBodyOf(req: Request): Buffer | undefined {
+/** Stripe's events are a few kilobytes; the route refuses bodies beyond this. */
+const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * The bytes as received; undefined when a parser before the router consumed them and left only
+ * a parsed copy. The route reads the stream itself rather than through body-parser: it is the
+ * busiest route, it needs nothing but the bytes, and Stripe does not compress webhooks.
+ */
+function rawBodyOf(req: Request): Promise<Buffer> | Buffer | undefined {
   const captured = (req as unknown as Record<symbol, Buffer | undefined>)[RAW_BODY];
   if (captured) return captured;
   if (Buffer.isBuffer(req.body)) return req.body;
-  // Nothing read the stream before us (express.raw below saw no body): an empty body.
-  return req.body === undefined ? Buffer.alloc(0) : undefined;
+  if (req.body !== undefined || req.readableEnded) return undefined;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      // Past the limit the rest is read and dropped, so the answer still reaches the client.
+      if (size <= WEBHOOK_BODY_LIMIT) chunks.push(chunk);
+    });
+    req.once('end', () => {
+      if (size > WEBHOOK_BODY_LIMIT) {
+        reject(new IntegrationError('PAYLOAD_TOO_LARGE', 'The webhook body is larger than 1 MB.'));
+      } else {
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+      }
+    });
+    req.once('error', () => {
+      reject(new IntegrationError('VALIDATION_FAILED', 'The request was aborted before its body arrived.'));
+    });
+  });
 }
 
 export interface PaymentRoutes {
@@ -57,10 +82,9 @@ export function mountPayments(router: Router, payments: PaymentService, { authen
   });
 
   // Any content type: the signature covers the bytes, whatever Stripe labels them.
-  const raw = express.raw({ type: () => true, limit: '1mb' });
-  router.post(`/api/payments/webhooks/${payments.provider}`, raw, async (req, res) => {
+  router.post(`/api/payments/webhooks/${payments.provider}`, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    const body = rawBodyOf(req);
+    const body = await rawBodyOf(req);
     if (!body) {
       logger.error(
         'A webhook body was parsed before it reached the verifier, so its signature cannot be checked. Mount integrationsRouter before express.json(), or use express.json({ verify: captureRawBody }).',
@@ -74,7 +98,9 @@ export function mountPayments(router: Router, payments: PaymentService, { authen
     try {
       const result = await payments.handleWebhook({ body, signature: req.get('stripe-signature') });
       // Answered as plainly as possible: Stripe only reads the status, and waits for it.
-      res.status(200).type('application/json').end(JSON.stringify(result));
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify(result));
     } catch (error) {
       if (error instanceof IntegrationError && error.code === 'WEBHOOK_SIGNATURE_INVALID') {
         logger.warn('Webhook rejected: signature invalid', { provider: payments.provider, ...error.details });

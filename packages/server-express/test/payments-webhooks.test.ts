@@ -168,6 +168,18 @@ describe('Stripe webhooks', () => {
     expect(s.logger.lines.some((line) => line.includes('captureRawBody'))).toBe(true);
   });
 
+  it('refuses a body over 1 MB with 413 and changes nothing, then takes the next delivery', async () => {
+    const s = await start();
+    const sessionId = await openSession(s);
+    const before = s.state();
+    const event = sessionEvent(s.sim, 'checkout.session.expired', sessionId);
+    const huge = await s.deliver({ ...event, padding: 'x'.repeat(1024 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(huge.body).toMatchObject({ success: false, error_code: 'PAYLOAD_TOO_LARGE' });
+    expect(s.state()).toBe(before);
+    expect((await s.deliver(event)).body).toMatchObject({ outcome: 'applied' });
+  });
+
   it('replaces a session past its expiry only after Stripe confirms it is closed', async () => {
     const clock = new ManualClock('2026-03-01T12:00:00.000Z');
     const s = await start({ clock });

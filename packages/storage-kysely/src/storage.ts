@@ -1,6 +1,7 @@
 import type { EntitySink, IntegrationStorage } from '@pos/integrations-core';
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { type BulkLoader, ENTITY_TABLES, type EntityRow, type EntityTable, KyselyEntitySink } from './entity-sink.js';
+import { GroupCommit } from './group-commit.js';
 import { integrationsSchema } from './migrations/0001_integrations.js';
 import { credentialRefreshSchema } from './migrations/0003_credential_refresh.js';
 import { syncOutboxSchema } from './migrations/0004_sync_outbox.js';
@@ -63,6 +64,8 @@ export class KyselyStorage implements IntegrationStorage {
   private readonly sinks = new Map<string, KyselyEntitySink>();
   readonly payments: KyselyPaymentStore;
   readonly webhookEvents: KyselyWebhookEventStore;
+  // Made on first use (transactions build storages of their own and never need one).
+  private group: GroupCommit | undefined;
 
   constructor(
     readonly db: Kysely<IntegrationsDatabase>,
@@ -94,6 +97,18 @@ export class KyselyStorage implements IntegrationStorage {
   async transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
     return this.db.transaction().execute((trx) => work(new KyselyStorage(trx, this.options)));
+  }
+
+  /**
+   * Group commit on SQLite, whose single writer commits one transaction at a time and pays a WAL
+   * write for each. Postgres runs each work in a transaction of its own: its connections commit
+   * in parallel, and a shared transaction would hold row locks for longer and, with instances
+   * taking the same rows in different orders, could deadlock.
+   */
+  groupTransaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction || this.options.dialect !== 'sqlite') return this.transaction(work);
+    this.group ??= new GroupCommit(this);
+    return this.group.run(work);
   }
 
   /**

@@ -77,7 +77,7 @@ describe('<pos-integrations> on the demo page', () => {
     await card.getByRole('button', { name: 'Test connection' }).click();
     await expect.poll(() => toast().textContent()).toContain('location "Demo Coffee — Main St" is reachable');
     expect(await toast().getAttribute('aria-live')).toBe('polite');
-    expect(await card.locator('[part="meta"]').textContent()).toContain('Last tested');
+    await expect.poll(() => card.locator('[part="meta"]').textContent()).toContain('Last tested');
     await screenshot(page, 'integration-tested');
   });
 

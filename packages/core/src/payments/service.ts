@@ -81,6 +81,8 @@ interface PaymentParts {
 type Order = { order_id: string; amount: number; currency: string };
 
 const MAX_CAS_ATTEMPTS = 8;
+/** Webhook event ids kept in memory, newest last: enough to cover a provider's quick retries. */
+const KNOWN_EVENT_IDS = 4096;
 
 function assertTenant(tenantId: unknown): asserts tenantId is string {
   if (typeof tenantId !== 'string' || tenantId.length === 0) {
@@ -122,6 +124,11 @@ export class PaymentService {
   readonly #claimTtlMs: number;
   readonly #trailLimit: number;
   readonly #wait: (ms: number) => Promise<void>;
+  /**
+   * Event ids this instance knows are recorded: it committed them, or found them recorded.
+   * Recorded ids are never removed, so a hit needs no database read; a miss asks the database.
+   */
+  readonly #knownEventIds = new Set<string>();
 
   constructor(parts: PaymentParts, options: PaymentOptions = {}) {
     this.#parts = parts;
@@ -225,10 +232,16 @@ export class PaymentService {
     const event = this.#checkout.verifyWebhook(delivery, receivedAt);
     const now = receivedAt.toISOString();
     const duplicate: WebhookResult = { received: true, duplicate: true, outcome: 'duplicate' };
-    // Retries are common: a cheap read turns most of them away before any transaction. The
-    // insert below still decides, for deliveries that arrive at the same moment.
-    if (await this.#parts.storage.webhookEvents.get(event.id)) return duplicate;
-    return this.#parts.storage.transaction(async (tx) => {
+    // Retries are common: ids known to be recorded, then a cheap read, turn most of them away
+    // before any transaction. The insert below still decides, for deliveries arriving together
+    // and for other instances sharing the database.
+    const { storage } = this.#parts;
+    if (this.#knownEventIds.has(event.id)) return duplicate;
+    if (await storage.webhookEvents.get(event.id)) {
+      this.#knowEventId(event.id);
+      return duplicate;
+    }
+    const apply = async (tx: IntegrationStorage): Promise<WebhookResult> => {
       const first = await tx.webhookEvents.record({
         eventId: event.id,
         provider: this.provider,
@@ -252,7 +265,19 @@ export class PaymentService {
           });
           return { received: true, duplicate: false, outcome: 'ignored' };
       }
-    });
+    };
+    // Deliveries arriving together may share one transaction (group commit, on SQLite); each is
+    // still applied or rolled back on its own, and answered only once the commit is durable.
+    const result = await (storage.groupTransaction ? storage.groupTransaction(apply) : storage.transaction(apply));
+    this.#knowEventId(event.id);
+    return result;
+  }
+
+  #knowEventId(eventId: string): void {
+    this.#knownEventIds.add(eventId);
+    if (this.#knownEventIds.size > KNOWN_EVENT_IDS) {
+      this.#knownEventIds.delete(this.#knownEventIds.values().next().value as string);
+    }
   }
 
   /** One step for an existing, unclaimed payment: returns it when done, undefined to look again. */
@@ -282,19 +307,13 @@ export class PaymentService {
       if (row.sessionStatus === 'open') {
         // Past its expiry but not reported expired: ask the provider before replacing it.
         const claim = this.#claim(now);
-        const claimed = await this.#parts.storage.payments.update(row.tenantId, row.orderId, row.version, claim, now);
+        const claimed = await this.#parts.storage.payments.update(row, claim, now);
         return claimed && this.#replaceStale(claimed, order);
       }
     }
     // Expired or failed, or a creation that failed or was abandoned (its server went away):
     // start the next attempt. A session an abandoned request may have created was never shown.
-    const next = await this.#parts.storage.payments.update(
-      row.tenantId,
-      row.orderId,
-      row.version,
-      this.#nextAttempt(row, order, now),
-      now,
-    );
+    const next = await this.#parts.storage.payments.update(row, this.#nextAttempt(row, order, now), now);
     return next && this.#create(next);
   }
 
@@ -446,7 +465,7 @@ export class PaymentService {
   async #writeAndEnqueue(row: PaymentRecord, changes: PaymentChanges): Promise<PaymentRecord | undefined> {
     const now = this.#now();
     return this.#parts.storage.transaction(async (tx) => {
-      const written = await tx.payments.update(row.tenantId, row.orderId, row.version, changes, now);
+      const written = await tx.payments.update(row, changes, now);
       if (written && (written.status !== row.status || written.providerRef !== row.providerRef)) {
         await this.#enqueue(tx, written);
       }
@@ -509,7 +528,7 @@ export class PaymentService {
         changes.sessionStatus = state.sessionStatus;
         if (state.status !== 'pending' || state.sessionStatus !== 'open') changes.checkoutUrl = null;
       }
-      const written = await tx.payments.update(row.tenantId, row.orderId, row.version, changes, now);
+      const written = await tx.payments.update(row, changes, now);
       if (!written) continue;
       if (written.status !== row.status) await this.#enqueue(tx, written);
       return applied ? 'applied' : 'unchanged';

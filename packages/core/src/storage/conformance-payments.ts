@@ -90,10 +90,9 @@ export function describePaymentConformance(storage: () => IntegrationStorage): v
 
     it('updates only at the expected version, bumping it, and keeps the fields it was not given', async () => {
       await storage().payments.insert(payment('tenant-a', 'order-1'));
+      const current = (await storage().payments.get('tenant-a', 'order-1')) as PaymentRecord;
       const updated = await storage().payments.update(
-        'tenant-a',
-        'order-1',
-        1,
+        current,
         {
           providerRef: 'cs_test_1',
           providerAccount: 'acct_1',
@@ -117,16 +116,18 @@ export function describePaymentConformance(storage: () => IntegrationStorage): v
         version: 2,
         updatedAt: T1,
       });
-      expect(await storage().payments.update('tenant-a', 'order-1', 1, { status: 'expired' }, T2)).toBeUndefined();
-      expect(await storage().payments.update('tenant-b', 'order-1', 2, { status: 'expired' }, T2)).toBeUndefined();
+      expect(await storage().payments.update(current, { status: 'expired' }, T2)).toBeUndefined();
+      const otherTenant = { ...(updated as PaymentRecord), tenantId: 'tenant-b' };
+      expect(await storage().payments.update(otherTenant, { status: 'expired' }, T2)).toBeUndefined();
       expect(await storage().payments.get('tenant-a', 'order-1')).toEqual(updated);
     });
 
     it('lets exactly one of several concurrent updates at one version win', async () => {
       await storage().payments.insert(payment('tenant-a', 'order-1'));
+      const current = (await storage().payments.get('tenant-a', 'order-1')) as PaymentRecord;
       const results = await Promise.all(
         Array.from({ length: 8 }, (_, index) =>
-          storage().payments.update('tenant-a', 'order-1', 1, { claimToken: `claim-${index}` }, T1),
+          storage().payments.update(current, { claimToken: `claim-${index}` }, T1),
         ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);

@@ -339,6 +339,46 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
         expect(await storage.credentials.get('tenant-a', 'square')).toBeUndefined();
         expect(await storage.logs.list({ tenantId: 'tenant-a', provider: 'square', limit: 10 })).toEqual([]);
       });
+
+      // `groupTransaction` is optional; without it callers use `transaction`, which must keep the same promises.
+      const grouped = <T>(on: IntegrationStorage, work: (tx: IntegrationStorage) => Promise<T>) =>
+        on.groupTransaction ? on.groupTransaction(work) : on.transaction(work);
+
+      it('commits work submitted together, undoing only the work that throws', async () => {
+        const results = await Promise.allSettled([
+          grouped(storage, async (tx) => {
+            await tx.credentials.put(credential('tenant-a', 'square'), T0);
+            return 'a';
+          }),
+          grouped(storage, async (tx) => {
+            await tx.credentials.put(credential('tenant-b', 'square'), T0);
+            await tx.logs.append(log('tenant-b', 'square'));
+            throw new Error('boom');
+          }),
+          grouped(storage, async (tx) => {
+            await tx.logs.append(log('tenant-c', 'square'));
+            return 'c';
+          }),
+        ]);
+        expect(results.map((result) => (result.status === 'fulfilled' ? result.value : String(result.reason)))).toEqual(
+          ['a', 'Error: boom', 'c'],
+        );
+        expect(await storage.credentials.get('tenant-a', 'square')).toBeDefined();
+        expect(await storage.credentials.get('tenant-b', 'square')).toBeUndefined();
+        expect(await storage.logs.list({ tenantId: 'tenant-b', provider: 'square', limit: 10 })).toEqual([]);
+        expect(await storage.logs.list({ tenantId: 'tenant-c', provider: 'square', limit: 10 })).toHaveLength(1);
+      });
+
+      it('runs grouped work inside an open transaction as part of it', async () => {
+        await expect(
+          storage.transaction(async (tx) => {
+            await grouped(tx, (inner) => inner.credentials.put(credential('tenant-a', 'square'), T0));
+            expect(await tx.credentials.get('tenant-a', 'square')).toBeDefined();
+            throw new Error('outer failed');
+          }),
+        ).rejects.toThrow('outer failed');
+        expect(await storage.credentials.get('tenant-a', 'square')).toBeUndefined();
+      });
     });
 
     describe('batches', () => {

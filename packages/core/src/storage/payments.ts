@@ -75,16 +75,13 @@ export interface PaymentStore {
    */
   insert(record: Omit<PaymentRecord, 'version' | 'updatedAt'>): Promise<boolean>;
   /**
-   * Writes `changes` only while the payment is still at `expectedVersion`, bumping the version and
-   * `updatedAt`; returns the new record, or undefined when someone else wrote first.
+   * Writes `changes` only while the payment is still at `current.version`, bumping the version
+   * and `updatedAt`; returns the new record, or undefined when someone else wrote first.
+   * `current` is the payment as read from this store: every write bumps the version, so a row
+   * still at that version is exactly `current`, and the new record is `current` with the changes
+   * (nothing needs reading back).
    */
-  update(
-    tenantId: string,
-    orderId: string,
-    expectedVersion: number,
-    changes: PaymentChanges,
-    now: IsoTime,
-  ): Promise<PaymentRecord | undefined>;
+  update(current: PaymentRecord, changes: PaymentChanges, now: IsoTime): Promise<PaymentRecord | undefined>;
   /** A tenant's payments, newest first (by creation, then id). */
   list(query: PaymentListQuery): Promise<PaymentRecord[]>;
 }

@@ -195,6 +195,15 @@ export interface IntegrationStorage {
   readonly webhookEvents: WebhookEventStore;
   /** Runs `work` in one transaction; the stores it receives write inside that transaction. */
   transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
+  /**
+   * Optional group commit, for adapters whose commit is the costly part (SQLite: one writer, a
+   * WAL write per commit). Like `transaction`, but `work` may share one transaction with other
+   * work submitted at about the same moment. Each work still stands alone: its writes are undone
+   * when it throws (a savepoint each), and the promise settles only once the shared transaction
+   * committed, so a result is never reported before it is durable. `work` must not wait on
+   * anything but the stores it receives. Callers use `transaction` when an adapter has none.
+   */
+  groupTransaction?<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
   /** Creates or upgrades the schema; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -109,24 +109,30 @@ export class KyselyPaymentStore implements PaymentStore {
     return result !== undefined;
   }
 
-  async update(tenantId: string, orderId: string, expectedVersion: number, changes: PaymentChanges, now: string) {
+  async update(current: PaymentRecord, changes: PaymentChanges, now: string) {
     const columns = toColumns(changes);
-    // One compiled query per set of changed columns; the webhook path uses two or three.
-    const { rows } = await runCompiled(
+    // One compiled query per set of changed columns; the webhook path uses two or three. No
+    // RETURNING: the row at the expected version is `current`, and reading it back cost more
+    // (SQLite buffers returned rows) than the update itself.
+    const { tenantId, orderId, version } = current;
+    const { numAffectedRows } = await runCompiled(
       this.db,
       `payments.update:${Object.keys(columns).join(',')}`,
-      [...Object.values(columns), now, tenantId, orderId, expectedVersion],
+      [...Object.values(columns), now, tenantId, orderId, version],
       () =>
         this.db
           .updateTable('payments')
           .set({ ...columns, version: sql<number>`version + 1`, updated_at: now })
           .where('tenant_id', '=', tenantId)
           .where('order_id', '=', orderId)
-          .where('version', '=', expectedVersion)
-          .returningAll(),
+          .where('version', '=', version),
     );
-    const [row] = rows;
-    return row && toRecord(row);
+    if (numAffectedRows !== 1n) return undefined;
+    const written: PaymentRecord = { ...current, version: version + 1, updatedAt: now };
+    for (const [key, value] of Object.entries(changes)) {
+      if (value !== undefined) (written as unknown as Record<string, unknown>)[key] = value;
+    }
+    return written;
   }
 
   async list(query: PaymentListQuery) {
@@ -160,22 +166,21 @@ export class KyselyWebhookEventStore implements WebhookEventStore {
       received_at: event.receivedAt,
       processed_at: event.processedAt,
     };
-    const { rows } = await runCompiled(this.db, 'webhook_events.record', Object.values(values), () =>
+    const { numAffectedRows } = await runCompiled(this.db, 'webhook_events.record', Object.values(values), () =>
       this.db
         .insertInto('webhook_events')
         .values(values)
-        .onConflict((conflict) => conflict.column('event_id').doNothing())
-        .returning('event_id'),
+        .onConflict((conflict) => conflict.column('event_id').doNothing()),
     );
-    return rows.length === 1;
+    return numAffectedRows === 1n;
   }
 
   async get(eventId: string) {
-    const row = await this.db
-      .selectFrom('webhook_events')
-      .selectAll()
-      .where('event_id', '=', eventId)
-      .executeTakeFirst();
+    // Every delivery asks first, duplicates included: compiled once.
+    const { rows } = await runCompiled(this.db, 'webhook_events.get', [eventId], () =>
+      this.db.selectFrom('webhook_events').selectAll().where('event_id', '=', eventId),
+    );
+    const [row] = rows;
     return (
       row && {
         eventId: row.event_id,

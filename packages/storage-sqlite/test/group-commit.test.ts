@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { IntegrationStorage, WebhookEventRecord } from '@pos/integrations-core';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createSqliteStorage, type SqliteStorage } from '../src/index.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const event = (eventId: string): WebhookEventRecord => ({
+  eventId,
+  provider: 'stripe',
+  type: 'checkout.session.completed',
+  account: 'acct_1',
+  receivedAt: T0,
+  processedAt: T0,
+});
+
+let dir: string;
+let storage: SqliteStorage;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pos-group-commit-'));
+  storage = await createSqliteStorage({ filename: join(dir, 'pos.db') });
+});
+afterEach(async () => {
+  await storage.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('runs work submitted in one turn in one transaction, one piece after the other', async () => {
+  const seen: IntegrationStorage[] = [];
+  const [first, second, third] = await Promise.all(
+    ['evt_1', 'evt_2', 'evt_1'].map((id) =>
+      storage.groupTransaction(async (tx) => {
+        seen.push(tx);
+        return tx.webhookEvents.record(event(id));
+      }),
+    ),
+  );
+  // One shared transaction; the third piece finds the id the first one wrote in it.
+  expect(new Set(seen).size).toBe(1);
+  expect([first, second, third]).toEqual([true, true, false]);
+});
+
+it('answers only once the shared transaction is committed, as another connection sees it', async () => {
+  const other = new Database(join(dir, 'pos.db'), { readonly: true });
+  try {
+    const count = () => (other.prepare('select count(*) as n from webhook_events').get() as { n: number }).n;
+    const pending = [storage.groupTransaction((tx) => tx.webhookEvents.record(event('evt_a')))];
+    pending.push(storage.groupTransaction((tx) => tx.webhookEvents.record(event('evt_b'))));
+    pending.push(
+      storage.groupTransaction(async (tx) => {
+        await tx.webhookEvents.record(event('evt_c'));
+        // Written, but not committed yet: another connection cannot see the group so far.
+        expect(count()).toBe(0);
+        throw new Error('this one fails');
+      }),
+    );
+    const settled = await Promise.allSettled(pending);
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect(count()).toBe(2);
+    expect(await storage.webhookEvents.get('evt_c')).toBeUndefined();
+  } finally {
+    other.close();
+  }
+});
