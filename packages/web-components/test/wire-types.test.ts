@@ -7,7 +7,9 @@ import type {
   LogPage as ServerLogPage,
 } from '@pos/integrations-core';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { Capabilities, DataBatch, IntegrationStatus, LogPage, Payment } from '../src/api-client.js';
+import type { Capabilities, IntegrationStatus, LogPage } from '../src/api-client.js';
+import type { DataBatch } from '../src/pos-data-manager/data-manager-client.js';
+import type { Payment } from '../src/pos-stripe-checkout-button/payments-client.js';
 
 // The elements keep their own copy of the wire types so the package depends on nothing but Lit.
 // These checks run in the typecheck (`npm test` runs it): what the server sends must be what
