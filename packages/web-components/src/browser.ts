@@ -13,7 +13,12 @@ export type { PosDataManager } from './pos-data-manager/pos-data-manager.js';
 export type * from './pos-stripe-checkout-button/payments-client.js';
 export type { PosStripeCheckoutButton } from './pos-stripe-checkout-button/pos-stripe-checkout-button.js';
 
-defineOnFirstUse({
+/**
+ * Defines the Data Manager and the checkout button now, resolving once both are defined. A page
+ * that places them inside its own elements' shadow roots calls this, since only elements in the
+ * document itself are seen on first use.
+ */
+export const defineAllElements: () => Promise<void> = defineOnFirstUse({
   'pos-data-manager': () => import('./pos-data-manager/pos-data-manager.js'),
   'pos-stripe-checkout-button': () => import('./pos-stripe-checkout-button/pos-stripe-checkout-button.js'),
 });
