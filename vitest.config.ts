@@ -13,6 +13,10 @@ export default defineConfig({
       { find: /^@pos\/storage-sqlite$/, replacement: source('./packages/storage-sqlite/src/index.ts') },
       { find: /^@pos\/storage-postgres$/, replacement: source('./packages/storage-postgres/src/index.ts') },
       { find: /^@pos\/server-express$/, replacement: source('./packages/server-express/src/index.ts') },
+      {
+        find: /^@pos\/server-express\/(lite|export|full)$/,
+        replacement: source('./packages/server-express/src/$1.ts'),
+      },
       { find: /^@pos\/connector-square$/, replacement: source('./packages/connectors/square/src/index.ts') },
       { find: /^@pos\/connector-stripe$/, replacement: source('./packages/connectors/stripe/src/index.ts') },
       { find: /^@pos\/connector-clover$/, replacement: source('./packages/connectors/clover/src/index.ts') },
@@ -23,7 +27,12 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/**/test/**/*.test.ts', 'examples/**/test/**/*.test.ts', 'test-support/test/**/*.test.ts'],
+    include: [
+      'packages/**/test/**/*.test.ts',
+      'examples/**/test/**/*.test.ts',
+      'test-support/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },

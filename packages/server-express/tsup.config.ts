@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // One entry per variant: lite and export never reach the connector, payment or upload routes.
+  entry: ['src/index.ts', 'src/lite.ts', 'src/export.ts', 'src/full.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -1,32 +1,44 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 const entry = { index: 'src/index.ts', lite: 'src/lite.ts', export: 'src/export.ts', full: 'src/full.ts' };
+
+/**
+ * For a plain <script type="module">: lit bundled in, minified, one build per variant so no
+ * variant shares a file with another (`pos-web-components.js` is the full one). Only the full
+ * build splits: what it loads on demand (the Data Manager, the QR encoder) goes to chunks beside it.
+ */
+const browser = (name: string, source: string, splitting: boolean): Options => ({
+  entry: { [name]: source },
+  outDir: 'dist/browser',
+  format: ['esm'],
+  dts: false,
+  sourcemap: true,
+  clean: false,
+  minify: true,
+  target: 'es2022',
+  platform: 'browser',
+  noExternal: [/.*/],
+  splitting,
+  outExtension: () => ({ js: '.js' }),
+  esbuildOptions(options) {
+    options.chunkNames = `${name}-chunk-[hash]`;
+  },
+});
 
 export default defineConfig([
   // For bundlers: lit stays a dependency, one module per entry point.
   {
     entry,
     format: ['esm'],
-    dts: true,
+    // The browser bundle's types too (`dist/browser.d.ts`); its code is built below.
+    dts: { entry: { ...entry, browser: 'src/browser.ts' } },
     sourcemap: true,
     clean: true,
     target: 'es2022',
     platform: 'browser',
     external: ['lit', /^lit\//, /^@lit\//, 'qrcode-generator'],
   },
-  // For a plain <script type="module">: lit bundled in, minified, one file per variant.
-  {
-    entry: { 'pos-web-components': 'src/full.ts', 'pos-web-components-lite': 'src/lite.ts' },
-    outDir: 'dist/browser',
-    format: ['esm'],
-    dts: false,
-    sourcemap: true,
-    clean: false,
-    minify: true,
-    target: 'es2022',
-    platform: 'browser',
-    noExternal: [/.*/],
-    splitting: false,
-    outExtension: () => ({ js: '.js' }),
-  },
+  browser('pos-web-components', 'src/browser.ts', true),
+  browser('pos-web-components-export', 'src/export.ts', false),
+  browser('pos-web-components-lite', 'src/lite.ts', false),
 ]);

@@ -1,7 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { square } from '@pos/connector-square';
-import { supabase } from '@pos/connector-supabase';
 import {
   type Connector,
   createIntegrations,
@@ -9,8 +7,9 @@ import {
   type IntegrationStorage,
   type Integrations,
   type Logger,
+  type Variant,
 } from '@pos/integrations-core';
-import { integrationsRouter } from '@pos/server-express';
+import type { IntegrationsRouterOptions } from '@pos/server-express/lite';
 import { createPostgresStorage } from '@pos/storage-postgres';
 import { createSqliteStorage } from '@pos/storage-sqlite';
 import express, { type Express } from 'express';
@@ -33,7 +32,6 @@ import { squareSimulator } from './demo/square-simulator.js';
 import { stripeSimulator } from './demo/stripe-simulator.js';
 import { supabaseSimulator } from './demo/supabase-simulator.js';
 import { demoWebhookSecret } from './demo/webhook-secret.js';
-import { demoOAuthConnectors, oauthConnectorsFromEnv } from './oauth-connectors.js';
 import { webComponentsBundleBuilt } from './web/assets.js';
 import { checkoutReturnPage, checkoutReturnUrls } from './web/checkout-return-page.js';
 import { webPages } from './web/settings-page.js';
@@ -50,6 +48,19 @@ export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
+
+/**
+ * Each variant's router from its own entry point, loaded on demand: a lite or export server
+ * never loads the connector, payment or upload routes.
+ */
+const ROUTERS: Record<
+  Variant,
+  () => Promise<{ integrationsRouter(integrations: Integrations, options: IntegrationsRouterOptions): express.Router }>
+> = {
+  lite: () => import('@pos/server-express/lite'),
+  export: () => import('@pos/server-express/export'),
+  full: () => import('@pos/server-express/full'),
+};
 
 /** PostgreSQL when `DATABASE_URL` is set (several instances may share it), else the SQLite file. */
 function openStorage(config: ServerConfig): Promise<IntegrationStorage> {
@@ -78,23 +89,15 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   // Demo mode signs and verifies its simulated webhooks with a secret of its own (or the configured one).
   const webhookSecret = demo ? (config.oauthEnv.STRIPE_WEBHOOK_SECRET ?? demoWebhookSecret(config.dataDir)) : undefined;
 
+  // Connector code is loaded only by the full variant.
   const connectors: Connector[] =
     config.variant === 'full'
-      ? [
-          square({
-            ...(demo
-              ? { baseUrl: simulatorUrl('square') }
-              : config.squareBaseUrl
-                ? { baseUrl: config.squareBaseUrl }
-                : {}),
-          }),
-          supabase(
-            !demo && config.supabaseManagementApiUrl ? { managementApiUrl: config.supabaseManagementApiUrl } : {},
-          ),
-          ...(demo
-            ? demoOAuthConnectors(callbackUrl, simulatorUrl, { ...returnUrls, webhookSecret: webhookSecret as string })
-            : oauthConnectorsFromEnv(config, logger, returnUrls)),
-        ]
+      ? (await import('./full-connectors.js')).fullConnectors(config, logger, {
+          simulatorUrl,
+          callbackUrl,
+          checkoutReturn: returnUrls,
+          webhookSecret,
+        })
       : [];
   const storage = await openStorage(config);
   const integrations = createIntegrations({
@@ -119,6 +122,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   });
   // The API first: its webhook route is the busiest, and every layer before it runs per request.
   // It answers only its own paths (`/api/…`); the pages and simulators below keep theirs.
+  const { integrationsRouter } = await ROUTERS[config.variant]();
   app.use(
     integrationsRouter(integrations, {
       resolveTenant: apiKeyTenantResolver(apiKeys),
@@ -126,7 +130,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
       dataManager: { maxUploadBytes: config.uploadMaxBytes },
     }),
   );
-  if (demo) {
+  if (demo && config.variant === 'full') {
     app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
     app.use(`${SIMULATOR_PREFIX}/supabase`, supabaseSimulator());
     app.use(

@@ -4,7 +4,6 @@ import { unlink } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   BATCH_ID_PATTERN,
@@ -18,7 +17,7 @@ import {
 import busboy from 'busboy';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { parse, tenantOf } from './request.js';
+import { entityType, parse, tenantOf } from './request.js';
 
 export interface DataManagerOptions {
   /** Largest accepted upload, in bytes (default 200 MiB); larger ones get 413 `PAYLOAD_TOO_LARGE`. */
@@ -32,8 +31,6 @@ export interface DataManagerOptions {
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
-
-const entityType = z.string().min(1).max(64);
 
 const seedBody = z
   .object({
@@ -60,8 +57,6 @@ const listQuery = z
     entity_type: entityType.optional(),
   })
   .strict();
-
-const exportQuery = z.object({ entity_type: entityType }).strict();
 
 const batchId = z.string().regex(BATCH_ID_PATTERN, 'must be a batch id');
 
@@ -270,19 +265,5 @@ export function mountDataManager(
       already_purged: alreadyPurged,
       batch: purge,
     });
-  });
-}
-
-/** CSV export (export and full variants): the tenant's rows in our own columns, streamed. */
-export function mountExport(router: Router, batches: Batches, parts: { authenticate: RequestHandler }): void {
-  router.get('/api/data-manager/export', parts.authenticate, async (req, res) => {
-    const query = parse(exportQuery, req.query, 'query');
-    const csv = batches.exportCsv(tenantOf(res), query.entity_type);
-    res.status(200);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${csv.filename}"`);
-    res.setHeader('Cache-Control', 'no-store');
-    // A failure mid-stream can no longer change the status: the connection is cut instead.
-    await pipeline(Readable.from(csv.chunks), res);
   });
 }

@@ -1,78 +1,53 @@
-import {
-  type Connector,
-  IntegrationError,
-  type Integrations,
-  MAX_LOG_PAGE,
-  variantHasExport,
-  variantHasIntegrations,
-} from '@pos/integrations-core';
+import { IntegrationError, type Integrations, type Variant } from '@pos/integrations-core';
 import express, { type Request, type RequestHandler, Router } from 'express';
-import { z } from 'zod';
-import { type DataManagerOptions, mountDataManager, mountExport } from './data-manager.js';
+import type { DataManagerOptions } from './data-manager.js';
 import { errorHandler, notFound } from './errors.js';
-import { mountPayments } from './payments.js';
-import { parse, tenantOf } from './request.js';
 
+/** The same options for every variant, so switching variants only changes the import path. */
 export interface IntegrationsRouterOptions {
   /** The tenant a request acts for (e.g. from its API key); nothing means 401 `UNAUTHORIZED`. */
   resolveTenant(req: Request): string | undefined | Promise<string | undefined>;
   /** Largest accepted JSON body (default `100kb`). */
   jsonLimit?: string;
-  /** Where OAuth callbacks send the browser (default `/settings/integrations`). */
+  /** Where OAuth callbacks send the browser (default `/settings/integrations`). Full variant. */
   oauthReturnUrl?: string;
-  /** Data Manager upload limits and background thresholds. */
+  /** Data Manager upload limits and background thresholds. Full variant. */
   dataManager?: DataManagerOptions;
 }
 
-const logsQuery = z
-  .object({
-    limit: z.coerce.number().int().min(1).max(MAX_LOG_PAGE).optional(),
-    cursor: z.string().max(32).optional(),
-    level: z.enum(['info', 'warning', 'error']).optional(),
-    event: z
-      .string()
-      .max(64)
-      .regex(/^[a-z0-9_.-]+$/, 'must be an event name such as tested')
-      .optional(),
-  })
-  .strip();
+/** What a variant's feature gets to mount its routes with. */
+export interface FeatureContext {
+  router: Router;
+  integrations: Integrations;
+  options: IntegrationsRouterOptions;
+  /** Resolves the tenant or answers 401; the tenant is then `tenantOf(res)`. */
+  authenticate: RequestHandler;
+  /** The JSON body parser with the configured limit. */
+  json: RequestHandler;
+}
 
-const emptyBody = z.union([z.undefined(), z.object({}).strict()]);
-const syncBody = z.union([z.undefined(), z.object({ retry_failed: z.boolean().optional() }).strict()]);
+/** One group of routes; it checks the instance's variant and configuration itself. */
+export type Feature = (context: FeatureContext) => void;
+
+const VARIANT_RANK: Record<Variant, number> = { lite: 0, export: 1, full: 2 };
 
 /**
- * The provider's redirect query as plain strings. A parameter repeated with one value counts
- * once (the state rides in the redirect URI and may be echoed too); differing repeats are dropped.
+ * The router every variant entry point builds: `GET /api/capabilities`, the variant's features,
+ * a 404 error body for the SDK's own prefixes, and the error handler. An entry point refuses an
+ * instance of a larger variant: its capabilities would advertise routes this build cannot mount.
  */
-function callbackQuery(req: Request): Record<string, string> {
-  const query: Record<string, string> = {};
-  for (const [key, value] of Object.entries(req.query)) {
-    if (typeof value === 'string') query[key] = value;
-    else if (Array.isArray(value) && value.every((item) => typeof item === 'string' && item === value[0])) {
-      query[key] = value[0] as string;
-    }
+export function buildRouter(
+  integrations: Integrations,
+  options: IntegrationsRouterOptions,
+  build: { variant: Variant; features: readonly Feature[] },
+): Router {
+  if (VARIANT_RANK[integrations.variant] > VARIANT_RANK[build.variant]) {
+    throw new IntegrationError(
+      'VALIDATION_FAILED',
+      `@pos/server-express/${build.variant} serves the ${build.variant} variant, but this Integrations instance is the ${integrations.variant} variant: import integrationsRouter from @pos/server-express/${integrations.variant}.`,
+    );
   }
-  return query;
-}
-
-function withQuery(url: string, params: Record<string, string>): string {
-  const separator = url.includes('?') ? '&' : '?';
-  return `${url}${separator}${new URLSearchParams(params).toString()}`;
-}
-
-/**
- * Mounts the seed's routes under `/api`: capabilities, and for each configured connector its
- * `status`, `summary`, `test`, `disconnect` and `logs`, plus `credentials` (API-key providers) or
- * `auth-url` and `callback` (OAuth providers), and `sync` for the connector that receives the
- * sync outbox; the Data Manager's `seed`, `upload`, `batches` (full variant) and `export` (export
- * and full); the payment routes when a connector offers checkout. Routes outside the variant are
- * not mounted.
- */
-export function integrationsRouter(integrations: Integrations, options: IntegrationsRouterOptions): Router {
   const router = Router();
-  const json = express.json({ limit: options.jsonLimit ?? '100kb' });
-  const returnUrl = options.oauthReturnUrl ?? '/settings/integrations';
-
   const authenticate: RequestHandler = async (req, res, next) => {
     const tenantId = await options.resolveTenant(req);
     if (typeof tenantId !== 'string' || tenantId.length === 0) {
@@ -81,100 +56,16 @@ export function integrationsRouter(integrations: Integrations, options: Integrat
     res.locals.tenantId = tenantId;
     next();
   };
+  const json = express.json({ limit: options.jsonLimit ?? '100kb' });
 
   router.get('/api/capabilities', (_req, res) => {
     res.json(integrations.capabilities());
   });
-
-  if (variantHasIntegrations(integrations.variant)) {
-    const connectors = integrations.connectors.list();
-    // First, so webhooks (the busiest route) do not walk past every connector's routes.
-    if (integrations.payments) {
-      mountPayments(router, integrations.payments, { authenticate, json, logger: integrations.logger });
-    }
-
-    router.get('/api/integrations', authenticate, (_req, res) => {
-      res.json({ integrations: connectors.map(describeConnector) });
-    });
-
-    for (const connector of connectors) {
-      const base = `/api/integrations/${connector.id}`;
-
-      if (connector.kind === 'api_key') {
-        router.post(`${base}/credentials`, authenticate, json, async (req, res) => {
-          res.json(await integrations.connect(tenantOf(res), connector.id, req.body));
-        });
-      } else {
-        router.post(`${base}/auth-url`, authenticate, json, async (req, res) => {
-          parse(emptyBody, req.body, 'request body');
-          res.json(await integrations.authorizationUrl(tenantOf(res), connector.id));
-        });
-        // The provider sends the browser here: it is authenticated by its single-use state.
-        router.get(`${base}/callback`, async (req, res) => {
-          // The callback URL holds a one-time code: keep it out of caches and of the next page's Referer.
-          res.setHeader('Cache-Control', 'no-store');
-          res.setHeader('Referrer-Policy', 'no-referrer');
-          try {
-            await integrations.completeAuthorization(connector.id, callbackQuery(req));
-            res.redirect(302, withQuery(returnUrl, { provider: connector.id, status: 'connected' }));
-          } catch (error) {
-            const code = error instanceof IntegrationError ? error.code : connector.oauthFailedCode;
-            res.redirect(302, withQuery(returnUrl, { provider: connector.id, status: 'error', error_code: code }));
-          }
-        });
-      }
-
-      router.get(`${base}/status`, authenticate, async (_req, res) => {
-        res.json(await integrations.status(tenantOf(res), connector.id));
-      });
-      router.get(`${base}/summary`, authenticate, async (_req, res) => {
-        res.json(await integrations.summary(tenantOf(res), connector.id));
-      });
-      router.post(`${base}/test`, authenticate, json, async (req, res) => {
-        parse(emptyBody, req.body, 'request body');
-        res.json(await integrations.test(tenantOf(res), connector.id));
-      });
-      router.delete(`${base}/disconnect`, authenticate, async (_req, res) => {
-        res.json(await integrations.disconnect(tenantOf(res), connector.id));
-      });
-      router.get(`${base}/logs`, authenticate, async (req, res) => {
-        const query = parse(logsQuery, req.query, 'query');
-        res.json(await integrations.logs(tenantOf(res), connector.id, query));
-      });
-      if (connector.sync) {
-        // Flush now; `{ "retry_failed": true }` first requeues rows the target refused before.
-        router.post(`${base}/sync`, authenticate, json, async (req, res) => {
-          const body = parse(syncBody, req.body, 'request body');
-          res.json(await integrations.sync.flush(tenantOf(res), { retryFailed: body?.retry_failed === true }));
-        });
-      }
-    }
-  }
-
-  const { batches } = integrations;
-  if (batches && variantHasIntegrations(integrations.variant)) {
-    mountDataManager(router, batches, {
-      authenticate,
-      json,
-      ...(options.dataManager ? { options: options.dataManager } : {}),
-    });
-  }
-  if (batches && variantHasExport(integrations.variant)) mountExport(router, batches, { authenticate });
+  for (const feature of build.features) feature({ router, integrations, options, authenticate, json });
 
   // These prefixes belong to the SDK: anything under them that is not mounted is a 404 with the
   // error body. Other `/api` paths fall through to the host's own routes.
   router.use(['/api/integrations', '/api/data-manager', '/api/payments'], notFound);
   router.use(errorHandler(integrations.logger));
   return router;
-}
-
-/** What a UI needs to render a connector's card and form; never any stored value. */
-function describeConnector(connector: Connector) {
-  return {
-    id: connector.id,
-    name: connector.displayName,
-    kind: connector.kind,
-    ...(connector.kind === 'api_key' ? { fields: connector.credentialFields } : {}),
-    ...(connector.sync ? { sync: true } : {}),
-  };
 }

@@ -149,6 +149,15 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
     );
   }
 
+  async count(tenantId: string): Promise<number> {
+    const row = await this.host.db
+      .selectFrom(this.table.name)
+      .select((eb) => eb.fn.countAll().as('rows'))
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirstOrThrow();
+    return readInteger(row.rows as number);
+  }
+
   /** Keyset pages by id: no read transaction stays open between pages. */
   async *#pages(page: (after: number) => Promise<EntityRow[]>, keepId: boolean): AsyncIterable<readonly EntityRow[]> {
     let after = 0;

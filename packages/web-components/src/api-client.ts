@@ -1,6 +1,9 @@
 /**
- * The one module that knows the server's routes. Elements call these methods and never build a
- * URL themselves, so a host that mounts the API elsewhere only changes `api-base`.
+ * The module that knows the server's routes. Elements call these methods and never build a URL
+ * themselves, so a host that mounts the API elsewhere only changes `api-base`. The Data Manager
+ * and payment routes live in clients of their own beside their elements
+ * (`pos-data-manager/data-manager-client.ts`, `pos-stripe-checkout-button/payments-client.ts`),
+ * so the lite and export bundles carry none of them.
  *
  * The response types below are the HTTP contract as a browser sees it. They mirror the shapes
  * `@pos/integrations-core` produces on purpose: this package depends on nothing but `lit`, so it
@@ -84,79 +87,6 @@ export interface LogQuery {
   event?: string;
 }
 
-export type BatchStatus = 'pending' | 'processing' | 'completed' | 'failed';
-export type BatchType = 'seed' | 'upload' | 'purge';
-
-/** One problem of a failed upload: the spreadsheet row (header = 1) and the file's column. */
-export interface BatchRowError {
-  row: number;
-  column: string | null;
-  message: string;
-}
-
-/** A Data Manager batch, from `/api/data-manager/batches`. */
-export interface DataBatch {
-  id: string;
-  type: BatchType;
-  entity_type: string;
-  record_count: number;
-  status: BatchStatus;
-  created_at: string;
-  completed_at: string | null;
-  error_message: string | null;
-  processed_count: number;
-  errors: BatchRowError[];
-  error_count: number;
-  preset: string | null;
-  total_bytes: number | null;
-  bytes_read: number | null;
-  unknown_columns: string[];
-  target_batch_id: string | null;
-  purged_by: string | null;
-}
-
-export interface PurgeResult extends ActionResult {
-  already_purged: boolean;
-  /** The purge batch. */
-  batch: DataBatch;
-}
-
-export interface UploadRequest {
-  file: Blob;
-  /** The file name the server sees; defaults to the File's own name. */
-  filename?: string;
-  entity_type: string;
-  preset?: string;
-  currency?: string;
-}
-
-export type PaymentStatus = 'pending' | 'paid' | 'expired' | 'failed';
-
-/** An order's payment, from `/api/payments`. */
-export interface Payment {
-  payment_id: string;
-  order_id: string;
-  provider: string;
-  session_id: string | null;
-  /** Where the customer pays; only while the session is open. */
-  checkout_url: string | null;
-  status: PaymentStatus;
-  /** Minor units (cents). */
-  amount: number;
-  currency: string;
-  attempt: number;
-  expires_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface CheckoutRequest {
-  order_id: string;
-  /** Minor units (cents). */
-  amount: number;
-  currency: string;
-}
-
 /** A failed call, carrying the server's error body (`error_code`, `message`, `details`). */
 export class PosApiError extends Error {
   override readonly name = 'PosApiError';
@@ -179,7 +109,13 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
-type Query = Record<string, string | number | undefined>;
+export type Query = Record<string, string | number | undefined>;
+
+export interface RequestOptions {
+  body?: unknown;
+  form?: FormData;
+  query?: Query;
+}
 
 export class PosApiClient {
   readonly #base: string;
@@ -193,92 +129,64 @@ export class PosApiClient {
   }
 
   capabilities(): Promise<Capabilities> {
-    return this.#call('GET', ['capabilities']);
+    return this.call('GET', ['capabilities']);
   }
 
   async integrations(): Promise<IntegrationDescriptor[]> {
-    const body = await this.#call<{ integrations: IntegrationDescriptor[] }>('GET', ['integrations']);
+    const body = await this.call<{ integrations: IntegrationDescriptor[] }>('GET', ['integrations']);
     return body.integrations;
   }
 
   status(provider: string): Promise<IntegrationStatus> {
-    return this.#call('GET', ['integrations', provider, 'status']);
+    return this.call('GET', ['integrations', provider, 'status']);
   }
 
   summary(provider: string): Promise<Record<string, unknown>> {
-    return this.#call('GET', ['integrations', provider, 'summary']);
+    return this.call('GET', ['integrations', provider, 'summary']);
   }
 
   saveCredentials(provider: string, values: Record<string, string>): Promise<ConnectResult> {
-    return this.#call('POST', ['integrations', provider, 'credentials'], { body: values });
+    return this.call('POST', ['integrations', provider, 'credentials'], { body: values });
   }
 
   authorizationUrl(provider: string): Promise<{ auth_url: string; state: string }> {
-    return this.#call('POST', ['integrations', provider, 'auth-url'], { body: {} });
+    return this.call('POST', ['integrations', provider, 'auth-url'], { body: {} });
   }
 
   test(provider: string): Promise<TestResult> {
-    return this.#call('POST', ['integrations', provider, 'test'], { body: {} });
+    return this.call('POST', ['integrations', provider, 'test'], { body: {} });
   }
 
   disconnect(provider: string): Promise<ActionResult> {
-    return this.#call('DELETE', ['integrations', provider, 'disconnect']);
+    return this.call('DELETE', ['integrations', provider, 'disconnect']);
   }
 
   logs(provider: string, query: LogQuery = {}): Promise<LogPage> {
-    return this.#call('GET', ['integrations', provider, 'logs'], { query: { ...query } });
-  }
-
-  /** Generates `count` realistic rows; a large seed answers while it runs (`status: processing`). */
-  seed(entityType: string, count?: number): Promise<DataBatch> {
-    return this.#call('POST', ['data-manager', 'seed'], {
-      body: { entity_type: entityType, ...(count === undefined ? {} : { count }) },
-    });
+    return this.call('GET', ['integrations', provider, 'logs'], { query: { ...query } });
   }
 
   /**
-   * Sends a CSV file. A large file answers while it imports (`status: processing`); a file with
-   * invalid rows throws `BATCH_FAILED` with the failed batch in `details.batch`.
+   * `GET /api/data-manager/export`: every row of one entity type as our own CSV. The body is
+   * read whole, as a download needs it.
    */
-  upload(request: UploadRequest): Promise<DataBatch> {
-    const form = new FormData();
-    form.set('entity_type', request.entity_type);
-    if (request.preset) form.set('preset', request.preset);
-    if (request.currency) form.set('currency', request.currency);
-    const name = request.filename ?? (request.file instanceof File ? request.file.name : 'upload.csv');
-    form.set('file', request.file, name);
-    return this.#call('POST', ['data-manager', 'upload'], { form });
+  async exportCsv(entityType: string): Promise<{ filename: string; blob: Blob }> {
+    const response = await this.request('GET', ['data-manager', 'export'], { query: { entity_type: entityType } });
+    const disposition = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '');
+    return { filename: disposition?.[1] ?? `${entityType}.csv`, blob: await response.blob() };
   }
 
-  /** The tenant's batches, newest first. */
-  batches(query: { limit?: number; entity_type?: string } = {}): Promise<DataBatch[]> {
-    return this.#call('GET', ['data-manager', 'batches'], { query: { ...query } });
+  /** A JSON call; feature clients (Data Manager, payments) extend this class with theirs. */
+  protected async call<T>(method: string, segments: string[], options: RequestOptions = {}): Promise<T> {
+    const text = await (await this.request(method, segments, options)).text();
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      return undefined as T;
+    }
   }
 
-  batch(id: string): Promise<DataBatch> {
-    return this.#call('GET', ['data-manager', 'batches', id]);
-  }
-
-  /** Deletes exactly the rows one batch wrote. */
-  purge(id: string): Promise<PurgeResult> {
-    return this.#call('DELETE', ['data-manager', 'batches', id]);
-  }
-
-  /** Opens (or returns the open) Stripe Checkout session for an order. */
-  createCheckoutSession(request: CheckoutRequest): Promise<Payment> {
-    return this.#call('POST', ['payments', 'checkout-session'], { body: request });
-  }
-
-  /** The order's payment; `NOT_FOUND` when it has none yet. */
-  orderPayment(orderId: string): Promise<Payment> {
-    return this.#call('GET', ['payments', 'orders', orderId, 'payment']);
-  }
-
-  async #call<T>(
-    method: string,
-    segments: string[],
-    options: { body?: unknown; form?: FormData; query?: Query } = {},
-  ): Promise<T> {
+  /** Sends a request; any answer but 2xx becomes a {@link PosApiError} with the server's error body. */
+  protected async request(method: string, segments: string[], options: RequestOptions = {}): Promise<Response> {
     const path = segments.map(encodeURIComponent).join('/');
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(options.query ?? {})) {
@@ -297,24 +205,20 @@ export class PosApiClient {
     } catch {
       throw new PosApiError(0, 'NETWORK_ERROR', 'The server could not be reached.');
     }
-    const text = await response.text();
-    let answer: unknown;
+    if (response.ok) return response;
+    let error: { message?: unknown; error_code?: unknown; details?: unknown } = {};
     try {
-      answer = text ? JSON.parse(text) : undefined;
+      error = JSON.parse(await response.text()) ?? {};
     } catch {
-      answer = undefined;
+      error = {};
     }
-    if (!response.ok) {
-      const error = (answer ?? {}) as { message?: unknown; error_code?: unknown; details?: unknown };
-      throw new PosApiError(
-        response.status,
-        typeof error.error_code === 'string' ? error.error_code : `HTTP_${response.status}`,
-        typeof error.message === 'string' ? error.message : `The server answered ${response.status}.`,
-        typeof error.details === 'object' && error.details !== null
-          ? (error.details as Record<string, unknown>)
-          : undefined,
-      );
-    }
-    return answer as T;
+    throw new PosApiError(
+      response.status,
+      typeof error.error_code === 'string' ? error.error_code : `HTTP_${response.status}`,
+      typeof error.message === 'string' ? error.message : `The server answered ${response.status}.`,
+      typeof error.details === 'object' && error.details !== null
+        ? (error.details as Record<string, unknown>)
+        : undefined,
+    );
   }
 }

@@ -1,4 +1,6 @@
-import type { DataBatch, IntegrationStatus, Payment, TestResult } from './api-client.js';
+import type { IntegrationStatus, TestResult } from './api-client.js';
+import type { DataBatch } from './pos-data-manager/data-manager-client.js';
+import type { Payment } from './pos-stripe-checkout-button/payments-client.js';
 
 export interface PaymentSplit {
   method: 'cash' | 'card' | 'check' | 'other';
@@ -16,6 +18,7 @@ export interface PosEventMap {
   'pos-logs-opened': { provider: string };
   'pos-logs-closed': { provider: string };
   'pos-integrations-loaded': { providers: string[] };
+  'pos-export-downloaded': { entity_type: string; filename: string; bytes: number };
   'pos-payment-method-change': {
     method: PaymentSplit['method'] | 'split';
     /** The payments that settle the total: one entry, or the split rows. */

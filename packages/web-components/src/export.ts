@@ -1,2 +1,8 @@
-/** The export build: the server adds CSV export; its elements are those of the lite build. */
+/**
+ * The export build: the lite elements plus `<pos-data-export>` (CSV download), and the API
+ * client it talks to the server with. No integration or payment provider code.
+ */
+export * from './api-client.js';
+export { PosApiElement } from './api-element.js';
 export * from './lite.js';
+export { PosDataExport } from './pos-data-export/pos-data-export.js';

@@ -1,3 +1,6 @@
+import type { DataManagerStrings } from './pos-data-manager/data-manager.strings.js';
+import type { CheckoutStrings } from './pos-stripe-checkout-button/checkout.strings.js';
+
 /**
  * Every text the elements show, in one place. Translate by calling {@link setStrings} with the
  * entries to replace before the elements render; functions receive the values they interpolate.
@@ -53,6 +56,13 @@ export const defaultStrings = {
   loadMore: 'Load more',
   details: 'Details',
 
+  exportLegend: 'Export to CSV',
+  exportDownload: 'Download CSV',
+  exporting: 'Preparing the file…',
+  exported: (filename: string, bytes: number) =>
+    `Downloaded ${filename} (${bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} KB`}).`,
+  exportFailed: (reason: string) => `The export failed: ${reason}`,
+
   paymentMethodLabel: 'Payment method',
   methodCash: 'Cash',
   methodCard: 'Card',
@@ -73,82 +83,30 @@ export const defaultStrings = {
   entityType: 'Data',
   entityName: (type: string) =>
     (({ products: 'Products', customers: 'Customers' }) as Record<string, string>)[type] ?? type,
-  seedLegend: 'Generate sample data',
-  seedCount: 'Rows',
-  seed: 'Generate',
-  seeding: 'Generating…',
-  uploadLegend: 'Import a CSV file',
-  preset: 'Format',
-  presetName: (preset: string) =>
-    (
-      ({
-        '': 'Detect from the header',
-        pos: 'POS Integrations columns',
-        shopify: 'Shopify export',
-        woocommerce: 'WooCommerce export',
-        square: 'Square export',
-      }) as Record<string, string>
-    )[preset] ?? preset,
-  chooseFile: 'Choose a CSV file',
-  dropHint: 'or drop it here',
-  uploading: (file: string) => `Sending ${file}…`,
-  batchesLabel: 'Batches',
-  noBatches: 'No batches yet: generate sample data or import a file.',
-  columnBatch: 'Batch',
-  columnStatus: 'Status',
-  columnRows: 'Rows',
-  columnStarted: 'Started',
-  columnActions: 'Actions',
-  batchKind: (type: string, entity: string) =>
-    `${({ seed: 'Sample data', upload: 'Import', purge: 'Purge' } as Record<string, string>)[type] ?? type} · ${entity}`,
-  batchPreset: (preset: string) => `read as ${preset}`,
-  batchStatusProcessing: 'Processing',
-  batchStatusPending: 'Waiting',
-  batchStatusCompleted: 'Completed',
-  batchStatusFailed: 'Failed',
-  batchStatusPurged: 'Purged',
-  progressLabel: (entity: string) => `${entity} import progress`,
-  progressRows: (count: string) => `${count} rows read`,
-  progressFinishing: 'Finishing…',
-  batchStarted: (kind: string) => `${kind} started.`,
-  batchCompleted: (kind: string, count: string) => `${kind} completed: ${count} rows.`,
-  batchFailed: (kind: string) => `${kind} failed; nothing was written.`,
-  rowErrorsLabel: 'Problems found',
-  columnRow: 'Row',
-  columnColumn: 'Column',
-  columnProblem: 'Problem',
-  wholeRow: '(whole row)',
-  moreRowErrors: (count: string) => `…and ${count} more.`,
-  unknownColumns: (columns: string) => `Not imported (unknown columns): ${columns}`,
-  purge: 'Purge',
-  purging: 'Purging…',
-  confirmPurgeTitle: 'Purge this batch?',
-  confirmPurgeBody: (count: string, entity: string) =>
-    `The ${count} ${entity.toLowerCase()} rows this batch wrote are deleted. Other batches keep theirs.`,
-  confirmPurge: 'Purge',
-  purgeDone: (count: string, entity: string) => `Purged: ${count} ${entity.toLowerCase()} rows deleted.`,
-
-  checkoutPay: (amount: string) => `Pay ${amount} by card`,
-  checkoutCreating: 'Opening the checkout…',
-  checkoutScan: (amount: string) => `Scan to pay ${amount}, or open the checkout page.`,
-  checkoutQrLabel: 'QR code of the checkout link',
-  checkoutOpen: 'Open the checkout page',
-  checkoutWaiting: 'Waiting for the payment…',
-  checkoutExpires: (when: string) => `The link expires ${when}.`,
-  checkoutProcessing: 'The customer finished checkout; the payment is on its way.',
-  checkoutPaid: (amount: string) => `Paid ${amount}.`,
-  checkoutExpired: 'The checkout expired or was cancelled.',
-  checkoutFailed: 'The payment failed.',
-  checkoutAgain: 'Start a new checkout',
 };
 
-export type PosStrings = typeof defaultStrings;
+/**
+ * Every text, the full build's elements included. The Data Manager's and the checkout button's
+ * texts live beside those elements and join {@link strings} when their modules load, so the lite
+ * and export bundles do not carry them.
+ */
+export type PosStrings = typeof defaultStrings & DataManagerStrings & CheckoutStrings;
 
-export const strings: PosStrings = { ...defaultStrings };
+export const strings = { ...defaultStrings } as PosStrings;
+
+const replaced = new Set<string>();
 
 /** Replaces some or all texts, e.g. `setStrings({ save: 'Enregistrer' })`. */
 export function setStrings(overrides: Partial<PosStrings>): void {
+  for (const key of Object.keys(overrides)) replaced.add(key);
   Object.assign(strings, overrides);
+}
+
+/** Adds an element's own default texts; a text the host already replaced stays replaced. */
+export function addStrings(defaults: Partial<PosStrings>): void {
+  for (const [key, value] of Object.entries(defaults)) {
+    if (!replaced.has(key)) (strings as Record<string, unknown>)[key] = value;
+  }
 }
 
 /** "Jun 3, 2025, 10:04:12 AM" in the reader's locale and time zone. */

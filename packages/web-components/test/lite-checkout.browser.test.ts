@@ -36,49 +36,80 @@ describe('a lite build', () => {
     expect(status).toBe(404);
   });
 
-  it('still hides every card when a page drops <pos-integrations> in anyway', async () => {
-    const loaded = page.evaluate(
-      () =>
-        new Promise<string[]>((resolve) => {
-          const element = document.createElement('pos-integrations');
-          element.token = 'pos_demo_key_not_for_production';
-          element.addEventListener('pos-integrations-loaded', (event) => resolve(event.detail.providers));
-          document.body.append(element);
-        }),
+  it('loads the lite bundle, which defines no integration, Data Manager, checkout or export element', async () => {
+    const defined = await page.evaluate(() =>
+      [
+        'pos-integrations',
+        'pos-integration-card',
+        'pos-data-manager',
+        'pos-stripe-checkout-button',
+        'pos-data-export',
+      ].filter((name) => customElements.get(name) !== undefined),
     );
-    expect(await loaded).toEqual([]);
-    expect(await page.locator('pos-integrations').evaluate((element) => element.shadowRoot?.children.length)).toBe(0);
-    await page.evaluate(() => document.querySelector('body > pos-integrations')?.remove());
+    expect(defined).toEqual([]);
   });
 
-  it('renders nothing for a Data Manager or checkout button dropped in anyway', async () => {
-    const tags = ['pos-data-manager', 'pos-stripe-checkout-button'] as const;
-    const rendered = await page.evaluate(async (names) => {
-      const elements = names.map((name) => {
-        const element = document.createElement(name);
-        element.token = 'pos_demo_key_not_for_production';
-        if (name === 'pos-stripe-checkout-button') {
-          element.setAttribute('order-id', 'ORDER-1');
-          element.setAttribute('amount', '4250');
-        }
-        document.body.append(element);
-        return element;
-      });
-      await new Promise<void>((resolve) => {
-        const check = () => (elements.every((element) => element.hidden) ? resolve() : setTimeout(check, 20));
-        check();
-      });
-      const result = elements.map((element) => ({
-        height: element.getBoundingClientRect().height,
-        content: element.shadowRoot?.textContent?.trim() ?? '',
-      }));
-      for (const element of elements) element.remove();
-      return result;
-    }, tags);
-    expect(rendered).toEqual([
-      { height: 0, content: '' },
-      { height: 0, content: '' },
-    ]);
+  describe('a page that loads the full bundle against this server anyway', () => {
+    let other: Page;
+
+    beforeAll(async () => {
+      // Another page: one page loads one bundle, since each defines the same elements.
+      other = await demo.browser.newPage();
+      await other.goto(`${demo.server.url}/healthz`);
+      // Source text, so neither TypeScript nor the test runner rewrites the dynamic import.
+      await other.evaluate("import('/assets/pos-web-components.js').then(() => true)");
+    });
+
+    afterAll(async () => {
+      await other?.close();
+    });
+
+    it('still hides every card of a <pos-integrations> dropped in', async () => {
+      const loaded = other.evaluate(
+        () =>
+          new Promise<string[]>((resolve) => {
+            const element = document.createElement('pos-integrations');
+            element.token = 'pos_demo_key_not_for_production';
+            element.addEventListener('pos-integrations-loaded', (event) => resolve(event.detail.providers));
+            document.body.append(element);
+          }),
+      );
+      expect(await loaded).toEqual([]);
+      const children = await other
+        .locator('pos-integrations')
+        .evaluate((element) => element.shadowRoot?.children.length);
+      expect(children).toBe(0);
+    });
+
+    it('renders nothing for a Data Manager or checkout button dropped in', async () => {
+      const tags = ['pos-data-manager', 'pos-stripe-checkout-button'] as const;
+      const rendered = await other.evaluate(async (names) => {
+        const elements = names.map((name) => {
+          const element = document.createElement(name);
+          element.token = 'pos_demo_key_not_for_production';
+          if (name === 'pos-stripe-checkout-button') {
+            element.setAttribute('order-id', 'ORDER-1');
+            element.setAttribute('amount', '4250');
+          }
+          document.body.append(element);
+          return element;
+        });
+        await new Promise<void>((resolve) => {
+          const check = () => (elements.every((element) => element.hidden) ? resolve() : setTimeout(check, 20));
+          check();
+        });
+        const result = elements.map((element) => ({
+          height: element.getBoundingClientRect().height,
+          content: element.shadowRoot?.textContent?.trim() ?? '',
+        }));
+        for (const element of elements) element.remove();
+        return result;
+      }, tags);
+      expect(rendered).toEqual([
+        { height: 0, content: '' },
+        { height: 0, content: '' },
+      ]);
+    });
   });
 
   it('ships a lite bundle without any integration code', () => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { Variant } from '@pos/integrations-core';
 
 /** The folder holding `@pos/web-components`' prebuilt browser bundles. */
 export function webComponentsBundleDir(): string {
@@ -8,6 +9,14 @@ export function webComponentsBundleDir(): string {
   return join(dirname(manifest), 'dist', 'browser');
 }
 
+/** The prebuilt bundle of one variant, in that folder. */
+export function webComponentsBundleFile(variant: Variant): string {
+  return variant === 'full' ? 'pos-web-components.js' : `pos-web-components-${variant}.js`;
+}
+
 export function webComponentsBundleBuilt(): boolean {
-  return existsSync(join(webComponentsBundleDir(), 'pos-web-components.js'));
+  const dir = webComponentsBundleDir();
+  return (['lite', 'export', 'full'] as const).every((variant) =>
+    existsSync(join(dir, webComponentsBundleFile(variant))),
+  );
 }

@@ -1,6 +1,6 @@
 import type { Capabilities } from '@pos/integrations-core';
 import express, { Router } from 'express';
-import { webComponentsBundleDir } from './assets.js';
+import { webComponentsBundleDir, webComponentsBundleFile } from './assets.js';
 
 export interface DemoPageValues {
   apiKey: string;
@@ -46,7 +46,14 @@ export function webPages(options: WebPagesOptions): Router {
 }
 
 function settingsPage({ capabilities, demo }: WebPagesOptions): string {
-  const { integrations: hasIntegrations, data_manager: hasDataManager, payments: hasPayments } = capabilities.features;
+  const {
+    integrations: hasIntegrations,
+    export: hasExport,
+    data_manager: hasDataManager,
+    payments: hasPayments,
+  } = capabilities.features;
+  // Each variant's page loads that variant's bundle: a lite page carries no integration code.
+  const bundle = `/assets/${webComponentsBundleFile(capabilities.build_variant)}`;
   const token = demo ? ` token="${escapeHtml(demo.apiKey)}"` : '';
   // The demo values are shown only for what this build has.
   const demoHints = demo
@@ -73,6 +80,12 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
       <button type="submit">Use key</button>
       <span class="hint">Kept in this page's memory only.</span>
     </form>`;
+  const exportSection = hasExport
+    ? `<section id="export" aria-labelledby="export-title">
+      <h2 id="export-title">Data → Export</h2>
+      <pos-data-export${token}></pos-data-export>
+    </section>`
+    : '';
   const integrationsSection = hasIntegrations
     ? `<section id="integrations" aria-labelledby="integrations-title">
       <h2 id="integrations-title">Settings → Integrations</h2>
@@ -123,6 +136,7 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
   <nav aria-label="Sections">
     ${hasIntegrations ? '<a href="#integrations">Integrations</a>' : ''}
     ${hasDataManager ? '<a href="#data-manager">Data Manager</a>' : ''}
+    ${hasExport ? '<a href="#export">Export</a>' : ''}
     <a href="#checkout">Checkout</a>
   </nav>
 </header>
@@ -130,6 +144,7 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
   ${banner}
   ${integrationsSection}
   ${dataManagerSection}
+  ${exportSection}
   <section id="checkout" aria-labelledby="checkout-title">
     <h2 id="checkout-title">Checkout</h2>
     <p class="order">Order <strong id="order-id"></strong> · total $42.50</p>
@@ -144,9 +159,9 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
   </section>
 </main>
 <script type="module">
-  import { deliverOAuthResult } from '/assets/pos-web-components.js';
-  // Opened as an OAuth popup: hand the result to the card that opened it, and close.
-  if (deliverOAuthResult(window) !== 'delivered') {
+  import * as pos from '${bundle}';
+  // Opened as an OAuth popup (full variant): hand the result to the card that opened it, and close.
+  if (pos.deliverOAuthResult?.(window) !== 'delivered') {
     for (const code of document.querySelectorAll('[data-origin-path]')) {
       code.textContent = location.origin + code.dataset.originPath;
     }
@@ -154,7 +169,9 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
     form?.addEventListener('submit', (event) => {
       event.preventDefault();
       const key = new FormData(form).get('key');
-      for (const element of document.querySelectorAll('pos-integrations, pos-data-manager, pos-stripe-checkout-button')) {
+      for (const element of document.querySelectorAll(
+        'pos-integrations, pos-data-manager, pos-data-export, pos-stripe-checkout-button',
+      )) {
         element.token = String(key ?? '');
       }
       form.reset();

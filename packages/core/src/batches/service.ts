@@ -444,23 +444,35 @@ export class Batches {
     return { purge: await this.get(tenantId, purgeId), alreadyPurged: false };
   }
 
-  /** Every row of one entity type of the tenant as CSV in our own format (what an upload reads back). */
-  exportCsv(tenantId: string, entityType: string): CsvExport {
+  /**
+   * Every row of one entity type of the tenant as CSV in our own format (what an upload reads
+   * back). `onRows` hears how many rows have been turned into text so far, a page at a time.
+   */
+  exportCsv(tenantId: string, entityType: string, options: { onRows?(rows: number): void } = {}): CsvExport {
     assertTenant(tenantId);
     const entity = this.entities.require(entityType);
     const format = entity.format ?? ((row: EntityRow) => row as Record<string, unknown>);
     async function* chunks(): AsyncGenerator<string> {
       yield `\uFEFF${csvLine(entity.columns)}`;
+      let written = 0;
       for await (const rows of entity.sink.read(tenantId)) {
         let text = '';
         for (const row of rows) {
           const cells = format(row);
           text += csvLine(entity.columns.map((column) => cells[column]));
         }
+        written += rows.length;
+        options.onRows?.(written);
         yield text;
       }
     }
     return { filename: `${entity.type}.csv`, chunks: chunks() };
+  }
+
+  /** How many rows of one entity type the tenant has; undefined when its sink cannot count. */
+  async count(tenantId: string, entityType: string): Promise<number | undefined> {
+    assertTenant(tenantId);
+    return this.entities.require(entityType).sink.count?.(tenantId);
   }
 
   /** Stops the recovery sweep and fails the batches still running (nothing of theirs is written). */

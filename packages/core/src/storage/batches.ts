@@ -191,4 +191,6 @@ export interface EntitySink<Row> {
   ): AsyncIterable<readonly Record<string, unknown>[]>;
   /** Every row of the tenant in insertion order, a page at a time (CSV export). */
   read(tenantId: string): AsyncIterable<readonly Row[]>;
+  /** How many rows the tenant has (an export's progress). Optional: without it progress has no total. */
+  count?(tenantId: string): Promise<number>;
 }

@@ -614,6 +614,11 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
         expect([deleted, counted]).toEqual([3, 3]);
         expect(await readAll(sink, 'tenant-a')).toEqual(products(2, 'A2'));
         expect(await readAll(sink, 'tenant-b')).toEqual(products(4, 'B1'));
+        if (sink.count) {
+          expect([await sink.count('tenant-a'), await sink.count('tenant-b'), await sink.count('tenant-c')]).toEqual([
+            2, 4, 0,
+          ]);
+        }
         expect((await storage.batches.list({ tenantId: 'tenant-a', limit: 5 }))[0]).toMatchObject({
           type: 'purge',
           recordCount: 3,

@@ -2,12 +2,14 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import { type DataBatch, PosApiError } from '../api-client.js';
+import { type ApiClientOptions, PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
 import { confirmationDialog, confirmDialogStyles } from '../confirm-dialog.js';
 import { emit } from '../events.js';
 import { formatTimestamp, strings } from '../strings.js';
+import './data-manager.strings.js';
 import { badgeStyles, baseStyles } from '../styles.js';
+import { type DataBatch, DataManagerClient } from './data-manager-client.js';
 import { dataManagerStyles } from './pos-data-manager.styles.js';
 
 /** The presets the server reads; `''` lets it detect the format from the header. */
@@ -65,8 +67,12 @@ const newestFirst = (a: DataBatch, b: DataBatch) =>
  * @cssprop --pos-radius - Corner radius.
  */
 @customElement('pos-data-manager')
-export class PosDataManager extends PosApiElement {
+export class PosDataManager extends PosApiElement<DataManagerClient> {
   static override styles = [baseStyles, badgeStyles, confirmDialogStyles, dataManagerStyles];
+
+  protected override createClient(options: ApiClientOptions): DataManagerClient {
+    return new DataManagerClient(options);
+  }
 
   /** The entity types offered, space separated. */
   @property({

@@ -1,13 +1,15 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { type Payment, PosApiError } from '../api-client.js';
+import { type ApiClientOptions, PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
 import { emit } from '../events.js';
 import { formatAmount } from '../money.js';
 import { formatTimestamp, strings } from '../strings.js';
+import './checkout.strings.js';
 import { badgeStyles, baseStyles } from '../styles.js';
+import { type Payment, PaymentsClient } from './payments-client.js';
 import { checkoutStyles } from './pos-stripe-checkout-button.styles.js';
-import { qrCodeSvg } from './qr-code.js';
+import { loadQrEncoder, type QrEncoder, qrCodeSvg } from './qr-code.js';
 
 /** Where the order's payment stands, as this element shows it. */
 type Phase = 'idle' | 'open' | 'processing' | 'paid' | 'ended';
@@ -54,8 +56,12 @@ function phaseOf(payment: Payment | undefined, now: number): Phase {
  * @cssprop --pos-color-success - The paid status.
  */
 @customElement('pos-stripe-checkout-button')
-export class PosStripeCheckoutButton extends PosApiElement {
+export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
   static override styles = [baseStyles, badgeStyles, checkoutStyles];
+
+  protected override createClient(options: ApiClientOptions): PaymentsClient {
+    return new PaymentsClient(options);
+  }
 
   /** The POS order this payment settles. */
   @property({ attribute: 'order-id', reflect: true }) accessor orderId = '';
@@ -74,6 +80,8 @@ export class PosStripeCheckoutButton extends PosApiElement {
   @state() private accessor current: Payment | undefined = undefined;
   @state() private accessor busy = false;
   @state() private accessor error = '';
+  /** Loaded once the button is offered, so the code is there by the time a checkout opens. */
+  @state() private accessor qr: QrEncoder | undefined = undefined;
 
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
   #request = 0;
@@ -111,8 +119,12 @@ export class PosStripeCheckoutButton extends PosApiElement {
       // No card payments on this server: no button at all, not a disabled one.
       this.offered = capabilities.features.payments === true;
       this.hidden = !this.offered;
-      if (!this.offered || !this.orderId) return;
+      if (!this.offered) return;
+      void this.#loadQr();
+      if (!this.orderId) return;
       const payment = await this.#read();
+      if (request !== this.#request) return;
+      if (phaseOf(payment, Date.now()) === 'open') await this.#loadQr();
       if (request === this.#request) this.#show(payment);
     } catch (error) {
       if (request !== this.#request) return;
@@ -157,6 +169,9 @@ export class PosStripeCheckoutButton extends PosApiElement {
         currency: this.currency,
       });
       if (request !== this.#request) return;
+      // The link and its QR code appear together.
+      await this.#loadQr();
+      if (request !== this.#request) return;
       this.#show(payment);
       emit(this, 'pos-checkout-opened', { order_id: payment.order_id, payment });
     } catch (error) {
@@ -170,6 +185,16 @@ export class PosStripeCheckoutButton extends PosApiElement {
       emit(this, 'pos-error', { provider: 'stripe', action: 'checkout', error_code: code, message: this.error });
     } finally {
       this.busy = false;
+    }
+  }
+
+  /** Without the encoder (its download failed) the session shows its link alone. */
+  async #loadQr(): Promise<void> {
+    if (this.qr) return;
+    try {
+      this.qr = await loadQrEncoder();
+    } catch {
+      // The link still works; the next checkout tries the download again.
     }
   }
 
@@ -235,7 +260,7 @@ export class PosStripeCheckoutButton extends PosApiElement {
   #renderSession(payment: Payment, amount: string) {
     const url = payment.checkout_url ?? '';
     return html`<div part="session" class="session">
-      ${qrCodeSvg(url, strings.checkoutQrLabel)}
+      ${this.qr ? qrCodeSvg(this.qr, url, strings.checkoutQrLabel) : nothing}
       <div class="how">
         <p part="instructions">${strings.checkoutScan(amount)}</p>
         <a part="link" href=${url} target="_blank" rel="noopener noreferrer">${strings.checkoutOpen}</a>

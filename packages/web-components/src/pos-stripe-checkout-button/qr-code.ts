@@ -1,14 +1,32 @@
 import { html } from 'lit';
-import qrcode from 'qrcode-generator';
+import type qrcode from 'qrcode-generator';
 
 /** Modules of blank border around the code, as scanners expect. */
 const QUIET_ZONE = 4;
+
+export type QrEncoder = typeof qrcode;
+
+let encoder: Promise<QrEncoder> | undefined;
+
+/**
+ * The QR encoder, loaded on first use. It is the largest piece of the checkout button and only
+ * needed once a checkout is open, so the browser bundle keeps it in a chunk of its own: pages
+ * without a card checkout never download it.
+ */
+export function loadQrEncoder(): Promise<QrEncoder> {
+  encoder ??= import('qrcode-generator').then((module) => module.default);
+  // A failed download (the network blinked) is tried again next time.
+  encoder.catch(() => {
+    encoder = undefined;
+  });
+  return encoder;
+}
 
 /**
  * A QR code of `text` as an SVG fragment: one path of dark modules on a white square, scaled to
  * whatever size the host gives it. Error correction M: a phone scans it off a screen reliably.
  */
-export function qrCodeSvg(text: string, label: string) {
+export function qrCodeSvg(qrcode: QrEncoder, text: string, label: string) {
   const code = qrcode(0, 'M');
   code.addData(text, 'Byte');
   code.make();

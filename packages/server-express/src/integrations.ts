@@ -1,0 +1,120 @@
+import { type Connector, IntegrationError, MAX_LOG_PAGE, variantHasIntegrations } from '@pos/integrations-core';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { parse, tenantOf } from './request.js';
+import type { FeatureContext } from './router.js';
+
+const logsQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(MAX_LOG_PAGE).optional(),
+    cursor: z.string().max(32).optional(),
+    level: z.enum(['info', 'warning', 'error']).optional(),
+    event: z
+      .string()
+      .max(64)
+      .regex(/^[a-z0-9_.-]+$/, 'must be an event name such as tested')
+      .optional(),
+  })
+  .strip();
+
+const emptyBody = z.union([z.undefined(), z.object({}).strict()]);
+const syncBody = z.union([z.undefined(), z.object({ retry_failed: z.boolean().optional() }).strict()]);
+
+/**
+ * The provider's redirect query as plain strings. A parameter repeated with one value counts
+ * once (the state rides in the redirect URI and may be echoed too); differing repeats are dropped.
+ */
+function callbackQuery(req: Request): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.query)) {
+    if (typeof value === 'string') query[key] = value;
+    else if (Array.isArray(value) && value.every((item) => typeof item === 'string' && item === value[0])) {
+      query[key] = value[0] as string;
+    }
+  }
+  return query;
+}
+
+function withQuery(url: string, params: Record<string, string>): string {
+  const separator = url.includes('?') ? '&' : '?';
+  return `${url}${separator}${new URLSearchParams(params).toString()}`;
+}
+
+/**
+ * `GET /api/integrations`, and for each configured connector its `status`, `summary`, `test`,
+ * `disconnect` and `logs`, plus `credentials` (API-key providers) or `auth-url` and `callback`
+ * (OAuth providers), and `sync` for the connector that receives the sync outbox. Full variant.
+ */
+export function mountIntegrations({ router, integrations, options, authenticate, json }: FeatureContext): void {
+  if (!variantHasIntegrations(integrations.variant)) return;
+  const returnUrl = options.oauthReturnUrl ?? '/settings/integrations';
+  const connectors = integrations.connectors.list();
+
+  router.get('/api/integrations', authenticate, (_req, res) => {
+    res.json({ integrations: connectors.map(describeConnector) });
+  });
+
+  for (const connector of connectors) {
+    const base = `/api/integrations/${connector.id}`;
+
+    if (connector.kind === 'api_key') {
+      router.post(`${base}/credentials`, authenticate, json, async (req, res) => {
+        res.json(await integrations.connect(tenantOf(res), connector.id, req.body));
+      });
+    } else {
+      router.post(`${base}/auth-url`, authenticate, json, async (req, res) => {
+        parse(emptyBody, req.body, 'request body');
+        res.json(await integrations.authorizationUrl(tenantOf(res), connector.id));
+      });
+      // The provider sends the browser here: it is authenticated by its single-use state.
+      router.get(`${base}/callback`, async (req, res) => {
+        // The callback URL holds a one-time code: keep it out of caches and of the next page's Referer.
+        res.setHeader('Cache-Control', 'no-store');
+        res.setHeader('Referrer-Policy', 'no-referrer');
+        try {
+          await integrations.completeAuthorization(connector.id, callbackQuery(req));
+          res.redirect(302, withQuery(returnUrl, { provider: connector.id, status: 'connected' }));
+        } catch (error) {
+          const code = error instanceof IntegrationError ? error.code : connector.oauthFailedCode;
+          res.redirect(302, withQuery(returnUrl, { provider: connector.id, status: 'error', error_code: code }));
+        }
+      });
+    }
+
+    router.get(`${base}/status`, authenticate, async (_req, res) => {
+      res.json(await integrations.status(tenantOf(res), connector.id));
+    });
+    router.get(`${base}/summary`, authenticate, async (_req, res) => {
+      res.json(await integrations.summary(tenantOf(res), connector.id));
+    });
+    router.post(`${base}/test`, authenticate, json, async (req, res) => {
+      parse(emptyBody, req.body, 'request body');
+      res.json(await integrations.test(tenantOf(res), connector.id));
+    });
+    router.delete(`${base}/disconnect`, authenticate, async (_req, res) => {
+      res.json(await integrations.disconnect(tenantOf(res), connector.id));
+    });
+    router.get(`${base}/logs`, authenticate, async (req, res) => {
+      const query = parse(logsQuery, req.query, 'query');
+      res.json(await integrations.logs(tenantOf(res), connector.id, query));
+    });
+    if (connector.sync) {
+      // Flush now; `{ "retry_failed": true }` first requeues rows the target refused before.
+      router.post(`${base}/sync`, authenticate, json, async (req, res) => {
+        const body = parse(syncBody, req.body, 'request body');
+        res.json(await integrations.sync.flush(tenantOf(res), { retryFailed: body?.retry_failed === true }));
+      });
+    }
+  }
+}
+
+/** What a UI needs to render a connector's card and form; never any stored value. */
+function describeConnector(connector: Connector) {
+  return {
+    id: connector.id,
+    name: connector.displayName,
+    kind: connector.kind,
+    ...(connector.kind === 'api_key' ? { fields: connector.credentialFields } : {}),
+    ...(connector.sync ? { sync: true } : {}),
+  };
+}

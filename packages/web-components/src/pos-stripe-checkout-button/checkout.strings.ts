@@ -1,0 +1,21 @@
+import { addStrings } from '../strings.js';
+
+/** The checkout button's texts; `setStrings` replaces them like any other. */
+export const checkoutStrings = {
+  checkoutPay: (amount: string) => `Pay ${amount} by card`,
+  checkoutCreating: 'Opening the checkout…',
+  checkoutScan: (amount: string) => `Scan to pay ${amount}, or open the checkout page.`,
+  checkoutQrLabel: 'QR code of the checkout link',
+  checkoutOpen: 'Open the checkout page',
+  checkoutWaiting: 'Waiting for the payment…',
+  checkoutExpires: (when: string) => `The link expires ${when}.`,
+  checkoutProcessing: 'The customer finished checkout; the payment is on its way.',
+  checkoutPaid: (amount: string) => `Paid ${amount}.`,
+  checkoutExpired: 'The checkout expired or was cancelled.',
+  checkoutFailed: 'The payment failed.',
+  checkoutAgain: 'Start a new checkout',
+};
+
+export type CheckoutStrings = typeof checkoutStrings;
+
+addStrings(checkoutStrings);
