@@ -48,6 +48,11 @@ export interface KyselyStorageOptions {
    * offers no built-in entity types and the Data Manager only serves types the host registers.
    */
   bulkLoader?: BulkLoader;
+  /**
+   * Runs `migrate()`'s work so that no other connection migrates at the same time, for dialects
+   * whose Kysely migrator takes no lock of its own (SQLite).
+   */
+  migrationLock?: (migrate: () => Promise<void>) => Promise<void>;
 }
 
 /** The storage port over any Kysely instance whose dialect is SQLite or Postgres. */
@@ -123,6 +128,11 @@ export class KyselyStorage implements IntegrationStorage {
    * (migrations only add).
    */
   async migrate(): Promise<void> {
+    const { migrationLock } = this.options;
+    return migrationLock ? migrationLock(() => this.migrateNow()) : this.migrateNow();
+  }
+
+  private async migrateNow(): Promise<void> {
     const known = integrationMigrations(this.options.dialect);
     const fromNewerReleases = (await this.ranMigrations()).filter((name) => !(name in known));
     const migrations = { ...Object.fromEntries(fromNewerReleases.map((name) => [name, ALREADY_RAN])), ...known };

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createKyselyStorage, type IntegrationsDatabase, type KyselyStorage } from '@pos/storage-kysely';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -40,7 +40,40 @@ export async function createSqliteStorage(options: SqliteStorageOptions): Promis
   const storage = await createKyselyStorage(db, {
     dialect: 'sqlite',
     ...(database.memory ? {} : { bulkLoader: new SqliteBulkLoader(database.name, options.bulkImport) }),
+    migrationLock: (migrate) => migrateAlone(database, migrate),
     ...(options.migrate !== undefined ? { migrate: options.migrate } : {}),
   });
   return Object.assign(storage, { database });
+}
+
+/** Migrations of one file in this process, one after the other. */
+const migrating = new Map<string, Promise<void>>();
+
+/**
+ * Kysely's SQLite migrator takes no lock, so two servers (or a server and `pos-integrations
+ * migrate`) opening the same new file together would both run the first migration. Here the
+ * migrations run inside one write transaction: another process waits for it (busy timeout) and
+ * then finds them done. Connections in this process queue instead, since a wait for the lock
+ * would block the event loop the holder needs to finish.
+ */
+async function migrateAlone(database: Database.Database, migrate: () => Promise<void>): Promise<void> {
+  const key = database.memory ? undefined : resolve(database.name);
+  const before = (key && migrating.get(key)) || Promise.resolve();
+  const run = before.then(async () => {
+    database.exec('BEGIN IMMEDIATE');
+    try {
+      await migrate();
+      database.exec('COMMIT');
+    } catch (error) {
+      if (database.inTransaction) database.exec('ROLLBACK');
+      throw error;
+    }
+  });
+  const settled = run.catch(() => {});
+  if (key) migrating.set(key, settled);
+  try {
+    await run;
+  } finally {
+    if (key && migrating.get(key) === settled) migrating.delete(key);
+  }
 }

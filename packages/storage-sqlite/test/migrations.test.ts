@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { integrationMigrations, MIGRATION_TABLE } from '@pos/storage-kysely';
+import { startWorker } from '@pos/test-support';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { createSqliteStorage } from '../src/index.js';
@@ -21,5 +26,62 @@ it('runs a migration that lands after a later-numbered one, and starts beside mi
     expect(await storage.credentials.get('store-1', 'square')).toBeUndefined();
   } finally {
     await storage.close();
+  }
+});
+
+it('migrates a new file once when several servers or a CLI open it at the same moment', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'pos-sqlite-migrate-'));
+  const filename = join(folder, 'pos.db');
+  // Three open and migrate; the fourth migrates as `pos-integrations migrate` does, after opening.
+  const asTheCli = async () => {
+    const storage = await createSqliteStorage({ filename, migrate: false });
+    await storage.migrate();
+    return storage;
+  };
+  const storages = await Promise.all([
+    ...Array.from({ length: 3 }, () => createSqliteStorage({ filename })),
+    asTheCli(),
+  ]);
+  try {
+    const history = sql.table(MIGRATION_TABLE);
+    const [first] = storages;
+    if (!first) throw new Error('no storage');
+    const ran = await sql<{ name: string }>`select name from ${history} order by name`.execute(first.db);
+    expect(ran.rows.map((row) => row.name)).toEqual(Object.keys(integrationMigrations('sqlite')).sort());
+    // Every connection can write what the migrations created.
+    for (const [index, storage] of storages.entries()) {
+      await storage.logs.append({
+        id: `log-${index}`,
+        tenantId: 'store-1',
+        provider: 'square',
+        level: 'info',
+        event: 'tested',
+        message: 'Opened together.',
+        details: null,
+        createdAt: '2026-11-26T12:00:00.000Z',
+      });
+    }
+    const logs = await first.logs.list({ tenantId: 'store-1', provider: 'square', limit: 10 });
+    expect(logs).toHaveLength(storages.length);
+  } finally {
+    await Promise.all(storages.map((storage) => storage.close()));
+    await rm(folder, { recursive: true, force: true });
+  }
+});
+
+it('migrates a new file once when separate processes open it at the same moment', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'pos-sqlite-migrate-'));
+  const script = fileURLToPath(new URL('./open-worker.ts', import.meta.url));
+  const workers = await Promise.all(Array.from({ length: 3 }, () => startWorker(script)));
+  try {
+    const at = Date.now() + 500;
+    const counts = await Promise.all(
+      workers.map((worker) => worker.callAt<number>(at, 'open', join(folder, 'pos.db'))),
+    );
+    const migrations = Object.keys(integrationMigrations('sqlite')).length;
+    expect(counts).toEqual([migrations, migrations, migrations]);
+  } finally {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await rm(folder, { recursive: true, force: true });
   }
 });
