@@ -3,7 +3,7 @@
 // Usage: npm run bench:csv-import [-- --rows 1000000]   (runs under tsx: the cluster comes from test-support)
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateProductsCsv } from './generate.mjs';
 
@@ -114,6 +114,9 @@ try {
   console.log('Import');
   console.log(line('sqlite3 .import (C, no validation)', rows, sqliteSeconds));
   console.log(line('SDK batches.upload (validated)', sdk.rows, sdk.seconds, sdk.maxRssKiB));
+  console.log(
+    `${'  CPU time, all threads'.padEnd(34)} ${((sdk.cpuSeconds / sdk.rows) * 1e6).toFixed(2).padStart(9)} µs/row  ${sdk.cpuSeconds.toFixed(2).padStart(6)} s  (load average ${loadavg()[0].toFixed(1)})`,
+  );
   console.log(
     line(`SDK at ${smallRows.toLocaleString('en')} rows`, sdkSmall.rows, sdkSmall.seconds, sdkSmall.maxRssKiB),
   );

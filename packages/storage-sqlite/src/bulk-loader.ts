@@ -93,7 +93,14 @@ export class SqliteBulkLoader implements BulkLoader {
     const rowsPerInsert = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_VARIABLES / table.columns.length)));
     const worker = new Worker(STAGING_WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: driverPath, path: staging, columns: table.columns, rowsPerInsert, cacheKiB: 2 * 1024 },
+      workerData: {
+        driver: driverPath,
+        path: staging,
+        columns: table.columns,
+        integerColumns: table.integerColumns,
+        rowsPerInsert,
+        cacheKiB: 2 * 1024,
+      },
     });
     return new SqliteImport(worker, staging, this.filename, table, target, {
       lockTimeoutMs: this.options.lockTimeoutMs ?? 30_000,

@@ -13,14 +13,20 @@
 export const STAGING_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
-const { path, columns, rowsPerInsert, cacheKiB } = workerData;
+const { path, columns, integerColumns, rowsPerInsert, cacheKiB } = workerData;
 let db;
 try {
   db = new Database(path);
+  // Large pages: the file is written once from start to end and read once in order, so fewer,
+  // larger pages mean less per-page work for both (the database's own page size does not matter).
+  db.pragma('page_size = 65536');
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -' + cacheKiB);
-  db.exec('CREATE TABLE staging (' + columns.map((column) => '"' + column + '"').join(', ') + ')');
+  // Whole-number columns are declared INTEGER, so the numbers (bound as doubles) are stored as
+  // integers here, on this thread, and not converted by the copy while the database is locked.
+  const declare = (column) => '"' + column + '"' + (integerColumns.includes(column) ? ' INTEGER' : '');
+  db.exec('CREATE TABLE staging (' + columns.map(declare).join(', ') + ')');
   db.exec('BEGIN');
 } catch (error) {
   parentPort.postMessage({ type: 'error', message: String((error && error.message) || error) });

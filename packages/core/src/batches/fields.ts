@@ -39,6 +39,8 @@ export function csvRow<Rules extends Record<string, CellRule<unknown>>, Row = Ro
   rowRule?: RowRule,
 ): z.ZodType<Row, EntityInput> {
   const fields = Object.keys(rules);
+  // The rules as a list beside the field names: the loop below runs for every row of a file.
+  const ruleList = fields.map((field) => rules[field] as CellRule<unknown>);
   const shape = Object.fromEntries(fields.map((field) => [field, z.string().optional()]));
   return z.object(shape).check((ctx) => {
     const row = ctx.value as Record<string, unknown>;
@@ -48,7 +50,7 @@ export function csvRow<Rules extends Record<string, CellRule<unknown>>, Row = Ro
     };
     for (let index = 0; index < fields.length; index++) {
       const field = fields[index] as string;
-      const value = (rules[field] as CellRule<unknown>)(row[field] as string | undefined);
+      const value = (ruleList[index] as CellRule<unknown>)(row[field] as string | undefined);
       if (value instanceof Invalid) {
         report(field, value.message);
         failed ??= new Set();
@@ -84,8 +86,22 @@ export function optionalText(max: number): CellRule<string | null> {
 const INTEGER = /^[+-]?\d{1,12}$/;
 const NOT_INTEGER = new Invalid('must be a whole number');
 
+/** Up to 12 digits and nothing else (the common cell), read without trimming or a regex; else -1. */
+function plainDigits(text: string): number {
+  if (text.length === 0 || text.length > 12) return -1;
+  let number = 0;
+  for (let index = 0; index < text.length; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    number = number * 10 + digit;
+  }
+  return number;
+}
+
 /** An optional whole number ("12", "-3"; spreadsheets' "12.0" too). */
 export const optionalInteger: CellRule<number | null> = (text) => {
+  const plain = text === undefined ? -1 : plainDigits(text);
+  if (plain !== -1) return plain;
   const value = text?.trim();
   if (!value) return null;
   const whole = value.endsWith('.0') ? value.slice(0, -2) : value;

@@ -20,10 +20,20 @@ export const PRODUCT_COLUMNS = ['sku', 'name', 'price', 'currency', 'category', 
 
 const NOT_CURRENCY = new Invalid('must be an ISO 4217 currency code such as USD');
 
+const REQUIRED = new Invalid('is required');
+
+// A file's rows nearly always share one currency cell: its verdict is kept rather than worked out
+// again for every row.
+let lastCurrencyText: string | undefined;
+let lastCurrency: string | Invalid = REQUIRED;
+
 const currency: CellRule<string> = (text) => {
+  if (text === lastCurrencyText && text !== undefined) return lastCurrency;
   const code = text?.trim().toUpperCase();
-  if (!code) return new Invalid('is required');
-  return isCurrencyCode(code) ? code : NOT_CURRENCY;
+  const verdict = !code ? REQUIRED : isCurrencyCode(code) ? code : NOT_CURRENCY;
+  lastCurrencyText = text;
+  lastCurrency = verdict;
+  return verdict;
 };
 
 /**
