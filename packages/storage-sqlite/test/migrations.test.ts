@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { integrationMigrations, MIGRATION_TABLE } from '@pos/storage-kysely';
 import { startWorker } from '@pos/test-support';
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { createSqliteStorage } from '../src/index.js';
@@ -82,6 +83,35 @@ it('migrates a new file once when separate processes open it at the same moment'
     expect(counts).toEqual([migrations, migrations, migrations]);
   } finally {
     await Promise.all(workers.map((worker) => worker.stop()));
+    await rm(folder, { recursive: true, force: true });
+  }
+});
+
+it('gives a new file 16 KiB pages in WAL mode and leaves the page size of an existing file as it was', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'pos-sqlite-pages-'));
+  try {
+    const fresh = await createSqliteStorage({ filename: join(folder, 'new.db') });
+    expect(fresh.database.pragma('page_size', { simple: true })).toBe(16384);
+    expect(fresh.database.pragma('journal_mode', { simple: true })).toBe('wal');
+    await fresh.close();
+
+    // A database made before, with 4 KiB pages and a table of the host's own.
+    const existing = join(folder, 'existing.db');
+    const before = new Database(existing);
+    before.pragma('page_size = 4096');
+    before.pragma('journal_mode = WAL');
+    before.exec("CREATE TABLE host_notes (note TEXT); INSERT INTO host_notes VALUES ('kept')");
+    before.close();
+    const reopened = await createSqliteStorage({ filename: existing });
+    try {
+      expect(reopened.database.pragma('page_size', { simple: true })).toBe(4096);
+      expect(reopened.database.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(reopened.database.prepare('SELECT note FROM host_notes').pluck().all()).toEqual(['kept']);
+      expect(await reopened.credentials.get('store-1', 'square')).toBeUndefined();
+    } finally {
+      await reopened.close();
+    }
+  } finally {
     await rm(folder, { recursive: true, force: true });
   }
 });
