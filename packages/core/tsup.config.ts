@@ -1,11 +1,6 @@
-import { defineConfig } from 'tsup';
+import { nodePackage } from '../../tsup.node.js';
 
-export default defineConfig({
+export default nodePackage({
   entry: { index: 'src/index.ts', testing: 'src/storage/conformance.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
   external: ['vitest'],
 });

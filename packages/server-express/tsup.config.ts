@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { nodePackage } from '../../tsup.node.js';
 
-export default defineConfig({
-  // One entry per variant: lite and export never reach the connector, payment or upload routes.
-  entry: ['src/index.ts', 'src/lite.ts', 'src/export.ts', 'src/full.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-});
+// One entry per variant: lite and export never reach the connector, payment or upload routes.
+export default nodePackage({ entry: ['src/index.ts', 'src/lite.ts', 'src/export.ts', 'src/full.ts'] });
