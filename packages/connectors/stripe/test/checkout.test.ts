@@ -76,7 +76,7 @@ describe('Stripe Checkout', () => {
     });
   });
 
-  it('verifies deliveries with the SDK and decodes what core acts on', () => {
+  it('verifies deliveries the SDK signed and decodes what core acts on', () => {
     const connector = stripe({
       clientId: STRIPE_CLIENT_ID,
       secretKey: STRIPE_SECRET_KEY,
