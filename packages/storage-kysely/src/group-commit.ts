@@ -1,12 +1,7 @@
 import type { IntegrationStorage } from '@pos/integrations-core';
-import { CompiledQuery, createQueryId, type Kysely } from 'kysely';
 
 /** The most work one shared transaction takes; the rest goes into the next one. */
 const GROUP_LIMIT = 64;
-
-const SAVEPOINT = CompiledQuery.raw('savepoint pos_group_work');
-const RELEASE = CompiledQuery.raw('release savepoint pos_group_work');
-const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint pos_group_work');
 
 type Work = (storage: IntegrationStorage) => Promise<unknown>;
 
@@ -16,17 +11,23 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-/** What a group-committing storage needs: its transaction, whose stores expose their Kysely instance. */
+/** What a group-committing storage needs: its transaction. */
 export interface GroupHost {
   transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
 }
 
 /**
- * Group commit: work submitted during one turn of the event loop runs in one transaction, each
- * piece inside a savepoint of its own, and everyone hears back once that transaction committed.
- * One commit (for SQLite, one WAL write) then serves them all. A piece that throws is rolled back
- * to its savepoint and rejected; the others still commit. If the commit itself fails, every piece
- * is rejected: nothing of the group was written.
+ * Group commit: work submitted during one turn of the event loop runs in one transaction, one
+ * piece after the other, and everyone hears back once that transaction committed. One commit
+ * (for SQLite, one WAL write) then serves them all.
+ *
+ * No savepoint per piece: in WAL mode a savepoint copies every page a piece touches into a
+ * statement journal first (a temporary file once it passes 64 KiB, i.e. four 16 KiB pages), which
+ * cost more than the piece's own writes. Pieces rarely throw, so the group is optimistic instead:
+ * when one throws, the whole transaction is rolled back, that piece is rejected (it wrote
+ * nothing), and the others run again at the head of the queue. A piece may therefore run more
+ * than once, which is why work may have no effect but its writes through the storage it gets.
+ * If the commit itself fails, every piece is rejected: nothing of the group was written.
  */
 export class GroupCommit {
   readonly #waiting: Waiting[] = [];
@@ -52,34 +53,29 @@ export class GroupCommit {
   }
 
   async #commit(group: Waiting[]): Promise<void> {
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const values: unknown[] = [];
+    let thrown: { index: number; error: unknown } | undefined;
     try {
       await this.host.transaction(async (tx) => {
-        // biome-ignore lint/suspicious/noExplicitAny: savepoints name no table.
-        const { db } = tx as unknown as { db: Kysely<any> };
-        const run = (query: CompiledQuery) => db.executeQuery({ ...query, queryId: createQueryId() });
-        for (const { work } of group) {
-          await run(SAVEPOINT);
+        for (const [index, { work }] of group.entries()) {
           try {
-            outcomes.push({ ok: true, value: await work(tx) });
+            values.push(await work(tx));
           } catch (error) {
-            await run(ROLLBACK_TO);
-            outcomes.push({ ok: false, error });
+            thrown = { index, error };
+            throw error;
           }
-          await run(RELEASE);
         }
       });
     } catch (error) {
-      group.forEach((waiting, index) => {
-        const outcome = outcomes[index];
-        waiting.reject(outcome && !outcome.ok ? outcome.error : error);
-      });
+      if (!thrown) {
+        for (const waiting of group) waiting.reject(error);
+        return;
+      }
+      const failed = thrown.index;
+      group[failed]?.reject(thrown.error);
+      this.#waiting.unshift(...group.filter((_, index) => index !== failed));
       return;
     }
-    group.forEach((waiting, index) => {
-      const outcome = outcomes[index] as (typeof outcomes)[number];
-      if (outcome.ok) waiting.resolve(outcome.value);
-      else waiting.reject(outcome.error);
-    });
+    for (const [index, waiting] of group.entries()) waiting.resolve(values[index]);
   }
 }

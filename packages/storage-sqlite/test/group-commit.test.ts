@@ -64,3 +64,33 @@ it('answers only once the shared transaction is committed, as another connection
     other.close();
   }
 });
+
+it('rolls the group back when a piece throws, rejects that piece and runs the others again', async () => {
+  const runs = { before: 0, failing: 0, after: 0 };
+  const settled = await Promise.allSettled([
+    storage.groupTransaction(async (tx) => {
+      runs.before += 1;
+      return tx.webhookEvents.record(event('evt_before'));
+    }),
+    storage.groupTransaction(async (tx) => {
+      runs.failing += 1;
+      await tx.webhookEvents.record(event('evt_failing'));
+      throw new Error('this one fails');
+    }),
+    storage.groupTransaction(async (tx) => {
+      runs.after += 1;
+      // Sees what the first piece wrote in this transaction, on either run.
+      return (await tx.webhookEvents.get('evt_before')) !== undefined && tx.webhookEvents.record(event('evt_after'));
+    }),
+  ]);
+  expect(settled.map((result) => (result.status === 'fulfilled' ? result.value : String(result.reason)))).toEqual([
+    true,
+    'Error: this one fails',
+    true,
+  ]);
+  // The failing piece ran once; the one before it again, after the rollback; the one after it once.
+  expect(runs).toEqual({ before: 2, failing: 1, after: 1 });
+  expect(await storage.webhookEvents.get('evt_failing')).toBeUndefined();
+  const rows = storage.database.prepare('select event_id from webhook_events order by event_id').all();
+  expect(rows).toEqual([{ event_id: 'evt_after' }, { event_id: 'evt_before' }]);
+});

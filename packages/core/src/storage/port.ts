@@ -198,10 +198,12 @@ export interface IntegrationStorage {
   /**
    * Optional group commit, for adapters whose commit is the costly part (SQLite: one writer, a
    * WAL write per commit). Like `transaction`, but `work` may share one transaction with other
-   * work submitted at about the same moment. Each work still stands alone: its writes are undone
-   * when it throws (a savepoint each), and the promise settles only once the shared transaction
-   * committed, so a result is never reported before it is durable. `work` must not wait on
-   * anything but the stores it receives. Callers use `transaction` when an adapter has none.
+   * work submitted at about the same moment. Each work still stands alone: when it throws,
+   * nothing it wrote is kept, and the promise settles only once the shared transaction
+   * committed, so a result is never reported before it is durable. `work` may run more than once
+   * (an adapter may roll the group back when one of them throws and run the others again), so its
+   * only effects must be its writes through the stores it receives, and it must not wait on
+   * anything else. Callers use `transaction` when an adapter has none.
    */
   groupTransaction?<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
   /** Creates or upgrades the schema; safe to call on every start. */
