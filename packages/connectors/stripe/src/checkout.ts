@@ -9,7 +9,7 @@ import type Stripe from 'stripe';
 import { type Lazy, resolve } from './client.js';
 import { fromStripeError } from './errors.js';
 import type { StripePublicData, StripeSecret } from './stripe.js';
-import { parseSignatureHeader, signatureAgeSeconds, signedBy } from './webhook-signature.js';
+import { parseSignatureHeader, signatureAgeSeconds, signedBy, signingKey } from './webhook-signature.js';
 
 /** Stripe's limits on `expires_at`: 30 minutes to 24 hours after the session is created. */
 export const MIN_SESSION_MINUTES = 30;
@@ -58,10 +58,12 @@ const text = (value: unknown, max = 255): value is string =>
 
 /** Metadata as Stripe sends it: string values only (anything else is dropped). */
 function metadataOf(value: unknown): Record<string, string> {
-  if (typeof value !== 'object' || value === null) return {};
-  return Object.fromEntries(
-    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-  );
+  const metadata: Record<string, string> = {};
+  if (typeof value !== 'object' || value === null) return metadata;
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry === 'string') metadata[key] = entry;
+  }
+  return metadata;
 }
 
 function invalidSignature(reason: string, message: string): IntegrationError {
@@ -117,7 +119,7 @@ export function stripeCheckout(
   options: StripeCheckoutOptions,
   livemode: boolean,
 ): CheckoutCapability<StripeSecret, StripePublicData> {
-  const secrets = secretList(options.webhookSecret);
+  const keys = secretList(options.webhookSecret).map(signingKey);
   const minutes = sessionMinutes(options.expiresAfterMinutes);
   // `expires_at` is worked out before the request travels: a 30-minute session gets a minute
   // more, so Stripe still sees at least 30 when it arrives.
@@ -157,7 +159,10 @@ export function stripeCheckout(
     const session = object as Stripe.Checkout.Session;
     if (!outcomeOf || !text(session.id)) return { ...base, kind: 'ignored', reason: 'unhandled_type' };
     return {
-      ...base,
+      id: base.id,
+      type: base.type,
+      account: base.account,
+      createdAt: base.createdAt,
       kind: 'session',
       outcome: outcomeOf(session),
       session: {
@@ -242,7 +247,7 @@ export function stripeCheckout(
       if (!header) {
         throw invalidSignature('malformed', 'The Stripe-Signature header has no t= timestamp or v1 signature.');
       }
-      if (!secrets.some((secret) => signedBy(body, header, secret))) {
+      if (!keys.some((key) => signedBy(body, header, key))) {
         throw invalidSignature('no_match', 'The Stripe-Signature does not match the body with any webhook secret.');
       }
       // Checked once a signature matched, as the SDK does: a secret of ours signed it, too long ago.
