@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -15,6 +14,7 @@ import {
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { STAGING_WORKER_SOURCE } from './staging-worker.js';
+import { driverPath } from './worker-driver.js';
 
 export interface SqliteBulkLoaderOptions {
   /** How long the final copy waits for another writer to finish, in ms (default 30000). */
@@ -43,8 +43,6 @@ function isBusy(error: unknown): boolean {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
 
 const STAGING_FILE = /^pos-staging-[0-9a-f-]{36}\.db$/;
 // An import writes its staging file continuously: one untouched for this long was left by a

@@ -5,8 +5,10 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { SqliteBulkLoader, type SqliteBulkLoaderOptions } from './bulk-loader.js';
 import { withStatementCache } from './statement-cache.js';
+import { WalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.js';
 
 export { SqliteBulkLoader, type SqliteBulkLoaderOptions } from './bulk-loader.js';
+export type { WalCheckpointOptions } from './wal-checkpointer.js';
 
 export interface SqliteStorageOptions {
   /** A file path (its folder is created) or `:memory:`. */
@@ -17,6 +19,8 @@ export interface SqliteStorageOptions {
   busyTimeoutMs?: number;
   /** Tuning of the Data Manager's bulk imports (file databases only). */
   bulkImport?: SqliteBulkLoaderOptions;
+  /** When the write-ahead log is checkpointed, on a thread of its own (file databases only). */
+  walCheckpoint?: WalCheckpointOptions;
 }
 
 export type SqliteStorage = KyselyStorage & { readonly database: Database.Database };
@@ -38,14 +42,22 @@ export async function createSqliteStorage(options: SqliteStorageOptions): Promis
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+  const checkpointer = database.memory ? undefined : new WalCheckpointer(database, options.walCheckpoint);
   const db = new Kysely<IntegrationsDatabase>({
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
   });
   const storage = await createKyselyStorage(db, {
     dialect: 'sqlite',
+    // After the server's connection closed: the checkpoint thread's is then the last, and its
+    // close checkpoints what is left and removes the log.
+    ...(checkpointer ? { onClose: () => checkpointer.stop() } : {}),
     ...(database.memory ? {} : { bulkLoader: new SqliteBulkLoader(database.name, options.bulkImport) }),
     migrationLock: (migrate) => migrateAlone(database, migrate),
     ...(options.migrate !== undefined ? { migrate: options.migrate } : {}),
+  }).catch(async (error: unknown) => {
+    await db.destroy();
+    await checkpointer?.stop();
+    throw error;
   });
   return Object.assign(storage, { database });
 }

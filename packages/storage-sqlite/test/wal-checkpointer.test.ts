@@ -1,0 +1,72 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createSqliteStorage } from '../src/index.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pos-wal-'));
+  file = join(dir, 'pos.db');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const until = async (condition: () => boolean, timeoutMs = 5000) => {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+async function writeEvents(storage: Awaited<ReturnType<typeof createSqliteStorage>>, from: number, count: number) {
+  for (let index = from; index < from + count; index += 1) {
+    await storage.transaction((tx) =>
+      tx.webhookEvents.record({
+        eventId: `evt_${index}_${'x'.repeat(200)}`,
+        provider: 'stripe',
+        type: 'checkout.session.completed',
+        account: 'acct_1',
+        receivedAt: T0,
+        processedAt: T0,
+      }),
+    );
+  }
+}
+
+it('checkpoints the log on a thread of its own once it is large, never in a commit of the server', async () => {
+  const storage = await createSqliteStorage({
+    filename: file,
+    walCheckpoint: { thresholdBytes: 256 * 1024, intervalMs: 10 },
+  });
+  try {
+    expect(storage.database.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    // In WAL mode only a checkpoint writes the database file itself.
+    const fileSize = () => statSync(file).size;
+    const before = fileSize();
+    await writeEvents(storage, 0, 40);
+    await until(() => fileSize() > before);
+    // Everything is in the file and a new connection reads it.
+    const reader = new Database(file, { readonly: true });
+    expect((reader.prepare('select count(*) as n from webhook_events').get() as { n: number }).n).toBe(40);
+    reader.close();
+  } finally {
+    await storage.close();
+  }
+  // The checkpoint thread's connection closed last, checkpointed the rest and removed the log.
+  expect(existsSync(`${file}-wal`)).toBe(false);
+});
+
+it('leaves a quiet database alone and still checkpoints everything on close', async () => {
+  const storage = await createSqliteStorage({ filename: file });
+  await writeEvents(storage, 0, 5);
+  expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
+  await storage.close();
+  expect(existsSync(`${file}-wal`)).toBe(false);
+  const reader = new Database(file, { readonly: true });
+  expect((reader.prepare('select count(*) as n from webhook_events').get() as { n: number }).n).toBe(5);
+  reader.close();
+});
