@@ -4,9 +4,9 @@ import type Database from 'better-sqlite3';
 import { driverPath } from './worker-driver.js';
 
 export interface WalCheckpointOptions {
-  /** The write-ahead log's size at which the thread checkpoints it (default 4 MiB). */
+  /** The size of the write-ahead log file at which the checkpoint thread starts (default 4 MiB). */
   thresholdBytes?: number;
-  /** How often the log's size is looked at, in ms (default 250). */
+  /** How often the thread checkpoints, and the log's size is looked at before it runs, in ms (default 250). */
   intervalMs?: number;
 }
 
@@ -15,75 +15,66 @@ export interface WalCheckpointOptions {
  * commit copies every page into the database file and syncs it, and on the main thread the event
  * loop stops for it (5–15 ms with 16 KiB pages, about half of all the time webhook commits took).
  * Here the server's connection never checkpoints; a thread of its own does, with a connection of
- * its own, once the log passes a size. PASSIVE checkpoints take no lock that writers wait for.
+ * its own, every `intervalMs`. PASSIVE checkpoints take no lock that writers wait for, and cost
+ * next to nothing when the log has nothing new.
  *
- * The thread starts the first time the log is large, so a quiet database never has one. Should it
- * fail or fall far behind, the main connection checkpoints itself as before.
+ * The thread starts the first time the log file reaches `thresholdBytes`, so a quiet database
+ * never has one. Should it stop, the connection goes back to checkpointing in its commits.
  */
 export class WalCheckpointer {
   readonly #threshold: number;
+  readonly #intervalMs: number;
   readonly #timer: NodeJS.Timeout;
   #worker: Worker | undefined;
-  #busy = false;
+  #stopped = false;
 
   constructor(
     private readonly database: Database.Database,
     options: WalCheckpointOptions = {},
   ) {
     this.#threshold = options.thresholdBytes ?? 4 * 1024 * 1024;
+    this.#intervalMs = options.intervalMs ?? 250;
     database.pragma('wal_autocheckpoint = 0');
-    this.#timer = setInterval(() => this.#check(), options.intervalMs ?? 250);
+    this.#timer = setInterval(() => this.#startWhenLarge(), this.#intervalMs);
     this.#timer.unref();
   }
 
-  #walBytes(): number {
+  #startWhenLarge(): void {
+    let size = 0;
     try {
-      return statSync(`${this.database.name}-wal`).size;
+      size = statSync(`${this.database.name}-wal`).size;
     } catch {
-      return 0;
-    }
-  }
-
-  #check(): void {
-    if (!this.database.open) return;
-    const size = this.#walBytes();
-    if (size < this.#threshold) return;
-    if (size > this.#threshold * 16 || (this.#busy && size > this.#threshold * 4)) {
-      // The thread is gone or far behind: do it here rather than let the log grow without end.
-      this.database.pragma('wal_checkpoint(PASSIVE)');
       return;
     }
-    if (this.#busy) return;
-    this.#busy = true;
-    this.#thread().postMessage('checkpoint');
-  }
-
-  #thread(): Worker {
-    if (this.#worker) return this.#worker;
+    if (size < this.#threshold || this.#worker || this.#stopped) return;
+    clearInterval(this.#timer);
     const worker = new Worker(CHECKPOINT_WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: driverPath, path: this.database.name },
+      workerData: { driver: driverPath, path: this.database.name, intervalMs: this.#intervalMs },
     });
+    // It never keeps a process alive on its own; stop() waits for it.
     worker.unref();
-    worker.on('message', () => {
-      this.#busy = false;
-    });
-    worker.on('error', () => {
-      // The size check above takes over; the next large log starts a new thread.
+    worker.once('exit', () => {
+      if (this.#stopped || !this.database.open) return;
+      // Gone without being stopped: commits checkpoint again, as SQLite does by default.
       this.#worker = undefined;
-      this.#busy = false;
+      this.database.pragma('wal_autocheckpoint = 1000');
     });
+    worker.on('error', () => {});
     this.#worker = worker;
-    return worker;
   }
 
   /** Stops the thread; its connection closes after the server's, so the last close removes the log. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
     const worker = this.#worker;
     this.#worker = undefined;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    // The process must wait for the thread now, or a script awaiting close() would end with its
+    // promise unsettled (Node's exit code 13).
+    worker.ref();
     worker.postMessage('stop');
     await exited;
   }
@@ -94,16 +85,11 @@ const CHECKPOINT_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
+const timer = setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData.intervalMs);
 parentPort.on('message', (message) => {
-  if (message === 'stop') {
-    db.close();
-    parentPort.close();
-    return;
-  }
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-  } finally {
-    parentPort.postMessage('done');
-  }
+  if (message !== 'stop') return;
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
 });
 `;

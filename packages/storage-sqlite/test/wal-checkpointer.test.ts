@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSqliteStorage } from '../src/index.js';
@@ -69,4 +71,12 @@ it('leaves a quiet database alone and still checkpoints everything on close', as
   const reader = new Database(file, { readonly: true });
   expect((reader.prepare('select count(*) as n from webhook_events').get() as { n: number }).n).toBe(5);
   reader.close();
+});
+
+it('lets a script that closes the storage end normally once the checkpoint thread has started', () => {
+  const script = fileURLToPath(new URL('./close-script.mjs', import.meta.url));
+  const run = spawnSync(process.execPath, [script, file], { encoding: 'utf8', timeout: 30_000 });
+  // Node ends a script whose awaited promise can no longer settle with exit code 13.
+  expect({ status: run.status, stdout: run.stdout.trim() }).toEqual({ status: 0, stdout: 'closed' });
+  expect(existsSync(`${file}-wal`)).toBe(false);
 });
