@@ -1,20 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IntegrationStorage, WebhookEventRecord } from '@pos/integrations-core';
+import type { IntegrationStorage } from '@pos/integrations-core';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSqliteStorage, type SqliteStorage } from '../src/index.js';
-
-const T0 = '2026-01-01T00:00:00.000Z';
-const event = (eventId: string): WebhookEventRecord => ({
-  eventId,
-  provider: 'stripe',
-  type: 'checkout.session.completed',
-  account: 'acct_1',
-  receivedAt: T0,
-  processedAt: T0,
-});
+import { webhookEvent as event } from './webhook-event.js';
 
 let dir: string;
 let storage: SqliteStorage;

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createSqliteStorage } from '../src/index.js';
+import { createSqliteStorage, type SqliteStorage } from '../src/index.js';
+import { webhookEvent } from './webhook-event.js';
 
-const T0 = '2026-01-01T00:00:00.000Z';
 let dir: string;
 let file: string;
 beforeEach(() => {
@@ -24,18 +24,10 @@ const until = async (condition: () => boolean, timeoutMs = 5000) => {
   }
 };
 
-async function writeEvents(storage: Awaited<ReturnType<typeof createSqliteStorage>>, from: number, count: number) {
-  for (let index = from; index < from + count; index += 1) {
-    await storage.transaction((tx) =>
-      tx.webhookEvents.record({
-        eventId: `evt_${index}_${'x'.repeat(200)}`,
-        provider: 'stripe',
-        type: 'checkout.session.completed',
-        account: 'acct_1',
-        receivedAt: T0,
-        processedAt: T0,
-      }),
-    );
+/** One commit per event; the long ids make each write a few KiB of log. */
+async function writeEvents(storage: SqliteStorage, count: number) {
+  for (let index = 0; index < count; index += 1) {
+    await storage.transaction((tx) => tx.webhookEvents.record(webhookEvent(`evt_${index}_${'x'.repeat(200)}`)));
   }
 }
 
@@ -49,7 +41,7 @@ it('checkpoints the log on a thread of its own once it is large, never in a comm
     // In WAL mode only a checkpoint writes the database file itself.
     const fileSize = () => statSync(file).size;
     const before = fileSize();
-    await writeEvents(storage, 0, 40);
+    await writeEvents(storage, 40);
     await until(() => fileSize() > before);
     // Everything is in the file and a new connection reads it.
     const reader = new Database(file, { readonly: true });
@@ -64,7 +56,7 @@ it('checkpoints the log on a thread of its own once it is large, never in a comm
 
 it('leaves a quiet database alone and still checkpoints everything on close', async () => {
   const storage = await createSqliteStorage({ filename: file });
-  await writeEvents(storage, 0, 5);
+  await writeEvents(storage, 5);
   expect(statSync(`${file}-wal`).size).toBeGreaterThan(0);
   await storage.close();
   expect(existsSync(`${file}-wal`)).toBe(false);

@@ -159,10 +159,7 @@ export function stripeCheckout(
     const session = object as Stripe.Checkout.Session;
     if (!outcomeOf || !text(session.id)) return { ...base, kind: 'ignored', reason: 'unhandled_type' };
     return {
-      id: base.id,
-      type: base.type,
-      account: base.account,
-      createdAt: base.createdAt,
+      ...base,
       kind: 'session',
       outcome: outcomeOf(session),
       session: {
