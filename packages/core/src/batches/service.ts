@@ -8,6 +8,7 @@ import type { IntegrationStorage, JsonObject } from '../storage/port.js';
 import { CsvReader, isBlankRecord } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import type { EntityDefinition, EntityRegistry, EntityRow } from './entities.js';
+import { rowValidator } from './fields.js';
 import { BATCH_ID, timeOrderedId } from './ids.js';
 import { isCurrencyCode } from './money.js';
 import { detectPreset, Header, PRESETS, type RowMapper, RowProblem, requirePreset } from './presets/index.js';
@@ -287,6 +288,7 @@ export class Batches {
     if (batch.existing) return this.#earlier(batch.record, 'seed', entity.type);
     return this.#run(batch.record, async (progress, signal) => {
       const { faker } = await import('@faker-js/faker/locale/en_US');
+      const validate = rowValidator(entity.schema);
       await this.#write(batch.record, entity, progress, signal, async (importer) => {
         for (let start = 0; start < count; start += SEED_CHUNK) {
           // Seeding per chunk keeps the shared generator deterministic: a chunk is generated
@@ -294,7 +296,7 @@ export class Batches {
           faker.seed([seed, start]);
           const rows: EntityRow[] = [];
           for (let index = start; index < Math.min(count, start + SEED_CHUNK); index++) {
-            const parsed = entity.schema.safeParse(fake(faker, index));
+            const parsed = validate(fake(faker, index));
             if (!parsed.success) {
               throw new Error(`The ${entity.type} generator made an invalid row: ${parsed.error.issues[0]?.message}`);
             }
@@ -666,6 +668,7 @@ export class Batches {
     importer: EntityImport<EntityRow>,
   ): Promise<number> {
     const reader = new CsvReader();
+    const validate = rowValidator(entity.schema);
     const errors = new RowErrors();
     let mapper: RowMapper | undefined;
     let width = 0;
@@ -697,7 +700,7 @@ export class Batches {
           continue;
         }
         if (input === null) continue;
-        const parsed = entity.schema.safeParse(input);
+        const parsed = validate(input);
         if (!parsed.success) {
           for (const issue of parsed.error.issues) {
             const field = issue.path.length > 0 ? String(issue.path[0]) : null;
