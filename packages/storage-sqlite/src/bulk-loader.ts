@@ -28,11 +28,12 @@ export interface SqliteBulkLoaderOptions {
   stagingDir?: string;
 }
 
-// SQLite accepts up to 32766 bound values per statement; a few hundred rows per INSERT amortises
-// the per-statement cost without building huge parameter arrays.
-const MAX_ROWS_PER_INSERT = 256;
-const MAX_VARIABLES = 32_000;
-// Rows per message to the staging worker, and messages it may have queued before `write` waits:
+// Rows per INSERT on the staging thread: measured there, 16 rows a statement cost about a third
+// less CPU than 256 (a statement's values and program then stay in the CPU caches), while
+// single-row statements pay better-sqlite3's per-call cost on every row.
+const ROWS_PER_INSERT = 16;
+// Rows per message to the staging worker (a multiple of ROWS_PER_INSERT, so every statement but
+// the import's last is the prepared one), and messages it may have queued before `write` waits:
 // enough to keep it busy, few enough that memory does not grow with a slow disk.
 const ROWS_PER_MESSAGE = 1024;
 const MAX_IN_FLIGHT = 4;
@@ -88,7 +89,6 @@ export class SqliteBulkLoader implements BulkLoader {
 
   async open(table: EntityTable, target: ImportTarget): Promise<EntityImport<EntityRow>> {
     const staging = join(this.options.stagingDir ?? tmpdir(), `pos-staging-${randomUUID()}.db`);
-    const rowsPerInsert = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_VARIABLES / table.columns.length)));
     const worker = new Worker(STAGING_WORKER_SOURCE, {
       eval: true,
       workerData: {
@@ -96,7 +96,7 @@ export class SqliteBulkLoader implements BulkLoader {
         path: staging,
         columns: table.columns,
         integerColumns: table.integerColumns,
-        rowsPerInsert,
+        rowsPerInsert: ROWS_PER_INSERT,
         cacheKiB: 2 * 1024,
       },
     });
@@ -109,7 +109,9 @@ export class SqliteBulkLoader implements BulkLoader {
 
 class SqliteImport implements EntityImport<EntityRow> {
   readonly #columns: readonly string[];
-  #pending: unknown[] = [];
+  /** The next message's values, row after row; `#filled` of them are set. */
+  #pending: unknown[];
+  #filled = 0;
   #inFlight = 0;
   #waiting: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   #failure: Error | undefined;
@@ -125,6 +127,7 @@ class SqliteImport implements EntityImport<EntityRow> {
     private readonly options: { lockTimeoutMs: number; cacheMiB: number },
   ) {
     this.#columns = table.columns;
+    this.#pending = new Array(ROWS_PER_MESSAGE * this.#columns.length);
     this.#finished = new Promise<void>((resolve, reject) => {
       const fail = (error: Error) => {
         this.#failure ??= error;
@@ -150,30 +153,33 @@ class SqliteImport implements EntityImport<EntityRow> {
   write(rows: readonly EntityRow[]): void | Promise<void> {
     if (this.#closed) throw new Error('The import is closed.');
     if (this.#failure) throw this.#failure;
-    const batchSize = ROWS_PER_MESSAGE * this.#columns.length;
-    const pending = this.#pending;
+    const columns = this.#columns;
+    let pending = this.#pending;
+    let filled = this.#filled;
     for (const row of rows) {
-      for (const column of this.#columns) pending.push(row[column] ?? null);
+      for (const column of columns) pending[filled++] = row[column] ?? null;
+      if (filled === pending.length) {
+        this.#send(pending);
+        pending = this.#pending = new Array(pending.length);
+        filled = 0;
+      }
     }
-    if (pending.length < batchSize) return;
-    this.#send();
+    this.#filled = filled;
     if (this.#inFlight <= MAX_IN_FLIGHT) return;
     return new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
-  #send(): void {
-    if (this.#pending.length === 0) return;
+  #send(values: unknown[]): void {
     // One JSON string per message: a string crosses threads as a copy of its bytes, several times
     // cheaper than the structured clone of an array of a thousand rows' values.
-    this.worker.postMessage({ type: 'rows', json: JSON.stringify(this.#pending) });
-    this.#pending = [];
+    this.worker.postMessage({ type: 'rows', json: JSON.stringify(values) });
     this.#inFlight += 1;
   }
 
   async commit(finish: InTransaction): Promise<void> {
     if (this.#closed) throw new Error('The import is closed.');
     if (this.#failure) throw this.#failure;
-    this.#send();
+    if (this.#filled > 0) this.#send(this.#pending.slice(0, this.#filled));
     this.worker.postMessage({ type: 'end' });
     let connection: Database.Database | undefined;
     let kysely: Kysely<IntegrationsDatabase> | undefined;
@@ -226,6 +232,7 @@ class SqliteImport implements EntityImport<EntityRow> {
     if (this.#closed) return;
     this.#closed = true;
     this.#pending = [];
+    this.#filled = 0;
     this.worker.removeAllListeners('exit');
     await this.worker.terminate();
     await rm(this.staging, { force: true });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { productRow } from '@pos/test-support';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteStorage, type SqliteStorage } from '../src/index.js';
 
@@ -28,6 +29,43 @@ describe('SQLite bulk loader', () => {
     storage.database.exec("BEGIN IMMEDIATE; INSERT INTO oauth_states VALUES ('h', 't', 'p', 'c', 'e', null); COMMIT");
     await open?.commit(async () => {});
     expect(count(storage)).toBe(2);
+  });
+
+  it('stores every row as written, in order, whatever the sizes of the writes', async () => {
+    const sink = storage.entitySink('products');
+    let batch = 0;
+    // Sizes around the staging thread's units: 16 rows a statement, 1024 a message.
+    const size = fc.oneof(
+      fc.integer({ min: 1, max: 40 }),
+      fc.constantFrom(1023, 1024, 1025, 2048),
+      fc.integer({ max: 5000 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(size, { minLength: 1, maxLength: 4 }), async (sizes) => {
+        batch += 1;
+        const rows: Record<string, unknown>[] = [];
+        const open = await sink?.open({ ...target, batchId: `batch-${batch}` });
+        for (const length of sizes) {
+          const written = Array.from({ length }, (_, index) =>
+            productRow(`B${batch}-${rows.length + index}`, {
+              name: `Row ${rows.length + index}, "quoted" 👕`,
+              stock: index % 3 ? index : null,
+              description: index % 5 ? null : 'Line one\nLine two',
+            }),
+          );
+          await open?.write(written);
+          rows.push(...written);
+        }
+        await open?.commit(async () => {});
+        const stored = storage.database
+          .prepare(
+            'select sku, name, price, currency, category, stock, barcode, description from products where batch_id = ? order by id',
+          )
+          .all(`batch-${batch}`);
+        expect(stored).toEqual(rows);
+      }),
+      { numRuns: 12 },
+    );
   });
 
   it('waits for a writer of this process without blocking the event loop, then commits', async () => {
