@@ -109,9 +109,8 @@ export class SqliteBulkLoader implements BulkLoader {
 
 class SqliteImport implements EntityImport<EntityRow> {
   readonly #columns: readonly string[];
-  /** The next message's values, row after row; `#filled` of them are set. */
-  #pending: unknown[];
-  #filled = 0;
+  /** The next message's values, row after row. */
+  #pending: unknown[] = [];
   #inFlight = 0;
   #waiting: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   #failure: Error | undefined;
@@ -127,7 +126,6 @@ class SqliteImport implements EntityImport<EntityRow> {
     private readonly options: { lockTimeoutMs: number; cacheMiB: number },
   ) {
     this.#columns = table.columns;
-    this.#pending = new Array(ROWS_PER_MESSAGE * this.#columns.length);
     this.#finished = new Promise<void>((resolve, reject) => {
       const fail = (error: Error) => {
         this.#failure ??= error;
@@ -154,17 +152,16 @@ class SqliteImport implements EntityImport<EntityRow> {
     if (this.#closed) throw new Error('The import is closed.');
     if (this.#failure) throw this.#failure;
     const columns = this.#columns;
+    const messageLength = ROWS_PER_MESSAGE * columns.length;
     let pending = this.#pending;
-    let filled = this.#filled;
     for (const row of rows) {
-      for (const column of columns) pending[filled++] = row[column] ?? null;
-      if (filled === pending.length) {
+      // Pushed, not preallocated: JSON.stringify is about a quarter slower on an array with holes.
+      for (const column of columns) pending.push(row[column] ?? null);
+      if (pending.length === messageLength) {
         this.#send(pending);
-        pending = this.#pending = new Array(pending.length);
-        filled = 0;
+        pending = this.#pending = [];
       }
     }
-    this.#filled = filled;
     if (this.#inFlight <= MAX_IN_FLIGHT) return;
     return new Promise<void>((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
@@ -179,7 +176,7 @@ class SqliteImport implements EntityImport<EntityRow> {
   async commit(finish: InTransaction): Promise<void> {
     if (this.#closed) throw new Error('The import is closed.');
     if (this.#failure) throw this.#failure;
-    if (this.#filled > 0) this.#send(this.#pending.slice(0, this.#filled));
+    if (this.#pending.length > 0) this.#send(this.#pending);
     this.worker.postMessage({ type: 'end' });
     let connection: Database.Database | undefined;
     let kysely: Kysely<IntegrationsDatabase> | undefined;
@@ -232,7 +229,6 @@ class SqliteImport implements EntityImport<EntityRow> {
     if (this.#closed) return;
     this.#closed = true;
     this.#pending = [];
-    this.#filled = 0;
     this.worker.removeAllListeners('exit');
     await this.worker.terminate();
     await rm(this.staging, { force: true });

@@ -67,12 +67,21 @@ export function csvRow<Rules extends Record<string, CellRule<unknown>>, Row = Ro
   // The rules as a list beside the field names: the loop below runs for every row of a file.
   const ruleList = fields.map((field) => rules[field] as CellRule<unknown>);
 
-  /** Replaces each field's text in `row` with its value; reports the ones that have none. */
-  function applyRules(row: Record<string, unknown>, report: (field: string, message: string) => void): void {
+  /**
+   * Writes each field's value, from its text in `cells`, to `row` and reports the fields that have
+   * none. False, at once, on a cell that is neither text nor absent (zod reports those).
+   */
+  function applyRules(
+    cells: Readonly<Record<string, unknown>>,
+    row: Record<string, unknown>,
+    report: (field: string, message: string) => void,
+  ): boolean {
     let failed: Set<string> | undefined;
     for (let index = 0; index < fields.length; index++) {
       const field = fields[index] as string;
-      const value = (ruleList[index] as CellRule<unknown>)(row[field] as string | undefined);
+      const text = cells[field];
+      if (text !== undefined && typeof text !== 'string') return false;
+      const value = (ruleList[index] as CellRule<unknown>)(text);
       if (value instanceof Invalid) {
         report(field, value.message);
         failed ??= new Set();
@@ -82,31 +91,27 @@ export function csvRow<Rules extends Record<string, CellRule<unknown>>, Row = Ro
       }
     }
     rowRule?.(row, failed ?? NONE, report);
+    return true;
   }
 
   const shape = Object.fromEntries(fields.map((field) => [field, z.string().optional()]));
   const schema = z.object(shape).check((ctx) => {
     const row = ctx.value as Record<string, unknown>;
-    applyRules(row, (field, message) => {
+    applyRules(row, row, (field, message) => {
       ctx.issues.push({ code: 'custom', path: [field], message, input: row[field] });
     });
   }) as unknown as z.ZodType<Row, EntityInput>;
 
   direct.set(schema, (input) => {
     if (typeof input !== 'object' || input === null) return schema.safeParse(input);
-    // Only the rule fields, as zod's object keeps them; anything but text or absent is zod's to report.
+    // A new object with only the rule fields, as zod's object keeps them.
     const row: Record<string, unknown> = {};
-    for (const field of fields) {
-      const text = input[field];
-      if (text === undefined) continue;
-      if (typeof text !== 'string') return schema.safeParse(input);
-      row[field] = text;
-    }
     let issues: RowIssue[] | undefined;
-    applyRules(row, (field, message) => {
+    const valid = applyRules(input, row, (field, message) => {
       issues ??= [];
       issues.push({ path: [field], message });
     });
+    if (!valid) return schema.safeParse(input);
     return issues ? { success: false, error: { issues } } : { success: true, data: row as Row };
   });
   return schema;
