@@ -51,8 +51,8 @@ const direct = new WeakMap<object, RowValidator<unknown>>();
 
 /**
  * How the Data Manager validates rows against `schema`: a `csvRow` schema runs its rules directly
- * (zod's object pass over every row of a big file cost a tenth of an import's main-thread time,
- * to confirm that cell texts are texts); any other schema is zod's `safeParse`.
+ * (zod's object pass, which only confirms that cell texts are texts, cost about 1.3 s of CPU per
+ * million rows of an import); any other schema is zod's `safeParse`.
  */
 export function rowValidator<Row>(schema: z.ZodType<Row, EntityInput>): RowValidator<Row> {
   const validate = direct.get(schema) as RowValidator<Row> | undefined;
