@@ -38,7 +38,7 @@ describe('SQLite bulk loader', () => {
     const size = fc.oneof(
       fc.integer({ min: 1, max: 40 }),
       fc.constantFrom(1023, 1024, 1025, 2048),
-      fc.integer({ max: 5000 }),
+      fc.integer({ min: 0, max: 5000 }),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(size, { minLength: 1, maxLength: 4 }), async (sizes) => {
