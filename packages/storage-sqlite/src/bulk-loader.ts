@@ -13,6 +13,7 @@ import {
 } from '@pos/storage-kysely';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { retryWhileBusy } from './busy.js';
 import { STAGING_WORKER_SOURCE } from './staging-worker.js';
 import { driverPath } from './worker-driver.js';
 
@@ -37,13 +38,6 @@ const ROWS_PER_INSERT = 16;
 // enough to keep it busy, few enough that memory does not grow with a slow disk.
 const ROWS_PER_MESSAGE = 1024;
 const MAX_IN_FLIGHT = 4;
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const STAGING_FILE = /^pos-staging-[0-9a-f-]{36}\.db$/;
 // An import writes its staging file continuously: one untouched for this long was left by a
@@ -193,27 +187,22 @@ class SqliteImport implements EntityImport<EntityRow> {
         `INSERT INTO main."${this.table.name}" (tenant_id, batch_id, created_at, ${columns})
          SELECT ?, ?, ?, ${columns} FROM staging.staging ORDER BY rowid`,
       );
-      kysely = new Kysely<IntegrationsDatabase>({ dialect: new SqliteDialect({ database: connection }) });
-      const deadline = Date.now() + this.options.lockTimeoutMs;
-      for (let wait = 2; ; wait = Math.min(wait * 2, 100)) {
-        try {
-          await kysely.transaction().execute(async (trx) => {
+      const db = new Kysely<IntegrationsDatabase>({ dialect: new SqliteDialect({ database: connection }) });
+      kysely = db;
+      await retryWhileBusy(
+        () =>
+          db.transaction().execute(async (trx) => {
             // The first write takes the lock; from here to COMMIT nothing yields to the event loop.
             copy.run(this.target.tenantId, this.target.batchId, this.target.createdAt);
             await finish(new KyselyStorage(trx, { dialect: 'sqlite' }));
-          });
-          return;
-        } catch (error) {
-          if (!isBusy(error)) throw error;
-          if (Date.now() >= deadline) {
-            throw new IntegrationError(
-              'BATCH_FAILED',
-              `Another writer kept the database locked for ${Math.round(this.options.lockTimeoutMs / 1000)} s; nothing was written.`,
-            );
-          }
-          await sleep(wait);
-        }
-      }
+          }),
+        this.options.lockTimeoutMs,
+        () =>
+          new IntegrationError(
+            'BATCH_FAILED',
+            `Another writer kept the database locked for ${Math.round(this.options.lockTimeoutMs / 1000)} s; nothing was written.`,
+          ),
+      );
     } finally {
       // Closes the import connection (the Kysely instance owns it once made).
       if (kysely) await kysely.destroy();

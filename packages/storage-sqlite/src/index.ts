@@ -4,6 +4,7 @@ import { createKyselyStorage, type IntegrationsDatabase, type KyselyStorage } fr
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { SqliteBulkLoader, type SqliteBulkLoaderOptions } from './bulk-loader.js';
+import { retryWhileBusy } from './busy.js';
 import { withStatementCache } from './statement-cache.js';
 import { WalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.js';
 
@@ -38,10 +39,17 @@ export async function createSqliteStorage(options: SqliteStorageOptions): Promis
   // rows' pages under the write lock, and fewer, larger pages make that 15–35 % faster. It must come
   // before WAL mode, which writes the header; a file that has pages already keeps its page size.
   database.pragma('page_size = 16384');
-  database.pragma('journal_mode = WAL');
+  // Switching a new file to WAL takes its write lock without the busy timeout (SQLite answers
+  // BUSY at once rather than risk a deadlock), so a process opening the same new file at that
+  // moment tries again until the first one has switched it.
+  const busyTimeoutMs = Math.trunc(options.busyTimeoutMs ?? 5000);
+  await retryWhileBusy(() => database.pragma('journal_mode = WAL'), busyTimeoutMs).catch((error: unknown) => {
+    database.close();
+    throw error;
+  });
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+  database.pragma(`busy_timeout = ${busyTimeoutMs}`);
   const checkpointer = database.memory ? undefined : new WalCheckpointer(database, options.walCheckpoint);
   const db = new Kysely<IntegrationsDatabase>({
     dialect: new SqliteDialect({ database: withStatementCache(database) }),

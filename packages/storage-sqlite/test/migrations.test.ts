@@ -87,6 +87,27 @@ it('migrates a new file once when separate processes open it at the same moment'
   }
 });
 
+it('opens a new file that another process is switching to WAL at that moment', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'pos-sqlite-switch-'));
+  const filename = join(folder, 'pos.db');
+  // Another process's connection in the middle of its own first write to the new file.
+  const other = new Database(filename);
+  other.exec('BEGIN IMMEDIATE');
+  setTimeout(() => {
+    other.exec('COMMIT');
+    other.close();
+  }, 150);
+  try {
+    const storage = await createSqliteStorage({ filename });
+    expect(storage.database.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(await storage.credentials.get('store-1', 'square')).toBeUndefined();
+    await storage.close();
+  } finally {
+    if (other.open) other.close();
+    await rm(folder, { recursive: true, force: true });
+  }
+});
+
 it('gives a new file 16 KiB pages in WAL mode and leaves the page size of an existing file as it was', async () => {
   const folder = await mkdtemp(join(tmpdir(), 'pos-sqlite-pages-'));
   try {
