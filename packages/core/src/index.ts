@@ -65,6 +65,7 @@ export {
   type IntegrationStatusView,
   type TestOutcome,
 } from './integrations.js';
+export { DEFAULT_LOG_INTERVAL_MS, LogThrottle, type LogThrottleOptions } from './log-throttle.js';
 export { jsonLogger, type Logger, silentLogger } from './logger.js';
 export {
   DEFAULT_REFRESH_MARGIN_MS,

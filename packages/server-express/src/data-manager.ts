@@ -4,6 +4,7 @@ import { unlink } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   BATCH_ID_PATTERN,
@@ -124,12 +125,14 @@ async function spool(req: IncomingMessage, dir: string, maxBytes: number): Promi
     await drain(req);
     throw new IntegrationError('VALIDATION_FAILED', 'The multipart/form-data content type has no boundary.');
   }
+  let file: Readable | undefined;
   parser.on('file', (name, stream) => {
     if (name !== 'file' || upload.path !== undefined) {
       upload.problems.push(`unexpected file field "${name}"`);
       stream.resume();
       return;
     }
+    file = stream;
     upload.path = join(dir, `pos-upload-${randomUUID()}.csv`);
     output = createWriteStream(upload.path, { mode: 0o600 });
     stream.on('data', (chunk: Buffer) => {
@@ -149,16 +152,35 @@ async function spool(req: IncomingMessage, dir: string, maxBytes: number): Promi
   parser.on('partsLimit', () => upload.problems.push('too many parts'));
   parser.on('filesLimit', () => upload.problems.push('only one file may be sent'));
   parser.on('fieldsLimit', () => upload.problems.push('too many fields'));
+  // Piped rather than `pipeline`d: a parser error must not destroy the request, whose socket
+  // still has to carry the 400.
+  const parsed = new Promise<void>((resolve, reject) => {
+    parser.once('close', resolve);
+    parser.once('error', reject);
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('aborted'));
+    });
+  });
+  req.pipe(parser);
   try {
-    await pipeline(req, parser);
+    await parsed;
     await written;
-  } catch (error) {
+  } catch {
+    req.unpipe(parser);
+    file?.destroy();
     output?.destroy();
     await written.catch(() => undefined);
     if (upload.path) await unlink(upload.path).catch(() => undefined);
-    if (req.destroyed) throw error; // the client went away: nobody to answer
+    if (!req.complete && (req.destroyed || req.socket.destroyed)) {
+      // The client went away mid-body: nobody reads this answer, and it is no server error.
+      throw new IntegrationError('VALIDATION_FAILED', 'The upload was cut off before its end.');
+    }
     await drain(req);
-    throw new IntegrationError('VALIDATION_FAILED', 'The upload is not a valid multipart/form-data body.');
+    throw new IntegrationError(
+      'VALIDATION_FAILED',
+      'The upload is not a valid multipart/form-data body: send the file as a form with a "file" field.',
+    );
   }
   return upload;
 }

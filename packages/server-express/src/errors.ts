@@ -37,6 +37,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
+/** `404 NOT_FOUND` naming the method and the whole path (wherever the handler is mounted). */
 export const notFound: RequestHandler = (req) => {
-  throw new IntegrationError('NOT_FOUND', `No route for ${req.method} ${req.path}.`);
+  const path = (req.originalUrl || req.url).split('?')[0] ?? '';
+  const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  throw new IntegrationError('NOT_FOUND', `No route for ${req.method} ${shown}.`);
 };

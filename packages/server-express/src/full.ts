@@ -16,7 +16,12 @@ export type { IntegrationsRouterOptions } from './router.js';
 // First, so webhooks (the busiest route) do not walk past every connector's routes.
 const payments: Feature = ({ router, integrations, authenticate, json }) => {
   if (integrations.payments && variantHasIntegrations(integrations.variant)) {
-    mountPayments(router, integrations.payments, { authenticate, json, logger: integrations.logger });
+    mountPayments(router, integrations.payments, {
+      authenticate,
+      json,
+      logger: integrations.logger,
+      clock: integrations.clock,
+    });
   }
 };
 

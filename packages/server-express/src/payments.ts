@@ -1,7 +1,9 @@
 import {
+  type Clock,
   checkoutSessionInput,
   IntegrationError,
   type Logger,
+  LogThrottle,
   orderIdSchema,
   type PaymentService,
   paymentListInput,
@@ -59,6 +61,8 @@ export interface PaymentRoutes {
   authenticate: RequestHandler;
   json: RequestHandler;
   logger: Logger;
+  /** The clock the rejected-webhook log line is throttled on (one line a minute at most). */
+  clock: Clock;
 }
 
 /**
@@ -66,7 +70,16 @@ export interface PaymentRoutes {
  * `GET /api/payments` (API key), and `POST /api/payments/webhooks/<provider>` (the provider's
  * signature instead of an API key; the raw body reaches the verifier untouched).
  */
-export function mountPayments(router: Router, payments: PaymentService, { authenticate, json, logger }: PaymentRoutes) {
+export function mountPayments(router: Router, payments: PaymentService, routes: PaymentRoutes) {
+  const { authenticate, json, logger } = routes;
+  // Anyone can post to the webhook route: its refusals are counted, and logged once per interval.
+  const rejections = new LogThrottle({
+    logger,
+    clock: routes.clock,
+    level: 'warn',
+    message: 'Webhook rejected: signature invalid',
+    countBy: 'reason',
+  });
   router.post('/api/payments/checkout-session', authenticate, json, async (req, res) => {
     const body = parse(checkoutSessionInput, req.body, 'request body');
     res.json(await payments.createCheckoutSession(tenantOf(res), body));
@@ -103,7 +116,7 @@ export function mountPayments(router: Router, payments: PaymentService, { authen
       res.end(JSON.stringify(result));
     } catch (error) {
       if (error instanceof IntegrationError && error.code === 'WEBHOOK_SIGNATURE_INVALID') {
-        logger.warn('Webhook rejected: signature invalid', { provider: payments.provider, ...error.details });
+        rejections.record({ provider: payments.provider, ...error.details });
       }
       throw error;
     }

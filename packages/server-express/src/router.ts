@@ -13,6 +13,13 @@ export interface IntegrationsRouterOptions {
   oauthReturnUrl?: string;
   /** Data Manager upload limits and background thresholds. Full variant. */
   dataManager?: DataManagerOptions;
+  /**
+   * What happens to a request under `/api` that no SDK route serves. `'not-found'` (default):
+   * `404 NOT_FOUND` with the JSON error body, whatever the method. `'next'`: it continues to the
+   * host's routes mounted after the router (the SDK's own prefixes `/api/integrations`,
+   * `/api/data-manager` and `/api/payments` still answer 404 here).
+   */
+  unknownApiRoutes?: 'not-found' | 'next';
 }
 
 /** What a variant's feature gets to mount its routes with. */
@@ -63,9 +70,13 @@ export function buildRouter(
   });
   for (const feature of build.features) feature({ router, integrations, options, authenticate, json });
 
-  // These prefixes belong to the SDK: anything under them that is not mounted is a 404 with the
-  // error body. Other `/api` paths fall through to the host's own routes.
-  router.use(['/api/integrations', '/api/data-manager', '/api/payments'], notFound);
+  // Anything under `/api` that is not mounted (or not with this method) is a 404 with the error
+  // body, never Express's HTML page. A host with routes of its own under `/api` after the router
+  // keeps them with `unknownApiRoutes: 'next'`; the SDK's own prefixes stay 404 then.
+  router.use(
+    options.unknownApiRoutes === 'next' ? ['/api/integrations', '/api/data-manager', '/api/payments'] : '/api',
+    notFound,
+  );
   router.use(errorHandler(integrations.logger));
   return router;
 }
