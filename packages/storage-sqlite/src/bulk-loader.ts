@@ -14,6 +14,7 @@ import {
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { retryWhileBusy } from './busy.js';
+import { createPrivateFile } from './private-file.js';
 import { STAGING_WORKER_SOURCE } from './staging-worker.js';
 import { driverPath } from './worker-driver.js';
 
@@ -85,6 +86,8 @@ export class SqliteBulkLoader implements BulkLoader {
 
   async open(table: EntityTable, target: ImportTarget): Promise<EntityImport<EntityRow>> {
     const staging = join(this.options.stagingDir ?? tmpdir(), `pos-staging-${randomUUID()}.db`);
+    // The staged rows are a tenant's customers or catalogue, in a shared temp folder: owner only.
+    createPrivateFile(staging);
     const worker = new Worker(STAGING_WORKER_SOURCE, {
       eval: true,
       workerData: {

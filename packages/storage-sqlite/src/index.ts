@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { SqliteBulkLoader, type SqliteBulkLoaderOptions } from './bulk-loader.js';
 import { retryWhileBusy } from './busy.js';
+import { createPrivateFile } from './private-file.js';
 import { withStatementCache } from './statement-cache.js';
 import { WalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.js';
 
@@ -33,7 +34,11 @@ export type SqliteStorage = KyselyStorage & { readonly database: Database.Databa
  * connections, so it offers no built-in Data Manager tables.
  */
 export async function createSqliteStorage(options: SqliteStorageOptions): Promise<SqliteStorage> {
-  if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+  if (options.filename !== ':memory:' && options.filename !== '') {
+    mkdirSync(dirname(options.filename), { recursive: true });
+    // Credentials are sealed, but catalogue, customers and payments are not: owner only.
+    createPrivateFile(options.filename);
+  }
   const database = new Database(options.filename);
   // 16 KiB pages for new files: the Data Manager's final copy and its checkpoint write a million
   // rows' pages under the write lock, and fewer, larger pages make that 15–35 % faster. It must come
