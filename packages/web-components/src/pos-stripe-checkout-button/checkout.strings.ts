@@ -7,6 +7,7 @@ export const checkoutStrings = {
   checkoutScan: (amount: string) => `Scan to pay ${amount}, or open the checkout page.`,
   checkoutQrLabel: 'QR code of the checkout link',
   checkoutOpen: 'Open the checkout page',
+  checkoutUnsafeLink: 'The server sent a checkout link that is not a secure (https) address, so it is not shown.',
   checkoutWaiting: 'Waiting for the payment…',
   checkoutExpires: (when: string) => `The link expires ${when}.`,
   checkoutProcessing: 'The customer finished checkout; the payment is on its way.',

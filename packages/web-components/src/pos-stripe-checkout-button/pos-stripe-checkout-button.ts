@@ -7,6 +7,7 @@ import { formatAmount } from '../money.js';
 import { formatTimestamp, strings } from '../strings.js';
 import './checkout.strings.js';
 import { badgeStyles, baseStyles } from '../styles.js';
+import { checkoutLink } from './checkout-link.js';
 import { type Payment, PaymentsClient } from './payments-client.js';
 import { checkoutStyles } from './pos-stripe-checkout-button.styles.js';
 import { loadQrEncoder, type QrEncoder, qrCodeSvg } from './qr-code.js';
@@ -29,7 +30,8 @@ function phaseOf(payment: Payment | undefined, now: number): Phase {
  * Session on the merchant's connected Stripe account and shows its link and a QR code the
  * customer scans with a phone; the element then polls the order's payment until it is paid, or
  * the session expired or was cancelled (then a new checkout can start). The payment's state
- * comes from Stripe's signed webhooks on the server, never from the browser.
+ * comes from Stripe's signed webhooks on the server, never from the browser. The link is shown
+ * only when it is `https:`, or `http:` on the API's own origin; any other URL is refused.
  *
  * An order that already has a payment shows it: an open session is resumed, a paid order says
  * so. The element renders nothing when the server takes no card payments (`payments` off in
@@ -49,7 +51,7 @@ function phaseOf(payment: Payment | undefined, now: number): Phase {
  * @csspart instructions - The sentence above the link.
  * @csspart link - The checkout page link.
  * @csspart status - The `aria-live` status line; also `status-paid` once paid.
- * @csspart error - Why the checkout could not start.
+ * @csspart error - Why the checkout could not start, or why its link is not shown.
  *
  * @cssprop --pos-qr-size - The QR code's width and height (default 11rem).
  * @cssprop --pos-color-primary - The pay button.
@@ -236,7 +238,7 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
     }[phase];
     return html`<div part="base" class="phase-${phase}">
       ${phase === 'idle' || phase === 'ended' ? this.#renderButton(phase, amount) : nothing}
-      ${phase === 'open' && payment?.checkout_url ? this.#renderSession(payment, amount) : nothing}
+      ${phase === 'open' && payment ? this.#renderSession(payment, amount) : nothing}
       <p part=${phase === 'paid' ? 'status status-paid' : 'status'} class="status" role="status" aria-live="polite">${
         phase === 'paid' ? html`<span class="badge paid">${status}</span>` : status
       }</p>
@@ -258,7 +260,8 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
   }
 
   #renderSession(payment: Payment, amount: string) {
-    const url = payment.checkout_url ?? '';
+    const url = checkoutLink(payment.checkout_url, this.apiBase, window.location.href);
+    if (!url) return html`<p part="error" role="alert">${strings.checkoutUnsafeLink}</p>`;
     return html`<div part="session" class="session">
       ${this.qr ? qrCodeSvg(this.qr, url, strings.checkoutQrLabel) : nothing}
       <div class="how">
