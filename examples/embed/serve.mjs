@@ -8,7 +8,7 @@
 // PORT (default 8080), HOST (127.0.0.1) and POS_API_URL (http://127.0.0.1:3000) change the defaults.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { dirname, extname, join, normalize } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -21,16 +21,31 @@ const types = {
   '.map': 'application/json',
 };
 
-/** A file under `dir` for a URL path, never outside it. */
+/**
+ * A file under `dir` for a URL path, never outside it: compared by whole path segments, so a
+ * sibling folder whose name starts the same (`embed-old` beside `embed`) is outside too.
+ */
 function fileIn(dir, path) {
-  const file = normalize(join(dir, decodeURIComponent(path)));
-  if (!file.startsWith(dir)) return undefined;
+  let decoded;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+  const file = join(dir, decoded);
+  const inside = relative(dir, file);
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return undefined;
   return existsSync(file) && statSync(file).isFile() ? file : undefined;
 }
 
-function forward(req, res) {
+/**
+ * Forwards a request to the configured API origin and nowhere else. The target is resolved
+ * against that origin; a target that names another server (`//host/…`, `/\host/…`,
+ * `http://host/…`) is refused, since the request carries the user's `Authorization`.
+ */
+function forward(req, res, target) {
   const upstream = request(
-    new URL(req.url, api),
+    target,
     {
       method: req.method,
       headers: {
@@ -54,8 +69,18 @@ function forward(req, res) {
 }
 
 const server = createServer((req, res) => {
-  const { pathname } = new URL(req.url ?? '/', 'http://x');
-  if (pathname.startsWith('/api/')) return forward(req, res);
+  let target;
+  try {
+    target = new URL(req.url ?? '/', api);
+  } catch {
+    target = undefined;
+  }
+  if (target?.origin !== api.origin || !req.url?.startsWith('/')) {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request target');
+    return;
+  }
+  const { pathname } = target;
+  if (pathname.startsWith('/api/')) return forward(req, res, target);
   const file = pathname.startsWith('/bundles/')
     ? fileIn(bundles, pathname.slice('/bundles/'.length))
     : fileIn(here, pathname === '/' ? 'index.html' : pathname.slice(1));
