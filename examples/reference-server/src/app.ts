@@ -130,6 +130,12 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
       dataManager: { maxUploadBytes: config.uploadMaxBytes },
     }),
   );
+  // The router marks its own answers; everything after it (pages, assets, simulators) too: no
+  // response of this server is to be read as another type than it says.
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   if (demo && config.variant === 'full') {
     app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
     app.use(`${SIMULATOR_PREFIX}/supabase`, supabaseSimulator());
@@ -145,8 +151,9 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
     app.use(demoConnectLinks(integrations));
     app.use(demoCheckoutLinks(integrations));
   }
+  const security = { frameAncestors: config.frameAncestors };
   if (integrations.payments) {
-    app.use(checkoutReturnPage({ integrations, ...(demo ? { demoTenant: DEMO_TENANT } : {}) }));
+    app.use(checkoutReturnPage({ integrations, security, ...(demo ? { demoTenant: DEMO_TENANT } : {}) }));
   }
   if (!webComponentsBundleBuilt()) {
     logger.warn('The web components bundle is not built, so the pages at / cannot load it: run "npm run build".');
@@ -154,6 +161,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   app.use(
     webPages({
       capabilities: integrations.capabilities(),
+      security,
       // Demo mode only: the page carries the published demo key. Real mode asks for a key.
       ...(demo
         ? {

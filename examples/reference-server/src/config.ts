@@ -33,6 +33,8 @@ export interface ServerConfig {
    * instance fails it (`POS_BATCH_LEASE_MS`, default 30000).
    */
   batchLeaseMs: number;
+  /** Origins allowed to frame the server's pages (`POS_FRAME_ANCESTORS`); none by default. */
+  frameAncestors: string[];
 }
 
 export class ConfigError extends Error {
@@ -113,6 +115,22 @@ function parsePoolSize(value: string | undefined): number {
   return size;
 }
 
+/**
+ * `POS_FRAME_ANCESTORS=https://pos.example.com https://*.example.com` (spaces or commas), or
+ * `'self'`: the pages' CSP `frame-ancestors`. Each entry is checked, so none can add a directive.
+ */
+function parseFrameAncestors(value: string | undefined): string[] {
+  const entries = (value ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const entry of entries) {
+    if (entry !== "'self'" && !/^https?:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i.test(entry)) {
+      throw new ConfigError(
+        `POS_FRAME_ANCESTORS must list origins such as https://pos.example.com (or 'self'), not "${entry}".`,
+      );
+    }
+  }
+  return entries;
+}
+
 /** Where the data lives, for logs and the banner: never the credentials in a database URL. */
 export function describeDatabase(config: Pick<ServerConfig, 'databaseUrl' | 'dbPath'>): string {
   if (!config.databaseUrl) return `SQLite ${config.dbPath}`;
@@ -157,6 +175,7 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     syncIntervalMs: parseInterval(env.POS_SYNC_INTERVAL_MS),
     uploadMaxBytes: parseUploadLimit(env.POS_UPLOAD_MAX_MB),
     batchLeaseMs: parseBatchLease(env.POS_BATCH_LEASE_MS),
+    frameAncestors: parseFrameAncestors(env.POS_FRAME_ANCESTORS),
   };
   if (mode === 'real') {
     if (!config.encryptionKey) {

@@ -65,6 +65,11 @@ export function buildRouter(
   };
   const json = express.json({ limit: options.jsonLimit ?? '100kb' });
 
+  // Every answer under /api is JSON or CSV as labelled; a browser must never guess otherwise.
+  router.use('/api', (_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   router.get('/api/capabilities', (_req, res) => {
     res.json(integrations.capabilities());
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,8 @@ describe('malformed and cut-off uploads', () => {
       ].join('\r\n'),
     );
     await until(() => readdirSync(uploadDir).length === 1, 'the spooled file');
+    // Spooled for its owner only: a tenant's rows in a shared temp folder.
+    expect((statSync(join(uploadDir, readdirSync(uploadDir)[0] as string)).mode & 0o777).toString(8)).toBe('600');
     socket.destroy();
     await until(() => readdirSync(uploadDir).length === 0, 'the spooled file to go');
     await new Promise((resolve) => setTimeout(resolve, 100));

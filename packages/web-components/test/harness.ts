@@ -46,6 +46,9 @@ export interface DemoPage {
   page: Page;
   /** The `detail` of every event named in `record`, heard on the document, in order. */
   events: RecordedEvent[];
+  /** Content-Security-Policy violations Chromium reported in this page or its popups. */
+  cspViolations: string[];
+  /** Closes the browser and the server; throws if any CSP violation is left in `cspViolations`. */
   close(): Promise<void>;
 }
 
@@ -58,6 +61,11 @@ export async function openDemoPage(
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (error) => {
     throw error;
+  });
+  // The pages are served with a strict CSP: whatever it blocks (in the page or a popup) is a bug.
+  const cspViolations: string[] = [];
+  page.context().on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
   const events: RecordedEvent[] = [];
   if (options.record?.length) {
@@ -77,9 +85,11 @@ export async function openDemoPage(
     server,
     page,
     events,
+    cspViolations,
     async close() {
       await browser.close();
       await server.close();
+      if (cspViolations.length > 0) throw new Error(`CSP violations:\n${cspViolations.join('\n')}`);
     },
   };
 }

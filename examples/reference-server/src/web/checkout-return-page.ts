@@ -1,5 +1,6 @@
 import { IntegrationError, type Integrations, orderIdSchema, type PaymentView } from '@pos/integrations-core';
 import { Router } from 'express';
+import { type PageSecurity, pageSecurityHeaders } from './security-headers.js';
 
 /** Where Stripe sends customers back; `{ORDER_ID}` is filled in by the connector. */
 export const CHECKOUT_RETURN_PATH = '/checkout/return';
@@ -10,6 +11,9 @@ export function checkoutReturnUrls(ownUrl: () => string) {
     cancelUrl: () => `${ownUrl()}${CHECKOUT_RETURN_PATH}?order_id={ORDER_ID}&result=cancel`,
   };
 }
+
+const STYLE =
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2933}code{background:#f4f4f5;padding:0 4px;border-radius:4px}';
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
@@ -25,11 +29,16 @@ const HEADLINE: Record<PaymentView['status'], string> = {
  * webhook, never from this URL (anyone can open it). In demo mode the page shows the demo
  * tenant's payment; in real mode it only thanks the customer, since it has no API key.
  */
-export function checkoutReturnPage(options: { integrations: Integrations; demoTenant?: string }): Router {
+export function checkoutReturnPage(options: {
+  integrations: Integrations;
+  demoTenant?: string;
+  security?: PageSecurity;
+}): Router {
   const router = Router();
+  const secure = pageSecurityHeaders(options.security ?? { frameAncestors: [] }, [STYLE]);
   router.get(CHECKOUT_RETURN_PATH, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Referrer-Policy', 'no-referrer');
+    secure(res);
     const orderId = orderIdSchema.safeParse(req.query.order_id);
     const cancelled = req.query.result === 'cancel';
     let payment: PaymentView | undefined;
@@ -47,7 +56,7 @@ export function checkoutReturnPage(options: { integrations: Integrations; demoTe
     res.type('html').send(`<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${headline}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2933}code{background:#f4f4f5;padding:0 4px;border-radius:4px}</style></head>
+<style>${STYLE}</style></head>
 <body><h1>${headline}</h1><p>${detail}</p></body>
 </html>
 `);

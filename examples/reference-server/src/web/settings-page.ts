@@ -1,6 +1,8 @@
 import type { Capabilities } from '@pos/integrations-core';
 import express, { Router } from 'express';
 import { webComponentsBundleDir, webComponentsBundleFile } from './assets.js';
+import { type PageSecurity, pageSecurityHeaders } from './security-headers.js';
+import { SETTINGS_SCRIPT_PATH, settingsPageScript } from './settings-page-script.js';
 
 export interface DemoPageValues {
   apiKey: string;
@@ -17,7 +19,29 @@ export interface WebPagesOptions {
   demo?: DemoPageValues;
   /** The default OAuth return path, which the same page serves. */
   oauthReturnPath?: string;
+  /** Who may frame the pages (nobody by default). */
+  security?: PageSecurity;
 }
+
+/** The page's one `<style>` block, allowed by its hash in the page's Content-Security-Policy. */
+const PAGE_STYLE = `
+  body { margin: 0; font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; background: #f5f7fa; color: #1f2933; }
+  header.top { display: flex; align-items: center; gap: 1.5rem; padding: 0.9rem 1.5rem; background: #1f2933; color: #fff; }
+  header.top h1 { font-size: 1.1rem; margin: 0; }
+  header.top nav { display: flex; gap: 1rem; }
+  header.top a { color: #c8d6ff; }
+  main { max-width: 72rem; margin: 0 auto; padding: 1.5rem; display: grid; gap: 2rem; }
+  h2 { font-size: 1.25rem; margin: 0 0 1rem; }
+  .demo { background: #fff3c4; color: #5c3c00; border: 1px solid #f0c36d; border-radius: 8px; padding: 0.75rem 1rem; }
+  .demo code { background: #fff; padding: 0 0.25rem; border-radius: 3px; }
+  .key { display: flex; flex-wrap: wrap; align-items: end; gap: 0.75rem; }
+  .key .hint { color: #52606d; font-size: 0.85rem; }
+  h3 { font-size: 1rem; margin: 0 0 0.75rem; }
+  .order { margin: 0 0 1rem; }
+  .payments { display: grid; gap: 1.5rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); align-items: start; }
+  #selection { margin: 0.75rem 0 0; color: #52606d; }
+  #next-order { margin-top: 0.75rem; font: inherit; padding: 0.45rem 0.9rem; border-radius: 6px; border: 1px solid #d9e2ec; background: #fff; cursor: pointer; }
+`;
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
@@ -35,15 +59,25 @@ export function webPages(options: WebPagesOptions): Router {
     express.static(webComponentsBundleDir(), { index: false, fallthrough: true, maxAge: 0, immutable: false }),
   );
   const html = settingsPage(options);
+  const script = settingsPageScript(bundlePath(options.capabilities));
+  const secure = pageSecurityHeaders(options.security ?? { frameAncestors: [] }, [PAGE_STYLE]);
   const send: express.RequestHandler = (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Referrer-Policy', 'no-referrer');
+    secure(res);
     res.type('html').send(html);
   };
+  router.get(SETTINGS_SCRIPT_PATH, (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.type('text/javascript').send(script);
+  });
   router.get('/', send);
   router.get(options.oauthReturnPath ?? '/settings/integrations', send);
   return router;
 }
+
+/** Each variant's page loads that variant's bundle: a lite page carries no integration code. */
+const bundlePath = (capabilities: Capabilities) => `/assets/${webComponentsBundleFile(capabilities.build_variant)}`;
 
 function settingsPage({ capabilities, demo }: WebPagesOptions): string {
   const {
@@ -52,8 +86,6 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
     data_manager: hasDataManager,
     payments: hasPayments,
   } = capabilities.features;
-  // Each variant's page loads that variant's bundle: a lite page carries no integration code.
-  const bundle = `/assets/${webComponentsBundleFile(capabilities.build_variant)}`;
   const token = demo ? ` token="${escapeHtml(demo.apiKey)}"` : '';
   // The demo values are shown only for what this build has.
   const demoHints = demo
@@ -111,24 +143,7 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <title>POS Integrations${demo ? ' — demo' : ''}</title>
-<style>
-  body { margin: 0; font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; background: #f5f7fa; color: #1f2933; }
-  header.top { display: flex; align-items: center; gap: 1.5rem; padding: 0.9rem 1.5rem; background: #1f2933; color: #fff; }
-  header.top h1 { font-size: 1.1rem; margin: 0; }
-  header.top nav { display: flex; gap: 1rem; }
-  header.top a { color: #c8d6ff; }
-  main { max-width: 72rem; margin: 0 auto; padding: 1.5rem; display: grid; gap: 2rem; }
-  h2 { font-size: 1.25rem; margin: 0 0 1rem; }
-  .demo { background: #fff3c4; color: #5c3c00; border: 1px solid #f0c36d; border-radius: 8px; padding: 0.75rem 1rem; }
-  .demo code { background: #fff; padding: 0 0.25rem; border-radius: 3px; }
-  .key { display: flex; flex-wrap: wrap; align-items: end; gap: 0.75rem; }
-  .key .hint { color: #52606d; font-size: 0.85rem; }
-  h3 { font-size: 1rem; margin: 0 0 0.75rem; }
-  .order { margin: 0 0 1rem; }
-  .payments { display: grid; gap: 1.5rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); align-items: start; }
-  #selection { margin: 0.75rem 0 0; color: #52606d; }
-  #next-order { margin-top: 0.75rem; font: inherit; padding: 0.45rem 0.9rem; border-radius: 6px; border: 1px solid #d9e2ec; background: #fff; cursor: pointer; }
-</style>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
 <header class="top">
@@ -158,48 +173,7 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
     </div>
   </section>
 </main>
-<script type="module">
-  import * as pos from '${bundle}';
-  // Opened as an OAuth popup (full variant): hand the result to the card that opened it, and close.
-  if (pos.deliverOAuthResult?.(window) !== 'delivered') {
-    for (const code of document.querySelectorAll('[data-origin-path]')) {
-      code.textContent = location.origin + code.dataset.originPath;
-    }
-    const form = document.getElementById('api-key-form');
-    form?.addEventListener('submit', (event) => {
-      event.preventDefault();
-      const key = new FormData(form).get('key');
-      for (const element of document.querySelectorAll(
-        'pos-integrations, pos-data-manager, pos-data-export, pos-stripe-checkout-button',
-      )) {
-        element.token = String(key ?? '');
-      }
-      form.reset();
-    });
-    // Each visit is a new order; once it is paid, "Next order" starts another.
-    const orderId = document.getElementById('order-id');
-    const checkout = document.querySelector('pos-stripe-checkout-button');
-    const nextOrder = document.getElementById('next-order');
-    const newOrder = () => {
-      const id = 'ORDER-' + crypto.randomUUID().slice(0, 8).toUpperCase();
-      orderId.textContent = id;
-      if (checkout) checkout.orderId = id;
-      if (nextOrder) nextOrder.hidden = true;
-    };
-    newOrder();
-    document.addEventListener('pos-payment-paid', () => {
-      nextOrder.hidden = false;
-    });
-    nextOrder?.addEventListener('click', newOrder);
-    const selection = document.getElementById('selection');
-    document.addEventListener('pos-payment-method-change', (event) => {
-      const { method, payments, valid } = event.detail;
-      selection.textContent = valid
-        ? 'Ready to record ' + payments.map((p) => p.method + ' ' + (p.amount / 100).toFixed(2)).join(' + ') + '.'
-        : 'The split does not add up to the total yet.';
-    });
-  }
-</script>
+<script type="module" src="${SETTINGS_SCRIPT_PATH}"></script>
 </body>
 </html>
 `;

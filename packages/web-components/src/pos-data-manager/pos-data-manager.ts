@@ -1,10 +1,10 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { type ApiClientOptions, PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
 import { confirmationDialog, confirmDialogStyles } from '../confirm-dialog.js';
+import { cssProperties } from '../css-properties.js';
 import { emit } from '../events.js';
 import { formatTimestamp, strings } from '../strings.js';
 import './data-manager.strings.js';
@@ -520,7 +520,7 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
         aria-valuenow=${percent ?? nothing}
         aria-valuetext=${text}
       >
-        <div part="progress-bar" class="bar" style=${styleMap({ width: `${percent ?? 100}%` })}></div>
+        <div part="progress-bar" class="bar" ${cssProperties({ width: `${percent ?? 100}%` })}></div>
       </div>
       <span class="detail">${text}</span>`;
   }
