@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { integrationMigrations, MIGRATION_TABLE } from '@pos/storage-kysely';
 import {
+  type ApiResponse,
+  cookiesOf,
   holdMigrationLock,
   type Listening,
   listen,
@@ -68,21 +70,32 @@ const stripeEnv = () => ({
   STRIPE_WEBHOOK_SECRET,
 });
 
-/** The merchant approves on the simulated consent page; returns the callback's path and query. */
-async function approveStripe(authUrl: string): Promise<string> {
-  const state = new URL(authUrl).searchParams.get('state') as string;
+/**
+ * The merchant approves on the simulated consent page; returns the callback's path and query,
+ * and the flow's cookie the browser got with the auth URL.
+ */
+async function approveStripe(started: ApiResponse<Record<string, unknown>>): Promise<Callback> {
+  const state = new URL(started.body.auth_url as string).searchParams.get('state') as string;
   const decided = await fetch(`${stripe.url}/oauth/authorize/decision`, {
     method: 'POST',
     body: new URLSearchParams({ redirect_uri: STRIPE_REDIRECT_URI, state, decision: 'approve', scope: 'read_write' }),
     redirect: 'manual',
   });
   const callback = new URL(decided.headers.get('location') as string);
-  return `${callback.pathname}${callback.search}`;
+  return { path: `${callback.pathname}${callback.search}`, cookie: cookiesOf(started) };
+}
+
+interface Callback {
+  path: string;
+  cookie: string;
 }
 
 /** The browser lands on the callback of `instance`; returns where the server sends it next. */
-async function land(instance: ReferenceInstance, callback: string): Promise<Record<string, string>> {
-  const landed = await fetch(`${instance.url}${callback}`, { redirect: 'manual' });
+async function land(instance: ReferenceInstance, callback: Callback): Promise<Record<string, string>> {
+  const landed = await fetch(`${instance.url}${callback.path}`, {
+    redirect: 'manual',
+    headers: { cookie: callback.cookie },
+  });
   expect(landed.status).toBe(302);
   return Object.fromEntries(new URL(landed.headers.get('location') as string, 'http://x').searchParams);
 }
@@ -225,7 +238,7 @@ describe('three reference servers on one PostgreSQL database', () => {
   it('connect through the other instance: an OAuth state issued by one is consumed once, over HTTP', async () => {
     // Started through C, the merchant's browser comes back to B.
     const started = await c.api('POST', '/api/integrations/stripe/auth-url');
-    const callback = await approveStripe(started.body.auth_url as string);
+    const callback = await approveStripe(started);
     expect(await land(b, callback)).toEqual({ provider: 'stripe', status: 'connected' });
     expect((await c.api('GET', '/api/integrations/stripe/status')).body).toMatchObject({ connected: true });
     // The same callback again, on either instance: the state is spent.
@@ -241,7 +254,7 @@ describe('three reference servers on one PostgreSQL database', () => {
     // redirect): for every state exactly one instance completes it, the other refuses it.
     const callbacks = await Promise.all(
       [c, b, c, b, c, b].map(async (instance) =>
-        approveStripe((await instance.api('POST', '/api/integrations/stripe/auth-url')).body.auth_url as string),
+        approveStripe(await instance.api('POST', '/api/integrations/stripe/auth-url')),
       ),
     );
     const outcomes = await Promise.all(

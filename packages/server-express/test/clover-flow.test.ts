@@ -156,6 +156,31 @@ describe('Clover OAuth over HTTP (seed integration test 3)', () => {
     expect(logs.text).not.toContain('not-a-code-clover-issued');
   });
 
+  it('fails with CLOVER_OAUTH_FAILED, storing nothing, when the new token cannot read the merchant the redirect names', async () => {
+    const { back, cookie } = await authorize();
+    // Someone edits the redirect to name another merchant: Clover's new token cannot read it.
+    back.searchParams.set('merchant_id', 'OTHERMERCHANT1');
+    const before = snapshot(server.storage);
+    const callback = await land(back, cookie);
+    expect(redirectParams(callback)).toEqual({
+      provider: 'clover',
+      status: 'error',
+      error_code: 'CLOVER_OAUTH_FAILED',
+    });
+    expect(sim.calls).toMatchObject({ token: 1, merchant: 1 });
+    expect(snapshot(server.storage)).toMatchObject({ credentials: 0, logs: before.logs + 1 });
+    expect(await server.integrations.vault.get('tenant-a', 'clover')).toBeUndefined();
+    const logs = await server.as('tenant-a')('GET', '/api/integrations/clover/logs');
+    expect(logs.body.logs).toMatchObject([
+      {
+        level: 'error',
+        event: 'connect_failed',
+        message: expect.stringContaining('cannot read the merchant named in the redirect (HTTP 401)'),
+      },
+    ]);
+    expect(logs.text).not.toContain(sim.issued[0]?.access_token);
+  });
+
   it('rejects a state issued for Stripe with CLOVER_STATE_INVALID', async () => {
     const state = await server.integrations.oauthStates.issue('tenant-a', 'stripe');
     const { back, cookie } = await authorize();
