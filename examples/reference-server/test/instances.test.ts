@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { integrationMigrations, MIGRATION_TABLE } from '@pos/storage-kysely';
 import {
   type ApiResponse,
+  apiClient,
   cookiesOf,
   holdMigrationLock,
   type Listening,
@@ -28,6 +29,7 @@ import {
 } from '../src/index.js';
 import {
   INSTANCE_TENANT,
+  OTHER_API_KEY,
   type ReferenceInstance,
   type ReferenceInstances,
   startIntegrationsWorkers,
@@ -263,6 +265,41 @@ describe('three reference servers on one PostgreSQL database', () => {
     for (const both of outcomes) expect(both.sort()).toEqual(['connected', 'error']);
     const logs = await b.api<{ logs: Array<{ event: string }> }>('GET', '/api/integrations/stripe/logs?limit=100');
     expect(logs.body.logs.filter((log) => log.event === 'connected')).toHaveLength(1 + callbacks.length);
+  });
+
+  it('link one Stripe account to one tenant: two tenants connecting it through two instances at once, one wins', async () => {
+    const other = (instance: ReferenceInstance) => apiClient(instance.url, { token: OTHER_API_KEY });
+    // Tenant 1 holds the account: tenant 2 is refused, whichever instance it goes through.
+    const refused = await approveStripe(await other(b)('POST', '/api/integrations/stripe/auth-url'));
+    expect(await land(c, refused)).toEqual({
+      provider: 'stripe',
+      status: 'error',
+      error_code: 'STRIPE_ACCOUNT_IN_USE',
+    });
+    expect((await other(c)('GET', '/api/integrations/stripe/status')).body).toMatchObject({ connected: false });
+
+    // Once it is free, both tenants race for it through different instances: exactly one gets it.
+    expect((await c.api('DELETE', '/api/integrations/stripe/disconnect')).status).toBe(200);
+    const flows = await Promise.all([
+      approveStripe(await c.api('POST', '/api/integrations/stripe/auth-url')),
+      approveStripe(await other(b)('POST', '/api/integrations/stripe/auth-url')),
+    ]);
+    const outcomes = await Promise.all([land(b, flows[0] as Callback), land(c, flows[1] as Callback)]);
+    expect(outcomes.map((outcome) => outcome.error_code ?? outcome.status).sort()).toEqual([
+      'STRIPE_ACCOUNT_IN_USE',
+      'connected',
+    ]);
+    const holders = await query<{ tenant_id: string }>(databaseUrl, 'select tenant_id from provider_accounts');
+    expect(holders).toHaveLength(1);
+
+    // Leave tenant 1 connected for the tests that follow.
+    if (holders[0]?.tenant_id !== INSTANCE_TENANT) {
+      await other(b)('DELETE', '/api/integrations/stripe/disconnect');
+      expect(await land(c, await approveStripe(await c.api('POST', '/api/integrations/stripe/auth-url')))).toEqual({
+        provider: 'stripe',
+        status: 'connected',
+      });
+    }
   });
 
   it('open one Stripe Checkout session for 20 concurrent creates of one order across both instances', async () => {
