@@ -74,3 +74,15 @@ export function apiClient(baseUrl: string, defaults: { token?: string } = {}) {
 }
 
 export type ApiRequest = ReturnType<typeof apiClient>;
+
+/**
+ * The cookies a response sets, as the value of a `Cookie` header a browser would send back (for
+ * example the cookie that binds an OAuth flow to the browser that asked for its auth URL).
+ */
+export function cookiesOf(response: { headers: Headers }): string {
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0]?.trim() ?? '')
+    .filter(Boolean)
+    .join('; ');
+}

@@ -2,7 +2,15 @@ export { CHROMIUM_PATH, launchChromium } from './browser.js';
 export { ManualClock, TEST_KEY_A, TEST_KEY_B } from './clock.js';
 export * from './clover.js';
 export { productRow } from './data-manager.js';
-export { type ApiRequest, type ApiResponse, apiClient, type Listening, listen, type RequestOptions } from './http.js';
+export {
+  type ApiRequest,
+  type ApiResponse,
+  apiClient,
+  cookiesOf,
+  type Listening,
+  listen,
+  type RequestOptions,
+} from './http.js';
 export { useProviderMock } from './msw.js';
 export {
   freePort,

@@ -79,7 +79,12 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
   const api = options.api ?? STRIPE_API;
   const connect = options.connect ?? STRIPE_CONNECT;
   const account = options.account ?? stripeAccount();
-  const codes = new Map<string, 'issued' | 'used'>();
+  /** Every account a merchant approved with, by id: the default one, and others named at consent. */
+  const accounts = new Map([[account.id, account]]);
+  /** Each code, and the account whose consent issued it. */
+  const codes = new Map<string, { status: 'issued' | 'used'; account: string }>();
+  /** The connected account each session lives on. */
+  const sessionAccounts = new Map<string, string>();
   const connected = new Set<string>();
   const issued: Array<{ access_token: string; refresh_token: string; code: string }> = [];
   const calls = {
@@ -112,7 +117,7 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
   function sessionOf(request: Request, id: string): SimulatedSession | Response {
     if (!platformKeyOk(request)) return stripeError(401, 'invalid_request_error', 'Invalid API Key provided.');
     const session = sessions.get(id);
-    if (!session || request.headers.get('stripe-account') !== account.id) {
+    if (!session || request.headers.get('stripe-account') !== sessionAccounts.get(id)) {
       return stripeError(404, 'invalid_request_error', `No such checkout.session: '${id}'`, 'resource_missing');
     }
     return session;
@@ -120,7 +125,7 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
 
   const platformKeyOk = (request: Request) => request.headers.get('authorization') === `Bearer ${STRIPE_SECRET_KEY}`;
 
-  function consent(authUrl: string, approve: boolean): URL {
+  function consent(authUrl: string, approve: boolean, accountId = account.id): URL {
     const url = new URL(authUrl);
     if (url.origin + url.pathname !== `${connect}/oauth/authorize`)
       throw new Error(`Not a Stripe authorize URL: ${authUrl}`);
@@ -132,7 +137,8 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
     const state = params.get('state');
     if (approve) {
       const code = `ac_${random()}`;
-      codes.set(code, 'issued');
+      if (!accounts.has(accountId)) accounts.set(accountId, stripeAccount({ id: accountId }));
+      codes.set(code, { status: 'issued', account: accountId });
       back.searchParams.set('code', code);
       back.searchParams.set('scope', params.get('scope') ?? 'read_only');
     } else {
@@ -154,20 +160,20 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
       const code = body.get('code') ?? '';
       const known = codes.get(code);
       if (known === undefined) return oauthError(400, 'invalid_grant', `Authorization code does not exist: ${code}`);
-      if (known === 'used') {
+      if (known.status === 'used') {
         // Documented: consuming a code more than once revokes the account connection.
-        connected.delete(account.id);
+        connected.delete(known.account);
         return oauthError(400, 'invalid_grant', `Authorization code has already been used: ${code}`);
       }
-      codes.set(code, 'used');
-      connected.add(account.id);
+      known.status = 'used';
+      connected.add(known.account);
       const tokens = { access_token: `sk_test_${random(24)}`, refresh_token: `rt_${random(24)}`, code };
       issued.push(tokens);
       return HttpResponse.json({
         token_type: 'bearer',
         scope: 'read_write',
         livemode: false,
-        stripe_user_id: account.id,
+        stripe_user_id: known.account,
         access_token: tokens.access_token,
         refresh_token: tokens.refresh_token,
         stripe_publishable_key: `pk_test_${random(24)}`,
@@ -196,7 +202,8 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
           { status: 401 },
         );
       }
-      if (params.id !== account.id || !connected.has(account.id)) {
+      const found = accounts.get(String(params.id));
+      if (!found || !connected.has(found.id)) {
         return HttpResponse.json(
           {
             error: {
@@ -208,7 +215,7 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
           { status: 403 },
         );
       }
-      return HttpResponse.json(account);
+      return HttpResponse.json(found);
     }),
     http.post(`${api}/v1/checkout/sessions`, async ({ request }) => {
       calls.createSession += 1;
@@ -234,7 +241,7 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
         if (idempotencyKey) idempotent.set(`${accountId}:${idempotencyKey}`, { params: fingerprint, status, body });
         return HttpResponse.json(body, { status });
       };
-      if (accountId !== account.id || !connected.has(account.id)) {
+      if (!accountId || !accounts.has(accountId) || !connected.has(accountId)) {
         return stripeError(
           403,
           'invalid_request_error',
@@ -288,6 +295,7 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
         cancel_url: params.cancel_url ?? null,
       };
       sessions.set(id, session);
+      sessionAccounts.set(id, accountId);
       calls.sessionsCreated += 1;
       return answer(200, session);
     }),
@@ -319,8 +327,11 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
     issued,
     /** Accounts currently connected to the platform. */
     connected,
-    /** The merchant clicks "Connect" on the consent page: the redirect back, with a fresh code. */
-    approve: (authUrl: string) => consent(authUrl, true),
+    /**
+     * The merchant clicks "Connect" on the consent page: the redirect back, with a fresh code for
+     * the default account, or for the account named (a merchant signed in to another account).
+     */
+    approve: (authUrl: string, accountId?: string) => consent(authUrl, true, accountId),
     /** The merchant declines: `error=access_denied`. */
     deny: (authUrl: string) => consent(authUrl, false),
     /** Checkout Sessions created so far, by id. */

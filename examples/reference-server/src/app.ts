@@ -148,7 +148,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
       }).router,
     );
     app.use(`${SIMULATOR_PREFIX}/clover`, cloverSimulator({ redirectUri: callbackUrl('clover') }).router);
-    app.use(demoConnectLinks(integrations));
+    app.use(demoConnectLinks(integrations, await import('@pos/server-express/full')));
     app.use(demoCheckoutLinks(integrations));
   }
   const security = { frameAncestors: config.frameAncestors };

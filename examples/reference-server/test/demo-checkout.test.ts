@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiClient } from '@pos/test-support';
+import { apiClient, cookiesOf } from '@pos/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleLogger, createReferenceServer, DEMO_API_KEY, type RunningServer, readConfig } from '../src/index.js';
 
@@ -30,7 +30,11 @@ beforeAll(async () => {
     }),
     redirect: 'manual',
   });
-  await fetch(decision.headers.get('location') as string, { redirect: 'manual' });
+  const landed = await fetch(decision.headers.get('location') as string, {
+    redirect: 'manual',
+    headers: { cookie: cookiesOf(started) },
+  });
+  expect(landed.headers.get('location')).toContain('status=connected');
 });
 afterAll(async () => {
   await server.close();

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiClient } from '@pos/test-support';
+import { apiClient, cookiesOf } from '@pos/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   consoleLogger,
@@ -33,9 +33,10 @@ const decode = (value: string) => value.replace(/&#(\d+);/g, (_, code: string) =
 
 /**
  * What a browser does on a simulated consent page: load it, press a button (submit the form),
- * follow the provider's redirect to our callback, and stop where the callback sends it.
+ * follow the provider's redirect to our callback with the flow's cookie (set with the auth URL),
+ * and stop where the callback sends it.
  */
-async function consent(authUrl: string, decision: 'approve' | 'deny') {
+async function consent(authUrl: string, decision: 'approve' | 'deny', cookie: string) {
   const page = await fetch(authUrl, { redirect: 'manual' });
   expect(page.status).toBe(200);
   const html = await page.text();
@@ -54,7 +55,7 @@ async function consent(authUrl: string, decision: 'approve' | 'deny') {
   });
   expect(decided.status).toBe(302);
   const callbackUrl = decided.headers.get('location') as string;
-  const callback = await fetch(callbackUrl, { redirect: 'manual' });
+  const callback = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie } });
   expect(callback.status).toBe(302);
   return { page, callbackUrl, landing: new URL(callback.headers.get('location') as string, authUrl) };
 }
@@ -71,7 +72,11 @@ describe('demo mode OAuth round trips', () => {
     const started = await api('POST', '/api/integrations/stripe/auth-url');
     expect(started.body.auth_url).toMatch(new RegExp(`^${server.url}/demo/stripe/oauth/authorize\\?`));
 
-    const { page, callbackUrl, landing } = await consent(started.body.auth_url as string, 'approve');
+    const { page, callbackUrl, landing } = await consent(
+      started.body.auth_url as string,
+      'approve',
+      cookiesOf(started),
+    );
     expect(page.headers.get('x-simulated')).toBe('stripe');
     expect(callbackUrl).toMatch(new RegExp(`^${server.url}/api/integrations/stripe/callback\\?code=ac_`));
     expect(landing.pathname + landing.search).toBe('/settings/integrations?provider=stripe&status=connected');
@@ -103,7 +108,11 @@ describe('demo mode OAuth round trips', () => {
     const started = await api('POST', '/api/integrations/clover/auth-url');
     expect(started.body.auth_url).toMatch(new RegExp(`^${server.url}/demo/clover/oauth/v2/authorize\\?`));
 
-    const { page, callbackUrl, landing } = await consent(started.body.auth_url as string, 'approve');
+    const { page, callbackUrl, landing } = await consent(
+      started.body.auth_url as string,
+      'approve',
+      cookiesOf(started),
+    );
     expect(page.headers.get('x-simulated')).toBe('clover');
     const callback = new URL(callbackUrl);
     expect(callback.searchParams.get('merchant_id')).toBe(DEMO_CLOVER_MERCHANT);
@@ -127,7 +136,7 @@ describe('demo mode OAuth round trips', () => {
   it('reports a denied consent back to the settings page', async () => {
     const api = apiClient(server.url, { token: DEMO_API_KEY });
     const started = await api('POST', '/api/integrations/stripe/auth-url');
-    const { landing } = await consent(started.body.auth_url as string, 'deny');
+    const { landing } = await consent(started.body.auth_url as string, 'deny', cookiesOf(started));
     expect(landing.search).toBe('?provider=stripe&status=error&error_code=STRIPE_OAUTH_FAILED');
     expect((await api('GET', '/api/integrations/stripe/status')).body).toMatchObject({ connected: false });
   });
@@ -135,7 +144,7 @@ describe('demo mode OAuth round trips', () => {
   it('starts a round trip for the demo tenant from a plain link, for browsers', async () => {
     const response = await fetch(`${server.url}/demo/connect/clover`, { redirect: 'manual' });
     expect(response.status).toBe(302);
-    const { landing } = await consent(response.headers.get('location') as string, 'approve');
+    const { landing } = await consent(response.headers.get('location') as string, 'approve', cookiesOf(response));
     expect(landing.search).toBe('?provider=clover&status=connected');
     expect((await fetch(`${server.url}/demo/connect/square`, { redirect: 'manual' })).status).toBe(404);
   });

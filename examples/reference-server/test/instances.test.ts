@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import { integrationMigrations, MIGRATION_TABLE } from '@pos/storage-kysely';
 import {
+  type ApiResponse,
+  apiClient,
+  cookiesOf,
   holdMigrationLock,
   type Listening,
   listen,
@@ -26,6 +29,7 @@ import {
 } from '../src/index.js';
 import {
   INSTANCE_TENANT,
+  OTHER_API_KEY,
   type ReferenceInstance,
   type ReferenceInstances,
   startIntegrationsWorkers,
@@ -68,21 +72,32 @@ const stripeEnv = () => ({
   STRIPE_WEBHOOK_SECRET,
 });
 
-/** The merchant approves on the simulated consent page; returns the callback's path and query. */
-async function approveStripe(authUrl: string): Promise<string> {
-  const state = new URL(authUrl).searchParams.get('state') as string;
+/**
+ * The merchant approves on the simulated consent page; returns the callback's path and query,
+ * and the flow's cookie the browser got with the auth URL.
+ */
+async function approveStripe(started: ApiResponse<Record<string, unknown>>): Promise<Callback> {
+  const state = new URL(started.body.auth_url as string).searchParams.get('state') as string;
   const decided = await fetch(`${stripe.url}/oauth/authorize/decision`, {
     method: 'POST',
     body: new URLSearchParams({ redirect_uri: STRIPE_REDIRECT_URI, state, decision: 'approve', scope: 'read_write' }),
     redirect: 'manual',
   });
   const callback = new URL(decided.headers.get('location') as string);
-  return `${callback.pathname}${callback.search}`;
+  return { path: `${callback.pathname}${callback.search}`, cookie: cookiesOf(started) };
+}
+
+interface Callback {
+  path: string;
+  cookie: string;
 }
 
 /** The browser lands on the callback of `instance`; returns where the server sends it next. */
-async function land(instance: ReferenceInstance, callback: string): Promise<Record<string, string>> {
-  const landed = await fetch(`${instance.url}${callback}`, { redirect: 'manual' });
+async function land(instance: ReferenceInstance, callback: Callback): Promise<Record<string, string>> {
+  const landed = await fetch(`${instance.url}${callback.path}`, {
+    redirect: 'manual',
+    headers: { cookie: callback.cookie },
+  });
   expect(landed.status).toBe(302);
   return Object.fromEntries(new URL(landed.headers.get('location') as string, 'http://x').searchParams);
 }
@@ -225,7 +240,7 @@ describe('three reference servers on one PostgreSQL database', () => {
   it('connect through the other instance: an OAuth state issued by one is consumed once, over HTTP', async () => {
     // Started through C, the merchant's browser comes back to B.
     const started = await c.api('POST', '/api/integrations/stripe/auth-url');
-    const callback = await approveStripe(started.body.auth_url as string);
+    const callback = await approveStripe(started);
     expect(await land(b, callback)).toEqual({ provider: 'stripe', status: 'connected' });
     expect((await c.api('GET', '/api/integrations/stripe/status')).body).toMatchObject({ connected: true });
     // The same callback again, on either instance: the state is spent.
@@ -241,7 +256,7 @@ describe('three reference servers on one PostgreSQL database', () => {
     // redirect): for every state exactly one instance completes it, the other refuses it.
     const callbacks = await Promise.all(
       [c, b, c, b, c, b].map(async (instance) =>
-        approveStripe((await instance.api('POST', '/api/integrations/stripe/auth-url')).body.auth_url as string),
+        approveStripe(await instance.api('POST', '/api/integrations/stripe/auth-url')),
       ),
     );
     const outcomes = await Promise.all(
@@ -250,6 +265,41 @@ describe('three reference servers on one PostgreSQL database', () => {
     for (const both of outcomes) expect(both.sort()).toEqual(['connected', 'error']);
     const logs = await b.api<{ logs: Array<{ event: string }> }>('GET', '/api/integrations/stripe/logs?limit=100');
     expect(logs.body.logs.filter((log) => log.event === 'connected')).toHaveLength(1 + callbacks.length);
+  });
+
+  it('link one Stripe account to one tenant: two tenants connecting it through two instances at once, one wins', async () => {
+    const other = (instance: ReferenceInstance) => apiClient(instance.url, { token: OTHER_API_KEY });
+    // Tenant 1 holds the account: tenant 2 is refused, whichever instance it goes through.
+    const refused = await approveStripe(await other(b)('POST', '/api/integrations/stripe/auth-url'));
+    expect(await land(c, refused)).toEqual({
+      provider: 'stripe',
+      status: 'error',
+      error_code: 'STRIPE_ACCOUNT_IN_USE',
+    });
+    expect((await other(c)('GET', '/api/integrations/stripe/status')).body).toMatchObject({ connected: false });
+
+    // Once it is free, both tenants race for it through different instances: exactly one gets it.
+    expect((await c.api('DELETE', '/api/integrations/stripe/disconnect')).status).toBe(200);
+    const flows = await Promise.all([
+      approveStripe(await c.api('POST', '/api/integrations/stripe/auth-url')),
+      approveStripe(await other(b)('POST', '/api/integrations/stripe/auth-url')),
+    ]);
+    const outcomes = await Promise.all([land(b, flows[0] as Callback), land(c, flows[1] as Callback)]);
+    expect(outcomes.map((outcome) => outcome.error_code ?? outcome.status).sort()).toEqual([
+      'STRIPE_ACCOUNT_IN_USE',
+      'connected',
+    ]);
+    const holders = await query<{ tenant_id: string }>(databaseUrl, 'select tenant_id from provider_accounts');
+    expect(holders).toHaveLength(1);
+
+    // Leave tenant 1 connected for the tests that follow.
+    if (holders[0]?.tenant_id !== INSTANCE_TENANT) {
+      await other(b)('DELETE', '/api/integrations/stripe/disconnect');
+      expect(await land(c, await approveStripe(await c.api('POST', '/api/integrations/stripe/auth-url')))).toEqual({
+        provider: 'stripe',
+        status: 'connected',
+      });
+    }
   });
 
   it('open one Stripe Checkout session for 20 concurrent creates of one order across both instances', async () => {

@@ -7,6 +7,7 @@ import { createSqliteStorage } from '@pos/storage-sqlite';
 import {
   type ApiRequest,
   apiClient,
+  cookiesOf,
   type Listening,
   listen,
   type NodeProcess,
@@ -123,7 +124,10 @@ describe.each([
         redirect: 'manual',
       });
       const callback = new URL(decided.headers.get('location') as string);
-      const landed = await fetch(`${servers.urls[1]}${callback.pathname}${callback.search}`, { redirect: 'manual' });
+      const landed = await fetch(`${servers.urls[1]}${callback.pathname}${callback.search}`, {
+        redirect: 'manual',
+        headers: { cookie: cookiesOf(started) },
+      });
       expect(landed.headers.get('location')).toContain('status=connected');
       const original = clover.latestRefreshToken();
       const refreshesBefore = clover.counts.refresh;

@@ -46,6 +46,20 @@ export interface ConnectionRecords<P extends JsonObject = JsonObject> {
   removed(storage: IntegrationStorage, tenantId: string): Promise<void>;
 }
 
+/**
+ * Declares that the credentials open one provider account (Stripe's `acct_…`, a Clover merchant)
+ * which may be linked to one tenant at a time. Core then refuses to link it to a second tenant,
+ * and revokes at the provider only on behalf of the tenant that holds it.
+ */
+export interface ProviderAccountRule<P extends JsonObject = JsonObject> {
+  /** Reads the account id from the connection's public data. */
+  accountId(publicData: P): string;
+  /** Code (HTTP 409) when another tenant holds the account, e.g. `STRIPE_ACCOUNT_IN_USE`. */
+  inUseCode: string;
+  /** What the merchant calls it, for messages: `Stripe account`, `Clover merchant`. */
+  label: string;
+}
+
 interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
   /** Route segment and storage key: `square`, `stripe`, … */
   readonly id: string;
@@ -63,6 +77,8 @@ interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
   /** Provider ids to show in the status object, e.g. `{ location_id }`. */
   statusFields?(publicData: P): JsonObject;
   readonly records?: ConnectionRecords<P>;
+  /** Present when one provider account may serve one tenant only. */
+  readonly account?: ProviderAccountRule<P>;
   /** Present when the connector receives the sync outbox; it then also gets a `sync` route. */
   readonly sync?: SyncCapability<S, P>;
   /** Present when the connector hosts checkout pages for POS orders (payments); at most one may. */

@@ -28,6 +28,7 @@ export {
   type CredentialField,
   type OAuthConnector,
   type OAuthGrant,
+  type ProviderAccountRule,
   type TestResult,
 } from './connectors.js';
 export { type CreateIntegrationsOptions, createIntegrations, Integrations } from './create.js';

@@ -13,6 +13,7 @@ import { IntegrationError } from './errors.js';
 import type { Logger } from './logger.js';
 import { TokenRefresher, type TokenRefreshOptions } from './oauth/refresh.js';
 import type { OAuthStateService } from './oauth/state.js';
+import { holdsProviderAccount, linkProviderAccount } from './provider-accounts.js';
 import type { ConnectionStatus, IntegrationStorage, JsonObject, StatusRecord } from './storage/port.js';
 import type { CredentialVault, SecretValues, StoredCredentials } from './vault.js';
 
@@ -291,7 +292,10 @@ export class IntegrationService {
       return { success: true, message: `${connector.displayName} is not connected.` };
     }
     const secrets: string[] = [];
-    const revoke = connector.revoke;
+    // Revoking ends the platform's access to the account for everyone: only its holder may.
+    const revoke = (await holdsProviderAccount(this.parts.storage, connector, tenantId, stored.publicData))
+      ? connector.revoke
+      : undefined;
     if (revoke) {
       try {
         const credentials = await this.requireCredentials(tenantId, connector);
@@ -353,6 +357,7 @@ export class IntegrationService {
   ): Promise<void> {
     const provider = connector.id;
     await tx.credentials.delete(tenantId, provider);
+    await tx.providerAccounts.release(tenantId, provider);
     await connector.records?.removed(tx, tenantId);
     await this.parts.onDisconnect?.(tx, tenantId, provider);
     await tx.statuses.put(this.freshStatus(tenantId, provider, 'disconnected', this.now()));
@@ -470,7 +475,27 @@ export class IntegrationService {
     secrets: string[],
   ): Promise<void> {
     const now = this.now();
+    try {
+      await this.#writeConnection(tenantId, connector, credentials, expiresAt, secrets, now);
+    } catch (error) {
+      // Another tenant holds the provider account: nothing was stored; the attempt is logged.
+      if (error instanceof IntegrationError && error.code === connector.account?.inUseCode) {
+        throw await this.connectFailed(tenantId, connector, error, secrets);
+      }
+      throw error;
+    }
+  }
+
+  async #writeConnection(
+    tenantId: string,
+    connector: Connector,
+    credentials: ConnectorCredentials,
+    expiresAt: string | null,
+    secrets: string[],
+    now: string,
+  ): Promise<void> {
     await this.parts.storage.transaction(async (tx) => {
+      await linkProviderAccount(tx, connector, tenantId, credentials.publicData, now);
       await this.parts.vault
         .using(tx)
         .put(tenantId, connector.id, credentials.secret, credentials.publicData, expiresAt);

@@ -10,6 +10,13 @@ import { buildRouter, type Feature, type IntegrationsRouterOptions } from './rou
 export { mountExport } from './csv-export.js';
 export { type DataManagerOptions, DEFAULT_MAX_UPLOAD_BYTES, mountDataManager } from './data-manager.js';
 export { errorHandler, notFound } from './errors.js';
+export {
+  bindOAuthFlow,
+  isBoundOAuthFlow,
+  oauthCallbackPath,
+  oauthFlowCookie,
+  unbindOAuthFlow,
+} from './oauth-browser.js';
 export { captureRawBody } from './payments.js';
 export type { IntegrationsRouterOptions } from './router.js';
 

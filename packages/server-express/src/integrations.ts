@@ -1,6 +1,7 @@
 import { type Connector, IntegrationError, MAX_LOG_PAGE, variantHasIntegrations } from '@pos/integrations-core';
 import type { Request } from 'express';
 import { z } from 'zod';
+import { bindOAuthFlow, isBoundOAuthFlow, oauthCallbackPath, unbindOAuthFlow } from './oauth-browser.js';
 import { parse, tenantOf } from './request.js';
 import type { FeatureContext } from './router.js';
 
@@ -64,19 +65,34 @@ export function mountIntegrations({ router, integrations, options, authenticate,
     } else {
       router.post(`${base}/auth-url`, authenticate, json, async (req, res) => {
         parse(emptyBody, req.body, 'request body');
-        res.json(await integrations.authorizationUrl(tenantOf(res), connector.id));
+        const started = await integrations.authorizationUrl(tenantOf(res), connector.id);
+        bindOAuthFlow(req, res, started.state, oauthCallbackPath(req.baseUrl, connector.id));
+        res.json(started);
       });
-      // The provider sends the browser here: it is authenticated by its single-use state.
+      // The provider sends the browser here: it is authenticated by its single-use state, and
+      // must be the browser that asked for the auth URL (it carries that flow's cookie).
       router.get(`${base}/callback`, async (req, res) => {
         // The callback URL holds a one-time code: keep it out of caches and of the next page's Referer.
         res.setHeader('Cache-Control', 'no-store');
         res.setHeader('Referrer-Policy', 'no-referrer');
+        const query = callbackQuery(req);
+        const back = (params: Record<string, string>) =>
+          res.redirect(302, withQuery(returnUrl, { provider: connector.id, ...params }));
+        if (!isBoundOAuthFlow(req, query.state)) {
+          // Another browser (or none): the state is left unspent for the browser that owns it.
+          integrations.logger.warn('OAuth callback without the cookie of its flow', { provider: connector.id });
+          back({ status: 'error', error_code: connector.stateInvalidCode });
+          return;
+        }
+        unbindOAuthFlow(req, res, query.state as string, oauthCallbackPath(req.baseUrl, connector.id));
         try {
-          await integrations.completeAuthorization(connector.id, callbackQuery(req));
-          res.redirect(302, withQuery(returnUrl, { provider: connector.id, status: 'connected' }));
+          await integrations.completeAuthorization(connector.id, query);
+          back({ status: 'connected' });
         } catch (error) {
-          const code = error instanceof IntegrationError ? error.code : connector.oauthFailedCode;
-          res.redirect(302, withQuery(returnUrl, { provider: connector.id, status: 'error', error_code: code }));
+          back({
+            status: 'error',
+            error_code: error instanceof IntegrationError ? error.code : connector.oauthFailedCode,
+          });
         }
       });
     }

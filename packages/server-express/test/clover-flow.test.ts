@@ -1,4 +1,5 @@
 import { clover } from '@pos/connector-clover';
+import { oauthFlowCookie } from '@pos/server-express';
 import {
   CLOVER_APP_ID,
   CLOVER_APP_SECRET,
@@ -6,6 +7,7 @@ import {
   CLOVER_REDIRECT_URI,
   type CloverSimulation,
   cloverSimulation,
+  cookiesOf,
   ManualClock,
   useProviderMock,
 } from '@pos/test-support';
@@ -38,7 +40,12 @@ afterEach(() => server.close());
 async function authorize(tenantId = 'tenant-a') {
   const started = await server.as(tenantId)('POST', '/api/integrations/clover/auth-url');
   expect(started.status).toBe(200);
-  return { started, back: sim.approve(started.body.auth_url as string) };
+  return { started, back: sim.approve(started.body.auth_url as string), cookie: cookiesOf(started) };
+}
+
+/** The browser lands on our callback, sending back the cookie its auth URL came with. */
+function land(back: URL, cookie: string) {
+  return server.anonymous('GET', `/api/integrations/clover/callback${back.search}`, { headers: { cookie } });
 }
 
 function redirectParams(response: { status: number; headers: Headers }) {
@@ -49,7 +56,7 @@ function redirectParams(response: { status: number; headers: Headers }) {
 describe('Clover OAuth over HTTP (seed integration test 3)', () => {
   it('auth URL → callback → status → summary → disconnect', async () => {
     const api = server.as('tenant-a');
-    const { started, back } = await authorize();
+    const { started, back, cookie } = await authorize();
 
     const authUrl = new URL(started.body.auth_url as string);
     expect(`${authUrl.origin}${authUrl.pathname}`).toBe('https://www.clover.com/oauth/v2/authorize');
@@ -61,7 +68,7 @@ describe('Clover OAuth over HTTP (seed integration test 3)', () => {
     expect(back.searchParams.getAll('state')).toEqual([started.body.state]);
     expect(back.searchParams.get('merchant_id')).toBe(CLOVER_MERCHANT_ID);
 
-    const callback = await server.anonymous('GET', `/api/integrations/clover/callback${back.search}`);
+    const callback = await land(back, cookie);
     expect(redirectParams(callback)).toEqual({ provider: 'clover', status: 'connected' });
     expect(sim.calls.token).toBe(1);
 
@@ -115,30 +122,30 @@ describe('Clover OAuth over HTTP (seed integration test 3)', () => {
 
   it('accepts a state Clover echoes as well as the one in the redirect URI', async () => {
     simulate({ echoState: true });
-    const { started, back } = await authorize();
+    const { started, back, cookie } = await authorize();
     expect(back.searchParams.getAll('state')).toEqual([started.body.state, started.body.state]);
-    const callback = await server.anonymous('GET', `/api/integrations/clover/callback${back.search}`);
+    const callback = await land(back, cookie);
     expect(redirectParams(callback)).toEqual({ provider: 'clover', status: 'connected' });
   });
 
   it('refuses two different states in one redirect', async () => {
-    const { back } = await authorize();
+    const { back, cookie } = await authorize();
     const other = await server.as('tenant-a')('POST', '/api/integrations/clover/auth-url');
     back.searchParams.append('state', other.body.state as string);
-    const callback = await server.anonymous('GET', `/api/integrations/clover/callback${back.search}`);
+    const callback = await land(back, cookie);
     expect(redirectParams(callback)).toMatchObject({ status: 'error', error_code: 'CLOVER_STATE_INVALID' });
     expect(sim.calls.token).toBe(0);
   });
 
   it('fails with CLOVER_OAUTH_FAILED, storing nothing, without a merchant id or with a refused code', async () => {
-    const { back } = await authorize();
+    const { back, cookie } = await authorize();
     back.searchParams.delete('merchant_id');
-    const missing = await server.anonymous('GET', `/api/integrations/clover/callback${back.search}`);
+    const missing = await land(back, cookie);
     expect(redirectParams(missing)).toMatchObject({ status: 'error', error_code: 'CLOVER_OAUTH_FAILED' });
 
     const second = await authorize();
     second.back.searchParams.set('code', 'not-a-code-clover-issued');
-    const refused = await server.anonymous('GET', `/api/integrations/clover/callback${second.back.search}`);
+    const refused = await land(second.back, second.cookie);
     expect(redirectParams(refused)).toMatchObject({ status: 'error', error_code: 'CLOVER_OAUTH_FAILED' });
     expect(snapshot(server.storage).credentials).toBe(0);
     const logs = await server.as('tenant-a')('GET', '/api/integrations/clover/logs');
@@ -149,11 +156,37 @@ describe('Clover OAuth over HTTP (seed integration test 3)', () => {
     expect(logs.text).not.toContain('not-a-code-clover-issued');
   });
 
+  it('fails with CLOVER_OAUTH_FAILED, storing nothing, when the new token cannot read the merchant the redirect names', async () => {
+    const { back, cookie } = await authorize();
+    // Someone edits the redirect to name another merchant: Clover's new token cannot read it.
+    back.searchParams.set('merchant_id', 'OTHERMERCHANT1');
+    const before = snapshot(server.storage);
+    const callback = await land(back, cookie);
+    expect(redirectParams(callback)).toEqual({
+      provider: 'clover',
+      status: 'error',
+      error_code: 'CLOVER_OAUTH_FAILED',
+    });
+    expect(sim.calls).toMatchObject({ token: 1, merchant: 1 });
+    expect(snapshot(server.storage)).toMatchObject({ credentials: 0, logs: before.logs + 1 });
+    expect(await server.integrations.vault.get('tenant-a', 'clover')).toBeUndefined();
+    const logs = await server.as('tenant-a')('GET', '/api/integrations/clover/logs');
+    expect(logs.body.logs).toMatchObject([
+      {
+        level: 'error',
+        event: 'connect_failed',
+        message: expect.stringContaining('cannot read the merchant named in the redirect (HTTP 401)'),
+      },
+    ]);
+    expect(logs.text).not.toContain(sim.issued[0]?.access_token);
+  });
+
   it('rejects a state issued for Stripe with CLOVER_STATE_INVALID', async () => {
     const state = await server.integrations.oauthStates.issue('tenant-a', 'stripe');
-    const { back } = await authorize();
+    const { back, cookie } = await authorize();
     back.searchParams.set('state', state);
-    const callback = await server.anonymous('GET', `/api/integrations/clover/callback${back.search}`);
+    const { name, value } = oauthFlowCookie(state);
+    const callback = await land(back, `${cookie}; ${name}=${value}`);
     expect(redirectParams(callback)).toMatchObject({ status: 'error', error_code: 'CLOVER_STATE_INVALID' });
     expect(sim.calls.token).toBe(0);
   });

@@ -7,6 +7,7 @@ import {
   CLOVER_REDIRECT_URI,
   type CloverSimulation,
   cloverSimulation,
+  cookiesOf,
   ManualClock,
   useProviderMock,
 } from '@pos/test-support';
@@ -48,7 +49,9 @@ async function connected(
 async function reconnect(server: TestServer) {
   const started = await server.as('tenant-a')('POST', '/api/integrations/clover/auth-url');
   const back = sim.approve(started.body.auth_url as string);
-  const callback = await server.anonymous('GET', `/api/integrations/clover/callback${back.search}`);
+  const callback = await server.anonymous('GET', `/api/integrations/clover/callback${back.search}`, {
+    headers: { cookie: cookiesOf(started) },
+  });
   expect(callback.headers.get('location')).toContain('status=connected');
 }
 

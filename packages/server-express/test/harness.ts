@@ -56,6 +56,8 @@ export interface TestServerOptions {
   before?: express.RequestHandler[];
   /** A second server on the first one's database file, as a second process would be. */
   sharing?: TestServer;
+  /** Where the host mounts the router (default: the root). */
+  mountPath?: string;
 }
 
 /** Real SQLite in a temp file, real Express on an ephemeral port. */
@@ -78,6 +80,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const app = express();
   for (const handler of options.before ?? []) app.use(handler);
   app.use(
+    options.mountPath ?? '/',
     integrationsRouter(integrations, {
       resolveTenant: (req) => tenantsByKey.get(req.get('authorization')?.replace(/^Bearer /, '') ?? ''),
       ...(options.jsonLimit ? { jsonLimit: options.jsonLimit } : {}),

@@ -6,6 +6,7 @@ import {
   CLOVER_APP_SECRET,
   CLOVER_REDIRECT_URI,
   cloverSimulation,
+  cookiesOf,
   ManualClock,
   STRIPE_CLIENT_ID,
   STRIPE_REDIRECT_URI,
@@ -62,7 +63,9 @@ describe('Property 3 for OAuth: tokens, codes and platform secrets never leave t
               codes.push(back.searchParams.get('code') as string);
               responses.push(
                 started,
-                await server.anonymous('GET', `/api/integrations/${provider}/callback${back.search}`),
+                await server.anonymous('GET', `/api/integrations/${provider}/callback${back.search}`, {
+                  headers: { cookie: cookiesOf(started) },
+                }),
               );
             };
             await connect('stripe');

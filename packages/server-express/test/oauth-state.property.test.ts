@@ -6,6 +6,7 @@ import {
   CLOVER_APP_SECRET,
   CLOVER_REDIRECT_URI,
   cloverSimulation,
+  cookiesOf,
   ManualClock,
   STRIPE_CLIENT_ID,
   STRIPE_REDIRECT_URI,
@@ -18,6 +19,8 @@ import { describe, expect, it } from 'vitest';
 import { startTestServer } from './harness.js';
 
 const mock = useProviderMock();
+/** Each simulation has one account: once a tenant holds it, other tenants are refused. */
+const IN_USE_CODE = { stripe: 'STRIPE_ACCOUNT_IN_USE', clover: 'CLOVER_MERCHANT_IN_USE' } as const;
 const TENANTS = ['tenant-a', 'tenant-b', 'tenant-c'] as const;
 const PROVIDERS = ['stripe', 'clover'] as const;
 type Tenant = (typeof TENANTS)[number];
@@ -33,6 +36,11 @@ type Command =
       state: { kind: 'issued'; pick: number } | { kind: 'forged'; value: string } | { kind: 'missing' };
       /** Whose browser session opens the redirect; the state alone must decide the tenant. */
       presenter: Tenant | null;
+      /**
+       * The flow cookie the browser sends: the one set with the presented state's auth URL, none
+       * (another browser), or the cookie of another flow.
+       */
+      cookie: 'own' | 'none' | 'other';
     };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
@@ -80,12 +88,13 @@ const command: fc.Arbitrary<Command> = fc.oneof(
         { weight: 1, arbitrary: fc.constant({ kind: 'missing' as const }) },
       ),
       presenter: fc.option(fc.constantFrom(...TENANTS), { nil: null }),
+      cookie: fc.constantFrom('own', 'own', 'own', 'none', 'other'),
     }),
   },
 );
 
 describe('Property 1: OAuth state validation', () => {
-  it('lets only an issued, unexpired, unused state for the same provider through, once, for the tenant it was issued to', async () => {
+  it('lets only an issued, unexpired, unused state for the same provider through, once, for the tenant it was issued to, from the browser that asked for it', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 14 }), async (commands) => {
         const clock = new ManualClock();
@@ -103,7 +112,15 @@ describe('Property 1: OAuth state validation', () => {
         const consent = { stripe: stripeSim.approve, clover: cloverSim.approve };
         const server = await startTestServer({ connectors: [connectors.stripe, connectors.clover], clock });
         try {
-          const issued: Array<{ state: string; tenant: Tenant; provider: Provider; at: number; used: boolean }> = [];
+          const issued: Array<{
+            state: string;
+            cookie: string;
+            tenant: Tenant;
+            provider: Provider;
+            at: number;
+            used: boolean;
+          }> = [];
+          const holder: Partial<Record<Provider, Tenant>> = {};
           const connected = new Set<string>();
           const exchanges = { stripe: 0, clover: 0 };
 
@@ -113,6 +130,7 @@ describe('Property 1: OAuth state validation', () => {
               expect(response.status).toBe(200);
               issued.push({
                 state: response.body.state as string,
+                cookie: cookiesOf(response),
                 tenant: step.tenant,
                 provider: step.provider,
                 at: clock.now().getTime(),
@@ -135,31 +153,41 @@ describe('Property 1: OAuth state validation', () => {
             if (entry) back.searchParams.set('state', entry.state);
             else if (step.state.kind === 'forged') back.searchParams.set('state', step.state.value);
 
+            const other = issued.find((candidate) => candidate !== entry);
+            const cookie = step.cookie === 'own' ? entry?.cookie : step.cookie === 'other' ? other?.cookie : undefined;
+            // Without its own flow's cookie a callback is refused before the state is looked at.
+            const fromItsBrowser = entry !== undefined && step.cookie === 'own';
             const accepted =
-              entry !== undefined &&
+              fromItsBrowser &&
               !entry.used &&
               entry.provider === step.provider &&
               clock.now().getTime() - entry.at < OAUTH_STATE_TTL_MS;
-            if (entry) entry.used = true; // presenting a state uses it up, accepted or not
+            if (fromItsBrowser) entry.used = true; // presenting a state uses it up, accepted or not
+            let refusedCode = `${step.provider.toUpperCase()}_STATE_INVALID`;
             if (accepted) {
-              connected.add(`${entry.tenant}/${step.provider}`);
               exchanges[step.provider] += 1;
+              const owner = holder[step.provider] ?? entry.tenant;
+              if (owner === entry.tenant) {
+                holder[step.provider] = entry.tenant;
+                connected.add(`${entry.tenant}/${step.provider}`);
+              } else {
+                refusedCode = IN_USE_CODE[step.provider];
+              }
             }
+            const linked = accepted && holder[step.provider] === entry.tenant;
 
             const request = step.presenter ? server.as(step.presenter) : server.anonymous;
-            const response = await request('GET', `/api/integrations/${step.provider}/callback${back.search}`);
+            const response = await request('GET', `/api/integrations/${step.provider}/callback${back.search}`, {
+              ...(cookie ? { headers: { cookie } } : {}),
+            });
             expect(response.status).toBe(302);
             const outcome = Object.fromEntries(
               new URL(response.headers.get('location') as string, 'http://pos.test').searchParams,
             );
             expect(outcome).toEqual(
-              accepted
+              linked
                 ? { provider: step.provider, status: 'connected' }
-                : {
-                    provider: step.provider,
-                    status: 'error',
-                    error_code: `${step.provider.toUpperCase()}_STATE_INVALID`,
-                  },
+                : { provider: step.provider, status: 'error', error_code: refusedCode },
             );
           }
 

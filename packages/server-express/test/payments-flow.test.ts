@@ -121,7 +121,7 @@ describe('Stripe Checkout over HTTP (seed integration test 4)', () => {
     }
     expect(server.sim.calls.createSession).toBe(1);
     // Another tenant's order with the same id is its own payment, and invisible to the first.
-    await server.connect('tenant-b');
+    await server.connect('tenant-b', 'acct_1OtherShop0000777');
     const other = await checkout({ order_id: 'A-1', amount: 500, currency: 'eur' }, 'tenant-b');
     expect(other.status).toBe(200);
     expect(other.body.session_id).not.toBe(first.body.session_id);

@@ -2,6 +2,7 @@ import { type StripeCheckoutOptions, stripe } from '@pos/connector-stripe';
 import type { Clock, PaymentOptions } from '@pos/integrations-core';
 import {
   type ApiResponse,
+  cookiesOf,
   STRIPE_CLIENT_ID,
   STRIPE_REDIRECT_URI,
   STRIPE_SECRET_KEY,
@@ -20,8 +21,8 @@ export const CANCEL_URL = 'https://pos.example.com/checkout/cancelled?order={ORD
 
 export interface PaymentsServer extends TestServer {
   sim: StripeSimulation;
-  /** Connects the tenant's Stripe account through the simulated consent page. */
-  connect(tenantId?: string): Promise<void>;
+  /** Connects the tenant's Stripe account (the simulation's default one unless named) through the consent page. */
+  connect(tenantId?: string, accountId?: string): Promise<void>;
   /** Posts a webhook delivery the way Stripe does: raw JSON body, `Stripe-Signature` header. */
   deliver(
     event: Record<string, unknown> | string,
@@ -73,10 +74,12 @@ export async function startPaymentsServer(
   return {
     ...server,
     sim,
-    async connect(tenantId = 'tenant-a') {
+    async connect(tenantId = 'tenant-a', accountId?: string) {
       const started = await server.as(tenantId)('POST', '/api/integrations/stripe/auth-url');
-      const back = sim.approve(started.body.auth_url as string);
-      const callback = await server.anonymous('GET', `/api/integrations/stripe/callback${back.search}`);
+      const back = sim.approve(started.body.auth_url as string, accountId);
+      const callback = await server.anonymous('GET', `/api/integrations/stripe/callback${back.search}`, {
+        headers: { cookie: cookiesOf(started) },
+      });
       if (!String(callback.headers.get('location')).includes('status=connected')) {
         throw new Error(`Stripe did not connect: ${callback.headers.get('location')}`);
       }

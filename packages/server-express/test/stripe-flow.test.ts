@@ -1,5 +1,6 @@
 import { stripe } from '@pos/connector-stripe';
 import {
+  cookiesOf,
   STRIPE_ACCOUNT_ID,
   STRIPE_CLIENT_ID,
   STRIPE_REDIRECT_URI,
@@ -34,8 +35,12 @@ async function connect(tenantId = 'tenant-a', consent: 'approve' | 'deny' = 'app
   const started = await server.as(tenantId)('POST', '/api/integrations/stripe/auth-url');
   expect(started.status).toBe(200);
   const back = sim[consent](started.body.auth_url as string);
-  const callback = await server.anonymous('GET', `/api/integrations/stripe/callback${back.search}`);
-  return { started, back, callback };
+  // The browser keeps the cookie the auth URL came with and sends it back to the callback.
+  const cookie = cookiesOf(started);
+  const callback = await server.anonymous('GET', `/api/integrations/stripe/callback${back.search}`, {
+    headers: { cookie },
+  });
+  return { started, back, callback, cookie };
 }
 
 function redirectOf(response: { status: number; headers: Headers }) {
@@ -47,7 +52,7 @@ function redirectOf(response: { status: number; headers: Headers }) {
 describe('Stripe Connect over HTTP (seed integration test 1)', () => {
   it('auth URL → callback → status → summary → disconnect', async () => {
     const api = server.as('tenant-a');
-    const { started, back, callback } = await connect();
+    const { started, back, callback, cookie } = await connect();
 
     expect(started.body.state).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const authUrl = new URL(started.body.auth_url as string);
@@ -103,7 +108,9 @@ describe('Stripe Connect over HTTP (seed integration test 1)', () => {
     ]);
 
     // The same redirect again (a reload, a replay): the state is spent, the code is never sent twice.
-    const replay = await server.anonymous('GET', `/api/integrations/stripe/callback${back.search}`);
+    const replay = await server.anonymous('GET', `/api/integrations/stripe/callback${back.search}`, {
+      headers: { cookie },
+    });
     expect(redirectOf(replay).params).toEqual({
       provider: 'stripe',
       status: 'error',
@@ -177,6 +184,7 @@ describe('Stripe Connect over HTTP (seed integration test 1)', () => {
     const callback = await server.anonymous(
       'GET',
       `/api/integrations/stripe/callback?code=${code}&scope=read_write&state=${started.body.state}`,
+      { headers: { cookie: cookiesOf(started) } },
     );
     expect(redirectOf(callback).params).toMatchObject({ status: 'error', error_code: 'STRIPE_OAUTH_FAILED' });
     expect(sim.calls.token).toBe(1);
@@ -213,8 +221,10 @@ describe('Stripe Connect over HTTP (seed integration test 1)', () => {
   it('connects each tenant to its own state, and never the tenant that merely presents it', async () => {
     const started = await server.as('tenant-b')('POST', '/api/integrations/stripe/auth-url');
     const back = sim.approve(started.body.auth_url as string);
-    // The callback is opened in tenant A's browser session: the state still decides.
-    const callback = await server.as('tenant-a')('GET', `/api/integrations/stripe/callback${back.search}`);
+    // The callback carries tenant A's API key as well: the state (and its cookie) still decides.
+    const callback = await server.as('tenant-a')('GET', `/api/integrations/stripe/callback${back.search}`, {
+      headers: { cookie: cookiesOf(started) },
+    });
     expect(redirectOf(callback).params.status).toBe('connected');
     expect((await server.as('tenant-b')('GET', '/api/integrations/stripe/status')).body.connected).toBe(true);
     expect((await server.as('tenant-a')('GET', '/api/integrations/stripe/status')).body.connected).toBe(false);

@@ -69,6 +69,14 @@ export interface StripeConnectedAccountsTable {
   updated_at: string;
 }
 
+/** Which tenant a provider account is linked to: one per (provider, account), one per (tenant, provider). */
+export interface ProviderAccountsTable {
+  provider: string;
+  account_id: string;
+  tenant_id: string;
+  created_at: string;
+}
+
 export interface DataBatchesTable {
   id: string;
   tenant_id: string;
@@ -186,6 +194,7 @@ export interface IntegrationsDatabase {
   integration_logs: IntegrationLogsTable;
   oauth_states: OAuthStatesTable;
   stripe_connected_accounts: StripeConnectedAccountsTable;
+  provider_accounts: ProviderAccountsTable;
   data_batches: DataBatchesTable;
   payments: PaymentsTable;
   webhook_events: WebhookEventsTable;

@@ -7,12 +7,14 @@ import { credentialRefreshSchema } from './migrations/0003_credential_refresh.js
 import { syncOutboxSchema } from './migrations/0004_sync_outbox.js';
 import { dataManagerSchema } from './migrations/0005_data_manager.js';
 import { paymentsSchema } from './migrations/0006_payments.js';
+import { providerAccountsSchema } from './migrations/0007_provider_accounts.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyBatchStore } from './stores/batches.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
 import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
 import { KyselyPaymentStore, KyselyWebhookEventStore } from './stores/payments.js';
+import { KyselyProviderAccountStore } from './stores/provider-accounts.js';
 import { KyselyStatusStore } from './stores/statuses.js';
 import { KyselyStripeAccountStore } from './stores/stripe-accounts.js';
 import { KyselySyncQueueStore, KyselySyncStateStore } from './stores/sync.js';
@@ -36,6 +38,7 @@ export function integrationMigrations(dialect: SqlDialectName): Record<string, M
     '0004_sync_outbox': syncOutboxSchema(),
     '0005_data_manager': dataManagerSchema(),
     '0006_payments': paymentsSchema(),
+    '0007_provider_accounts': providerAccountsSchema(),
   };
 }
 
@@ -62,6 +65,7 @@ export class KyselyStorage implements IntegrationStorage {
   readonly logs: KyselyLogStore;
   readonly oauthStates: KyselyOAuthStateStore;
   readonly stripeAccounts: KyselyStripeAccountStore;
+  readonly providerAccounts: KyselyProviderAccountStore;
   readonly syncQueue: KyselySyncQueueStore;
   readonly syncState: KyselySyncStateStore;
   readonly batches: KyselyBatchStore;
@@ -81,6 +85,7 @@ export class KyselyStorage implements IntegrationStorage {
     this.logs = new KyselyLogStore(db);
     this.oauthStates = new KyselyOAuthStateStore(db);
     this.stripeAccounts = new KyselyStripeAccountStore(db);
+    this.providerAccounts = new KyselyProviderAccountStore(db);
     this.syncQueue = new KyselySyncQueueStore(db);
     this.syncState = new KyselySyncStateStore(db);
     this.batches = new KyselyBatchStore(db);

@@ -136,3 +136,26 @@ it('gives a new file 16 KiB pages in WAL mode and leaves the page size of an exi
     await rm(folder, { recursive: true, force: true });
   }
 });
+
+it('links the provider accounts of existing connections, the earliest tenant first, when 0007 runs', async () => {
+  const storage = await createSqliteStorage({ filename: ':memory:' });
+  try {
+    // A database from before 0007: two tenants on one Stripe account, one on a Clover merchant.
+    await sql`drop table provider_accounts`.execute(storage.db);
+    await sql`delete from ${sql.table(MIGRATION_TABLE)} where name = '0007_provider_accounts'`.execute(storage.db);
+    const connection = (tenantId: string, provider: string, publicData: Record<string, unknown>, createdAt: string) =>
+      storage.credentials.put({ tenantId, provider, ciphertext: 'pos1.k.x', publicData }, createdAt);
+    await connection('tenant-b', 'stripe', { stripe_user_id: 'acct_shared' }, '2026-01-02T00:00:00.000Z');
+    await connection('tenant-a', 'stripe', { stripe_user_id: 'acct_shared' }, '2026-01-03T00:00:00.000Z');
+    await connection('tenant-a', 'clover', { merchant_id: 'TC4DGCJW1K4EW' }, '2026-01-04T00:00:00.000Z');
+    await connection('tenant-a', 'square', { location_id: 'L1' }, '2026-01-05T00:00:00.000Z');
+
+    await storage.migrate();
+    expect(await storage.providerAccounts.owner('stripe', 'acct_shared')).toBe('tenant-b');
+    expect(await storage.providerAccounts.owner('clover', 'TC4DGCJW1K4EW')).toBe('tenant-a');
+    const rows = await sql<{ n: number }>`select count(*) as n from provider_accounts`.execute(storage.db);
+    expect(rows.rows[0]?.n).toBe(2);
+  } finally {
+    await storage.close();
+  }
+});

@@ -160,4 +160,31 @@ describe('Connect for an OAuth provider', () => {
     expect(await card.locator('[part="toast"]').textContent()).toBe('');
     await page.close();
   });
+
+  it('finishes only in the browser that asked for the consent link; another browser gets STATE_INVALID', async () => {
+    await integrations.disconnect('store-1', 'clover');
+    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    const card = await openSettings(page);
+    const popupOpened = page.waitForEvent('popup');
+    await card.getByRole('button', { name: 'Connect Clover' }).click();
+    const popup = await popupOpened;
+    await popup.getByRole('link', { name: 'Allow' }).waitFor();
+    // The flow cookie is HttpOnly: the page's scripts never see it.
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+
+    // The same consent link, sent to someone else and opened in their browser (no shared cookies).
+    const elsewhere = await browser.newContext();
+    const stranger = await elsewhere.newPage();
+    await stranger.goto(popup.url());
+    await stranger.getByRole('link', { name: 'Allow' }).click();
+    await stranger.waitForURL(/status=error&error_code=CLOVER_STATE_INVALID/);
+    await elsewhere.close();
+    expect((await integrations.status('store-1', 'clover')).connected).toBe(false);
+
+    // Nothing was spent: the browser that asked finishes the flow.
+    await popup.getByRole('link', { name: 'Allow' }).click();
+    await popup.waitForEvent('close');
+    await expect.poll(() => card.locator('[part~="badge"]').textContent()).toBe('Connected');
+    await page.close();
+  });
 });

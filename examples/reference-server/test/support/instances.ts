@@ -15,6 +15,9 @@ const INTEGRATIONS_WORKER = fileURLToPath(new URL('./integrations-worker.ts', im
 /** The tenant and API key every instance accepts. */
 export const INSTANCE_TENANT = 'store-1';
 export const INSTANCE_API_KEY = 'store-1-key-0123456789abcdef';
+/** A second tenant on the same servers, for guarantees between tenants. */
+export const OTHER_TENANT = 'store-2';
+export const OTHER_API_KEY = 'store-2-key-0123456789abcdef';
 
 export interface InstancesOptions {
   /** The database every instance shares: `cluster.freshDatabase()`. */
@@ -47,7 +50,7 @@ function instanceEnv(options: InstancesOptions, index: number): Record<string, s
     PORT: '0',
     HOST: '127.0.0.1',
     POS_ENCRYPTION_KEY: TEST_KEY_A,
-    POS_API_KEYS: `${INSTANCE_TENANT}:${INSTANCE_API_KEY}`,
+    POS_API_KEYS: `${INSTANCE_TENANT}:${INSTANCE_API_KEY},${OTHER_TENANT}:${OTHER_API_KEY}`,
     DATABASE_URL: options.databaseUrl,
     POS_DB_POOL_SIZE: '4',
     ...options.env,

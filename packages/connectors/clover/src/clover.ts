@@ -135,6 +135,34 @@ export function clover(options: CloverOptions): CloverConnector {
     }, retry);
   }
 
+  /**
+   * Reads the merchant with a token Clover just issued. 401, 403 and 404 mean the token cannot
+   * read it: `CLOVER_OAUTH_FAILED`. Other failures (outage, rate limit) keep their own codes.
+   */
+  async function verifyMerchant(merchantId: string, accessToken: string) {
+    let found: z.infer<typeof merchant>;
+    try {
+      found = await readMerchant(merchantId, accessToken, false);
+    } catch (error) {
+      const status = error instanceof IntegrationError ? error.details?.clover_status : undefined;
+      if (status === 401 || status === 403 || status === 404) {
+        throw new IntegrationError(
+          'CLOVER_OAUTH_FAILED',
+          `The token Clover issued cannot read the merchant named in the redirect (HTTP ${status}), so it was not connected. Start again from Clover.`,
+          { details: { clover_status: status } },
+        );
+      }
+      throw error;
+    }
+    if (found.id !== merchantId) {
+      throw new IntegrationError(
+        'CLOVER_OAUTH_FAILED',
+        'Clover answered with another merchant than the one named in the redirect, so it was not connected.',
+      );
+    }
+    return found;
+  }
+
   function grant(
     pair: z.infer<typeof tokenPair>,
     merchantId: string,
@@ -162,6 +190,7 @@ export function clover(options: CloverOptions): CloverConnector {
     stateInvalidCode: 'CLOVER_STATE_INVALID',
     oauthFailedCode: 'CLOVER_OAUTH_FAILED',
     tokenExpiredCode: 'CLOVER_TOKEN_EXPIRED',
+    account: { accountId: (data) => data.merchant_id, inUseCode: 'CLOVER_MERCHANT_IN_USE', label: 'Clover merchant' },
 
     authorizationUrl(state) {
       const redirect = new URL(resolve(options.redirectUri));
@@ -175,7 +204,7 @@ export function clover(options: CloverOptions): CloverConnector {
       return `${oauthBase()}${AUTHORIZE_PATH}?${params}`;
     },
 
-    async exchange(query, context) {
+    async exchange(query) {
       // Clover names the merchant only here, in the redirect: the token response does not.
       const merchantId = query.merchant_id;
       if (!merchantId || !MERCHANT_ID.test(merchantId)) {
@@ -189,16 +218,10 @@ export function clover(options: CloverOptions): CloverConnector {
         client_secret: options.appSecret,
         code: query.code as string,
       });
-      let merchantName: string | null = null;
-      try {
-        merchantName = (await readMerchant(merchantId, pair.access_token, false)).name ?? null;
-      } catch (error) {
-        context.logger.warn('Clover merchant name unavailable at connect time', {
-          tenant_id: context.tenantId,
-          error_code: error instanceof IntegrationError ? error.code : 'PROVIDER_UNAVAILABLE',
-        });
-      }
-      return grant(pair, merchantId, merchantName);
+      // The redirect's merchant_id is only a query parameter: the new token must be able to read
+      // that merchant, or the redirect named a merchant that did not approve this app.
+      const found = await verifyMerchant(merchantId, pair.access_token);
+      return grant(pair, merchantId, found.name ?? null);
     },
 
     async refresh({ secret, publicData }) {

@@ -90,6 +90,43 @@ describe('Clover connector', () => {
     expect(sim.calls.token).toBe(0);
   });
 
+  it('connects only a merchant the new token can read: the redirect names it, the token must prove it', async () => {
+    const sim = cloverSimulation();
+    mock.use(...sim.handlers);
+    const connector = clover({ ...options, retry: fastRetry });
+    const approved = (merchantId: string) => {
+      const back = sim.approve(connector.authorizationUrl('s', context));
+      return { ...Object.fromEntries(back.searchParams), merchant_id: merchantId };
+    };
+    // Someone edits the redirect to name another merchant: Clover's token cannot read it (401).
+    await expect(connector.exchange(approved('OTHERMERCHANT1'), context)).rejects.toMatchObject({
+      code: 'CLOVER_OAUTH_FAILED',
+      details: { clover_status: 401 },
+      message: expect.stringContaining('cannot read the merchant named in the redirect (HTTP 401)'),
+    });
+    expect(sim.calls).toMatchObject({ token: 1, merchant: 1 });
+
+    for (const status of [403, 404]) {
+      mock.use(http.get(`${CLOVER_API}/v3/merchants/:id`, () => HttpResponse.json({}, { status })));
+      await expect(connector.exchange(approved(CLOVER_MERCHANT_ID), context)).rejects.toMatchObject({
+        code: 'CLOVER_OAUTH_FAILED',
+        details: { clover_status: status },
+      });
+    }
+    // An answer about another merchant proves nothing either.
+    mock.use(
+      http.get(`${CLOVER_API}/v3/merchants/:id`, () => HttpResponse.json(cloverMerchant({ id: 'SOMEONEELSE01' }))),
+    );
+    await expect(connector.exchange(approved(CLOVER_MERCHANT_ID), context)).rejects.toMatchObject({
+      code: 'CLOVER_OAUTH_FAILED',
+    });
+    // An outage is not a refusal: it keeps its own code (the merchant starts again later).
+    mock.use(http.get(`${CLOVER_API}/v3/merchants/:id`, () => HttpResponse.json({}, { status: 503 })));
+    await expect(connector.exchange(approved(CLOVER_MERCHANT_ID), context)).rejects.toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+    });
+  });
+
   it('maps refusals, rate limits, outages and timeouts, and never retries a token call', async () => {
     const sim = cloverSimulation();
     mock.use(...sim.handlers);

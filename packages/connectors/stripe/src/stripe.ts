@@ -87,6 +87,8 @@ export function stripe(options: StripeOptions): StripeConnector {
     notConnectedCode: 'STRIPE_NOT_CONNECTED',
     stateInvalidCode: 'STRIPE_STATE_INVALID',
     oauthFailedCode: 'STRIPE_OAUTH_FAILED',
+    // One acct_… per tenant: disconnecting deauthorizes the platform for the whole account.
+    account: { accountId: (data) => data.stripe_user_id, inUseCode: 'STRIPE_ACCOUNT_IN_USE', label: 'Stripe account' },
     client,
     ...(options.checkout ? { checkout: stripeCheckout(client, options.checkout, isLiveKey(options.secretKey)) } : {}),
 

@@ -11,6 +11,7 @@ import type { ProductRow } from '../batches/products.js';
 import type { BatchFailure, EntitySink, NewBatch } from './batches.js';
 import { describeRefreshLeaseConformance } from './conformance-leases.js';
 import { describePaymentConformance } from './conformance-payments.js';
+import { describeProviderAccountConformance } from './conformance-provider-accounts.js';
 import { describeStripeAccountConformance } from './conformance-stripe-accounts.js';
 import type { IntegrationStorage, LogRecord, OAuthStateRecord, StatusRecord } from './port.js';
 import { describeSyncConformance } from './sync.conformance.js';
@@ -223,6 +224,7 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
 
     describeRefreshLeaseConformance(() => storage);
     describeStripeAccountConformance(() => storage);
+    describeProviderAccountConformance(() => storage);
 
     describe('statuses', () => {
       it('stores, overwrites and deletes a status per tenant and provider', async () => {

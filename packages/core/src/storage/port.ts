@@ -6,9 +6,11 @@
 
 import type { BatchStore, EntitySink } from './batches.js';
 import type { PaymentStore, WebhookEventStore } from './payments.js';
+import type { ProviderAccountStore } from './provider-accounts.js';
 import type { SyncQueueStore, SyncStateStore } from './sync.js';
 
 export type * from './payments.js';
+export type * from './provider-accounts.js';
 export type * from './sync.js';
 
 export type IsoTime = string;
@@ -183,6 +185,8 @@ export interface IntegrationStorage {
   readonly logs: LogStore;
   readonly oauthStates: OAuthStateStore;
   readonly stripeAccounts: StripeAccountStore;
+  /** Which tenant each provider account is linked to (one tenant per account). */
+  readonly providerAccounts: ProviderAccountStore;
   readonly batches: BatchStore;
   /**
    * The bulk writer for a built-in Data Manager table (`products`, `customers`), or undefined when

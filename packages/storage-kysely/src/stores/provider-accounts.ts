@@ -1,0 +1,53 @@
+import type { ProviderAccountLink, ProviderAccountStore } from '@pos/integrations-core';
+import type { Kysely } from 'kysely';
+import type { IntegrationsDatabase } from '../schema.js';
+
+/**
+ * `provider_accounts`: its primary key (provider, account_id) is what makes "one account, one
+ * tenant" hold under concurrency; a unique (tenant_id, provider) keeps one account per tenant.
+ */
+export class KyselyProviderAccountStore implements ProviderAccountStore {
+  constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
+
+  async claim(link: ProviderAccountLink): Promise<string | undefined> {
+    const current = await this.owner(link.provider, link.accountId);
+    if (current !== undefined && current !== link.tenantId) return current;
+    await this.db
+      .deleteFrom('provider_accounts')
+      .where('tenant_id', '=', link.tenantId)
+      .where('provider', '=', link.provider)
+      .where('account_id', '<>', link.accountId)
+      .execute();
+    // A concurrent claim may have committed since the read: the key decides, the loser inserts nothing.
+    await this.db
+      .insertInto('provider_accounts')
+      .values({
+        provider: link.provider,
+        account_id: link.accountId,
+        tenant_id: link.tenantId,
+        created_at: link.createdAt,
+      })
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
+    return this.owner(link.provider, link.accountId);
+  }
+
+  async owner(provider: string, accountId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('provider_accounts')
+      .select('tenant_id')
+      .where('provider', '=', provider)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return row?.tenant_id;
+  }
+
+  async release(tenantId: string, provider: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('provider_accounts')
+      .where('tenant_id', '=', tenantId)
+      .where('provider', '=', provider)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+}
