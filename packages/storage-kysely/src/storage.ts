@@ -7,6 +7,7 @@ import { credentialRefreshSchema } from './migrations/0003_credential_refresh.js
 import { syncOutboxSchema } from './migrations/0004_sync_outbox.js';
 import { dataManagerSchema } from './migrations/0005_data_manager.js';
 import { paymentsSchema } from './migrations/0006_payments.js';
+import { paymentSessionsSchema } from './migrations/0008_payment_sessions.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyBatchStore } from './stores/batches.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
@@ -36,6 +37,7 @@ export function integrationMigrations(dialect: SqlDialectName): Record<string, M
     '0004_sync_outbox': syncOutboxSchema(),
     '0005_data_manager': dataManagerSchema(),
     '0006_payments': paymentsSchema(),
+    '0008_payment_sessions': paymentSessionsSchema(),
   };
 }
 

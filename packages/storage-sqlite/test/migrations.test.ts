@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { integrationMigrations, MIGRATION_TABLE } from '@pos/storage-kysely';
 import { startWorker } from '@pos/test-support';
+import { checkPaymentSessionsUpgrade } from '@pos/test-support/payments-upgrade';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
@@ -134,5 +135,14 @@ it('gives a new file 16 KiB pages in WAL mode and leaves the page size of an exi
     }
   } finally {
     await rm(folder, { recursive: true, force: true });
+  }
+});
+
+it('keeps the current session of each existing payment as a known attempt when upgrading to payment sessions', async () => {
+  const storage = await createSqliteStorage({ filename: ':memory:', migrate: false });
+  try {
+    await checkPaymentSessionsUpgrade(storage);
+  } finally {
+    await storage.close();
   }
 });
