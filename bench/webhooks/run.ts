@@ -96,6 +96,8 @@ interface Created {
   order_id: string;
   payment_id: string;
   session_id: string;
+  amount: number;
+  currency: string;
 }
 
 async function openSessions(url: string, prefix: string, count: number): Promise<Created[]> {
@@ -141,6 +143,9 @@ function deliveries(created: Created[], account: string): Array<{ body: string; 
           payment_status: 'paid',
           client_reference_id: payment.order_id,
           metadata: { tenant_id: 'demo', order_id: payment.order_id, payment_id: payment.payment_id, attempt: '1' },
+          // What the session was created for: an event reporting another amount settles nothing.
+          amount_total: payment.amount,
+          currency: payment.currency,
           mode: 'payment',
           livemode: false,
         },

@@ -154,7 +154,7 @@ export class Integrations extends IntegrationService {
     const [checkout] = checkouts;
     this.payments = checkout
       ? new PaymentService(
-          { storage: options.storage, connector: checkout, connections: this, sync, clock, logger },
+          { storage: options.storage, connector: checkout, connections: this, sync, clock, logger, activity },
           options.payments,
         )
       : undefined;

@@ -192,6 +192,8 @@ describe('payments in core', () => {
           id: created.session_id,
           metadata: { tenant_id: 'tenant-a', order_id: 'O-1' },
           clientReferenceId: 'O-1',
+          amountTotal: 990,
+          currency: 'usd',
         },
       }),
     );
@@ -226,6 +228,8 @@ describe('payments in core', () => {
         id: created.session_id,
         metadata: { tenant_id: 'tenant-a', order_id: 'O-2' },
         clientReferenceId: null,
+        amountTotal: 990,
+        currency: 'usd',
       },
     };
     const update = storage.payments.update.bind(storage.payments);

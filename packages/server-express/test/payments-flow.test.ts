@@ -29,6 +29,7 @@ describe('Stripe Checkout over HTTP (seed integration test 4)', () => {
       currency: 'usd',
       attempt: 1,
       expires_at: expect.any(String),
+      needs_review: false,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

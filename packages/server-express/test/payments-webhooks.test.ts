@@ -86,14 +86,13 @@ describe('Stripe webhooks', () => {
     const before = await s.as('tenant-a')('GET', '/api/payments/orders/W-1/payment');
     const unknownType = await s.deliver(stripeEvent('invoice.paid', { id: 'in_1', object: 'invoice' }));
     expect(unknownType.body).toEqual({ received: true, duplicate: false, outcome: 'ignored' });
-    const unknownSession = await s.deliver(
-      stripeEvent('checkout.session.completed', {
-        id: 'cs_test_notOurs',
-        object: 'checkout.session',
-        payment_status: 'paid',
-        metadata: { tenant_id: 'tenant-a', order_id: 'W-1' },
-      }),
-    );
+    const notOurs = stripeEvent('checkout.session.completed', {
+      id: 'cs_test_notOurs',
+      object: 'checkout.session',
+      payment_status: 'paid',
+      metadata: { tenant_id: 'tenant-a', order_id: 'W-1' },
+    });
+    const unknownSession = await s.deliver(notOurs);
     expect(unknownSession.body).toMatchObject({ outcome: 'unknown_session' });
     // Another account on the platform cannot settle our order, even naming our session.
     const fromElsewhere = await s.deliver(
@@ -107,7 +106,12 @@ describe('Stripe webhooks', () => {
     // A production Connect endpoint also receives live events; a test key ignores them.
     const live = await s.deliver({ ...sessionEvent(s.sim, 'checkout.session.completed', sessionId), livemode: true });
     expect(live.body).toMatchObject({ outcome: 'ignored' });
-    expect((await s.as('tenant-a')('GET', '/api/payments/orders/W-1/payment')).body).toEqual(before.body);
+    // Only the session from the payment's own account leaves a mark: a refused trail entry.
+    const after = (await s.as('tenant-a')('GET', '/api/payments/orders/W-1/payment')).body;
+    expect({ ...after, events: [], updated_at: '' }).toEqual({ ...before.body, events: [], updated_at: '' });
+    expect(after.events).toEqual([
+      expect.objectContaining({ event_id: notOurs.id, status: 'pending', applied: false, refused: 'unknown_session' }),
+    ]);
     expect(s.logger.lines.filter((line) => line.includes('Webhook event')).length).toBeGreaterThanOrEqual(3);
   });
 

@@ -272,6 +272,7 @@ describe('Property 11: events arriving twice and out of order end in the state t
           // The model: the state machine over each distinct event, in the order first delivered.
           let state: SessionState = { status: start.status as PaymentStatus, sessionStatus: 'open' };
           const trail: string[] = [];
+          const refused = new Set<string>();
           const seen = new Set<string>();
           for (const { item, event } of deliveries) {
             if (seen.has(event.id as string)) continue;
@@ -282,6 +283,10 @@ describe('Property 11: events arriving twice and out of order end in the state t
             } else if (item.target === 'earlier') {
               if (['completed_paid', 'async_succeeded'].includes(item.outcome)) state = { ...state, status: 'paid' };
               trail.push(event.id as string);
+            } else if (item.target === 'unknown_session') {
+              // From the payment's own account: on the trail as refused, changing nothing.
+              trail.push(event.id as string);
+              refused.add(event.id as string);
             }
           }
           const final = await server.as('tenant-a')('GET', `/api/payments/orders/${orderId}/payment`);
@@ -290,6 +295,11 @@ describe('Property 11: events arriving twice and out of order end in the state t
           const previous = (start.events as Array<{ event_id: string }>).map((entry) => entry.event_id);
           expect(recorded.slice(0, previous.length)).toEqual(previous);
           expect(recorded.slice(previous.length).sort()).toEqual([...trail].sort());
+          for (const entry of final.body.events as Array<{ event_id: string; applied: boolean; refused?: string }>) {
+            if (refused.has(entry.event_id))
+              expect(entry).toMatchObject({ applied: false, refused: 'unknown_session' });
+            else expect(entry.refused).toBeUndefined();
+          }
           if (state.status !== 'pending' || state.sessionStatus !== 'open') expect(final.body.checkout_url).toBeNull();
         },
       ),

@@ -123,6 +123,21 @@ export interface PaymentsTable {
   claim_token: string | null;
   last_error_code: string | null;
   version: Generated<number>;
+  // 0008_payment_sessions: 0 or 1
+  needs_review: Generated<number>;
+}
+
+export interface PaymentSessionsTable {
+  provider: string;
+  session_id: string;
+  tenant_id: string;
+  order_id: string;
+  payment_id: string;
+  provider_account: string | null;
+  attempt: number;
+  amount: Int8;
+  currency: string;
+  created_at: string;
 }
 
 export interface WebhookEventsTable {
@@ -197,6 +212,7 @@ export interface IntegrationsDatabase {
   provider_accounts: ProviderAccountsTable;
   data_batches: DataBatchesTable;
   payments: PaymentsTable;
+  payment_sessions: PaymentSessionsTable;
   webhook_events: WebhookEventsTable;
   sync_queue: SyncQueueTable;
   sync_state: SyncStateTable;

@@ -8,6 +8,7 @@ import { syncOutboxSchema } from './migrations/0004_sync_outbox.js';
 import { dataManagerSchema } from './migrations/0005_data_manager.js';
 import { paymentsSchema } from './migrations/0006_payments.js';
 import { providerAccountsSchema } from './migrations/0007_provider_accounts.js';
+import { paymentSessionsSchema } from './migrations/0008_payment_sessions.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyBatchStore } from './stores/batches.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
@@ -39,6 +40,7 @@ export function integrationMigrations(dialect: SqlDialectName): Record<string, M
     '0005_data_manager': dataManagerSchema(),
     '0006_payments': paymentsSchema(),
     '0007_provider_accounts': providerAccountsSchema(),
+    '0008_payment_sessions': paymentSessionsSchema(),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   startPostgresCluster,
   TEST_KEY_A,
 } from '@pos/test-support';
+import { checkPaymentSessionsUpgrade } from '@pos/test-support/payments-upgrade';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +52,15 @@ describe('migrations', () => {
       expect(await first.statuses.get('tenant-5', 'square')).toBeDefined();
     } finally {
       await Promise.all(storages.map((storage) => storage.close()));
+    }
+  });
+
+  it('keeps the current session of each existing payment as a known attempt when upgrading to payment sessions', async () => {
+    const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase(), migrate: false });
+    try {
+      await checkPaymentSessionsUpgrade(storage);
+    } finally {
+      await storage.close();
     }
   });
 

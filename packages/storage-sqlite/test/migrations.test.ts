@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { integrationMigrations, MIGRATION_TABLE } from '@pos/storage-kysely';
 import { startWorker } from '@pos/test-support';
+import { checkPaymentSessionsUpgrade } from '@pos/test-support/payments-upgrade';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
@@ -155,6 +156,15 @@ it('links the provider accounts of existing connections, the earliest tenant fir
     expect(await storage.providerAccounts.owner('clover', 'TC4DGCJW1K4EW')).toBe('tenant-a');
     const rows = await sql<{ n: number }>`select count(*) as n from provider_accounts`.execute(storage.db);
     expect(rows.rows[0]?.n).toBe(2);
+  } finally {
+    await storage.close();
+  }
+});
+
+it('keeps the current session of each existing payment as a known attempt when upgrading to payment sessions', async () => {
+  const storage = await createSqliteStorage({ filename: ':memory:', migrate: false });
+  try {
+    await checkPaymentSessionsUpgrade(storage);
   } finally {
     await storage.close();
   }

@@ -166,6 +166,9 @@ export function stripeCheckout(
         id: session.id,
         metadata: metadataOf(session.metadata),
         clientReferenceId: typeof session.client_reference_id === 'string' ? session.client_reference_id : null,
+        // Compared by core with what the attempt asked for: a session for another amount settles nothing.
+        amountTotal: Number.isSafeInteger(session.amount_total) ? session.amount_total : null,
+        currency: text(session.currency, 16) ? session.currency.toLowerCase() : null,
       },
     };
   }

@@ -98,7 +98,28 @@ describe('Stripe Checkout', () => {
       kind: 'session',
       outcome: 'completed_unpaid',
       account: STRIPE_ACCOUNT_ID,
-      session: { id: 'cs_test_1', metadata: { order_id: 'A' }, clientReferenceId: null },
+      session: {
+        id: 'cs_test_1',
+        metadata: { order_id: 'A' },
+        clientReferenceId: null,
+        amountTotal: null,
+        currency: null,
+      },
+    });
+    // The amount and currency travel with the event, for core to compare with what was asked.
+    const priced = { ...session, amount_total: 500_000, currency: 'USD' };
+    expect(verify(stripeEvent('checkout.session.completed', priced))).toMatchObject({
+      session: { id: 'cs_test_1', amountTotal: 500_000, currency: 'usd' },
+    });
+    // Anything but a whole number or a text code counts as absent (and so never matches).
+    expect(verify(stripeEvent('checkout.session.completed', { ...priced, amount_total: '500000' }))).toMatchObject({
+      session: { amountTotal: null, currency: 'usd' },
+    });
+    expect(verify(stripeEvent('checkout.session.completed', { ...priced, amount_total: 1.5 }))).toMatchObject({
+      session: { amountTotal: null },
+    });
+    expect(verify(stripeEvent('checkout.session.completed', { ...priced, currency: 42 }))).toMatchObject({
+      session: { amountTotal: 500_000, currency: null },
     });
     expect(verify(stripeEvent('checkout.session.async_payment_succeeded', session))).toMatchObject({
       outcome: 'async_succeeded',

@@ -47,7 +47,15 @@ export type CheckoutEvent =
   | (EventBase & {
       kind: 'session';
       outcome: SessionOutcome;
-      session: { id: string; metadata: Record<string, string>; clientReferenceId: string | null };
+      session: {
+        id: string;
+        metadata: Record<string, string>;
+        clientReferenceId: string | null;
+        /** The session's total in integer minor units, as the event reports it; null when absent. */
+        amountTotal: number | null;
+        /** Its lowercase ISO 4217 code; null when absent. */
+        currency: string | null;
+      };
     })
   | (EventBase & { kind: 'deauthorized' })
   /** Verified but not for us to act on: another type, or the other mode (live vs test). */

@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import type { ActivityLog } from '../activity.js';
 import type { Clock } from '../clock.js';
 import type { Connector, ConnectorContext, ConnectorCredentials } from '../connectors.js';
 import { IntegrationError, validationError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { PaymentChanges, PaymentEventEntry, PaymentRecord } from '../storage/payments.js';
+import type { PaymentChanges, PaymentRecord } from '../storage/payments.js';
 import type { IntegrationStorage, IsoTime } from '../storage/port.js';
 import type { SyncService } from '../sync/service.js';
 import type { StoredCredentials } from '../vault.js';
@@ -22,7 +23,8 @@ import type {
   CheckoutSessionSnapshot,
   WebhookDelivery,
 } from './provider.js';
-import { isPaidOutcome, nextState } from './state.js';
+import { applySessionEvent, MAX_CAS_ATTEMPTS, type SettleParts, sessionAttempt } from './settle.js';
+import { nextState } from './state.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -49,7 +51,7 @@ export interface PaymentOptions {
 export interface WebhookResult {
   received: true;
   duplicate: boolean;
-  outcome: 'applied' | 'unchanged' | 'duplicate' | 'unknown_session' | 'ignored' | 'disconnected';
+  outcome: 'applied' | 'unchanged' | 'duplicate' | 'unknown_session' | 'amount_mismatch' | 'ignored' | 'disconnected';
 }
 
 /** The parts of the integration service payments use. */
@@ -76,11 +78,11 @@ interface PaymentParts {
   sync: SyncService;
   clock: Clock;
   logger: Logger;
+  activity: ActivityLog;
 }
 
 type Order = { order_id: string; amount: number; currency: string };
 
-const MAX_CAS_ATTEMPTS = 8;
 /** Webhook event ids kept in memory, newest last: enough to cover a provider's quick retries. */
 const KNOWN_EVENT_IDS = 4096;
 
@@ -124,6 +126,7 @@ export class PaymentService {
   readonly #claimTtlMs: number;
   readonly #trailLimit: number;
   readonly #wait: (ms: number) => Promise<void>;
+  readonly #settle: SettleParts;
   /**
    * Event ids this instance knows are recorded: it committed them, or found them recorded.
    * Recorded ids are never removed, so a hit needs no database read; a miss asks the database.
@@ -137,6 +140,13 @@ export class PaymentService {
     this.#claimTtlMs = options.claimTtlMs ?? 30_000;
     this.#trailLimit = options.trailLimit ?? 100;
     this.#wait = options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#settle = {
+      provider: this.provider,
+      logger: parts.logger,
+      activity: parts.activity,
+      trailLimit: this.#trailLimit,
+      enqueue: (tx, row) => this.#enqueue(tx, row),
+    };
   }
 
   /**
@@ -250,7 +260,7 @@ export class PaymentService {
       if (!first) return duplicate;
       switch (event.kind) {
         case 'session':
-          return { received: true, duplicate: false, outcome: await this.#applySessionEvent(tx, event, now) };
+          return { received: true, duplicate: false, outcome: await applySessionEvent(this.#settle, tx, event, now) };
         case 'deauthorized':
           return { received: true, duplicate: false, outcome: await this.#deauthorize(tx, event) };
         default:
@@ -349,6 +359,7 @@ export class PaymentService {
       attempt: 1,
       expiresAt: new Date(Date.parse(now) + this.#checkout.sessionLifetimeMs).toISOString(),
       events: [],
+      needsReview: false,
       lastErrorCode: null,
       createdAt: now,
       ...this.#claim(now),
@@ -458,11 +469,17 @@ export class PaymentService {
     return undefined;
   }
 
-  /** A compare-and-swap write plus its sync outbox item, in one transaction. */
+  /**
+   * A compare-and-swap write plus its sync outbox item, in one transaction. A session stored on
+   * the payment is recorded in the same transaction as a known attempt (webhooks accept only those).
+   */
   async #writeAndEnqueue(row: PaymentRecord, changes: PaymentChanges): Promise<PaymentRecord | undefined> {
     const now = this.#now();
     return this.#parts.storage.transaction(async (tx) => {
       const written = await tx.payments.update(row, changes, now);
+      if (written?.providerRef && written.providerRef !== row.providerRef) {
+        await tx.payments.addSession(sessionAttempt({ ...written, providerRef: written.providerRef }, now));
+      }
       if (written && (written.status !== row.status || written.providerRef !== row.providerRef)) {
         await this.#enqueue(tx, written);
       }
@@ -473,70 +490,6 @@ export class PaymentService {
   async #enqueue(tx: IntegrationStorage, row: PaymentRecord): Promise<void> {
     if (!this.#parts.sync.syncs('payments')) return;
     await this.#parts.sync.enqueue(row.tenantId, 'payments', 'upsert', outboxRow(row), { storage: tx });
-  }
-
-  async #applySessionEvent(
-    tx: IntegrationStorage,
-    event: Extract<CheckoutEvent, { kind: 'session' }>,
-    now: IsoTime,
-  ): Promise<WebhookResult['outcome']> {
-    const { metadata } = event.session;
-    const tenantId = metadata.tenant_id;
-    const orderId = metadata.order_id ?? event.session.clientReferenceId;
-    for (let tries = 0; tries < MAX_CAS_ATTEMPTS; tries += 1) {
-      const row = tenantId && orderId ? await tx.payments.get(tenantId, orderId) : undefined;
-      const fromAccount = row !== undefined && event.account !== null && row.providerAccount === event.account;
-      const current = fromAccount && row.providerRef === event.session.id;
-      const earlier = fromAccount && !current && metadata.payment_id === row.id;
-      if (!row || (!current && !earlier)) {
-        this.#parts.logger.info('Webhook event for an unknown checkout session', {
-          provider: this.provider,
-          event_id: event.id,
-          type: event.type,
-          session_id: event.session.id,
-        });
-        return 'unknown_session';
-      }
-      let state = { status: row.status, sessionStatus: row.sessionStatus };
-      if (current) state = nextState(state, event.outcome);
-      else if (isPaidOutcome(event.outcome) && row.status !== 'paid') {
-        // Money arrived through a session that was replaced: it counts.
-        this.#parts.logger.error('A replaced checkout session was paid: check the order for a second payment', {
-          provider: this.provider,
-          tenant_id: row.tenantId,
-          order_id: row.orderId,
-          session_id: event.session.id,
-        });
-        state = { status: 'paid', sessionStatus: row.sessionStatus };
-      }
-      const applied = state.status !== row.status || state.sessionStatus !== row.sessionStatus;
-      const entry: PaymentEventEntry = {
-        event_id: event.id,
-        type: event.type,
-        session_id: event.session.id,
-        created_at: event.createdAt,
-        received_at: now,
-        status: state.status,
-        applied,
-      };
-      const changes: PaymentChanges = { events: [...row.events, entry].slice(-this.#trailLimit) };
-      if (applied) {
-        changes.status = state.status;
-        changes.sessionStatus = state.sessionStatus;
-        if (state.status !== 'pending' || state.sessionStatus !== 'open') changes.checkoutUrl = null;
-      }
-      const written = await tx.payments.update(row, changes, now);
-      if (!written) continue;
-      if (written.status !== row.status) await this.#enqueue(tx, written);
-      return applied ? 'applied' : 'unchanged';
-    }
-    throw new IntegrationError(
-      'CONFLICT',
-      'The payment changed too often to apply the event; the provider will retry.',
-      {
-        status: 503,
-      },
-    );
   }
 
   async #deauthorize(

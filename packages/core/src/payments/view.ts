@@ -16,6 +16,11 @@ export interface PaymentView {
   currency: string;
   attempt: number;
   expires_at: string | null;
+  /**
+   * A session event reported another amount or currency than its attempt asked for; someone
+   * should look at the order (the trail's refused entries say which session). Never cleared.
+   */
+  needs_review: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -43,6 +48,7 @@ export function paymentView(row: PaymentRecord, now: string): PaymentView {
     currency: row.currency,
     attempt: row.attempt,
     expires_at: row.expiresAt,
+    needs_review: row.needsReview,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PaymentEventEntry, PaymentRecord, WebhookEventRecord } from './payments.js';
+import type { PaymentEventEntry, PaymentRecord, PaymentSessionRecord, WebhookEventRecord } from './payments.js';
 import type { IntegrationStorage } from './port.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
@@ -26,6 +26,7 @@ function payment(
     attempt: 1,
     expiresAt: T2,
     events: [],
+    needsReview: false,
     claimUntil: T1,
     claimToken: 'claim-1',
     lastErrorCode: null,
@@ -43,6 +44,26 @@ const ENTRY: PaymentEventEntry = {
   status: 'paid',
   applied: true,
 };
+
+function session(
+  tenantId: string,
+  sessionId: string,
+  overrides: Partial<PaymentSessionRecord> = {},
+): PaymentSessionRecord {
+  return {
+    tenantId,
+    provider: 'stripe',
+    sessionId,
+    orderId: 'order-1',
+    paymentId: `pay-${tenantId}-order-1`,
+    account: 'acct_1',
+    attempt: 1,
+    amount: 500_000,
+    currency: 'usd',
+    createdAt: T0,
+    ...overrides,
+  };
+}
 
 function webhookEvent(eventId: string): WebhookEventRecord {
   return {
@@ -163,6 +184,65 @@ export function describePaymentConformance(storage: () => IntegrationStorage): v
       const paid = await storage().payments.list({ tenantId: 'tenant-a', status: 'paid', limit: 10 });
       expect(paid.map((row) => row.id)).toEqual(['pay-2x', 'pay-1x', 'pay-0x']);
       expect(await storage().payments.list({ tenantId: 'tenant-c', limit: 10 })).toEqual([]);
+    });
+  });
+
+  describe('payment sessions', () => {
+    it('keeps the sessions created for a payment, each with its attempt’s amount, for its tenant only', async () => {
+      const { payments } = storage();
+      await payments.addSession(session('tenant-a', 'cs_test_1'));
+      await payments.addSession(
+        session('tenant-a', 'cs_test_2', { attempt: 2, amount: 12_345_678_901, currency: 'jpy' }),
+      );
+      expect(await payments.getSession('tenant-a', 'stripe', 'cs_test_1')).toEqual(session('tenant-a', 'cs_test_1'));
+      expect(await payments.getSession('tenant-a', 'stripe', 'cs_test_2')).toEqual(
+        session('tenant-a', 'cs_test_2', { attempt: 2, amount: 12_345_678_901, currency: 'jpy' }),
+      );
+      // Another tenant, another provider or a session never recorded: nothing.
+      expect(await payments.getSession('tenant-b', 'stripe', 'cs_test_1')).toBeUndefined();
+      expect(await payments.getSession('tenant-a', 'other', 'cs_test_1')).toBeUndefined();
+      expect(await payments.getSession('tenant-a', 'stripe', 'cs_test_unknown')).toBeUndefined();
+      // Recording a session again leaves the first record as it was.
+      await payments.addSession(session('tenant-b', 'cs_test_1', { amount: 1, currency: 'jpy', account: null }));
+      expect(await payments.getSession('tenant-a', 'stripe', 'cs_test_1')).toEqual(session('tenant-a', 'cs_test_1'));
+      expect(await payments.getSession('tenant-b', 'stripe', 'cs_test_1')).toBeUndefined();
+      // The same id from another provider is another session.
+      await payments.addSession(session('tenant-b', 'cs_test_1', { provider: 'other', account: null }));
+      expect(await payments.getSession('tenant-b', 'other', 'cs_test_1')).toEqual(
+        session('tenant-b', 'cs_test_1', { provider: 'other', account: null }),
+      );
+    });
+
+    it('records a session together with the payment write of its transaction, or not at all', async () => {
+      await storage().payments.insert(payment('tenant-a', 'order-1'));
+      const current = (await storage().payments.get('tenant-a', 'order-1')) as PaymentRecord;
+      await expect(
+        storage().transaction(async (tx) => {
+          await tx.payments.update(current, { providerRef: 'cs_test_1' }, T1);
+          await tx.payments.addSession(session('tenant-a', 'cs_test_1'));
+          throw new Error('storing the session failed');
+        }),
+      ).rejects.toThrow('storing the session failed');
+      expect(await storage().payments.getSession('tenant-a', 'stripe', 'cs_test_1')).toBeUndefined();
+      expect((await storage().payments.get('tenant-a', 'order-1'))?.providerRef).toBeNull();
+      await storage().transaction(async (tx) => {
+        await tx.payments.update(current, { providerRef: 'cs_test_1' }, T1);
+        await tx.payments.addSession(session('tenant-a', 'cs_test_1'));
+      });
+      expect(await storage().payments.getSession('tenant-a', 'stripe', 'cs_test_1')).toEqual(
+        session('tenant-a', 'cs_test_1'),
+      );
+    });
+
+    it('keeps a payment’s needs-review flag', async () => {
+      await storage().payments.insert(payment('tenant-a', 'order-1'));
+      const current = (await storage().payments.get('tenant-a', 'order-1')) as PaymentRecord;
+      expect(current.needsReview).toBe(false);
+      const flagged = await storage().payments.update(current, { needsReview: true }, T1);
+      expect(flagged?.needsReview).toBe(true);
+      expect(await storage().payments.get('tenant-a', 'order-1')).toEqual(flagged);
+      await storage().payments.insert(payment('tenant-a', 'order-2', { needsReview: true }));
+      expect((await storage().payments.get('tenant-a', 'order-2'))?.needsReview).toBe(true);
     });
   });
 

@@ -18,6 +18,15 @@ export interface PaymentEventEntry {
   status: PaymentStatus;
   /** Whether the event changed the payment. */
   applied: boolean;
+  /**
+   * Why a session event was refused: `amount_mismatch` (a session of ours reported another
+   * amount or currency than its attempt asked for), `unknown_session` (a session the platform
+   * never created for this payment). Absent on events that were looked at normally.
+   */
+  refused?: 'amount_mismatch' | 'unknown_session';
+  /** What a refused event reported (integer minor units and lowercase code; null when it sent none). */
+  amount_total?: number | null;
+  currency?: string | null;
 }
 
 export interface PaymentRecord {
@@ -42,6 +51,11 @@ export interface PaymentRecord {
   /** When the current session expires (set before the provider is asked, so a retry sends the same value). */
   expiresAt: IsoTime | null;
   events: PaymentEventEntry[];
+  /**
+   * Set when a session event reported another amount or currency than its attempt asked for;
+   * never cleared by the SDK (the trail says which session and what it reported).
+   */
+  needsReview: boolean;
   /** While in the future, one server is talking to the provider for this order; others wait. */
   claimUntil: IsoTime | null;
   /** Names the request holding the claim, so it can tell its claim from a takeover. */
@@ -58,6 +72,29 @@ export interface PaymentRecord {
 export type PaymentChanges = Partial<
   Omit<PaymentRecord, 'id' | 'tenantId' | 'orderId' | 'provider' | 'version' | 'createdAt' | 'updatedAt'>
 >;
+
+/**
+ * One checkout session the platform created for a payment attempt, recorded in the transaction
+ * that stores it on the payment. Webhooks are accepted only for recorded sessions, and their
+ * amount and currency are compared with the attempt's.
+ */
+export interface PaymentSessionRecord {
+  tenantId: string;
+  /** The checkout provider, e.g. `stripe`. */
+  provider: string;
+  /** The provider's session id (`cs_…`); unique per provider. */
+  sessionId: string;
+  orderId: string;
+  paymentId: string;
+  /** The connected account the session was created on (`acct_…`). */
+  account: string | null;
+  attempt: number;
+  /** Integer minor units asked for. */
+  amount: number;
+  /** Lowercase ISO 4217 code asked for. */
+  currency: string;
+  createdAt: IsoTime;
+}
 
 export interface PaymentListQuery {
   tenantId: string;
@@ -84,6 +121,13 @@ export interface PaymentStore {
   update(current: PaymentRecord, changes: PaymentChanges, now: IsoTime): Promise<PaymentRecord | undefined>;
   /** A tenant's payments, newest first (by creation, then id). */
   list(query: PaymentListQuery): Promise<PaymentRecord[]>;
+  /**
+   * Records a session the platform created. A session already recorded (same provider and
+   * session id) is left as it is.
+   */
+  addSession(record: PaymentSessionRecord): Promise<void>;
+  /** A recorded session of this tenant, by provider and session id (one indexed lookup). */
+  getSession(tenantId: string, provider: string, sessionId: string): Promise<PaymentSessionRecord | undefined>;
 }
 
 export interface WebhookEventRecord {

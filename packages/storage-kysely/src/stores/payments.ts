@@ -3,15 +3,16 @@ import type {
   PaymentChanges,
   PaymentListQuery,
   PaymentRecord,
+  PaymentSessionRecord,
   PaymentStatus,
   PaymentStore,
   WebhookEventRecord,
   WebhookEventStore,
 } from '@pos/integrations-core';
-import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import { runCompiled } from '../compiled.js';
 import { readInteger } from '../numbers.js';
-import type { IntegrationsDatabase, PaymentsTable } from '../schema.js';
+import type { IntegrationsDatabase, PaymentSessionsTable, PaymentsTable } from '../schema.js';
 
 function toRecord(row: Selectable<PaymentsTable>): PaymentRecord {
   return {
@@ -29,6 +30,7 @@ function toRecord(row: Selectable<PaymentsTable>): PaymentRecord {
     attempt: readInteger(row.attempt),
     expiresAt: row.expires_at,
     events: JSON.parse(row.webhook_events),
+    needsReview: readInteger(row.needs_review) === 1,
     claimUntil: row.claim_until,
     claimToken: row.claim_token,
     lastErrorCode: row.last_error_code,
@@ -49,6 +51,7 @@ const COLUMNS: { [K in keyof PaymentChanges]-?: keyof PaymentsTable } = {
   attempt: 'attempt',
   expiresAt: 'expires_at',
   events: 'webhook_events',
+  needsReview: 'needs_review',
   claimUntil: 'claim_until',
   claimToken: 'claim_token',
   lastErrorCode: 'last_error_code',
@@ -60,7 +63,7 @@ function toColumns(changes: PaymentChanges): Updateable<PaymentsTable> {
     if (value === undefined) continue;
     const column = COLUMNS[key as keyof PaymentChanges];
     if (!column) throw new TypeError(`A payment has no field "${key}" to change.`);
-    values[column] = key === 'events' ? JSON.stringify(value) : value;
+    values[column] = key === 'events' ? JSON.stringify(value) : typeof value === 'boolean' ? Number(value) : value;
   }
   return values as Updateable<PaymentsTable>;
 }
@@ -96,6 +99,7 @@ export class KyselyPaymentStore implements PaymentStore {
         attempt: record.attempt,
         expires_at: record.expiresAt,
         webhook_events: JSON.stringify(record.events),
+        needs_review: Number(record.needsReview),
         claim_until: record.claimUntil,
         claim_token: record.claimToken,
         last_error_code: record.lastErrorCode,
@@ -150,6 +154,53 @@ export class KyselyPaymentStore implements PaymentStore {
     const rows = await select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
     return rows.map(toRecord);
   }
+
+  async addSession(record: PaymentSessionRecord) {
+    const values = Object.fromEntries(
+      SESSION_FIELDS.map((field) => [SESSION_COLUMNS[field], record[field]]),
+    ) as Insertable<PaymentSessionsTable>;
+    // Runs in the transaction that stores the session on the payment: compiled once.
+    await runCompiled(this.db, 'payment_sessions.add', Object.values(values), () =>
+      this.db
+        .insertInto('payment_sessions')
+        .values(values)
+        .onConflict((conflict) => conflict.columns(['provider', 'session_id']).doNothing()),
+    );
+  }
+
+  async getSession(tenantId: string, provider: string, sessionId: string) {
+    // By the primary key (provider, session_id); the tenant keeps the lookup within its rows.
+    const { rows } = await runCompiled(this.db, 'payment_sessions.get', [provider, sessionId, tenantId], () =>
+      this.db
+        .selectFrom('payment_sessions')
+        .selectAll()
+        .where('provider', '=', provider)
+        .where('session_id', '=', sessionId)
+        .where('tenant_id', '=', tenantId),
+    );
+    const [row] = rows;
+    return row && toSession(row);
+  }
+}
+
+/** Each field of a recorded session and its column; one list for writing and reading. */
+const SESSION_COLUMNS = {
+  provider: 'provider',
+  sessionId: 'session_id',
+  tenantId: 'tenant_id',
+  orderId: 'order_id',
+  paymentId: 'payment_id',
+  account: 'provider_account',
+  attempt: 'attempt',
+  amount: 'amount',
+  currency: 'currency',
+  createdAt: 'created_at',
+} as const satisfies { [K in keyof PaymentSessionRecord]-?: keyof PaymentSessionsTable };
+const SESSION_FIELDS = Object.keys(SESSION_COLUMNS) as (keyof PaymentSessionRecord)[];
+
+function toSession(row: Selectable<PaymentSessionsTable>): PaymentSessionRecord {
+  const record = Object.fromEntries(SESSION_FIELDS.map((field) => [field, row[SESSION_COLUMNS[field]]]));
+  return { ...record, attempt: readInteger(row.attempt), amount: readInteger(row.amount) } as PaymentSessionRecord;
 }
 
 export class KyselyWebhookEventStore implements WebhookEventStore {

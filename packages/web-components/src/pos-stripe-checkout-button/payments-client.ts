@@ -16,6 +16,8 @@ export interface Payment {
   currency: string;
   attempt: number;
   expires_at: string | null;
+  /** A webhook reported another amount or currency than was asked for: someone should look. */
+  needs_review: boolean;
   created_at: string;
   updated_at: string;
 }

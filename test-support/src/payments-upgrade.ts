@@ -1,0 +1,73 @@
+import { integrationMigrations, type KyselyStorage, MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '@pos/storage-kysely';
+import { Migrator } from 'kysely';
+import { expect } from 'vitest';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const T1 = '2026-01-01T00:40:00.000Z';
+
+function legacyPayment(orderId: string, providerRef: string | null, attempt: number) {
+  return {
+    id: `pay-${orderId}`,
+    tenant_id: 'tenant-a',
+    order_id: orderId,
+    provider: 'stripe',
+    provider_ref: providerRef,
+    provider_account: 'acct_1Legacy',
+    checkout_url: null,
+    amount: 500_000,
+    currency: 'usd',
+    status: 'pending',
+    session_status: providerRef ? 'open' : null,
+    attempt,
+    expires_at: null,
+    webhook_events: '[]',
+    created_at: T0,
+    updated_at: T1,
+  };
+}
+
+/**
+ * Upgrades a database that has payments from before `0008_payment_sessions` and checks what the
+ * migration made of them. `storage` must be opened without migrating (`migrate: false`).
+ */
+export async function checkPaymentSessionsUpgrade(storage: KyselyStorage): Promise<void> {
+  const all = integrationMigrations(storage.options.dialect);
+  const before = Object.fromEntries(Object.entries(all).filter(([name]) => name < '0008'));
+  const { error } = await new Migrator({
+    db: storage.db,
+    provider: { getMigrations: async () => before },
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+    allowUnorderedMigrations: true,
+  }).migrateToLatest();
+  if (error) throw error;
+  // The table the migrations before 0008 know, written as a release without 0008 wrote it.
+  // biome-ignore lint/suspicious/noExplicitAny: the typed schema already has 0008's column.
+  const db = storage.db as any;
+  await db
+    .insertInto('payments')
+    .values([legacyPayment('order-open', 'cs_test_legacyCurrent', 2), legacyPayment('order-claimed', null, 1)])
+    .execute();
+
+  await storage.migrate();
+  await all['0008_payment_sessions']?.up(storage.db); // running again changes nothing
+
+  // The current session of a payment is a known attempt, with the payment's amount and currency.
+  expect(await storage.payments.getSession('tenant-a', 'stripe', 'cs_test_legacyCurrent')).toEqual({
+    tenantId: 'tenant-a',
+    provider: 'stripe',
+    sessionId: 'cs_test_legacyCurrent',
+    orderId: 'order-open',
+    paymentId: 'pay-order-open',
+    account: 'acct_1Legacy',
+    attempt: 2,
+    amount: 500_000,
+    currency: 'usd',
+    createdAt: T1,
+  });
+  const sessions = await storage.db.selectFrom('payment_sessions').select('session_id').execute();
+  expect(sessions).toEqual([{ session_id: 'cs_test_legacyCurrent' }]);
+  for (const orderId of ['order-open', 'order-claimed']) {
+    expect(await storage.payments.get('tenant-a', orderId)).toMatchObject({ needsReview: false, version: 1 });
+  }
+}
