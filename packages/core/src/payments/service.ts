@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Connector, ConnectorContext, ConnectorCredentials } from '../connectors.js';
 import { IntegrationError, validationError } from '../errors.js';
+import type { CheckoutRate } from '../limits/checkout-rate.js';
 import type { Logger } from '../logger.js';
 import type { PaymentChanges, PaymentEventEntry, PaymentRecord } from '../storage/payments.js';
 import type { IntegrationStorage, IsoTime } from '../storage/port.js';
@@ -76,6 +77,8 @@ interface PaymentParts {
   sync: SyncService;
   clock: Clock;
   logger: Logger;
+  /** Per-tenant rate of checkout session requests; unlimited without it. */
+  checkoutRate?: CheckoutRate;
 }
 
 type Order = { order_id: string; amount: number; currency: string };
@@ -148,6 +151,7 @@ export class PaymentService {
   async createCheckoutSession(tenantId: string, input: CheckoutSessionInput | unknown): Promise<PaymentView> {
     assertTenant(tenantId);
     const order = parse<Order>(checkoutSessionInput, input, 'checkout request');
+    this.#parts.checkoutRate?.spend(tenantId);
     await this.#parts.connections.requireCredentials(tenantId, this.#parts.connector);
     const { payments } = this.#parts.storage;
     const deadline = performance.now() + this.#claimTtlMs + 5_000;
