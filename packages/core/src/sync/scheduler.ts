@@ -7,8 +7,12 @@ import type { IntegrationStorage } from '../storage/port.js';
 export interface ScheduledFlush {
   /** Aborted when the tenant's budget for the pass is spent: the flush stops before its next request. */
   signal: AbortSignal;
-  /** Hears how many queued items each settled page delivered. */
-  onDelivered(count: number): void;
+  /**
+   * Hears how many rows each request the target accepted carried. A page's rows are settled in
+   * the queue once all of its requests are done; rows accepted by a flush stopped mid-page are
+   * sent again next time (every request is idempotent).
+   */
+  onAccepted(rows: number): void;
 }
 
 interface SchedulerParts {
@@ -26,9 +30,9 @@ export interface SchedulerOptions {
   /** Tenants flushed at the same time in one pass (default 4). */
   concurrency?: number;
   /**
-   * How long one tenant's flush may take in one pass, in ms (default 60000). A flush that
-   * delivered nothing in that time backs off like a failing one; one that delivered some rows
-   * continues at the next pass.
+   * How long one tenant's flush may take in one pass, in ms (default 60000). A tenant whose
+   * target accepted no request in that time backs off like a failing one; one whose target
+   * accepted some continues at the next pass.
    */
   tenantBudgetMs?: number;
 }
@@ -37,9 +41,9 @@ export interface SchedulerOptions {
 export interface PassReport {
   /** Tenants whose queued changes were pushed (some may have been refused by the target). */
   flushed: string[];
-  /** Tenants whose flush used the budget while still delivering: the rest goes at the next pass. */
+  /** Tenants whose flush used the budget while its target was accepting rows: the rest goes at the next pass. */
   continued: string[];
-  /** Tenants whose flush failed, or delivered nothing within the budget: they back off. */
+  /** Tenants whose flush failed, or whose target accepted nothing within the budget: they back off. */
   failed: string[];
   /** Tenants left alone: backing off, or still busy with an earlier flush. */
   skipped: string[];
@@ -147,11 +151,11 @@ export class SyncScheduler {
     }
     const budget = new AbortController();
     this.#budgets.add(budget);
-    let delivered = 0;
+    let accepted = 0;
     const flush = this.#parts.flush(tenantId, {
       signal: budget.signal,
-      onDelivered: (count) => {
-        delivered += count;
+      onAccepted: (rows) => {
+        accepted += rows;
       },
     });
     let timer: NodeJS.Timeout | undefined;
@@ -168,7 +172,7 @@ export class SyncScheduler {
     } else {
       this.#budgets.delete(budget);
     }
-    if (outcome === 'done' || (outcome === 'spent' && delivered > 0)) {
+    if (outcome === 'done' || (outcome === 'spent' && accepted > 0)) {
       this.#backoff.delete(tenantId);
       return outcome === 'done' ? 'flushed' : 'continued';
     }

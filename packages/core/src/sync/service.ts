@@ -354,16 +354,9 @@ export class SyncService {
             chunkSize: this.#chunkSize,
             retry: this.#retry,
             narrowingBudget: NARROWING_BUDGET,
-            keepClaim: async () => {
-              if (options.signal?.aborted) {
-                throw new IntegrationError(
-                  'PROVIDER_UNAVAILABLE',
-                  `${connector.displayName} took longer than this account's share of the sync pass; the rest waits for the next pass.`,
-                  { status: 503 },
-                );
-              }
-              await keepClaim();
-            },
+            keepClaim: () => keepClaim(),
+            ...(options.onAccepted ? { onAccepted: options.onAccepted } : {}),
+            ...(options.signal ? { signal: options.signal } : {}),
             ...(this.#wait ? { wait: this.#wait } : {}),
           });
         } catch (error) {
@@ -382,7 +375,6 @@ export class SyncService {
           if (doneIds.length > 0) await tx.syncState.recordSync(tenantId, provider, now);
         });
         delivered += doneIds.length;
-        options.onDelivered?.(doneIds.length);
         for (const rejection of rejections) {
           rejected += rejection.itemIds.length;
           await activity.record({
@@ -394,6 +386,23 @@ export class SyncService {
             details: rejection.details,
             secrets,
           });
+        }
+        if (page.unsent.size > 0) {
+          // The pass's budget for this tenant is spent: what was sent is settled, the rest waits.
+          const unsent = new Set([...page.unsent].flatMap((plan) => plan.itemIds));
+          const budgetSpent = new IntegrationError(
+            'PROVIDER_UNAVAILABLE',
+            `${connector.displayName} took longer than this account's share of the sync pass.`,
+            { status: 503 },
+          );
+          throw await this.#stopped(
+            tenantId,
+            connector,
+            items.filter((item) => unsent.has(item.id)),
+            budgetSpent,
+            secrets,
+            delivered,
+          );
         }
       }
       await storage.syncQueue.pruneDone(tenantId, new Date(startedAt - this.#keepDeliveredMs).toISOString());
