@@ -56,7 +56,7 @@ export class OAuthStateService {
       if (open.count >= this.maxOpenPerTenant) {
         const firstExpiry = open.firstExpiresAt ? Date.parse(open.firstExpiresAt) : now.getTime();
         throw rateLimited(
-          `This account has ${open.count} authorization links open, the most it may have: finish or wait for one, then try again.`,
+          `This account has ${open.count} connections waiting for their provider's authorization, the most it may have: finish one, or try again once the oldest link expires.`,
           (firstExpiry - now.getTime()) / 1000,
           { limit: 'oauth_states_per_tenant', max: this.maxOpenPerTenant },
         );

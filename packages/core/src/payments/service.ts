@@ -146,7 +146,8 @@ export class PaymentService {
    * Returns the order's open checkout session, creating it when there is none (or the last one
    * expired or failed). Throws `PAYMENT_AMOUNT_MISMATCH` when the order has an open session for
    * another amount or currency, `PAYMENT_ALREADY_PAID` / `PAYMENT_PROCESSING` when the order is
-   * paid or its payment is on its way, and the provider's not-connected code without a connection.
+   * paid or its payment is on its way, the provider's not-connected code without a connection,
+   * and `RATE_LIMITED` when the tenant asks more often than its `checkoutsPerMinute` limit.
    */
   async createCheckoutSession(tenantId: string, input: CheckoutSessionInput | unknown): Promise<PaymentView> {
     assertTenant(tenantId);
