@@ -9,10 +9,11 @@ import type { Logger } from '../logger.js';
 import type { IntegrationStorage, JsonObject } from '../storage/port.js';
 import type { SyncItem, SyncItemWrite, SyncOp } from '../storage/sync.js';
 import type { CredentialVault, StoredCredentials } from '../vault.js';
+import { syncItem } from './item.js';
 import { planChanges, type RowPlan } from './plan.js';
 import { pushPage } from './push.js';
 import { type PassReport, type ScheduledFlush, type SchedulerOptions, SyncScheduler } from './scheduler.js';
-import { type SyncCapability, type SyncEntity, TENANT_COLUMN } from './target.js';
+import type { SyncCapability } from './target.js';
 
 export interface SyncOptions extends SchedulerOptions {
   /** Rows per request, at most 500 (the default). */
@@ -75,17 +76,12 @@ const PAGE_SIZE = 2_000;
 const NARROWING_BUDGET = 64;
 const ENQUEUE_SLICE = 1_000;
 const LOGGED_KEYS = 20;
-const COLUMN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 export const DEFAULT_SYNC_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 function assertTenant(tenantId: unknown): asserts tenantId is string {
   if (typeof tenantId !== 'string' || tenantId.length === 0) {
     throw new IntegrationError('UNAUTHORIZED', 'A tenant id is required.');
   }
-}
-
-function isKeyValue(value: unknown): value is string | number {
-  return (typeof value === 'string' && value.length > 0) || (typeof value === 'number' && Number.isFinite(value));
 }
 
 function displayKey(recordKey: string): string {
@@ -209,7 +205,7 @@ export class SyncService {
     let slice: SyncItemWrite[] = [];
     let queued = 0;
     for await (const record of records) {
-      slice.push(this.#item(tenantId, entity, mapping, op, record));
+      slice.push(syncItem(tenantId, entity, mapping, op, record));
       if (slice.length === ENQUEUE_SLICE) {
         await storage.syncQueue.enqueue(slice, now);
         queued += slice.length;
@@ -516,44 +512,6 @@ export class SyncService {
         } satisfies JsonObject,
       };
     });
-  }
-
-  #item(tenantId: string, name: string, entity: SyncEntity, op: SyncOp, record: JsonObject): SyncItemWrite {
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-      throw new IntegrationError('VALIDATION_FAILED', `A ${name} record to sync must be an object.`);
-    }
-    let row: JsonObject;
-    try {
-      row = JSON.parse(JSON.stringify(record)) as JsonObject;
-    } catch {
-      throw new IntegrationError('VALIDATION_FAILED', `A ${name} record to sync must be JSON (no BigInt, no cycles).`);
-    }
-    for (const column of Object.keys(row)) {
-      if (!COLUMN.test(column)) {
-        throw new IntegrationError(
-          'VALIDATION_FAILED',
-          `"${column}" is not a column name that can be synced: use letters, digits and underscores.`,
-        );
-      }
-    }
-    const keyValues = entity.key.map((column) => {
-      const value = row[column];
-      if (!isKeyValue(value)) {
-        throw new IntegrationError(
-          'VALIDATION_FAILED',
-          `A ${name} record needs "${column}" (a non-empty string or a number) to be synced.`,
-        );
-      }
-      return value;
-    });
-    const columns = op === 'delete' ? Object.fromEntries(entity.key.map((column, i) => [column, keyValues[i]])) : row;
-    return {
-      tenantId,
-      entity: name,
-      op,
-      recordKey: JSON.stringify(keyValues),
-      payload: { ...columns, [TENANT_COLUMN]: tenantId },
-    };
   }
 
   #target(): SyncConnector | undefined {
