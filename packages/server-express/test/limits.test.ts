@@ -203,6 +203,12 @@ describe('open OAuth states per tenant', () => {
     // So does the first one expiring.
     clock.advance(7 * 60_000);
     expect((await api('POST', '/api/integrations/stripe/auth-url')).status).toBe(200);
+
+    // A burst of requests from another tenant gets exactly the cap.
+    const burst = await Promise.all(
+      Array.from({ length: 6 }, () => server.as('tenant-c')('POST', '/api/integrations/stripe/auth-url')),
+    );
+    expect(burst.map((response) => response.status).sort()).toEqual([200, 200, 200, 429, 429, 429]);
   });
 });
 
