@@ -108,6 +108,8 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
     logger,
     // A batch heartbeats at least three times per lease, so one late beat never fails it.
     batches: { leaseMs: config.batchLeaseMs, heartbeatMs: Math.min(1000, Math.floor(config.batchLeaseMs / 3)) },
+    limits: config.limits,
+    sync: config.syncPool,
   });
   // Batches a crashed run left processing are failed before serving (and later by a sweep, for
   // crashes of other instances sharing the database).

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { isVariant, type Variant } from '@pos/integrations-core';
+import { type LimitsConfig, readLimits } from './limits-config.js';
 
 export type ServerMode = 'demo' | 'real';
 
 /** Everything the reference server reads from its environment, checked once at start. */
-export interface ServerConfig {
+export interface ServerConfig extends LimitsConfig {
   mode: ServerMode;
   port: number;
   host: string;
@@ -176,6 +177,7 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     uploadMaxBytes: parseUploadLimit(env.POS_UPLOAD_MAX_MB),
     batchLeaseMs: parseBatchLease(env.POS_BATCH_LEASE_MS),
     frameAncestors: parseFrameAncestors(env.POS_FRAME_ANCESTORS),
+    ...readLimits(env, parseUploadLimit(env.POS_UPLOAD_MAX_MB)),
   };
   if (mode === 'real') {
     if (!config.encryptionKey) {

@@ -14,6 +14,9 @@ import { type Connector, ConnectorRegistry } from './connectors.js';
 import type { Cipher } from './crypto/cipher.js';
 import { IntegrationError } from './errors.js';
 import { IntegrationService } from './integrations.js';
+import { BatchSlots } from './limits/batch-slots.js';
+import { CheckoutRate } from './limits/checkout-rate.js';
+import { type LimitOptions, type ResolvedLimits, resolveLimits } from './limits/options.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { TokenRefreshOptions } from './oauth/refresh.js';
 import { OAuthStateService } from './oauth/state.js';
@@ -37,7 +40,7 @@ export interface CreateIntegrationsOptions {
   buildHash?: string;
   /** When expiring OAuth tokens are renewed (default: 5 minutes before expiry) and how servers coordinate. */
   tokenRefresh?: TokenRefreshOptions;
-  /** Tuning of the sync outbox (chunk size, retries, claim length). */
+  /** Tuning of the sync outbox (chunk size, retries, claim length, periodic pass concurrency and budget). */
   sync?: SyncOptions;
   /**
    * Data Manager entity types besides the built-in `products` and `customers` (or replacing one
@@ -48,6 +51,11 @@ export interface CreateIntegrationsOptions {
   batches?: BatchesOptions;
   /** Tuning of payments (claim length, trail length); payments exist when a connector offers checkout. */
   payments?: PaymentOptions;
+  /**
+   * Per-tenant limits: running Data Manager batches, upload bytes in flight, open OAuth states,
+   * checkout requests per minute. Over a limit a request gets `429 RATE_LIMITED` with `Retry-After`.
+   */
+  limits?: LimitOptions;
 }
 
 /** The SDK facade: the integration service plus the parts it is built from. */
@@ -67,6 +75,8 @@ export class Integrations extends IntegrationService {
   readonly payments: PaymentService | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The per-tenant limits in force (the defaults with `options.limits` over them). */
+  readonly limits: ResolvedLimits;
   /**
    * The Data Manager (seed, upload, purge, export), in the export and full variants when the
    * storage bulk-loads the built-in tables or the host registered entity types. The export
@@ -96,12 +106,13 @@ export class Integrations extends IntegrationService {
         'The lite variant has no Data Manager: remove the entities or use the export or full variant.',
       );
     }
+    const limits = resolveLimits(options.limits);
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
     const connectors = new ConnectorRegistry(connectorList);
     const vault = new CredentialVault(options.storage, options.cipher, clock);
     const activity = new ActivityLog(options.storage, clock, logger);
-    const oauthStates = new OAuthStateService(options.storage.oauthStates, clock);
+    const oauthStates = new OAuthStateService(options.storage.oauthStates, clock, limits.oauthStatesPerTenant);
     const sync = new SyncService(
       { storage: options.storage, vault, activity, connectors, clock, logger },
       options.sync,
@@ -126,6 +137,7 @@ export class Integrations extends IntegrationService {
     this.connectors = connectors;
     this.clock = clock;
     this.logger = logger;
+    this.limits = limits;
     this.#buildHash = options.buildHash;
     const entities = variantHasExport(variant)
       ? new EntityRegistry([...builtInEntities(options.storage), ...(options.entities ?? [])])
@@ -143,6 +155,7 @@ export class Integrations extends IntegrationService {
                 sync.enqueueMany(tenantId, entityType, op, records, { storage: tx }),
             },
             ...(options.batches ? { options: options.batches } : {}),
+            slots: new BatchSlots(limits),
           })
         : undefined;
     const checkouts = connectorList.filter(
@@ -154,7 +167,16 @@ export class Integrations extends IntegrationService {
     const [checkout] = checkouts;
     this.payments = checkout
       ? new PaymentService(
-          { storage: options.storage, connector: checkout, connections: this, sync, clock, logger, activity },
+          {
+            storage: options.storage,
+            connector: checkout,
+            connections: this,
+            sync,
+            clock,
+            logger,
+            activity,
+            checkoutRate: new CheckoutRate(limits.checkoutsPerMinute, clock),
+          },
           options.payments,
         )
       : undefined;

@@ -67,6 +67,8 @@ export {
   type TestOutcome,
 } from './integrations.js';
 export { DEFAULT_LOG_INTERVAL_MS, LogThrottle, type LogThrottleOptions } from './log-throttle.js';
+export { BATCH_RETRY_AFTER_SECONDS, type BatchTicket } from './limits/batch-slots.js';
+export { DEFAULT_LIMITS, type LimitOptions, type ResolvedLimits } from './limits/options.js';
 export { jsonLogger, type Logger, silentLogger } from './logger.js';
 export {
   DEFAULT_REFRESH_MARGIN_MS,
@@ -78,8 +80,15 @@ export { type ConsumedState, OAUTH_STATE_TTL_MS, OAuthStateService } from './oau
 export * from './payments/index.js';
 export type * from './storage/port.js';
 export {
+  DEFAULT_SYNC_CONCURRENCY,
+  DEFAULT_SYNC_TENANT_BUDGET_MS,
+  type PassReport,
+  type SchedulerOptions,
+} from './sync/scheduler.js';
+export {
   DEFAULT_SYNC_RETRY,
   type EnqueueOptions,
+  type FlushOptions,
   MAX_SYNC_CHUNK,
   type PeriodicFlushOptions,
   type SyncOptions,

@@ -73,3 +73,36 @@ describe('OAuth state service', () => {
     );
   });
 });
+
+describe('open OAuth states per tenant', () => {
+  it('lets exactly the cap through when a tenant asks many times at once, even with a slow store', async () => {
+    const storage = await createSqliteStorage({ filename: ':memory:' });
+    try {
+      const store = storage.oauthStates;
+      // A store that answers the count late, as a remote database would: without the per-tenant
+      // queue every request would read the same count before any of them wrote.
+      const slow = {
+        insert: store.insert.bind(store),
+        take: store.take.bind(store),
+        deleteExpired: store.deleteExpired.bind(store),
+        countOpen: async (tenantId: string, now: string) => {
+          const counted = await store.countOpen(tenantId, now);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          return counted;
+        },
+      };
+      const clock = new ManualClock();
+      const states = new OAuthStateService(slow, clock, 3);
+      const results = await Promise.allSettled(Array.from({ length: 6 }, () => states.issue('tenant-a', 'stripe')));
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
+      for (const result of results.filter((result) => result.status === 'rejected')) {
+        expect(result.reason).toMatchObject({ code: 'RATE_LIMITED', status: 429, retryAfter: 600 });
+      }
+      expect(await states.issue('tenant-b', 'stripe')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      clock.advance(OAUTH_STATE_TTL_MS);
+      expect(await states.issue('tenant-a', 'stripe')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    } finally {
+      await storage.close();
+    }
+  });
+});

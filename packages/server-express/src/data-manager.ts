@@ -10,6 +10,7 @@ import {
   BATCH_ID_PATTERN,
   type Batches,
   type BatchRun,
+  type BatchTicket,
   IntegrationError,
   MAX_BATCH_PAGE,
   MAX_SEED_COUNT,
@@ -225,11 +226,24 @@ export function mountDataManager(
         { details: { max_bytes: maxUploadBytes } },
       );
     // A declared length far past the limit is refused without parsing (the body is still read).
-    if (Number(req.get('content-length') ?? 0) > maxUploadBytes + 64 * 1024) {
+    const declared = Number(req.get('content-length') ?? Number.NaN);
+    if (declared > maxUploadBytes + 64 * 1024) {
       await drain(req);
       throw tooLarge();
     }
-    const upload = await spool(req, uploadDir, maxUploadBytes);
+    // The tenant's batch slot and upload bytes are taken before the file is received: over a
+    // limit the body is read and thrown away, never written to disk.
+    let ticket: BatchTicket;
+    try {
+      ticket = batches.admit(tenantOf(res), { uploadBytes: declared >= 0 ? declared : maxUploadBytes });
+    } catch (error) {
+      await drain(req);
+      throw error;
+    }
+    const upload = await spool(req, uploadDir, maxUploadBytes).catch((error: unknown) => {
+      ticket.release();
+      throw error;
+    });
     const discard = () => (upload.path ? unlink(upload.path).catch(() => undefined) : Promise.resolve());
     let run: BatchRun;
     try {
@@ -252,8 +266,10 @@ export function mountDataManager(
         source: fileChunks(upload.path),
         totalBytes: upload.bytes,
         ...idempotencyKey(req),
+        ticket,
       });
     } catch (error) {
+      ticket.release();
       await discard();
       throw error;
     }

@@ -7,8 +7,10 @@ import {
   createIntegrations,
   createKeyRing,
   type Integrations,
+  type LimitOptions,
   type Logger,
   type PaymentOptions,
+  type SyncOptions,
   type TokenRefreshOptions,
   type Variant,
 } from '@pos/integrations-core';
@@ -52,6 +54,8 @@ export interface TestServerOptions {
   tokenRefresh?: TokenRefreshOptions;
   dataManager?: DataManagerOptions;
   payments?: PaymentOptions;
+  limits?: LimitOptions;
+  sync?: SyncOptions;
   /** Mounted on the app before the router, as a host's own global middleware would be. */
   before?: express.RequestHandler[];
   /** A second server on the first one's database file, as a second process would be. */
@@ -75,6 +79,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.tokenRefresh ? { tokenRefresh: options.tokenRefresh } : {}),
     ...(options.payments ? { payments: options.payments } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.sync ? { sync: options.sync } : {}),
   });
   const tenantsByKey = new Map(Object.entries(TENANT_KEYS).map(([tenant, key]) => [key, tenant]));
   const app = express();

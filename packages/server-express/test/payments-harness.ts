@@ -1,5 +1,5 @@
 import { type StripeCheckoutOptions, stripe } from '@pos/connector-stripe';
-import type { Clock, PaymentOptions } from '@pos/integrations-core';
+import type { Clock, LimitOptions, PaymentOptions } from '@pos/integrations-core';
 import {
   type ApiResponse,
   cookiesOf,
@@ -36,6 +36,7 @@ export interface PaymentsServerOptions {
   clock?: Clock;
   checkout?: Partial<StripeCheckoutOptions>;
   payments?: PaymentOptions;
+  limits?: LimitOptions;
   createDelayMs?: number;
   before?: express.RequestHandler[];
 }
@@ -67,6 +68,7 @@ export async function startPaymentsServer(
     connectors: [connector],
     ...(clock ? { clock } : {}),
     ...(options.payments ? { payments: options.payments } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
     ...(options.before ? { before: options.before } : {}),
   });
   const count = (table: string) =>

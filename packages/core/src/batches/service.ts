@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import { IntegrationError, isIntegrationError } from '../errors.js';
+import type { BatchSlots, BatchTicket } from '../limits/batch-slots.js';
 import type { Logger } from '../logger.js';
 import type { BatchRecord, BatchRowError, BatchType, EntityImport, ImportTarget } from '../storage/batches.js';
 import type { IntegrationStorage, JsonObject } from '../storage/port.js';
@@ -41,6 +42,8 @@ export interface SeedOptions {
   seed?: number;
   /** A client's key for this request: repeating it returns the first batch instead of a second one. */
   idempotencyKey?: string;
+  /** A slot taken with {@link Batches.admit}; without one the seed takes its own. */
+  ticket?: BatchTicket;
 }
 
 export interface UploadOptions {
@@ -58,6 +61,8 @@ export interface UploadOptions {
    * closed unread) instead of importing the file twice.
    */
   idempotencyKey?: string;
+  /** A slot taken with {@link Batches.admit} before the file arrived; without one the upload takes its own. */
+  ticket?: BatchTicket;
 }
 
 /** A started batch and the promise of its final state (it never rejects for bad rows). */
@@ -101,6 +106,8 @@ interface BatchesParts {
   logger: Logger;
   outbox?: BatchOutbox;
   options?: BatchesOptions;
+  /** The running-batch limits; without them batches are not limited. */
+  slots?: BatchSlots;
 }
 
 /** What a running batch has done so far: stored with each heartbeat and at the end. */
@@ -193,6 +200,7 @@ export class Batches {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #outbox: BatchOutbox | undefined;
+  readonly #slots: BatchSlots | undefined;
   readonly #heartbeatMs: number;
   readonly #leaseMs: number;
   readonly #defaultCurrency: string;
@@ -207,6 +215,7 @@ export class Batches {
     this.#clock = parts.clock;
     this.#logger = parts.logger;
     this.#outbox = parts.outbox;
+    this.#slots = parts.slots;
     const options = parts.options ?? {};
     this.#heartbeatMs = options.heartbeatMs ?? 1000;
     this.#leaseMs = options.leaseMs ?? 30_000;
@@ -217,6 +226,17 @@ export class Batches {
     if (!isCurrencyCode(this.#defaultCurrency)) {
       throw new IntegrationError('VALIDATION_FAILED', 'batches.defaultCurrency must be an ISO 4217 code such as USD.');
     }
+  }
+
+  /**
+   * Takes one of the tenant's running-batch slots, holding `uploadBytes` of its upload allowance,
+   * for a seed or upload about to start (a route takes it before it receives the file). Throws
+   * `RATE_LIMITED` (429, with `retryAfter`) at a limit. Pass it as `ticket`; it is released when
+   * the batch ends, or by `release()` when no batch starts.
+   */
+  admit(tenantId: string, options: { uploadBytes?: number } = {}): BatchTicket {
+    assertTenant(tenantId);
+    return this.#slots?.take(tenantId, options.uploadBytes ?? 0) ?? { tenantId, release: () => undefined };
   }
 
   /** The presets an upload may name for an entity type. */
@@ -283,10 +303,10 @@ export class Batches {
     }
     const fake = entity.fake;
     if (!fake) throw invalid('entity_type', `${entity.type} has no generator to seed from`);
-    await this.#ready();
-    const batch = await this.#create(tenantId, 'seed', entity.type, null, null, options.idempotencyKey);
+    const ticket = options.ticket ?? this.admit(tenantId);
+    const batch = await this.#create(tenantId, 'seed', entity.type, null, null, options.idempotencyKey, ticket);
     if (batch.existing) return this.#earlier(batch.record, 'seed', entity.type);
-    return this.#run(batch.record, async (progress, signal) => {
+    return this.#run(batch.record, ticket, async (progress, signal) => {
       const { faker } = await import('@faker-js/faker/locale/en_US');
       const validate = rowValidator(entity.schema);
       await this.#write(batch.record, entity, progress, signal, async (importer) => {
@@ -332,7 +352,7 @@ export class Batches {
     if (totalBytes !== null && !(Number.isSafeInteger(totalBytes) && totalBytes >= 0)) {
       throw invalid('totalBytes', 'must be a whole number of bytes');
     }
-    await this.#ready();
+    const ticket = options.ticket ?? this.admit(tenantId);
     const created = await this.#create(
       tenantId,
       'upload',
@@ -340,13 +360,14 @@ export class Batches {
       options.preset ?? null,
       totalBytes,
       options.idempotencyKey,
+      ticket,
     );
     if (created.existing) {
       void options.source[Symbol.asyncIterator]().return?.();
       return this.#earlier(created.record, 'upload', entity.type);
     }
     const batch = created.record;
-    return this.#run(batch, (progress, signal) =>
+    return this.#run(batch, ticket, (progress, signal) =>
       this.#write(batch, entity, progress, signal, (importer) =>
         this.#readCsv(entity, options, defaults, progress, signal, importer),
       ),
@@ -507,26 +528,34 @@ export class Batches {
     preset: string | null,
     totalBytes: number | null,
     idempotencyKey: string | undefined,
+    ticket: BatchTicket,
   ): Promise<{ record: BatchRecord; existing: boolean }> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw invalid('Idempotency-Key', 'must be 1 to 255 visible ASCII characters');
-    }
+    // The ticket goes to the batch this makes; with no new batch it is released here.
+    let record: BatchRecord | undefined;
     const now = this.#clock.now();
     const id = timeOrderedId(now);
-    const record = await this.#storage.batches.insert({
-      id,
-      tenantId,
-      type,
-      entityType,
-      status: 'processing',
-      preset,
-      totalBytes,
-      bytesRead: totalBytes === null ? null : 0,
-      targetBatchId: null,
-      createdAt: now.toISOString(),
-      heartbeatAt: now.toISOString(),
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-    });
+    try {
+      if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+        throw invalid('Idempotency-Key', 'must be 1 to 255 visible ASCII characters');
+      }
+      await this.#ready();
+      record = await this.#storage.batches.insert({
+        id,
+        tenantId,
+        type,
+        entityType,
+        status: 'processing',
+        preset,
+        totalBytes,
+        bytesRead: totalBytes === null ? null : 0,
+        targetBatchId: null,
+        createdAt: now.toISOString(),
+        heartbeatAt: now.toISOString(),
+        ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      });
+    } finally {
+      if (record?.id !== id) ticket.release();
+    }
     return { record, existing: record.id !== id };
   }
 
@@ -543,7 +572,11 @@ export class Batches {
   }
 
   /** Runs a batch's work with a heartbeat; any failure marks the batch failed. */
-  #run(batch: BatchRecord, work: (progress: Progress, signal: AbortSignal) => Promise<void>): BatchRun {
+  #run(
+    batch: BatchRecord,
+    ticket: BatchTicket,
+    work: (progress: Progress, signal: AbortSignal) => Promise<void>,
+  ): BatchRun {
     const controller = new AbortController();
     const progress: Progress = {
       processed: 0,
@@ -576,6 +609,7 @@ export class Batches {
       } finally {
         clearInterval(heartbeat);
         this.#running.delete(batch.id);
+        ticket.release();
       }
       return toDataBatch((await this.#storage.batches.get(batch.tenantId, batch.id)) ?? batch);
     })();

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { rateLimited } from '../limits/rate-limited.js';
 import type { JsonObject, OAuthStateStore } from '../storage/port.js';
 
 /** States live ten minutes: long enough to sign in at a provider, short enough to be useless if leaked later. */
@@ -21,15 +22,46 @@ function hashState(state: string): string {
  * tenant and provider that asked, stored only as a hash, usable once, for ten minutes.
  */
 export class OAuthStateService {
+  /** Issues in progress per tenant, so concurrent requests cannot all pass the open-state count. */
+  readonly #issuing = new Map<string, Promise<unknown>>();
+
+  /** `maxOpenPerTenant`: how many unused, unexpired states one tenant may hold (default: no limit). */
   constructor(
     private readonly store: OAuthStateStore,
     private readonly clock: Clock,
+    private readonly maxOpenPerTenant = Number.POSITIVE_INFINITY,
   ) {}
 
-  async issue(tenantId: string, provider: string, data: JsonObject | null = null): Promise<string> {
+  /**
+   * A new state for the tenant and provider. Throws `RATE_LIMITED` (429) when the tenant already
+   * holds `maxOpenPerTenant` open states; `retryAfter` is when the first of them expires.
+   */
+  issue(tenantId: string, provider: string, data: JsonObject | null = null): Promise<string> {
+    const previous = this.#issuing.get(tenantId) ?? Promise.resolve();
+    const issued = previous.catch(() => undefined).then(() => this.#issue(tenantId, provider, data));
+    this.#issuing.set(tenantId, issued);
+    const forget = () => {
+      if (this.#issuing.get(tenantId) === issued) this.#issuing.delete(tenantId);
+    };
+    issued.then(forget, forget);
+    return issued;
+  }
+
+  async #issue(tenantId: string, provider: string, data: JsonObject | null): Promise<string> {
     const state = randomBytes(STATE_BYTES).toString('base64url');
     const now = this.clock.now();
     await this.store.deleteExpired(now.toISOString());
+    if (Number.isFinite(this.maxOpenPerTenant)) {
+      const open = await this.store.countOpen(tenantId, now.toISOString());
+      if (open.count >= this.maxOpenPerTenant) {
+        const firstExpiry = open.firstExpiresAt ? Date.parse(open.firstExpiresAt) : now.getTime();
+        throw rateLimited(
+          `This account has ${open.count} connections waiting for their provider's authorization, the most it may have: finish one, or try again once the oldest link expires.`,
+          (firstExpiry - now.getTime()) / 1000,
+          { limit: 'oauth_states_per_tenant', max: this.maxOpenPerTenant },
+        );
+      }
+    }
     await this.store.insert({
       stateHash: hashState(state),
       tenantId,

@@ -4,6 +4,7 @@ import type { ActivityLog } from '../activity.js';
 import type { Clock } from '../clock.js';
 import type { Connector, ConnectorContext, ConnectorCredentials } from '../connectors.js';
 import { IntegrationError, validationError } from '../errors.js';
+import type { CheckoutRate } from '../limits/checkout-rate.js';
 import type { Logger } from '../logger.js';
 import type { PaymentChanges, PaymentRecord } from '../storage/payments.js';
 import type { IntegrationStorage, IsoTime } from '../storage/port.js';
@@ -79,6 +80,8 @@ interface PaymentParts {
   clock: Clock;
   logger: Logger;
   activity: ActivityLog;
+  /** Per-tenant rate of checkout session requests; unlimited without it. */
+  checkoutRate?: CheckoutRate;
 }
 
 type Order = { order_id: string; amount: number; currency: string };
@@ -153,11 +156,13 @@ export class PaymentService {
    * Returns the order's open checkout session, creating it when there is none (or the last one
    * expired or failed). Throws `PAYMENT_AMOUNT_MISMATCH` when the order has an open session for
    * another amount or currency, `PAYMENT_ALREADY_PAID` / `PAYMENT_PROCESSING` when the order is
-   * paid or its payment is on its way, and the provider's not-connected code without a connection.
+   * paid or its payment is on its way, the provider's not-connected code without a connection,
+   * and `RATE_LIMITED` when the tenant asks more often than its `checkoutsPerMinute` limit.
    */
   async createCheckoutSession(tenantId: string, input: CheckoutSessionInput | unknown): Promise<PaymentView> {
     assertTenant(tenantId);
     const order = parse<Order>(checkoutSessionInput, input, 'checkout request');
+    this.#parts.checkoutRate?.spend(tenantId);
     await this.#parts.connections.requireCredentials(tenantId, this.#parts.connector);
     const { payments } = this.#parts.storage;
     const deadline = performance.now() + this.#claimTtlMs + 5_000;

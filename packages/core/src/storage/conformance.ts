@@ -314,6 +314,19 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
         expect(await storage.oauthStates.take('old')).toBeUndefined();
         expect(await storage.oauthStates.take('fresh')).toBeDefined();
       });
+
+      it('counts a tenant’s open states across providers, with the soonest expiry', async () => {
+        expect(await storage.oauthStates.countOpen('tenant-a', T0)).toEqual({ count: 0, firstExpiresAt: null });
+        await storage.oauthStates.insert(state('a-late', { expiresAt: T2 }));
+        await storage.oauthStates.insert(state('a-soon', { provider: 'clover', expiresAt: T1 }));
+        await storage.oauthStates.insert(state('a-expired', { expiresAt: T0 }));
+        await storage.oauthStates.insert(state('b', { tenantId: 'tenant-b', expiresAt: T2 }));
+        expect(await storage.oauthStates.countOpen('tenant-a', T0)).toEqual({ count: 2, firstExpiresAt: T1 });
+        expect(await storage.oauthStates.countOpen('tenant-a', T1)).toEqual({ count: 1, firstExpiresAt: T2 });
+        await storage.oauthStates.take('a-late');
+        expect(await storage.oauthStates.countOpen('tenant-a', T1)).toEqual({ count: 0, firstExpiresAt: null });
+        expect(await storage.oauthStates.countOpen('tenant-b', T0)).toEqual({ count: 1, firstExpiresAt: T2 });
+      });
     });
 
     describeSyncConformance(() => storage);

@@ -151,6 +151,8 @@ export interface OAuthStateStore {
    */
   take(stateHash: string): Promise<OAuthStateRecord | undefined>;
   deleteExpired(now: IsoTime): Promise<number>;
+  /** How many of the tenant's states, of any provider, expire after `now`, and the soonest of those expiries. */
+  countOpen(tenantId: string, now: IsoTime): Promise<{ count: number; firstExpiresAt: IsoTime | null }>;
 }
 
 /** A Stripe account connected through Connect OAuth (the seed's `stripe_connected_accounts`). No secrets. */

@@ -11,12 +11,18 @@ export interface PushOptions {
   wait?: (ms: number) => Promise<void>;
   /** Called before each request; throws when the flusher no longer holds the tenant's claim. */
   keepClaim: () => Promise<void>;
+  /** Hears how many rows each request the target accepted carried. */
+  onAccepted?: (rows: number) => void;
+  /** Once aborted, no further request is sent: the rows not sent yet come back as `unsent`. */
+  signal?: AbortSignal;
 }
 
 export interface PageResult {
   delivered: RowPlan[];
   /** Rows the target refused for good, with its reason. */
   rejected: Map<RowPlan, IntegrationError>;
+  /** Rows not (completely) sent because the signal was aborted; they stay queued. */
+  unsent: Set<RowPlan>;
 }
 
 /** A 4xx that will not change by retrying: the rows are refused, the connection itself is fine. */
@@ -48,12 +54,18 @@ export async function pushPage(
   options: PushOptions,
 ): Promise<PageResult> {
   const rejected = new Map<RowPlan, IntegrationError>();
+  const unsent = new Set<RowPlan>();
   let budget = options.narrowingBudget;
 
   async function send(part: RowPlan[], call: (part: RowPlan[]) => Promise<void>): Promise<void> {
+    if (options.signal?.aborted) {
+      for (const plan of part) unsent.add(plan);
+      return;
+    }
     await options.keepClaim();
     try {
       await withRetries(() => call(part), options.retry, options.wait);
+      options.onAccepted?.(part.length);
     } catch (error) {
       if (!isRejection(error)) throw error;
       if (error.details?.scope === 'rows' && part.length > 1 && budget >= 2) {
@@ -102,5 +114,5 @@ export async function pushPage(
       );
     }
   }
-  return { delivered: plans.filter((plan) => !rejected.has(plan)), rejected };
+  return { delivered: plans.filter((plan) => !rejected.has(plan) && !unsent.has(plan)), rejected, unsent };
 }

@@ -9,11 +9,13 @@ import type { Logger } from '../logger.js';
 import type { IntegrationStorage, JsonObject } from '../storage/port.js';
 import type { SyncItem, SyncItemWrite, SyncOp } from '../storage/sync.js';
 import type { CredentialVault, StoredCredentials } from '../vault.js';
+import { syncItem } from './item.js';
 import { planChanges, type RowPlan } from './plan.js';
 import { pushPage } from './push.js';
-import { type SyncCapability, type SyncEntity, TENANT_COLUMN } from './target.js';
+import { type PassReport, type ScheduledFlush, type SchedulerOptions, SyncScheduler } from './scheduler.js';
+import type { SyncCapability } from './target.js';
 
-export interface SyncOptions {
+export interface SyncOptions extends SchedulerOptions {
   /** Rows per request, at most 500 (the default). */
   chunkSize?: number;
   /** Retries of one request on 429, 5xx and network errors (default 4 attempts, 0.5 s doubling, waits up to 30 s). */
@@ -24,6 +26,11 @@ export interface SyncOptions {
   keepDeliveredMs?: number;
   /** Replaces the wait between retries (tests). */
   wait?: (ms: number) => Promise<void>;
+}
+
+export interface FlushOptions extends Partial<ScheduledFlush> {
+  /** First puts rows the target refused earlier back in the queue. */
+  retryFailed?: boolean;
 }
 
 export interface EnqueueOptions {
@@ -67,21 +74,14 @@ type SyncConnector = Connector & { sync: SyncCapability };
 export const MAX_SYNC_CHUNK = 500;
 const PAGE_SIZE = 2_000;
 const NARROWING_BUDGET = 64;
-const TENANT_PAGE = 100;
 const ENQUEUE_SLICE = 1_000;
-const MAX_BACKOFF_MS = 15 * 60_000;
 const LOGGED_KEYS = 20;
-const COLUMN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 export const DEFAULT_SYNC_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 function assertTenant(tenantId: unknown): asserts tenantId is string {
   if (typeof tenantId !== 'string' || tenantId.length === 0) {
     throw new IntegrationError('UNAUTHORIZED', 'A tenant id is required.');
   }
-}
-
-function isKeyValue(value: unknown): value is string | number {
-  return (typeof value === 'string' && value.length > 0) || (typeof value === 'number' && Number.isFinite(value));
 }
 
 function displayKey(recordKey: string): string {
@@ -109,9 +109,7 @@ export class SyncService {
   readonly #keepDeliveredMs: number;
   readonly #wait: ((ms: number) => Promise<void>) | undefined;
   readonly #inFlight = new Map<string, Promise<SyncReport>>();
-  readonly #backoff = new Map<string, { failures: number; nextAt: number }>();
-  #timer: NodeJS.Timeout | undefined;
-  #pass: Promise<void> | undefined;
+  readonly #scheduler: SyncScheduler;
 
   constructor(parts: SyncParts, options: SyncOptions = {}) {
     const chunkSize = options.chunkSize ?? MAX_SYNC_CHUNK;
@@ -128,6 +126,17 @@ export class SyncService {
     this.#claimTtlMs = options.claimTtlMs ?? 10 * 60_000;
     this.#keepDeliveredMs = options.keepDeliveredMs ?? 24 * 60 * 60_000;
     this.#wait = options.wait;
+    this.#scheduler = new SyncScheduler(
+      {
+        storage: parts.storage,
+        clock: parts.clock,
+        logger: parts.logger,
+        provider: () => this.#target()?.id,
+        flush: (tenantId, flush) => this.flush(tenantId, flush),
+        flushing: (tenantId) => this.#inFlight.has(tenantId),
+      },
+      options,
+    );
   }
 
   /** The columns that identify `entity`'s rows on the sync target; undefined when it has no table there. */
@@ -196,7 +205,7 @@ export class SyncService {
     let slice: SyncItemWrite[] = [];
     let queued = 0;
     for await (const record of records) {
-      slice.push(this.#item(tenantId, entity, mapping, op, record));
+      slice.push(syncItem(tenantId, entity, mapping, op, record));
       if (slice.length === ENQUEUE_SLICE) {
         await storage.syncQueue.enqueue(slice, now);
         queued += slice.length;
@@ -223,10 +232,10 @@ export class SyncService {
 
   /**
    * Pushes the tenant's pending changes now. Concurrent calls in this process share one flush;
-   * while another process flushes the tenant this throws `SYNC_IN_PROGRESS` (409).
-   * `retryFailed` first puts rows the target refused earlier back in the queue.
+   * while another process flushes the tenant this throws `SYNC_IN_PROGRESS` (409). With a
+   * `signal`, the flush stops before its next request once the signal is aborted.
    */
-  flush(tenantId: string, options: { retryFailed?: boolean } = {}): Promise<SyncReport> {
+  flush(tenantId: string, options: FlushOptions = {}): Promise<SyncReport> {
     assertTenant(tenantId);
     const running = this.#inFlight.get(tenantId);
     if (running) return running;
@@ -236,66 +245,23 @@ export class SyncService {
   }
 
   /**
-   * One pass over every tenant with pending changes (what the periodic flush runs). A tenant
-   * whose flush failed waits longer before the next try, doubling up to 15 minutes.
+   * One pass over every tenant with pending changes (what the periodic flush runs): a few
+   * tenants at a time (`concurrency`), each for at most `tenantBudgetMs`. A tenant whose flush
+   * failed, or delivered nothing within its budget, waits longer before the next try, doubling
+   * from `intervalMs` up to 15 minutes.
    */
-  async flushPending(intervalMs = 30_000): Promise<void> {
-    const connector = this.#target();
-    if (!connector) return;
-    let after: string | undefined;
-    for (;;) {
-      const tenants = await this.#parts.storage.syncQueue.tenantsWithPending(after, TENANT_PAGE);
-      for (const tenantId of tenants) {
-        const backoff = this.#backoff.get(tenantId);
-        if (backoff && backoff.nextAt > this.#parts.clock.now().getTime()) continue;
-        if (!(await this.#parts.storage.credentials.get(tenantId, connector.id))) {
-          // Queued just before a disconnect: there is no target to deliver to any more.
-          await this.#parts.storage.syncQueue.discard(tenantId);
-          continue;
-        }
-        try {
-          await this.flush(tenantId);
-          this.#backoff.delete(tenantId);
-        } catch (error) {
-          if (error instanceof IntegrationError && error.code === 'SYNC_IN_PROGRESS') continue;
-          const failures = (backoff?.failures ?? 0) + 1;
-          const delay = Math.min(intervalMs * 2 ** (failures - 1), MAX_BACKOFF_MS);
-          this.#backoff.set(tenantId, { failures, nextAt: this.#parts.clock.now().getTime() + delay });
-        }
-      }
-      const last = tenants.at(-1);
-      if (tenants.length < TENANT_PAGE || last === undefined) return;
-      after = last;
-    }
+  flushPending(intervalMs = 30_000): Promise<PassReport> {
+    return this.#scheduler.pass(intervalMs);
   }
 
   /** Flushes every tenant with pending changes every `intervalMs`, until {@link stop}. For servers. */
   start(options: PeriodicFlushOptions = {}): void {
-    if (this.#timer) return;
-    const intervalMs = options.intervalMs ?? 30_000;
-    const schedule = () => {
-      this.#timer = setTimeout(() => {
-        this.#pass = this.flushPending(intervalMs)
-          .catch((error: unknown) => {
-            this.#parts.logger.error('The periodic sync pass failed', {
-              error: error instanceof Error ? error.message : String(error),
-            });
-          })
-          .finally(() => {
-            this.#pass = undefined;
-            if (this.#timer) schedule();
-          });
-      }, intervalMs);
-      this.#timer.unref();
-    };
-    schedule();
+    this.#scheduler.start(options.intervalMs ?? 30_000);
   }
 
   /** Stops the periodic flush and waits for running flushes to finish. */
   async stop(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#pass;
+    await this.#scheduler.stop();
     await Promise.allSettled(this.#inFlight.values());
   }
 
@@ -304,7 +270,7 @@ export class SyncService {
     if (this.supports(provider)) await storage.syncQueue.discard(tenantId);
   }
 
-  async #flush(tenantId: string, options: { retryFailed?: boolean }): Promise<SyncReport> {
+  async #flush(tenantId: string, options: FlushOptions): Promise<SyncReport> {
     const connector = this.#target();
     if (!connector) throw new IntegrationError('NOT_FOUND', 'No sync target is configured.');
     const credentials = await this.#parts.vault.get(tenantId, connector.id);
@@ -325,7 +291,7 @@ export class SyncService {
     }
     try {
       if (options.retryFailed) await this.#parts.storage.syncQueue.retryFailed(tenantId, this.#now());
-      return await this.#push(tenantId, connector, credentials, token);
+      return await this.#push(tenantId, connector, credentials, token, options);
     } finally {
       await this.#parts.storage.syncState.releaseClaim(tenantId, connector.id, token);
     }
@@ -336,6 +302,7 @@ export class SyncService {
     connector: SyncConnector,
     credentials: StoredCredentials,
     token: string,
+    options: FlushOptions,
   ): Promise<SyncReport> {
     const { storage, activity } = this.#parts;
     const provider = connector.id;
@@ -383,7 +350,9 @@ export class SyncService {
             chunkSize: this.#chunkSize,
             retry: this.#retry,
             narrowingBudget: NARROWING_BUDGET,
-            keepClaim,
+            keepClaim: () => keepClaim(),
+            ...(options.onAccepted ? { onAccepted: options.onAccepted } : {}),
+            ...(options.signal ? { signal: options.signal } : {}),
             ...(this.#wait ? { wait: this.#wait } : {}),
           });
         } catch (error) {
@@ -413,6 +382,23 @@ export class SyncService {
             details: rejection.details,
             secrets,
           });
+        }
+        if (page.unsent.size > 0) {
+          // The pass's budget for this tenant is spent: what was sent is settled, the rest waits.
+          const unsent = new Set([...page.unsent].flatMap((plan) => plan.itemIds));
+          const budgetSpent = new IntegrationError(
+            'PROVIDER_UNAVAILABLE',
+            `${connector.displayName} took longer than this account's share of the sync pass.`,
+            { status: 503 },
+          );
+          throw await this.#stopped(
+            tenantId,
+            connector,
+            items.filter((item) => unsent.has(item.id)),
+            budgetSpent,
+            secrets,
+            delivered,
+          );
         }
       }
       await storage.syncQueue.pruneDone(tenantId, new Date(startedAt - this.#keepDeliveredMs).toISOString());
@@ -526,44 +512,6 @@ export class SyncService {
         } satisfies JsonObject,
       };
     });
-  }
-
-  #item(tenantId: string, name: string, entity: SyncEntity, op: SyncOp, record: JsonObject): SyncItemWrite {
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-      throw new IntegrationError('VALIDATION_FAILED', `A ${name} record to sync must be an object.`);
-    }
-    let row: JsonObject;
-    try {
-      row = JSON.parse(JSON.stringify(record)) as JsonObject;
-    } catch {
-      throw new IntegrationError('VALIDATION_FAILED', `A ${name} record to sync must be JSON (no BigInt, no cycles).`);
-    }
-    for (const column of Object.keys(row)) {
-      if (!COLUMN.test(column)) {
-        throw new IntegrationError(
-          'VALIDATION_FAILED',
-          `"${column}" is not a column name that can be synced: use letters, digits and underscores.`,
-        );
-      }
-    }
-    const keyValues = entity.key.map((column) => {
-      const value = row[column];
-      if (!isKeyValue(value)) {
-        throw new IntegrationError(
-          'VALIDATION_FAILED',
-          `A ${name} record needs "${column}" (a non-empty string or a number) to be synced.`,
-        );
-      }
-      return value;
-    });
-    const columns = op === 'delete' ? Object.fromEntries(entity.key.map((column, i) => [column, keyValues[i]])) : row;
-    return {
-      tenantId,
-      entity: name,
-      op,
-      recordKey: JSON.stringify(keyValues),
-      payload: { ...columns, [TENANT_COLUMN]: tenantId },
-    };
   }
 
   #target(): SyncConnector | undefined {

@@ -38,6 +38,16 @@ export class KyselyOAuthStateStore implements OAuthStateStore {
     };
   }
 
+  async countOpen(tenantId: string, now: string): Promise<{ count: number; firstExpiresAt: string | null }> {
+    const row = await this.db
+      .selectFrom('oauth_states')
+      .select((eb) => [eb.fn.countAll().as('count'), eb.fn.min('expires_at').as('first')])
+      .where('tenant_id', '=', tenantId)
+      .where('expires_at', '>', now)
+      .executeTakeFirstOrThrow();
+    return { count: readInteger(row.count), firstExpiresAt: row.first ?? null };
+  }
+
   async deleteExpired(now: string): Promise<number> {
     const result = await this.db.deleteFrom('oauth_states').where('expires_at', '<=', now).executeTakeFirst();
     return readInteger(result.numDeletedRows);
