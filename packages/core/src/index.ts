@@ -66,9 +66,9 @@ export {
   type IntegrationStatusView,
   type TestOutcome,
 } from './integrations.js';
-export { DEFAULT_LOG_INTERVAL_MS, LogThrottle, type LogThrottleOptions } from './log-throttle.js';
 export { BATCH_RETRY_AFTER_SECONDS, type BatchTicket } from './limits/batch-slots.js';
 export { DEFAULT_LIMITS, type LimitOptions, type ResolvedLimits } from './limits/options.js';
+export { DEFAULT_LOG_INTERVAL_MS, LogThrottle, type LogThrottleOptions } from './log-throttle.js';
 export { jsonLogger, type Logger, silentLogger } from './logger.js';
 export {
   DEFAULT_REFRESH_MARGIN_MS,
