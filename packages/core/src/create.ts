@@ -13,6 +13,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type Connector, ConnectorRegistry } from './connectors.js';
 import type { Cipher } from './crypto/cipher.js';
 import { IntegrationError } from './errors.js';
+import { createOutboundGuard, type OutboundGuard, type OutboundOptions } from './http/outbound.js';
 import { IntegrationService } from './integrations.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { TokenRefreshOptions } from './oauth/refresh.js';
@@ -48,6 +49,12 @@ export interface CreateIntegrationsOptions {
   batches?: BatchesOptions;
   /** Tuning of payments (claim length, trail length); payments exist when a connector offers checkout. */
   payments?: PaymentOptions;
+  /**
+   * The guard for URLs merchants supply (a Supabase project URL): `allowedPrivateHosts` lists the
+   * `host:port` entries that may be private and plain http (local projects, tests); `lookup`
+   * replaces the system resolver.
+   */
+  outbound?: OutboundOptions;
 }
 
 /** The SDK facade: the integration service plus the parts it is built from. */
@@ -67,6 +74,8 @@ export class Integrations extends IntegrationService {
   readonly payments: PaymentService | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The client connectors use for URLs merchants supplied; hosts may use it for their own such calls. */
+  readonly outbound: OutboundGuard;
   /**
    * The Data Manager (seed, upload, purge, export), in the export and full variants when the
    * storage bulk-loads the built-in tables or the host registered entity types. The export
@@ -99,11 +108,12 @@ export class Integrations extends IntegrationService {
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
     const connectors = new ConnectorRegistry(connectorList);
+    const outbound = createOutboundGuard(options.outbound);
     const vault = new CredentialVault(options.storage, options.cipher, clock);
     const activity = new ActivityLog(options.storage, clock, logger);
     const oauthStates = new OAuthStateService(options.storage.oauthStates, clock);
     const sync = new SyncService(
-      { storage: options.storage, vault, activity, connectors, clock, logger },
+      { storage: options.storage, vault, activity, connectors, clock, logger, outbound },
       options.sync,
     );
     super({
@@ -114,6 +124,7 @@ export class Integrations extends IntegrationService {
       connectors,
       clock,
       logger,
+      outbound,
       ...(options.tokenRefresh ? { tokenRefresh: options.tokenRefresh } : {}),
       onDisconnect: (tx, tenantId, provider) => sync.discard(tx, tenantId, provider),
     });
@@ -126,6 +137,7 @@ export class Integrations extends IntegrationService {
     this.connectors = connectors;
     this.clock = clock;
     this.logger = logger;
+    this.outbound = outbound;
     this.#buildHash = options.buildHash;
     const entities = variantHasExport(variant)
       ? new EntityRegistry([...builtInEntities(options.storage), ...(options.entities ?? [])])
@@ -190,6 +202,7 @@ export class Integrations extends IntegrationService {
     await this.batches?.close();
     await this.sync.stop();
     await this.storage.close();
+    await this.outbound.close();
   }
 }
 
