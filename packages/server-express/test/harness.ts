@@ -8,6 +8,7 @@ import {
   createKeyRing,
   type Integrations,
   type Logger,
+  type OutboundOptions,
   type PaymentOptions,
   type TokenRefreshOptions,
   type Variant,
@@ -52,6 +53,8 @@ export interface TestServerOptions {
   tokenRefresh?: TokenRefreshOptions;
   dataManager?: DataManagerOptions;
   payments?: PaymentOptions;
+  /** The outbound guard's allowed private hosts and resolver. */
+  outbound?: OutboundOptions;
   /** Mounted on the app before the router, as a host's own global middleware would be. */
   before?: express.RequestHandler[];
   /** A second server on the first one's database file, as a second process would be. */
@@ -73,6 +76,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.tokenRefresh ? { tokenRefresh: options.tokenRefresh } : {}),
     ...(options.payments ? { payments: options.payments } : {}),
+    ...(options.outbound ? { outbound: options.outbound } : {}),
   });
   const tenantsByKey = new Map(Object.entries(TENANT_KEYS).map(([tenant, key]) => [key, tenant]));
   const app = express();
