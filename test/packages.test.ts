@@ -303,6 +303,7 @@ const EXAMPLES: Record<string, Example> = {
     const output = await runToEnd('supabase', code, {
       POS_ENCRYPTION_KEY: KEY,
       SUPABASE_URL: `${demoUrl}/demo/supabase`,
+      POS_ALLOWED_PRIVATE_HOSTS: new URL(demoUrl).host,
       SUPABASE_SECRET_KEY: 'sb_secret_demo_supabase_key_not_for_production',
     });
     expect(output).toMatch(/delivered: 1/);

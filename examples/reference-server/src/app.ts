@@ -69,6 +69,12 @@ function openStorage(config: ServerConfig): Promise<IntegrationStorage> {
     : createSqliteStorage({ filename: config.dbPath });
 }
 
+/** `127.0.0.1:3000` of `http://127.0.0.1:3000`, the port written even when it is the default. */
+function hostPort(origin: string): string {
+  const url = new URL(origin);
+  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
+}
+
 /** Builds the reference POS server: its storage, the configured connectors and every route. */
 export async function createReferenceServer(config: ServerConfig, logger: Logger): Promise<ReferenceServer> {
   const demo = config.mode === 'demo';
@@ -106,6 +112,10 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
     connectors,
     variant: config.variant,
     logger,
+    // Merchant URLs may reach private hosts only when listed; demo mode adds its own simulators.
+    outbound: {
+      allowedPrivateHosts: demo ? () => [...config.allowedPrivateHosts, hostPort(ownUrl)] : config.allowedPrivateHosts,
+    },
     // A batch heartbeats at least three times per lease, so one late beat never fails it.
     batches: { leaseMs: config.batchLeaseMs, heartbeatMs: Math.min(1000, Math.floor(config.batchLeaseMs / 3)) },
     limits: config.limits,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { isVariant, type Variant } from '@pos/integrations-core';
+import { isVariant, normalizeHostPort, type Variant } from '@pos/integrations-core';
 import { type LimitsConfig, readLimits } from './limits-config.js';
 
 export type ServerMode = 'demo' | 'real';
@@ -25,6 +25,11 @@ export interface ServerConfig extends LimitsConfig {
   /** The `STRIPE_*` and `CLOVER_*` variables, read by the connectors' own `stripeFromEnv` / `cloverFromEnv`. */
   oauthEnv: Env;
   supabaseManagementApiUrl: string | undefined;
+  /**
+   * `host:port` entries from `POS_ALLOWED_PRIVATE_HOSTS` that merchant URLs may point to although
+   * they are private, over http too (a local Supabase, tests). Empty by default.
+   */
+  allowedPrivateHosts: string[];
   /** How often pending sync changes are pushed (ms); 0 turns the periodic flush off. */
   syncIntervalMs: number;
   /** Largest Data Manager upload, from `POS_UPLOAD_MAX_MB` (default 200). */
@@ -139,6 +144,23 @@ export function describeDatabase(config: Pick<ServerConfig, 'databaseUrl' | 'dbP
   return `PostgreSQL ${url.host}${url.pathname}`;
 }
 
+/** `POS_ALLOWED_PRIVATE_HOSTS=127.0.0.1:54321,[::1]:8000` */
+export function parseAllowedPrivateHosts(value: string | undefined): string[] {
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return entries.map((entry) => {
+    try {
+      return normalizeHostPort(entry);
+    } catch {
+      throw new ConfigError(
+        `POS_ALLOWED_PRIVATE_HOSTS must be a comma list of host:port entries (e.g. 127.0.0.1:54321), not "${entry}".`,
+      );
+    }
+  });
+}
+
 /** `POS_API_KEYS=tenant-a:key1,tenant-b:key2` */
 export function parseApiKeys(value: string | undefined): Array<{ tenantId: string; key: string }> {
   if (!value?.trim()) return [];
@@ -173,6 +195,7 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     squareBaseUrl: env.SQUARE_BASE_URL?.trim() || undefined,
     oauthEnv: oauthEnv(env),
     supabaseManagementApiUrl: env.SUPABASE_MANAGEMENT_API_URL?.trim() || undefined,
+    allowedPrivateHosts: parseAllowedPrivateHosts(env.POS_ALLOWED_PRIVATE_HOSTS),
     syncIntervalMs: parseInterval(env.POS_SYNC_INTERVAL_MS),
     uploadMaxBytes: parseUploadLimit(env.POS_UPLOAD_MAX_MB),
     batchLeaseMs: parseBatchLease(env.POS_BATCH_LEASE_MS),

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiClient } from '@pos/test-support';
+import { apiClient, listen } from '@pos/test-support';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { supabaseSimulator } from '../src/demo/supabase-simulator.js';
 import {
   ConfigError,
   consoleLogger,
@@ -206,6 +208,35 @@ describe('real mode', () => {
       expect(html).not.toContain('Demo mode.');
     } finally {
       await server.close();
+    }
+  });
+
+  it('calls a private project URL only when POS_ALLOWED_PRIVATE_HOSTS lists it', async () => {
+    expect(() => readConfig({ POS_ALLOWED_PRIVATE_HOSTS: '127.0.0.1' }, 'demo')).toThrow(/host:port/);
+    expect(
+      readConfig({ POS_ALLOWED_PRIVATE_HOSTS: ' 127.0.0.1:54321, [::1]:8000 ' }, 'demo').allowedPrivateHosts,
+    ).toEqual(['127.0.0.1:54321', '[::1]:8000']);
+    // A simulated project on loopback, as a local Supabase would be.
+    const project = await listen(express().use(supabaseSimulator()));
+    const key = 'store-1-key-0123456789abcdef';
+    const env = { POS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), POS_API_KEYS: `store-1:${key}` };
+    const body = { project_url: project.url, service_key: DEMO_SUPABASE_KEY };
+    const closed = await start(env, 'real');
+    const open = await start({ ...env, POS_ALLOWED_PRIVATE_HOSTS: new URL(project.url).host }, 'real');
+    try {
+      const refused = await apiClient(closed.url, { token: key })('POST', '/api/integrations/supabase/credentials', {
+        body,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error_code: 'VALIDATION_FAILED', message: /must use https:\/\// });
+      const allowed = await apiClient(open.url, { token: key })('POST', '/api/integrations/supabase/credentials', {
+        body,
+      });
+      expect(allowed.body).toMatchObject({ success: true, status: { connected: true } });
+    } finally {
+      await closed.close();
+      await open.close();
+      await project.close();
     }
   });
 

@@ -172,7 +172,11 @@ describe('several reference servers on one PostgreSQL database', () => {
   });
 
   it('push one tenant’s sync queue one instance at a time, keeping each record’s changes in order', async () => {
-    const [a, b] = await startIntegrationsWorkers({ databaseUrl: cluster.freshDatabase() });
+    const [a, b] = await startIntegrationsWorkers({
+      databaseUrl: cluster.freshDatabase(),
+      // The simulated project listens on loopback: allowed explicitly, as a local project is.
+      env: { POS_ALLOWED_PRIVATE_HOSTS: new URL(supabase.url).host },
+    });
     if (!a || !b) throw new Error('two workers expected');
     const hot = async () => {
       const response = await fetch(`${supabase.url}/rest/v1/pos_products`, { headers: { apikey: DEMO_SUPABASE_KEY } });

@@ -1,6 +1,7 @@
 import type { ZodType } from 'zod';
 import type { Clock } from './clock.js';
 import { IntegrationError } from './errors.js';
+import type { OutboundHttp } from './http/outbound.js';
 import type { Logger } from './logger.js';
 import type { CheckoutCapability } from './payments/provider.js';
 import type { IntegrationStorage, IsoTime, JsonObject } from './storage/port.js';
@@ -12,6 +13,11 @@ export interface ConnectorContext {
   tenantId: string;
   clock: Clock;
   logger: Logger;
+  /**
+   * The only client for URLs a merchant supplied (a project or store URL): public https
+   * addresses only, no redirects, except the host's allowed private hosts.
+   */
+  outbound: OutboundHttp;
 }
 
 /** A connector's credentials split in two: `secret` is sealed at rest, `publicData` may be shown. */

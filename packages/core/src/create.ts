@@ -13,6 +13,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type Connector, ConnectorRegistry } from './connectors.js';
 import type { Cipher } from './crypto/cipher.js';
 import { IntegrationError } from './errors.js';
+import { createOutboundGuard, type OutboundGuard, type OutboundOptions } from './http/outbound.js';
 import { IntegrationService } from './integrations.js';
 import { BatchSlots } from './limits/batch-slots.js';
 import { CheckoutRate } from './limits/checkout-rate.js';
@@ -56,6 +57,12 @@ export interface CreateIntegrationsOptions {
    * checkout requests per minute. Over a limit a request gets `429 RATE_LIMITED` with `Retry-After`.
    */
   limits?: LimitOptions;
+  /**
+   * The guard for URLs merchants supply (a Supabase project URL): `allowedPrivateHosts` lists the
+   * `host:port` entries that may be private and plain http (local projects, tests); `lookup`
+   * replaces the system resolver.
+   */
+  outbound?: OutboundOptions;
 }
 
 /** The SDK facade: the integration service plus the parts it is built from. */
@@ -77,6 +84,8 @@ export class Integrations extends IntegrationService {
   readonly logger: Logger;
   /** The per-tenant limits in force (the defaults with `options.limits` over them). */
   readonly limits: ResolvedLimits;
+  /** The client connectors use for URLs merchants supplied; hosts may use it for their own such calls. */
+  readonly outbound: OutboundGuard;
   /**
    * The Data Manager (seed, upload, purge, export), in the export and full variants when the
    * storage bulk-loads the built-in tables or the host registered entity types. The export
@@ -110,11 +119,12 @@ export class Integrations extends IntegrationService {
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
     const connectors = new ConnectorRegistry(connectorList);
+    const outbound = createOutboundGuard(options.outbound);
     const vault = new CredentialVault(options.storage, options.cipher, clock);
     const activity = new ActivityLog(options.storage, clock, logger);
     const oauthStates = new OAuthStateService(options.storage.oauthStates, clock, limits.oauthStatesPerTenant);
     const sync = new SyncService(
-      { storage: options.storage, vault, activity, connectors, clock, logger },
+      { storage: options.storage, vault, activity, connectors, clock, logger, outbound },
       options.sync,
     );
     super({
@@ -125,6 +135,7 @@ export class Integrations extends IntegrationService {
       connectors,
       clock,
       logger,
+      outbound,
       ...(options.tokenRefresh ? { tokenRefresh: options.tokenRefresh } : {}),
       onDisconnect: (tx, tenantId, provider) => sync.discard(tx, tenantId, provider),
     });
@@ -138,6 +149,7 @@ export class Integrations extends IntegrationService {
     this.clock = clock;
     this.logger = logger;
     this.limits = limits;
+    this.outbound = outbound;
     this.#buildHash = options.buildHash;
     const entities = variantHasExport(variant)
       ? new EntityRegistry([...builtInEntities(options.storage), ...(options.entities ?? [])])
@@ -212,6 +224,7 @@ export class Integrations extends IntegrationService {
     await this.batches?.close();
     await this.sync.stop();
     await this.storage.close();
+    await this.outbound.close();
   }
 }
 

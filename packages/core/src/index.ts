@@ -56,6 +56,22 @@ export {
   toErrorBody,
   validationError,
 } from './errors.js';
+export {
+  type AddressKind,
+  classifyAddress,
+  isPublicAddress,
+} from './http/addresses.js';
+export { discardBody, readBoundedText } from './http/body.js';
+export {
+  createOutboundGuard,
+  normalizeHostPort,
+  OutboundGuard,
+  type OutboundHttp,
+  type OutboundInit,
+  type OutboundOptions,
+  type OutboundResolver,
+  type ResolvedAddress,
+} from './http/outbound.js';
 export { DEFAULT_RETRY_POLICY, isRetryable, parseRetryAfter, type RetryPolicy, withRetries } from './http/retry.js';
 export {
   type ActionResult,

@@ -10,6 +10,7 @@ import type {
 } from './connectors.js';
 import { redact } from './crypto/mask.js';
 import { IntegrationError } from './errors.js';
+import type { OutboundHttp } from './http/outbound.js';
 import type { Logger } from './logger.js';
 import { TokenRefresher, type TokenRefreshOptions } from './oauth/refresh.js';
 import type { OAuthStateService } from './oauth/state.js';
@@ -64,6 +65,7 @@ interface ServiceParts {
   connectors: ConnectorRegistry;
   clock: Clock;
   logger: Logger;
+  outbound: OutboundHttp;
   tokenRefresh?: TokenRefreshOptions;
 }
 
@@ -514,7 +516,7 @@ export class IntegrationService {
   }
 
   context(tenantId: string): ConnectorContext {
-    return { tenantId, clock: this.parts.clock, logger: this.parts.logger };
+    return { tenantId, clock: this.parts.clock, logger: this.parts.logger, outbound: this.parts.outbound };
   }
 
   private oauthConnector(provider: string): OAuthConnector {

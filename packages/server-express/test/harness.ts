@@ -9,6 +9,7 @@ import {
   type Integrations,
   type LimitOptions,
   type Logger,
+  type OutboundOptions,
   type PaymentOptions,
   type SyncOptions,
   type TokenRefreshOptions,
@@ -56,6 +57,8 @@ export interface TestServerOptions {
   payments?: PaymentOptions;
   limits?: LimitOptions;
   sync?: SyncOptions;
+  /** The outbound guard's allowed private hosts and resolver. */
+  outbound?: OutboundOptions;
   /** Mounted on the app before the router, as a host's own global middleware would be. */
   before?: express.RequestHandler[];
   /** A second server on the first one's database file, as a second process would be. */
@@ -81,6 +84,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.payments ? { payments: options.payments } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.sync ? { sync: options.sync } : {}),
+    ...(options.outbound ? { outbound: options.outbound } : {}),
   });
   const tenantsByKey = new Map(Object.entries(TENANT_KEYS).map(([tenant, key]) => [key, tenant]));
   const app = express();

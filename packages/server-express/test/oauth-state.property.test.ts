@@ -1,6 +1,6 @@
 import { clover } from '@pos/connector-clover';
 import { stripe } from '@pos/connector-stripe';
-import { OAUTH_STATE_TTL_MS, silentLogger } from '@pos/integrations-core';
+import { createOutboundGuard, OAUTH_STATE_TTL_MS, silentLogger } from '@pos/integrations-core';
 import {
   CLOVER_APP_ID,
   CLOVER_APP_SECRET,
@@ -143,7 +143,7 @@ describe('Property 1: OAuth state validation', () => {
               continue;
             }
             // The provider's redirect with a fresh code, carrying whichever state is presented.
-            const context = { tenantId: 'none', clock, logger: silentLogger };
+            const context = { tenantId: 'none', clock, logger: silentLogger, outbound: createOutboundGuard() };
             const back = consent[step.provider](connectors[step.provider].authorizationUrl('placeholder', context));
             back.searchParams.delete('state');
             const entry =

@@ -13,6 +13,8 @@ beforeAll(async () => {
   stack = await startSupabaseStack({ setupSql });
   server = await startTestServer({
     connectors: [supabase({ retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 10 } })],
+    // The local project listens on loopback: allowed explicitly, as for a local Supabase.
+    outbound: { allowedPrivateHosts: [new URL(stack.projectUrl).host] },
   });
 });
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { silentLogger, systemClock } from '@pos/integrations-core';
+import { createOutboundGuard, silentLogger, systemClock } from '@pos/integrations-core';
 import {
   CLOVER_API,
   CLOVER_APP_ID,
@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { CLOVER_HOSTS, clover, cloverFromEnv } from '../src/index.js';
 
 const mock = useProviderMock();
-const context = { tenantId: 'tenant-a', clock: systemClock, logger: silentLogger };
+const context = { tenantId: 'tenant-a', clock: systemClock, logger: silentLogger, outbound: createOutboundGuard() };
 const env = { CLOVER_APP_ID, CLOVER_APP_SECRET, CLOVER_REDIRECT_URI };
 const options = { appId: CLOVER_APP_ID, appSecret: CLOVER_APP_SECRET, redirectUri: CLOVER_REDIRECT_URI };
 const fastRetry = { attempts: 3, baseDelayMs: 1, maxDelayMs: 100 };

@@ -1,4 +1,4 @@
-import { IntegrationError, silentLogger, systemClock } from '@pos/integrations-core';
+import { createOutboundGuard, IntegrationError, silentLogger, systemClock } from '@pos/integrations-core';
 import {
   SQUARE_LOCATION_ID,
   SQUARE_PRODUCTION,
@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { square } from '../src/index.js';
 
 const mock = useProviderMock(...squareHandlers());
-const context = { tenantId: 'tenant-a', clock: systemClock, logger: silentLogger };
+const context = { tenantId: 'tenant-a', clock: systemClock, logger: silentLogger, outbound: createOutboundGuard() };
 const fastRetry = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2_000 };
 const credentials = {
   secret: { access_token: SQUARE_TOKEN },

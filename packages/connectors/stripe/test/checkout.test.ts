@@ -1,4 +1,4 @@
-import { checkoutIdempotencyKey, silentLogger, systemClock } from '@pos/integrations-core';
+import { checkoutIdempotencyKey, createOutboundGuard, silentLogger, systemClock } from '@pos/integrations-core';
 import {
   STRIPE_ACCOUNT_ID,
   STRIPE_CLIENT_ID,
@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { stripe, stripeFromEnv } from '../src/index.js';
 
 const mock = useProviderMock();
-const context = { tenantId: 'tenant-a', clock: systemClock, logger: silentLogger };
+const context = { tenantId: 'tenant-a', clock: systemClock, logger: silentLogger, outbound: createOutboundGuard() };
 const env = { STRIPE_CLIENT_ID, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET };
 
 describe('Stripe Checkout', () => {

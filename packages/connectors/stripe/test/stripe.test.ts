@@ -1,4 +1,4 @@
-import { silentLogger, systemClock } from '@pos/integrations-core';
+import { createOutboundGuard, silentLogger, systemClock } from '@pos/integrations-core';
 import {
   STRIPE_ACCOUNT_ID,
   STRIPE_API,
@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { stripe, stripeAccountName, stripeFromEnv } from '../src/index.js';
 
 const mock = useProviderMock();
-const context = { tenantId: 'tenant-a', clock: systemClock, logger: silentLogger };
+const context = { tenantId: 'tenant-a', clock: systemClock, logger: silentLogger, outbound: createOutboundGuard() };
 const env = { STRIPE_CLIENT_ID, STRIPE_SECRET_KEY };
 const fastRetry = { attempts: 3, baseDelayMs: 1, maxDelayMs: 100 };
 

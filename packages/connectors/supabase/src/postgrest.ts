@@ -1,5 +1,12 @@
-import { IntegrationError, parseRetryAfter, type SyncTarget } from '@pos/integrations-core';
-import { FetchError, ofetch } from 'ofetch';
+import {
+  discardBody,
+  IntegrationError,
+  type OutboundHttp,
+  type OutboundInit,
+  parseRetryAfter,
+  readBoundedText,
+  type SyncTarget,
+} from '@pos/integrations-core';
 
 /** PostgREST's upsert preference (providers.md §6.3): merge on the key, answer without a body. */
 const UPSERT_PREFER = 'resolution=merge-duplicates,return=minimal';
@@ -18,7 +25,16 @@ export interface PostgrestErrorBody {
 export interface SupabaseResponse {
   status: number;
   headers: Headers;
+  /** The parsed JSON body; `undefined` when the answer was not JSON (its text is never kept). */
   body: unknown;
+}
+
+/** How a request is sent: through the outbound guard for the merchant's project URL. */
+export type Send = (url: string, init: OutboundInit) => Promise<Response>;
+
+/** Sends to the merchant's project: public https addresses only, no redirects (see core's outbound guard). */
+export function projectSender(outbound: OutboundHttp): Send {
+  return (url, init) => outbound.fetch(url, { ...init, subject: 'The project URL' });
 }
 
 /** Secret keys (`sb_secret_…`) are not JWTs and must never be sent as a Bearer token. */
@@ -30,23 +46,46 @@ export function authHeaders(key: string): Record<string, string> {
   return isJwt(key) ? { apikey: key, authorization: `Bearer ${key}` } : { apikey: key };
 }
 
-/** One HTTP exchange; network failures and timeouts become `PROVIDER_UNAVAILABLE`, statuses are returned. */
+/** Large enough for the OpenAPI description of a project with many tables. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+async function jsonBody(response: Response): Promise<unknown> {
+  if (!/\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
+    await discardBody(response);
+    return undefined;
+  }
+  const text = await readBoundedText(response, MAX_BODY_BYTES);
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One HTTP exchange; network failures and timeouts become `PROVIDER_UNAVAILABLE`, statuses are
+ * returned, and the guard's refusals (`VALIDATION_FAILED`) pass through.
+ */
 export async function exchange(
+  send: Send,
   url: string,
   init: { method?: string; headers: Record<string, string>; body?: unknown; timeoutMs: number },
 ): Promise<SupabaseResponse> {
   try {
-    const response = await ofetch.raw(url, {
-      method: (init.method ?? 'GET') as 'GET',
-      headers: init.headers,
-      ...(init.body !== undefined ? { body: init.body as Record<string, unknown> } : {}),
-      timeout: init.timeoutMs,
-      retry: false,
-      ignoreResponseError: true,
+    const response = await send(url, {
+      method: init.method ?? 'GET',
+      headers: {
+        accept: 'application/json',
+        ...init.headers,
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      signal: AbortSignal.timeout(init.timeoutMs),
     });
-    return { status: response.status, headers: response.headers, body: response._data };
+    return { status: response.status, headers: response.headers, body: await jsonBody(response) };
   } catch (error) {
-    const timedOut = error instanceof FetchError && (error.cause as Error | undefined)?.name === 'TimeoutError';
+    if (error instanceof IntegrationError) throw error;
+    const timedOut = error instanceof Error && error.name === 'TimeoutError';
     throw new IntegrationError(
       'PROVIDER_UNAVAILABLE',
       timedOut ? 'Supabase did not answer in time. Try again shortly.' : 'Supabase could not be reached.',
@@ -55,15 +94,37 @@ export async function exchange(
   }
 }
 
+const ERROR_FIELDS = new Set(['code', 'message', 'details', 'hint']);
+const ERROR_CODE = /^(PGRST\d{3}|[0-9A-Z]{5})$/;
+
+/**
+ * The body as a PostgREST or gateway error, or `{}` when it does not have that shape: an
+ * object of at most `code`, `message`, `details` and `hint`, short strings or null, with a
+ * `message`, and a `code` in PostgREST's or SQLSTATE's form. Anything else is reported by its
+ * HTTP status only, so a host that is not Supabase never has its text repeated.
+ */
 export function errorBody(body: unknown): PostgrestErrorBody {
-  return typeof body === 'object' && body !== null ? (body as PostgrestErrorBody) : {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+  const entries = Object.entries(body);
+  const shaped =
+    entries.every(
+      ([key, value]) =>
+        ERROR_FIELDS.has(key) && (value === null || (typeof value === 'string' && value.length <= 1_000)),
+    ) &&
+    typeof (body as PostgrestErrorBody).message === 'string' &&
+    ((body as PostgrestErrorBody).code == null || ERROR_CODE.test((body as PostgrestErrorBody).code as string));
+  return shaped ? (body as PostgrestErrorBody) : {};
 }
 
 const sentence = (text: string) => text.trim().replace(/\.+$/, '');
 
-/** The parts of a PostgREST or gateway error worth showing, in one line without a final period. */
-export function describe(error: PostgrestErrorBody): string {
-  const parts = [sentence(error.message ?? 'no message')];
+/**
+ * The parts of a PostgREST or gateway error worth showing, in one line without a final period;
+ * only the HTTP status for an answer of another shape.
+ */
+export function describe(error: PostgrestErrorBody, status: number): string {
+  if (!error.message) return `an unexpected answer (HTTP ${status})`;
+  const parts = [sentence(error.message)];
   if (error.code) parts[0] = `${parts[0]} (${error.code})`;
   if (error.details) parts.push(sentence(error.details));
   if (error.hint) parts.push(`Hint: ${sentence(error.hint)}`);
@@ -89,7 +150,7 @@ export function transientError(response: SupabaseResponse): IntegrationError | u
 function keyRejected(response: SupabaseResponse): IntegrationError {
   return new IntegrationError(
     'SUPABASE_INVALID_CREDENTIALS',
-    `Supabase rejected the service key: ${describe(errorBody(response.body))}.`,
+    `Supabase rejected the service key: ${describe(errorBody(response.body), response.status)}.`,
     { status: 400, needsReconnect: true, details: { http_status: response.status } },
   );
 }
@@ -100,7 +161,7 @@ function keyRejected(response: SupabaseResponse): IntegrationError {
  */
 function rejected(table: string, response: SupabaseResponse, error: PostgrestErrorBody): IntegrationError {
   const scope = /^2[23]/.test(error.code ?? '') ? 'rows' : 'batch';
-  return new IntegrationError('SUPABASE_SYNC_REJECTED', describe(error), {
+  return new IntegrationError('SUPABASE_SYNC_REJECTED', describe(error, response.status), {
     status: 422,
     details: {
       scope,
@@ -159,7 +220,13 @@ export function deleteFilters(key: readonly string[], rows: readonly Record<stri
 }
 
 /** The sync target of one Supabase project: upserts and deletes through PostgREST. */
-export function postgrestTarget(restUrl: string, serviceKey: string, timeoutMs: number): SyncTarget {
+export function postgrestTarget(
+  restUrl: string,
+  serviceKey: string,
+  timeoutMs: number,
+  outbound: OutboundHttp,
+): SyncTarget {
+  const send = projectSender(outbound);
   async function write(
     method: 'POST' | 'DELETE',
     table: string,
@@ -167,7 +234,7 @@ export function postgrestTarget(restUrl: string, serviceKey: string, timeoutMs: 
     prefer: string,
     body?: unknown,
   ) {
-    const response = await exchange(`${restUrl}/${table}?${query}`, {
+    const response = await exchange(send, `${restUrl}/${table}?${query}`, {
       method,
       headers: { ...authHeaders(serviceKey), prefer },
       body,
@@ -184,7 +251,7 @@ export function postgrestTarget(restUrl: string, serviceKey: string, timeoutMs: 
 
   /** PostgREST 12.0 answers a write to an unknown table with an empty 404; a read says why. */
   async function explainNotFound(table: string): Promise<PostgrestErrorBody> {
-    const probe = await exchange(`${restUrl}/${table}?limit=0`, { headers: authHeaders(serviceKey), timeoutMs });
+    const probe = await exchange(send, `${restUrl}/${table}?limit=0`, { headers: authHeaders(serviceKey), timeoutMs });
     const body = errorBody(probe.body);
     return body.code ? body : { message: `Supabase has no table "${table}" (HTTP 404)` };
   }

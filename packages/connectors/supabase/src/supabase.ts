@@ -1,5 +1,6 @@
 import {
   type ApiKeyConnector,
+  type ConnectorContext,
   type ConnectorCredentials,
   DEFAULT_RETRY_POLICY,
   IntegrationError,
@@ -9,7 +10,17 @@ import {
   withRetries,
 } from '@pos/integrations-core';
 import { z } from 'zod';
-import { authHeaders, describe, errorBody, exchange, isJwt, postgrestTarget, transientError } from './postgrest.js';
+import {
+  authHeaders,
+  describe,
+  errorBody,
+  exchange,
+  isJwt,
+  postgrestTarget,
+  projectSender,
+  type Send,
+  transientError,
+} from './postgrest.js';
 
 const REST_PATH = '/rest/v1';
 const MANAGEMENT_API_URL = 'https://api.supabase.com';
@@ -23,10 +34,13 @@ export const DEFAULT_SUPABASE_TABLES: Readonly<Record<string, SyncEntity>> = {
   payments: { table: 'pos_payments', key: ['order_id'] },
 };
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-/** `https://<ref>.supabase.co`, a custom domain, or a local stack; a pasted `/rest/v1` is dropped. */
+/**
+ * `https://<ref>.supabase.co` or a custom domain; a pasted `/rest/v1` is dropped. Whether the
+ * address may be called (public https, or a host the server allows) is the outbound guard's
+ * decision, on every call.
+ */
 const projectUrl = z
   .string()
   .trim()
@@ -35,9 +49,6 @@ const projectUrl = z
   .transform((value) => {
     const url = new URL(value);
     return `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/rest\/v1$/, '')}`;
-  })
-  .refine((value) => new URL(value).protocol === 'https:' || LOOPBACK.has(new URL(value).hostname), {
-    message: 'must use https (plain http only for a local Supabase)',
   });
 
 const token = (what: string) =>
@@ -127,8 +138,8 @@ function validateTables(tables: Record<string, SyncEntity>): Record<string, Sync
 }
 
 interface OpenApiRoot {
-  info?: { version?: string };
-  paths?: Record<string, unknown>;
+  version: string | null;
+  paths: string[];
 }
 
 interface ManagementProject {
@@ -136,6 +147,40 @@ interface ManagementProject {
   region?: string;
   status?: string;
 }
+
+/** `12.2.3`, `12.0.2 (a4e00ff)`: PostgREST's version as its OpenAPI root states it. */
+const VERSION = /^v?\d{1,4}(\.\d{1,4}){1,3}( \([\w.-]{1,40}\))?$/;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The REST root's OpenAPI description, or undefined when the body does not have that shape:
+ * only then is anything of it (table paths, a version-shaped version) used.
+ */
+function openApiRoot(body: unknown): OpenApiRoot | undefined {
+  if (!isObject(body) || !isObject(body.paths)) return undefined;
+  if (typeof body.swagger !== 'string' && typeof body.openapi !== 'string') return undefined;
+  const version = isObject(body.info) ? body.info.version : undefined;
+  return {
+    version: typeof version === 'string' && VERSION.test(version) ? version : null,
+    paths: Object.keys(body.paths),
+  };
+}
+
+/** The Management API's project, its fields kept only when they are short strings. */
+function managementProject(body: unknown): ManagementProject {
+  if (!isObject(body)) return {};
+  const field = (name: string) => {
+    const value = body[name];
+    return typeof value === 'string' && value.length <= 200 ? { [name]: value } : {};
+  };
+  return { ...field('name'), ...field('region'), ...field('status') };
+}
+
+/** The Management API's base is the platform's (or the host's simulator), not a merchant's. */
+const managementSender: Send = (url, init) => fetch(url, { ...init, redirect: 'manual' });
 
 /** Supabase as the POS's data hub: a secret key validated live, a health check, and the sync target. */
 export function supabase(
@@ -149,26 +194,35 @@ export function supabase(
     MANAGEMENT_API_URL;
 
   /** `GET /rest/v1/`: answers 200 only to a secret or service_role key (providers.md §6.2). */
-  function readSchema(url: string, serviceKey: string): Promise<OpenApiRoot> {
+  function readSchema(url: string, serviceKey: string, context: ConnectorContext): Promise<OpenApiRoot> {
+    const send = projectSender(context.outbound);
     return withRetries(async () => {
-      const response = await exchange(`${url}${REST_PATH}/`, { headers: authHeaders(serviceKey), timeoutMs });
-      if (response.status === 200) return (response.body ?? {}) as OpenApiRoot;
+      const response = await exchange(send, `${url}${REST_PATH}/`, { headers: authHeaders(serviceKey), timeoutMs });
+      if (response.status === 200) {
+        const root = openApiRoot(response.body);
+        if (root) return root;
+        throw invalid(
+          `No Supabase REST API answered at ${url}${REST_PATH}/: the answer (HTTP 200) is not its API description.`,
+        );
+      }
       const transient = transientError(response);
       if (transient) throw transient;
       const error = errorBody(response.body);
       if (response.status === 404) throw invalid(`No Supabase REST API answered at ${url}${REST_PATH}/ (HTTP 404).`);
-      if (response.status === 403) throw invalid(`This key may not read the project's schema: ${describe(error)}.`);
-      throw invalid(`Supabase rejected the service key: ${describe(error)}.`);
+      if (response.status === 403) {
+        throw invalid(`This key may not read the project's schema: ${describe(error, response.status)}.`);
+      }
+      throw invalid(`Supabase rejected the service key: ${describe(error, response.status)}.`);
     }, retry);
   }
 
   function readProject(ref: string, accessToken: string): Promise<ManagementProject> {
     return withRetries(async () => {
-      const response = await exchange(`${managementUrl()}${projectPath(ref)}`, {
+      const response = await exchange(managementSender, `${managementUrl()}${projectPath(ref)}`, {
         headers: { authorization: `Bearer ${accessToken}` },
         timeoutMs,
       });
-      if (response.status === 200) return (response.body ?? {}) as ManagementProject;
+      if (response.status === 200) return managementProject(response.body);
       const transient = transientError(response);
       if (transient) throw transient;
       if (response.status === 404 || response.status === 403) {
@@ -180,7 +234,7 @@ export function supabase(
 
   /** What the REST root says about the synced tables: which exist, which the setup SQL still has to create. */
   function tableReport(schema: OpenApiRoot) {
-    const visible = new Set(Object.keys(schema.paths ?? {}).map((path) => path.replace(/^\//, '')));
+    const visible = new Set(schema.paths.map((path) => path.replace(/^\//, '')));
     const synced = [...new Set(Object.values(tables).map((entity) => entity.table))];
     return { tables: synced.filter((t) => visible.has(t)), missing_tables: synced.filter((t) => !visible.has(t)) };
   }
@@ -210,14 +264,14 @@ export function supabase(
       },
     ],
 
-    async verify({ project_url, service_key, access_token }) {
+    async verify({ project_url, service_key, access_token }, context) {
       const type = keyType(service_key);
       const ref = projectRef(project_url);
       if (access_token && !ref) {
         throw invalid('An access token only works with a https://<ref>.supabase.co project URL: leave it empty.');
       }
       const [, project] = await Promise.all([
-        readSchema(project_url, service_key),
+        readSchema(project_url, service_key, context),
         access_token && ref ? readProject(ref, access_token) : undefined,
       ]);
       return {
@@ -233,10 +287,10 @@ export function supabase(
       };
     },
 
-    async summary({ secret, publicData }: SupabaseCredentials) {
+    async summary({ secret, publicData }: SupabaseCredentials, context) {
       const ref = publicData.project_ref;
       const [schema, project] = await Promise.all([
-        readSchema(publicData.project_url, secret.service_key),
+        readSchema(publicData.project_url, secret.service_key, context),
         secret.access_token && ref ? readProject(ref, secret.access_token) : undefined,
       ]);
       return {
@@ -245,13 +299,13 @@ export function supabase(
         project_url: publicData.project_url,
         region: project?.region ?? null,
         project_status: project?.status ?? null,
-        postgrest_version: schema.info?.version ?? null,
+        postgrest_version: schema.version,
         ...tableReport(schema),
       };
     },
 
-    async test({ secret, publicData }: SupabaseCredentials) {
-      const { missing_tables } = tableReport(await readSchema(publicData.project_url, secret.service_key));
+    async test({ secret, publicData }: SupabaseCredentials, context) {
+      const { missing_tables } = tableReport(await readSchema(publicData.project_url, secret.service_key, context));
       const advice =
         missing_tables.length > 0
           ? ` Missing tables: ${missing_tables.join(', ')} (run the setup SQL from the Supabase guide).`
@@ -271,8 +325,13 @@ export function supabase(
 
     sync: {
       entities: tables,
-      open({ secret, publicData }) {
-        return postgrestTarget(`${publicData.project_url}${REST_PATH}`, secret.service_key, timeoutMs);
+      open({ secret, publicData }, context) {
+        return postgrestTarget(
+          `${publicData.project_url}${REST_PATH}`,
+          secret.service_key,
+          timeoutMs,
+          context.outbound,
+        );
       },
     },
   };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   createIntegrations,
   createKeyRing,
+  createOutboundGuard,
   type Integrations,
   type JsonObject,
   silentLogger,
@@ -19,7 +20,14 @@ const SETUP_SQL = readFileSync(new URL('../sql/setup.sql', import.meta.url), 'ut
 // Not part of the setup: a second unique key, so a test can make Postgres refuse a row (23505).
 const TEST_SQL = 'create unique index pos_products_barcode on public.pos_products (tenant_id, barcode);';
 const fastRetry = { attempts: 3, baseDelayMs: 1, maxDelayMs: 50 };
-const context = { tenantId: 'tenant-a', clock: systemClock, logger: silentLogger };
+// The local stack is on loopback: allowed explicitly, as a host would for a local project.
+const stackHost = () => [new URL(stack.projectUrl).host];
+const context = {
+  tenantId: 'tenant-a',
+  clock: systemClock,
+  logger: silentLogger,
+  outbound: createOutboundGuard({ allowedPrivateHosts: stackHost }),
+};
 
 const mock = useProviderMock();
 let stack: SupabaseStack;
@@ -200,6 +208,7 @@ describe('syncing to a real PostgREST', () => {
           }),
         ],
         sync: { retry: { attempts: options.retryAttempts ?? 3, baseDelayMs: 1, maxDelayMs: 50 } },
+        outbound: { allowedPrivateHosts: stackHost },
       }),
     );
   }
@@ -449,14 +458,24 @@ describe('the setup guide', () => {
 });
 
 describe('credential input', () => {
-  it('takes the project URL as pasted, and refuses what cannot be a project or a key', () => {
+  it('takes the project URL as pasted, and refuses what cannot be a project or a key', async () => {
     const parse = (input: Record<string, unknown>) => supabaseCredentialsSchema.safeParse(input);
     const key = 'sb_secret_0123456789abcdefghij';
     expect(parse({ project_url: 'https://abcd.supabase.co/rest/v1', service_key: key }).data?.project_url).toBe(
       'https://abcd.supabase.co',
     );
-    expect(parse({ project_url: 'http://abcd.supabase.co', service_key: key }).success).toBe(false);
-    expect(parse({ project_url: 'http://localhost:54321', service_key: key }).success).toBe(true);
+    // Plain http parses; the outbound guard refuses it unless the host is allowed (nothing is sent).
+    const seen = stack.requests.length;
+    for (const project_url of ['http://abcd.supabase.co', 'http://localhost:54321']) {
+      const input = parse({ project_url, service_key: key });
+      expect(input.success).toBe(true);
+      await expect(supabase().verify(input.data as never, context)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        status: 400,
+        message: expect.stringContaining('The project URL must use https://'),
+      });
+    }
+    expect(stack.requests.length).toBe(seen);
     expect(parse({ project_url: 'ftp://abcd.supabase.co', service_key: key }).success).toBe(false);
     expect(
       parse({ project_url: 'https://abcd.supabase.co', service_key: 'not a key at all, with spaces' }).success,

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Connector, ConnectorRegistry } from '../connectors.js';
 import { redact } from '../crypto/mask.js';
 import { IntegrationError } from '../errors.js';
+import type { OutboundHttp } from '../http/outbound.js';
 import type { RetryPolicy } from '../http/retry.js';
 import type { Logger } from '../logger.js';
 import type { IntegrationStorage, JsonObject } from '../storage/port.js';
@@ -67,6 +68,7 @@ interface SyncParts {
   connectors: ConnectorRegistry;
   clock: Clock;
   logger: Logger;
+  outbound: OutboundHttp;
 }
 
 type SyncConnector = Connector & { sync: SyncCapability };
@@ -325,6 +327,7 @@ export class SyncService {
         tenantId,
         clock: this.#parts.clock,
         logger: this.#parts.logger,
+        outbound: this.#parts.outbound,
       });
       // Renewed before every request and in every settling transaction, so the claim outlives
       // slow pages, and a flusher that lost it stops.
