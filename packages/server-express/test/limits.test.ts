@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripe } from '@pos/connector-stripe';
 import {
+  cookiesOf,
   ManualClock,
   STRIPE_CLIENT_ID,
   STRIPE_REDIRECT_URI,
@@ -197,7 +198,10 @@ describe('open OAuth states per tenant', () => {
 
     // Using a state frees its place.
     const back = sim.approve(started[1]?.body.auth_url as string);
-    await server.anonymous('GET', `/api/integrations/stripe/callback${back.search}`);
+    const used = await server.anonymous('GET', `/api/integrations/stripe/callback${back.search}`, {
+      headers: { cookie: cookiesOf(started[1] as { headers: Headers }) },
+    });
+    expect(used.headers.get('location')).toContain('status=connected');
     expect((await api('POST', '/api/integrations/stripe/auth-url')).status).toBe(200);
     expect((await api('POST', '/api/integrations/stripe/auth-url')).status).toBe(429);
     // So does the first one expiring.
@@ -218,7 +222,7 @@ describe('checkout session requests per tenant', () => {
     const server = await startPaymentsServer(mock, { clock, limits: { checkoutsPerMinute: 2 } });
     try {
       await server.connect('tenant-a');
-      await server.connect('tenant-b');
+      await server.connect('tenant-b', 'acct_1OtherShop0000777');
       const checkout = (tenantId: string, orderId: string) =>
         server.as(tenantId)('POST', '/api/payments/checkout-session', {
           body: { order_id: orderId, amount: 1250, currency: 'usd' },

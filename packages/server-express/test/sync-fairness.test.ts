@@ -81,6 +81,8 @@ async function start(sync: { concurrency: number; tenantBudgetMs: number }) {
     clock,
     connectors: [supabase({ retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, timeoutMs: 120_000 })],
     sync,
+    // Both projects are local: the guard lets exactly these two through.
+    outbound: { allowedPrivateHosts: [new URL(slow.url).host, new URL(stack.projectUrl).host] },
   });
   // Tenant A's project is the slow one; tenant B's answers normally.
   for (const [tenantId, projectUrl] of [

@@ -227,9 +227,12 @@ export class OutboundGuard implements OutboundHttp {
     return response;
   }
 
-  /** Closes pooled connections. */
-  async close(): Promise<void> {
-    await Promise.all([this.#guarded.close(), this.#allowListed.close()]);
+  #closed: Promise<void> | undefined;
+
+  /** Closes pooled connections; calling it again waits for the first close. */
+  close(): Promise<void> {
+    this.#closed ??= Promise.all([this.#guarded.close(), this.#allowListed.close()]).then(() => undefined);
+    return this.#closed;
   }
 
   #isAllowListed(url: URL): boolean {
