@@ -7,6 +7,8 @@ import { EXIT, UsageError } from './usage.js';
 const SHOWN_ROW_ERRORS = 10;
 /** Core's `PRESET_IDS`, here so that --help does not load core (a test keeps them equal). */
 export const PRESETS = ['shopify', 'woocommerce', 'square', 'pos'];
+/** Core's `DECIMAL_MARKS`, for the same reason. */
+export const DECIMALS = ['point', 'comma'] as const;
 
 export const importCsv: Command = {
   name: 'import',
@@ -24,6 +26,12 @@ export const importCsv: Command = {
       type: 'string',
       value: 'code',
       description: 'currency of prices in files that name none (default USD)',
+    },
+    decimal: {
+      type: 'string',
+      value: 'mark',
+      description:
+        'how the file writes amounts: point (12.50) or comma (12,50); default comma when the header is separated by ";", else point',
     },
   },
   help: `<entity> is products or customers (or an entity type your server registers). The file is
@@ -43,6 +51,10 @@ row errors (the header is row 1).`,
       throw new UsageError(`Unknown preset "${preset}": use ${PRESETS.join(', ')}.`);
     }
     const currency = context.values.currency as string | undefined;
+    const decimal = context.values.decimal as string | undefined;
+    if (decimal !== undefined && !isDecimal(decimal)) {
+      throw new UsageError(`Unknown --decimal "${decimal}": use point (12.50) or comma (12,50).`);
+    }
 
     const { integrations, batches, tenant } = await openDataManager(context);
     try {
@@ -63,6 +75,7 @@ row errors (the header is row 1).`,
         totalBytes: stats.size,
         ...(preset !== undefined ? { preset } : {}),
         ...(currency !== undefined ? { currency } : {}),
+        ...(decimal !== undefined ? { decimal } : {}),
       });
       const batch = await run.done;
       bar.finish();
@@ -90,3 +103,7 @@ row errors (the header is row 1).`,
     }
   },
 };
+
+function isDecimal(value: string): value is (typeof DECIMALS)[number] {
+  return (DECIMALS as readonly string[]).includes(value);
+}

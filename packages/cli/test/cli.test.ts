@@ -166,6 +166,29 @@ describe('on an SQLite file', () => {
     expect((await run(['import', 'products', bad, '-d', database, '-t', 's', '-p', 'csv'])).code).toBe(2);
   });
 
+  it('reads decimal commas with --decimal comma, and by default in a file separated by semicolons', async () => {
+    const database = join(dir, 'decimal.db');
+    await run(['migrate', '-d', database]);
+    const quoted = join(dir, 'quoted-commas.csv');
+    writeFileSync(quoted, 'sku,name,price,currency\nDE-1,Tasse,"9,99",EUR\nDE-2,Kanne,"1.234,50",EUR\n');
+    const asPoints = await run(['import', 'products', quoted, '-d', database, '-t', 's', '-q']);
+    expect(asPoints.code).toBe(1);
+    expect(asPoints.stderr).toContain(
+      'row 2, price: is not an amount with a decimal point such as 1234.50: use decimal=comma',
+    );
+    const asCommas = await run(['import', 'products', quoted, '-d', database, '-t', 's', '-q', '--decimal', 'comma']);
+    expect(asCommas.code, asCommas.stderr).toBe(0);
+    const semicolons = join(dir, 'semicolons.csv');
+    writeFileSync(semicolons, 'sku;name;price;currency\nDE-3;Teller;1 234,5;EUR\n');
+    expect((await run(['import', 'products', semicolons, '-d', database, '-t', 's', '-q'])).code).toBe(0);
+    const exported = (await run(['export', 'products', '-d', database, '-t', 's', '-q'])).stdout.split('\r\n');
+    expect(exported).toEqual(
+      expect.arrayContaining(['DE-1,Tasse,9.99,EUR,,,,', 'DE-2,Kanne,1234.50,EUR,,,,', 'DE-3,Teller,1234.50,EUR,,,,']),
+    );
+    const unknown = await run(['import', 'products', quoted, '-d', database, '-t', 's', '--decimal', 'euro']);
+    expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('use point (12.50) or comma (12,50)')]);
+  });
+
   it('rotates every credential to the new key, safely again, and names what no key opens', async () => {
     const database = join(dir, 'keys.db');
     const sealWith = async (key: string, tenants: string[]) => {

@@ -70,6 +70,20 @@ describe('CSV reader', () => {
     expect((await read(chunked('sku\tname\nA\tB\n'))).records[1]).toEqual(['A', 'B']);
   });
 
+  it("says which delimiter it took: the header line's most frequent one outside quotes, else a comma", async () => {
+    const cases: [string, string][] = [
+      ['sku;name;price\nA;B;9,99\n', ';'],
+      ['sku,name,price\nA,"B;C;D",9.99\n', ','],
+      ['"sku,x";"name,y";price\nA;B;1\n', ';'],
+      ['a;b,c\n', ','], // a tie keeps the comma
+      ['sku;name,price;stock\n', ';'],
+      ['sku\tname\n', '\t'],
+      ['sku|name\n', '|'],
+      ['sku\nA\n', ','],
+    ];
+    for (const [text, delimiter] of cases) expect((await read(chunked(text))).reader.delimiter).toBe(delimiter);
+  });
+
   it('reads old Mac line breaks and UTF-16 files with a byte order mark', async () => {
     expect((await read(chunked('a,b\r1,2\r'))).records.slice(0, 2)).toEqual([
       ['a', 'b'],

@@ -12,6 +12,11 @@ describe('prices in minor units', () => {
     [' 12.50 ', 'USD', 1250],
     ['1,234.50', 'USD', 123450],
     ['$3.00', 'USD', 300],
+    ['3.00 €', 'EUR', 300],
+    ['1 234.56', 'USD', 123456],
+    ['1\u00a0234\u00a0567.89', 'USD', 123456789],
+    ['1,234', 'USD', 123400],
+    ['1,234,567', 'JPY', 1234567],
     ['1250', 'JPY', 1250],
     ['1.234', 'KWD', 1234],
     ['9999999999.99', 'USD', 999999999999],
@@ -22,7 +27,7 @@ describe('prices in minor units', () => {
   it.each([
     ['12.505', 'USD', 'has more than 2 decimals for USD'],
     ['12.50', 'JPY', 'must be a whole amount: JPY has no minor unit'],
-    ['12,50', 'USD', 'must be an amount such as 12.50'],
+    ['12,5,0', 'USD', 'must be an amount such as 12.50'],
     ['-1.00', 'USD', 'must be an amount such as 12.50'],
     ['1e3', 'USD', 'must be an amount such as 12.50'],
     ['.50', 'USD', 'must be an amount such as 12.50'],
@@ -42,5 +47,68 @@ describe('prices in minor units', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  describe('with decimal commas', () => {
+    it.each([
+      ['9,99', 'EUR', 999],
+      ['12', 'EUR', 1200],
+      ['12,5', 'EUR', 1250],
+      ['1.234,56', 'EUR', 123456],
+      ['1 234,56', 'EUR', 123456],
+      ['1\u00a0234,56', 'EUR', 123456],
+      ['1\u202f234\u202f567,8', 'EUR', 123456780],
+      ['9,99 €', 'EUR', 999],
+      ['€ 1.234,50', 'EUR', 123450],
+      // A point before exactly three digits separates thousands: 1.234 is 1234.
+      ['1.234', 'EUR', 123400],
+      ['1.234', 'JPY', 1234],
+      ['1,234', 'KWD', 1234],
+    ] as const)('reads %s %s as %i', (text, currency, minor) => {
+      expect(parsePrice(text, currency, 'comma')).toEqual({ ok: true, minor });
+    });
+
+    it('refuses an amount written with a decimal point, naming both conventions', () => {
+      for (const text of ['9.99', '1,234.56', '1 234.5']) {
+        expect(parsePrice(text, 'EUR', 'comma')).toEqual({
+          ok: false,
+          message:
+            'is not an amount with a decimal comma such as 1234,50 (files separated by ";" are read with decimal commas): use decimal=point for files written with decimal points (1234.50)',
+        });
+      }
+      expect(parsePrice('1.23.4', 'EUR', 'comma')).toEqual({ ok: false, message: 'must be an amount such as 12,50' });
+      expect(parsePrice('1.234.5', 'EUR', 'comma')).toEqual({ ok: false, message: 'must be an amount such as 12,50' });
+      expect(parsePrice('12,505', 'EUR', 'comma')).toEqual({ ok: false, message: 'has more than 2 decimals for EUR' });
+    });
+
+    it('is refused with decimal points, with a message saying how to read it', () => {
+      for (const text of ['9,99', '9.999,99', '1 234,56', '1,2']) {
+        expect(parsePrice(text, 'EUR')).toEqual({
+          ok: false,
+          message:
+            'is not an amount with a decimal point such as 1234.50: use decimal=comma for files written with decimal commas (1234,50)',
+        });
+      }
+    });
+
+    it('reads every amount written with a decimal comma and thousands separators', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: MAX_PRICE_MINOR }),
+          fc.constantFrom('USD', 'JPY', 'KWD', 'EUR'),
+          fc.constantFrom('', '.', ' ', '\u00a0', '\u202f'),
+          (minor, currency, separator) => {
+            const [whole, fraction] = formatPrice(minor, currency).split('.') as [string, string | undefined];
+            const grouped = whole.replace(/\B(?=(\d{3})+$)/g, separator);
+            const text = fraction === undefined ? grouped : `${grouped},${fraction}`;
+            expect(parsePrice(text, currency, 'comma')).toEqual({ ok: true, minor });
+            // The same digits with the point convention's marks read the same amount.
+            const pointText = text.replaceAll(',', '#').replaceAll('.', ',').replaceAll('#', '.');
+            expect(parsePrice(pointText, currency, 'point')).toEqual({ ok: true, minor });
+          },
+        ),
+        { numRuns: 500 },
+      );
+    });
   });
 });

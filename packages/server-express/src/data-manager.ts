@@ -11,6 +11,8 @@ import {
   type Batches,
   type BatchRun,
   type BatchTicket,
+  DECIMAL_MARKS,
+  type DecimalMark,
   IntegrationError,
   MAX_BATCH_PAGE,
   MAX_SEED_COUNT,
@@ -50,6 +52,7 @@ const uploadFields = z
       .string()
       .regex(/^[A-Za-z]{3}$/, 'must be a currency code such as USD')
       .optional(),
+    decimal: z.enum(DECIMAL_MARKS as [DecimalMark, ...DecimalMark[]], 'must be point or comma').optional(),
   })
   .strict();
 
@@ -145,7 +148,8 @@ async function spool(req: IncomingMessage, dir: string, maxBytes: number): Promi
     written = pipeline(stream, output);
   });
   parser.on('field', (name, value, info) => {
-    if (!['entity_type', 'preset', 'currency'].includes(name)) upload.problems.push(`unknown field "${name}"`);
+    if (!['entity_type', 'preset', 'currency', 'decimal'].includes(name))
+      upload.problems.push(`unknown field "${name}"`);
     else if (name in upload.fields) upload.problems.push(`field "${name}" is repeated`);
     else if (info.valueTruncated) upload.problems.push(`field "${name}" is too long`);
     else upload.fields[name] = value;
@@ -263,6 +267,7 @@ export function mountDataManager(
         entityType: fields.entity_type,
         ...(fields.preset !== undefined ? { preset: fields.preset } : {}),
         ...(fields.currency !== undefined ? { currency: fields.currency } : {}),
+        ...(fields.decimal !== undefined ? { decimal: fields.decimal } : {}),
         source: fileChunks(upload.path),
         totalBytes: upload.bytes,
         ...idempotencyKey(req),

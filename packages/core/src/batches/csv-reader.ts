@@ -119,6 +119,8 @@ export class CsvReader {
   bytesRead = 0;
   /** Records produced so far, the header included. */
   recordCount = 0;
+  /** The delimiter taken from the header line (`,` `;` tab `|`); undefined until it is known. */
+  delimiter: string | undefined;
   /** Malformed quotes found so far; each names its record. */
   readonly quoteProblems: CsvQuoteProblem[] = [];
   readonly #maxRecordChars: number;
@@ -165,7 +167,8 @@ export class CsvReader {
           this.#checkLength(pending);
           return [];
         }
-        parser = new Papa.Parser({ delimiter: detectDelimiter(input, newline), newline });
+        this.delimiter = detectDelimiter(input, newline);
+        parser = new Papa.Parser({ delimiter: this.delimiter, newline });
       }
       const result = parser.parse(input, 0, !final) as Papa.ParseResult<string[]>;
       pending = input.slice(result.meta.cursor);

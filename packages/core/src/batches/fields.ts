@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EntityInput } from './entities.js';
+import type { DecimalMark } from './money.js';
 
 /**
  * Row schemas for CSV cells. Every cell is text (or absent when the file has no such column),
@@ -23,6 +24,12 @@ type RowOf<Rules extends Record<string, CellRule<unknown>>> = {
   [Field in keyof Rules]: Exclude<ReturnType<Rules[Field]>, Invalid>;
 };
 
+/** What a row's rules know of the file it came from. */
+export interface RowContext {
+  /** How the file writes amounts (see {@link schemaForDecimal}). */
+  decimal: DecimalMark;
+}
+
 /**
  * A row-level rule, run after the field rules on the fields that passed them (`failed` names the
  * others), e.g. a price whose decimals depend on the row's currency.
@@ -31,6 +38,7 @@ export type RowRule = (
   row: Record<string, unknown>,
   failed: ReadonlySet<string>,
   report: (field: string, message: string) => void,
+  context: RowContext,
 ) => void;
 
 const NONE: ReadonlySet<string> = new Set();
@@ -48,6 +56,20 @@ export type RowValidator<Row> = (input: EntityInput) => RowOutcome<Row>;
 
 // csvRow's schemas, each with the same validation minus zod's pass over the row.
 const direct = new WeakMap<object, RowValidator<unknown>>();
+// csvRow's schemas (which read decimal points) → the same rules reading decimal commas.
+const commaVariants = new WeakMap<object, z.ZodType<unknown, EntityInput>>();
+
+/**
+ * `schema` for a file whose amounts are written with `decimal` marks: a `csvRow` schema's variant
+ * with that convention; any other schema as it is (a host's own schema reads cell texts as written).
+ */
+export function schemaForDecimal<Row>(
+  schema: z.ZodType<Row, EntityInput>,
+  decimal: DecimalMark,
+): z.ZodType<Row, EntityInput> {
+  if (decimal === 'point') return schema;
+  return (commaVariants.get(schema) as z.ZodType<Row, EntityInput> | undefined) ?? schema;
+}
 
 /**
  * How the Data Manager validates rows against `schema`: a `csvRow` schema runs its rules directly
@@ -62,6 +84,17 @@ export function rowValidator<Row>(schema: z.ZodType<Row, EntityInput>): RowValid
 export function csvRow<Rules extends Record<string, CellRule<unknown>>, Row = RowOf<Rules>>(
   rules: Rules,
   rowRule?: RowRule,
+): z.ZodType<Row, EntityInput> {
+  const point = rowSchema<Row>(rules, rowRule, { decimal: 'point' });
+  commaVariants.set(point, rowSchema<Row>(rules, rowRule, { decimal: 'comma' }));
+  return point;
+}
+
+/** A `csvRow` schema whose row rule sees `context`, registered with its direct validator. */
+function rowSchema<Row>(
+  rules: Record<string, CellRule<unknown>>,
+  rowRule: RowRule | undefined,
+  context: RowContext,
 ): z.ZodType<Row, EntityInput> {
   const fields = Object.keys(rules);
   // The rules as a list beside the field names: the loop below runs for every row of a file.
@@ -90,7 +123,7 @@ export function csvRow<Rules extends Record<string, CellRule<unknown>>, Row = Ro
         row[field] = value;
       }
     }
-    rowRule?.(row, failed ?? NONE, report);
+    rowRule?.(row, failed ?? NONE, report, context);
     return true;
   }
 

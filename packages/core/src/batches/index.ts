@@ -11,6 +11,8 @@ export {
 export { BATCH_ID as BATCH_ID_PATTERN } from './ids.js';
 export {
   currencyExponent,
+  DECIMAL_MARKS,
+  type DecimalMark,
   formatPrice,
   isCurrencyCode,
   MAX_PRICE_MINOR,

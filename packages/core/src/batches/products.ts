@@ -38,7 +38,8 @@ const currency: CellRule<string> = (text) => {
 
 /**
  * A product row: the decimal price becomes integer minor units of the row's currency (the
- * decimals a price may have depend on that currency, so it converts once the fields are valid).
+ * decimals a price may have depend on that currency, so it converts once the fields are valid),
+ * read with decimal points; `schemaForDecimal(productSchema, 'comma')` reads decimal commas.
  */
 export const productSchema = csvRow<Record<string, CellRule<unknown>>, ProductRow>(
   {
@@ -51,9 +52,9 @@ export const productSchema = csvRow<Record<string, CellRule<unknown>>, ProductRo
     barcode: optionalText(64),
     description: optionalText(10_000),
   },
-  (row, failed, report) => {
+  (row, failed, report, { decimal }) => {
     if (failed.has('price') || failed.has('currency')) return;
-    const price = parsePrice(row.price as string, row.currency as string);
+    const price = parsePrice(row.price as string, row.currency as string, decimal);
     if (price.ok) row.price = price.minor;
     else report('price', price.message);
   },

@@ -9,9 +9,9 @@ import type { IntegrationStorage, JsonObject } from '../storage/port.js';
 import { CsvReader, isBlankRecord } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import type { EntityDefinition, EntityRegistry, EntityRow } from './entities.js';
-import { rowValidator } from './fields.js';
+import { rowValidator, schemaForDecimal } from './fields.js';
 import { BATCH_ID, timeOrderedId } from './ids.js';
-import { isCurrencyCode } from './money.js';
+import { DECIMAL_MARKS, type DecimalMark, isCurrencyCode } from './money.js';
 import { detectPreset, Header, PRESETS, type RowMapper, RowProblem, requirePreset } from './presets/index.js';
 import { type DataBatch, toDataBatch } from './view.js';
 
@@ -52,6 +52,11 @@ export interface UploadOptions {
   preset?: string;
   /** Currency of the file's prices when its rows name none (default: the `defaultCurrency` option). */
   currency?: string;
+  /**
+   * How the file writes amounts: `point` (12.50) or `comma` (12,50). Default: `comma` when the
+   * header line is separated by semicolons, `point` otherwise.
+   */
+  decimal?: DecimalMark;
   /** The CSV bytes, e.g. a file or request stream. It is read once, a chunk at a time. */
   source: AsyncIterable<Uint8Array | string>;
   /** The file size when known, stored for progress (`bytes_read` / `total_bytes`). */
@@ -347,6 +352,9 @@ export class Batches {
       const currency = options.currency.trim().toUpperCase();
       if (!isCurrencyCode(currency)) throw invalid('currency', 'must be an ISO 4217 currency code such as USD');
       defaults.currency = currency;
+    }
+    if (options.decimal !== undefined && !DECIMAL_MARKS.includes(options.decimal)) {
+      throw invalid('decimal', 'must be point or comma');
     }
     const totalBytes = options.totalBytes ?? null;
     if (totalBytes !== null && !(Number.isSafeInteger(totalBytes) && totalBytes >= 0)) {
@@ -702,7 +710,7 @@ export class Batches {
     importer: EntityImport<EntityRow>,
   ): Promise<number> {
     const reader = new CsvReader();
-    const validate = rowValidator(entity.schema);
+    let validate = rowValidator(entity.schema);
     const errors = new RowErrors();
     let mapper: RowMapper | undefined;
     let width = 0;
@@ -717,6 +725,7 @@ export class Batches {
         if (isBlankRecord(cells)) continue;
         if (!mapper) {
           mapper = this.#openPreset(new Header(cells), entity, options.preset, defaults, progress);
+          validate = rowValidator(schemaForDecimal(entity.schema, decimalOf(options, reader)));
           width = cells.length;
           continue;
         }
@@ -842,6 +851,11 @@ export class Batches {
       });
     }
   }
+}
+
+/** The request's decimal mark, else a comma for files separated by semicolons, else a point. */
+function decimalOf(options: UploadOptions, reader: CsvReader): DecimalMark {
+  return options.decimal ?? (reader.delimiter === ';' ? 'comma' : 'point');
 }
 
 function assertTenant(tenantId: unknown): asserts tenantId is string {
