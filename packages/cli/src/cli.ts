@@ -6,7 +6,7 @@ import { exportCsv } from './export.js';
 import { importCsv } from './import.js';
 import { migrate } from './migrate.js';
 import { rotateKeys } from './rotate-keys.js';
-import { EXIT, UsageError } from './usage.js';
+import { EXIT, optionProblem, UsageError } from './usage.js';
 
 const COMMANDS: readonly Command[] = [migrate, rotateKeys, importCsv, exportCsv];
 
@@ -116,7 +116,8 @@ export async function runCli(
       values,
       positionals: parsed.positionals,
     });
-  } catch (error) {
+  } catch (thrown) {
+    const error = (command && optionProblem(thrown, Object.keys(command.options))) || thrown;
     if (error instanceof UsageError) {
       stderr.write(
         `pos-integrations: ${error.message}\nRun "pos-integrations ${command ? `${command.name} ` : ''}--help" for usage.\n`,

@@ -189,6 +189,23 @@ describe('on an SQLite file', () => {
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('use point (12.50) or comma (12,50)')]);
   });
 
+  it('names a value core refuses as the option the person typed, in words for people', async () => {
+    const database = join(dir, 'options.db');
+    await run(['migrate', '-d', database]);
+    const file = join(dir, 'options.csv');
+    writeFileSync(file, productsCsv(2));
+    const currency = await run(['import', 'products', file, '-d', database, '-t', 's', '--currency', '12']);
+    expect(currency.code).toBe(2);
+    expect(currency.stderr).toContain('pos-integrations: --currency must be an ISO 4217 currency code such as USD.\n');
+    expect(currency.stderr).toContain('Run "pos-integrations import --help" for usage.');
+    expect(currency.stderr).not.toMatch(
+      /Invalid input|expected .* received|Too big|Too small|\(root\)|Unrecognized key/,
+    );
+    expect(
+      (await run(['export', 'products', '-d', database, '-t', 's', '-q'])).stdout.trim().split('\r\n'),
+    ).toHaveLength(1);
+  });
+
   it('rotates every credential to the new key, safely again, and names what no key opens', async () => {
     const database = join(dir, 'keys.db');
     const sealWith = async (key: string, tenants: string[]) => {

@@ -4,6 +4,9 @@
  * `error.code` without parsing messages.
  */
 
+import type { z } from 'zod';
+import { describeIssues, PERSON_MESSAGES, type SchemaIssue, summarize } from './validation.js';
+
 /** Codes from the seed design plus the generic ones every route can produce, with their HTTP status. */
 export const ERROR_STATUS = {
   // Seed codes
@@ -101,28 +104,38 @@ export interface ErrorResponse {
   retryAfter?: number;
 }
 
-interface ZodLikeIssue {
-  path: PropertyKey[];
-  message: string;
-  code?: string;
-}
-
-function zodIssues(error: unknown): ZodLikeIssue[] | undefined {
+function zodIssues(error: unknown): SchemaIssue[] | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const candidate = error as { name?: unknown; issues?: unknown };
   if (candidate.name !== 'ZodError' || !Array.isArray(candidate.issues)) return undefined;
-  return candidate.issues as ZodLikeIssue[];
+  return candidate.issues as SchemaIssue[];
 }
 
-/** Describes schema problems by field; never echoes the submitted values. */
-export function validationError(issues: ZodLikeIssue[], message = 'The request is not valid.'): IntegrationError {
-  const fields = issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || '(root)',
-    message: issue.message,
-  }));
-  const first = fields[0];
-  const summary = first ? `${message} ${first.field}: ${first.message}` : message;
-  return new IntegrationError('VALIDATION_FAILED', summary, { details: { issues: fields } });
+/**
+ * `VALIDATION_FAILED` for schema problems, in words for people ({@link describeIssues}): the
+ * message names each field ("access_token is required"), or `subject` for the value as a whole
+ * ("The request body must be a JSON object"); `details.issues` lists `{ field, message }`. Never
+ * echoes the submitted values.
+ */
+export function validationError(issues: readonly SchemaIssue[], subject = 'The request'): IntegrationError {
+  const problems = describeIssues(issues);
+  return new IntegrationError('VALIDATION_FAILED', summarize(problems, subject), { details: { issues: problems } });
+}
+
+/** `VALIDATION_FAILED` for one field: `fieldError('count', 'must be at most 100,000')`. */
+export function fieldError(field: string, message: string): IntegrationError {
+  const problems = [{ field, message }];
+  return new IntegrationError('VALIDATION_FAILED', summarize(problems, field), { details: { issues: problems } });
+}
+
+/**
+ * Validates `value` against `schema` with messages for people; a failure is a `VALIDATION_FAILED`
+ * error whose message names the fields, or "The <what> …" for the value as a whole.
+ */
+export function parseInput<T>(schema: z.ZodType<T, unknown>, value: unknown, what: string): T {
+  const result = schema.safeParse(value, PERSON_MESSAGES);
+  if (!result.success) throw validationError(result.error.issues, `The ${what}`);
+  return result.data;
 }
 
 /**

@@ -49,10 +49,12 @@ export {
   type ErrorBody,
   type ErrorCode,
   type ErrorResponse,
+  fieldError,
   IntegrationError,
   type IntegrationErrorOptions,
   isIntegrationError,
   type KnownErrorCode,
+  parseInput,
   toErrorBody,
   validationError,
 } from './errors.js';
@@ -113,6 +115,17 @@ export {
   type SyncStats,
 } from './sync/service.js';
 export { type SyncCapability, type SyncEntity, type SyncTarget, TENANT_COLUMN } from './sync/target.js';
+export {
+  describeIssues,
+  type FieldProblem,
+  fieldPath,
+  formatBound,
+  issueMessage,
+  PERSON_MESSAGES,
+  type SchemaIssue,
+  summarize,
+  ZOD_WORDING,
+} from './validation.js';
 export {
   CredentialVault,
   credentialAssociatedData,

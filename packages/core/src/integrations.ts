@@ -9,7 +9,7 @@ import type {
   OAuthConnector,
 } from './connectors.js';
 import { redact } from './crypto/mask.js';
-import { IntegrationError } from './errors.js';
+import { IntegrationError, parseInput } from './errors.js';
 import type { OutboundHttp } from './http/outbound.js';
 import type { Logger } from './logger.js';
 import { TokenRefresher, type TokenRefreshOptions } from './oauth/refresh.js';
@@ -112,16 +112,15 @@ export class IntegrationService {
         `${connector.displayName} connects through its own sign-in page: request an authorization URL instead.`,
       );
     }
-    const parsed = connector.credentialsSchema.safeParse(input);
-    if (!parsed.success) throw parsed.error;
+    const fields = parseInput(connector.credentialsSchema, input, 'request body');
     const secrets = secretValues(
-      parsed.data as Record<string, unknown>,
+      fields as Record<string, unknown>,
       connector.credentialFields.filter((field) => field.secret).map((field) => field.name),
     );
 
     let credentials: ConnectorCredentials;
     try {
-      credentials = await (connector as ApiKeyConnector).verify(parsed.data, this.context(tenantId));
+      credentials = await (connector as ApiKeyConnector).verify(fields, this.context(tenantId));
     } catch (error) {
       throw await this.connectFailed(tenantId, connector, this.asProviderError(error, secrets), secrets);
     }

@@ -63,7 +63,7 @@ const listQuery = z
   })
   .strict();
 
-const batchId = z.string().regex(BATCH_ID_PATTERN, 'must be a batch id');
+const batchId = z.string().regex(BATCH_ID_PATTERN, 'is not a batch id');
 
 /**
  * A finished batch answers 201, a running one 202 with its location, a failed one the error body
@@ -293,12 +293,12 @@ export function mountDataManager(
   });
 
   router.get('/api/data-manager/batches/:id', authenticate, async (req, res) => {
-    const id = parse(batchId, req.params.id, 'batch id');
+    const id = parse(batchId, req.params.id, 'id in the path');
     res.json(await batches.get(tenantOf(res), id));
   });
 
   router.delete('/api/data-manager/batches/:id', authenticate, async (req, res) => {
-    const id = parse(batchId, req.params.id, 'batch id');
+    const id = parse(batchId, req.params.id, 'id in the path');
     const { purge, alreadyPurged } = await batches.purge(tenantOf(res), id);
     res.json({
       success: true,

@@ -86,7 +86,7 @@ export function mountPayments(router: Router, payments: PaymentService, routes: 
   });
 
   router.get('/api/payments/orders/:orderId/payment', authenticate, async (req, res) => {
-    const orderId = parse(orderIdSchema, req.params.orderId, 'order id');
+    const orderId = parse(orderIdSchema, req.params.orderId, 'order id in the path');
     res.json(await payments.get(tenantOf(res), orderId));
   });
 

@@ -1,12 +1,10 @@
-import { validationError } from '@pos/integrations-core';
+import { parseInput } from '@pos/integrations-core';
 import type { Response } from 'express';
 import { z } from 'zod';
 
 /** Validates a body, query or parameter; failures are 400 `VALIDATION_FAILED` naming the field. */
 export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw validationError(result.error.issues, `The ${what} is not valid.`);
-  return result.data;
+  return parseInput(schema, value, what);
 }
 
 /** The tenant the `authenticate` middleware resolved for this request. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PERSON_MESSAGES } from '../validation.js';
 import type { EntityInput } from './entities.js';
 import type { DecimalMark } from './money.js';
 
@@ -78,7 +79,7 @@ export function schemaForDecimal<Row>(
  */
 export function rowValidator<Row>(schema: z.ZodType<Row, EntityInput>): RowValidator<Row> {
   const validate = direct.get(schema) as RowValidator<Row> | undefined;
-  return validate ?? ((input) => schema.safeParse(input));
+  return validate ?? ((input) => schema.safeParse(input, PERSON_MESSAGES));
 }
 
 export function csvRow<Rules extends Record<string, CellRule<unknown>>, Row = RowOf<Rules>>(
@@ -136,7 +137,7 @@ function rowSchema<Row>(
   }) as unknown as z.ZodType<Row, EntityInput>;
 
   direct.set(schema, (input) => {
-    if (typeof input !== 'object' || input === null) return schema.safeParse(input);
+    if (typeof input !== 'object' || input === null) return schema.safeParse(input, PERSON_MESSAGES);
     // A new object with only the rule fields, as zod's object keeps them.
     const row: Record<string, unknown> = {};
     let issues: RowIssue[] | undefined;
@@ -144,7 +145,7 @@ function rowSchema<Row>(
       issues ??= [];
       issues.push({ path: [field], message });
     });
-    if (!valid) return schema.safeParse(input);
+    if (!valid) return schema.safeParse(input, PERSON_MESSAGES);
     return issues ? { success: false, error: { issues } } : { success: true, data: row as Row };
   });
   return schema;

@@ -1,11 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
-import { IntegrationError, isIntegrationError } from '../errors.js';
+import { fieldError, IntegrationError, isIntegrationError } from '../errors.js';
 import type { BatchSlots, BatchTicket } from '../limits/batch-slots.js';
 import type { Logger } from '../logger.js';
 import type { BatchRecord, BatchRowError, BatchType, EntityImport, ImportTarget } from '../storage/batches.js';
 import type { IntegrationStorage, JsonObject } from '../storage/port.js';
+import { describeIssues, formatBound, summarize } from '../validation.js';
 import { CsvReader, isBlankRecord } from './csv-reader.js';
 import { csvLine } from './csv-writer.js';
 import type { EntityDefinition, EntityRegistry, EntityRow } from './entities.js';
@@ -150,11 +151,7 @@ const RECOVERED = 'The server working on this batch stopped before it finished; 
 const TAKEN_OVER =
   'The batch was marked failed while it ran (its heartbeat went stale, so it was taken for dead); nothing was imported.';
 
-function invalid(field: string, message: string): IntegrationError {
-  return new IntegrationError('VALIDATION_FAILED', `The request is not valid. ${field}: ${message}`, {
-    details: { issues: [{ field, message }] },
-  });
-}
+const invalid = fieldError;
 
 /** Stops waiting on a source when the batch is aborted (a stalled request must not pin the batch). */
 async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
@@ -300,11 +297,11 @@ export class Batches {
     const entity = this.entities.require(options.entityType);
     const count = options.count ?? DEFAULT_SEED_COUNT;
     if (!Number.isInteger(count) || count < 1 || count > MAX_SEED_COUNT) {
-      throw invalid('count', `must be a whole number from 1 to ${MAX_SEED_COUNT}`);
+      throw invalid('count', `must be a whole number from 1 to ${formatBound(MAX_SEED_COUNT)}`);
     }
     const seed = options.seed ?? randomInt(2 ** 31);
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw invalid('seed', 'must be a whole number from 0 to 4294967295');
+      throw invalid('seed', `must be a whole number from 0 to ${formatBound(0xffffffff)}`);
     }
     const fake = entity.fake;
     if (!fake) throw invalid('entity_type', `${entity.type} has no generator to seed from`);
@@ -323,7 +320,9 @@ export class Batches {
           for (let index = start; index < Math.min(count, start + SEED_CHUNK); index++) {
             const parsed = validate(fake(faker, index));
             if (!parsed.success) {
-              throw new Error(`The ${entity.type} generator made an invalid row: ${parsed.error.issues[0]?.message}`);
+              throw new Error(
+                `The ${entity.type} generator made an invalid row: ${summarize(describeIssues(parsed.error.issues), 'the row')}`,
+              );
             }
             rows.push(parsed.data);
           }
@@ -386,7 +385,7 @@ export class Batches {
     assertTenant(tenantId);
     const limit = options.limit ?? DEFAULT_BATCH_PAGE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_BATCH_PAGE) {
-      throw invalid('limit', `must be a whole number from 1 to ${MAX_BATCH_PAGE}`);
+      throw invalid('limit', `must be a whole number from 1 to ${formatBound(MAX_BATCH_PAGE)}`);
     }
     await this.#ready();
     const records = await this.#storage.batches.list({

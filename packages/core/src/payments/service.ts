@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { z } from 'zod';
 import type { ActivityLog } from '../activity.js';
 import type { Clock } from '../clock.js';
 import type { Connector, ConnectorContext, ConnectorCredentials } from '../connectors.js';
-import { IntegrationError, validationError } from '../errors.js';
+import { IntegrationError, parseInput } from '../errors.js';
 import type { CheckoutRate } from '../limits/checkout-rate.js';
 import type { Logger } from '../logger.js';
 import type { PaymentChanges, PaymentRecord } from '../storage/payments.js';
@@ -95,11 +94,7 @@ function assertTenant(tenantId: unknown): asserts tenantId is string {
   }
 }
 
-function parse<T>(schema: { safeParse(value: unknown): z.ZodSafeParseResult<T> }, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw validationError(result.error.issues, `The ${what} is not valid.`);
-  return result.data;
-}
+const parse = parseInput;
 
 /** `pos-checkout-<sha256>`: the same tenant, order and attempt always give the same key. */
 export function checkoutIdempotencyKey(tenantId: string, orderId: string, attempt: number): string {
