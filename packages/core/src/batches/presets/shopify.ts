@@ -1,4 +1,5 @@
-import { derivedSku, htmlToText } from '../text.js';
+import { htmlToText } from '../html-text.js';
+import { derivedSku } from '../text.js';
 import { cell, type Header, missingColumns, type Preset, type PresetOpening, RowProblem } from './preset.js';
 
 /**
