@@ -66,7 +66,8 @@ const DEFAULT_TITLE = 'Default Title';
 interface ProductFields {
   handle: string;
   title: string;
-  body: string;
+  /** The description as text, converted once per product rather than once per variant row. */
+  description: string;
   category: string;
 }
 
@@ -109,14 +110,16 @@ export const shopifyPreset: Preset = {
         map(record) {
           const handle = cell(record, columns.handle).trim();
           if (!handle) throw new RowProblem(header.name('Handle'), 'is required');
-          if (product?.handle !== handle) {
+          const body = cell(record, columns.body);
+          const first = product?.handle !== handle;
+          if (first) {
             // The first row of a product; its product-level cells apply to the variant rows after it.
             const type = cell(record, columns.type).trim();
             const taxonomy = cell(record, columns.category).trim();
             product = {
               handle,
               title: cell(record, columns.title),
-              body: cell(record, columns.body),
+              description: htmlToText(body),
               category: type || (taxonomy.split('>').pop()?.trim() ?? ''),
             };
           }
@@ -134,7 +137,8 @@ export const shopifyPreset: Preset = {
             category: product.category,
             stock: cell(record, columns.quantity),
             barcode: cell(record, columns.barcode).replace(/^'/, ''),
-            description: htmlToText(cell(record, columns.body) || product.body),
+            // A later row with a body of its own keeps it.
+            description: !first && body ? htmlToText(body) : product.description,
           };
         },
       },
