@@ -111,8 +111,9 @@ export const shopifyPreset: Preset = {
           const handle = cell(record, columns.handle).trim();
           if (!handle) throw new RowProblem(header.name('Handle'), 'is required');
           const body = cell(record, columns.body);
-          const first = product?.handle !== handle;
-          if (first) {
+          let first = false;
+          if (product?.handle !== handle) {
+            first = true;
             // The first row of a product; its product-level cells apply to the variant rows after it.
             const type = cell(record, columns.type).trim();
             const taxonomy = cell(record, columns.category).trim();
