@@ -1,10 +1,26 @@
+import { transliterate } from 'transliteration';
+
 /** Small text helpers the presets share. */
 
-/** A lowercase ASCII slug: "Blue / XL 🎉" → "blue-xl". */
+/** Options given on every call, so a host's `transliterate.config()` cannot change our SKUs. */
+const TRANSLITERATION = {
+  unknown: '',
+  ignore: [],
+  replace: [],
+  replaceAfter: [],
+  trim: false,
+  fixChineseSpacing: true,
+};
+
+/**
+ * A lowercase ASCII slug: "Blue / XL 🎉" → "blue-xl", "Классическая футболка" → "klassicheskaya-futbolka",
+ * "经典" → "jing-dian". Non-ASCII text is transliterated (the `transliteration` package, pinned so a
+ * slug never changes under an upgrade); what has no Latin reading (emoji) is dropped.
+ */
 export function slug(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range
+  const ascii = /^[\u0000-\u007f]*$/.test(text) ? text : transliterate(text.normalize('NFC'), TRANSLITERATION);
+  return ascii
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
@@ -22,26 +38,14 @@ function fingerprint(text: string): string {
 
 /**
  * A stable SKU from the parts that identify a variant in an export without SKUs (a Shopify
- * handle and its option values): the same row always gets the same SKU.
+ * handle and its option values): the same row always gets the same SKU. Parts are slugged
+ * (transliterated when not Latin); only when nothing is left (a handle of emoji) is the SKU a
+ * fingerprint of the parts.
  */
 export function derivedSku(parts: readonly string[], maxLength = 64): string {
   const key = parts.map(slug).filter(Boolean).join('-') || fingerprint(parts.join('\u0000'));
   if (key.length <= maxLength) return key;
   return `${key.slice(0, maxLength - 9).replace(/-+$/, '')}-${fingerprint(key)}`;
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
-
-/** Product descriptions come as HTML; the POS shows plain text. */
-export function htmlToText(html: string): string {
-  if (!html.includes('<') && !html.includes('&')) return html.trim();
-  return html
-    .replace(/<br\s*\/?>|<\/(p|div|li|h[1-6])>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(amp|lt|gt|quot|apos|nbsp|#39);/g, (_, name: string) => ENTITIES[name] as string)
-    .replace(/[ \t]+/g, ' ')
-    .replace(/\s*\n\s*/g, '\n')
-    .trim();
 }
 
 /**

@@ -1,4 +1,5 @@
-import { derivedSku, htmlToText } from '../text.js';
+import { htmlToText } from '../html-text.js';
+import { derivedSku } from '../text.js';
 import { cell, type Header, missingColumns, type Preset, type PresetOpening, RowProblem } from './preset.js';
 
 /**
@@ -65,7 +66,8 @@ const DEFAULT_TITLE = 'Default Title';
 interface ProductFields {
   handle: string;
   title: string;
-  body: string;
+  /** The description as text, converted once per product rather than once per variant row. */
+  description: string;
   category: string;
 }
 
@@ -108,14 +110,17 @@ export const shopifyPreset: Preset = {
         map(record) {
           const handle = cell(record, columns.handle).trim();
           if (!handle) throw new RowProblem(header.name('Handle'), 'is required');
+          const body = cell(record, columns.body);
+          let first = false;
           if (product?.handle !== handle) {
+            first = true;
             // The first row of a product; its product-level cells apply to the variant rows after it.
             const type = cell(record, columns.type).trim();
             const taxonomy = cell(record, columns.category).trim();
             product = {
               handle,
               title: cell(record, columns.title),
-              body: cell(record, columns.body),
+              description: htmlToText(body),
               category: type || (taxonomy.split('>').pop()?.trim() ?? ''),
             };
           }
@@ -133,7 +138,8 @@ export const shopifyPreset: Preset = {
             category: product.category,
             stock: cell(record, columns.quantity),
             barcode: cell(record, columns.barcode).replace(/^'/, ''),
-            description: htmlToText(cell(record, columns.body) || product.body),
+            // A later row with a body of its own keeps it.
+            description: !first && body ? htmlToText(body) : product.description,
           };
         },
       },

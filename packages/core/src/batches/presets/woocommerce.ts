@@ -1,4 +1,5 @@
-import { derivedSku, htmlToText, unescapeFormula } from '../text.js';
+import { htmlToText } from '../html-text.js';
+import { derivedSku, unescapeFormula } from '../text.js';
 import { cell, type Header, missingColumns, type Preset, type PresetOpening } from './preset.js';
 
 /**
