@@ -1,7 +1,7 @@
 import type { SupabaseStack } from '@pos/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from './harness.js';
-import { startSupabaseServer } from './supabase-harness.js';
+import { outageSwitch, startSupabaseServer } from './supabase-harness.js';
 
 const PRODUCTS = 1_200; // more than one page of the local table
 const CUSTOMERS = 7;
@@ -10,14 +10,20 @@ const PRODUCT_COLUMNS = 'sku, name, price, currency, category, stock, barcode, d
 const CUSTOMER_COLUMNS = 'name, email, phone, company, address_line1, city, region, postal_code, country, batch_id';
 
 let stack: SupabaseStack;
-let stopped = false;
 let server: TestServer;
+let relay: Awaited<ReturnType<typeof outageSwitch>>;
+/** The project URL the merchant connects: the project behind a relay that can go down. */
+let projectUrl: string;
 beforeAll(async () => {
-  ({ stack, server } = await startSupabaseServer());
+  relay = await outageSwitch();
+  ({ stack, server } = await startSupabaseServer([relay.host]));
+  relay.target = Number(new URL(stack.projectUrl).port);
+  projectUrl = `http://${relay.host}`;
 });
 afterAll(async () => {
   await server?.close();
-  if (!stopped) await stack?.stop();
+  await relay?.down();
+  await stack?.stop();
 });
 
 function local(query: string): Record<string, unknown>[] {
@@ -90,7 +96,7 @@ describe('Supabase holds everything the POS holds', () => {
     expect(notConnected.body).toMatchObject({ success: false, error_code: 'SUPABASE_NOT_CONNECTED' });
 
     const connected = await api()('POST', '/api/integrations/supabase/credentials', {
-      body: { project_url: stack.projectUrl, service_key: stack.secretKey },
+      body: { project_url: projectUrl, service_key: stack.secretKey },
     });
     expect(connected.status).toBe(200);
     const total = PRODUCTS + CUSTOMERS + 1;
@@ -143,10 +149,10 @@ describe('Supabase holds everything the POS holds', () => {
     expect((await api()('GET', '/api/integrations/supabase/summary')).body).toMatchObject({ pending_queue_count: 0 });
   });
 
-  it('answers the summary from the POS while Supabase is down', async () => {
+  it('answers the summary from the POS while Supabase is down, and catches up after', async () => {
     expect((await api()('POST', '/api/integrations/supabase/resync')).status).toBe(202);
-    await stack.stop();
-    stopped = true;
+    stack.sql(`delete from pos_products where tenant_id = '${TENANT}'`);
+    await relay.down();
     const summary = await api()('GET', '/api/integrations/supabase/summary');
     expect(summary.status).toBe(200);
     expect(summary.body).toEqual({
@@ -155,20 +161,29 @@ describe('Supabase holds everything the POS holds', () => {
       pending_queue_count: PRODUCTS + CUSTOMERS + 1,
       failed_queue_count: 0,
       last_sync_at: expect.any(String),
-      project_url: stack.projectUrl,
+      project_url: projectUrl,
       project_ref: null,
-      project_name: new URL(stack.projectUrl).host,
+      project_name: relay.host,
       key_type: 'secret',
       service_key_masked: expect.any(String),
     });
     expect((summary.body as { last_sync_at: string }).last_sync_at >= lastSyncAt).toBe(true);
     expect(JSON.stringify(summary.body)).not.toContain(stack.secretKey);
-    // The flush itself still fails honestly, and keeps every row queued.
+    // The push itself still fails honestly, and keeps every row queued.
     const flush = await api()('POST', '/api/integrations/supabase/sync');
     expect(flush.status).toBe(502);
     expect((await api()('GET', '/api/integrations/supabase/summary')).body).toMatchObject({
       reachable: false,
       pending_queue_count: PRODUCTS + CUSTOMERS + 1,
     });
+
+    await relay.up();
+    expect((await api()('POST', '/api/integrations/supabase/sync')).body).toMatchObject({
+      success: true,
+      pending_queue_count: 0,
+    });
+    expect((await api()('GET', '/api/integrations/supabase/summary')).body).toMatchObject({ reachable: true });
+    const { pos, supabase: remote } = both();
+    expect(remote).toEqual(pos);
   });
 });
