@@ -33,6 +33,7 @@ function demoBanner(url: string, config: ServerConfig): string {
     `      -H 'Authorization: Bearer ${DEMO_API_KEY}' -H 'Content-Type: application/json' \\`,
     `      -d '{"project_url":"${url}${SIMULATOR_PREFIX}/supabase","service_key":"${DEMO_SUPABASE_KEY}"}'`,
     `    curl -s -X POST ${url}/api/integrations/supabase/sync -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
+    '  (connecting queued every row the demo holds; push everything again with …/supabase/resync)',
     '',
     '  Click through the OAuth round trips (simulated consent pages) in a browser:',
     `    ${url}${SIMULATOR_PREFIX}/connect/stripe`,

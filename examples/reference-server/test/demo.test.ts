@@ -110,6 +110,11 @@ describe('demo mode: Supabase', () => {
       });
       expect(connected.body).toMatchObject({ success: true, status: { key_type: 'secret' } });
       expect((await api('POST', '/api/integrations/supabase/test')).body).toMatchObject({ success: true });
+      // Connecting queued every row the demo account already holds.
+      const count = (entity: 'products' | 'customers') =>
+        reference.integrations.storage.entitySink(entity)?.count?.(DEMO_TENANT) ?? Promise.resolve(0);
+      const [products, customers] = [await count('products'), await count('customers')];
+      const held = products + customers;
 
       await reference.integrations.sync.enqueue(DEMO_TENANT, 'products', 'upsert', {
         sku: 'DEMO-1',
@@ -122,21 +127,31 @@ describe('demo mode: Supabase', () => {
       expect((await api('GET', '/api/integrations/supabase/summary')).body).toMatchObject({
         postgrest_version: '12.0.2 (simulated)',
         missing_tables: [],
-        pending_queue_count: 3,
+        pending_queue_count: held + 3,
       });
       expect((await api('POST', '/api/integrations/supabase/sync')).body).toMatchObject({
         success: true,
-        delivered: 3,
+        delivered: held + 3,
         pending_queue_count: 0,
       });
 
       const rows = await fetch(`${projectUrl}/rest/v1/pos_products`, { headers: { apikey: DEMO_SUPABASE_KEY } });
       expect(rows.headers.get('x-simulated')).toBe('supabase');
-      expect(await rows.json()).toEqual([
-        { sku: 'DEMO-1', name: 'Demo latte', price: 450, currency: 'USD', tenant_id: DEMO_TENANT },
-      ]);
-      const customers = await fetch(`${projectUrl}/rest/v1/pos_customers`, { headers: { apikey: DEMO_SUPABASE_KEY } });
-      expect(await customers.json()).toEqual([]);
+      const remoteProducts = (await rows.json()) as Array<Record<string, unknown>>;
+      expect(remoteProducts).toHaveLength(products + 1);
+      expect(remoteProducts).toContainEqual({
+        sku: 'DEMO-1',
+        name: 'Demo latte',
+        price: 450,
+        currency: 'USD',
+        tenant_id: DEMO_TENANT,
+      });
+      const remoteCustomers = await fetch(`${projectUrl}/rest/v1/pos_customers`, {
+        headers: { apikey: DEMO_SUPABASE_KEY },
+      });
+      const customerRows = (await remoteCustomers.json()) as Array<{ id: string }>;
+      expect(customerRows).toHaveLength(customers);
+      expect(customerRows.map((row) => row.id)).not.toContain('c-1');
     } finally {
       await server.close();
     }

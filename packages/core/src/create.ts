@@ -14,7 +14,7 @@ import { type Connector, ConnectorRegistry } from './connectors.js';
 import type { Cipher } from './crypto/cipher.js';
 import { IntegrationError } from './errors.js';
 import { createOutboundGuard, type OutboundGuard, type OutboundOptions } from './http/outbound.js';
-import { IntegrationService } from './integrations.js';
+import { type AuthorizationComplete, type ConnectResult, IntegrationService } from './integrations.js';
 import { BatchSlots } from './limits/batch-slots.js';
 import { CheckoutRate } from './limits/checkout-rate.js';
 import { type LimitOptions, type ResolvedLimits, resolveLimits } from './limits/options.js';
@@ -24,6 +24,7 @@ import { OAuthStateService } from './oauth/state.js';
 import type { CheckoutCapability } from './payments/provider.js';
 import { type PaymentOptions, PaymentService } from './payments/service.js';
 import type { IntegrationStorage, JsonObject } from './storage/port.js';
+import { entitySource, FullResync, paymentSource, type ResyncReport, type SyncSource } from './sync/resync.js';
 import { type SyncOptions, SyncService } from './sync/service.js';
 import { CredentialVault, type RotationReport } from './vault.js';
 
@@ -93,6 +94,7 @@ export class Integrations extends IntegrationService {
    */
   readonly batches: Batches | undefined;
   readonly #buildHash: string | undefined;
+  readonly #resync: FullResync;
 
   constructor(options: CreateIntegrationsOptions) {
     const variant = options.variant ?? 'full';
@@ -170,6 +172,12 @@ export class Integrations extends IntegrationService {
             slots: new BatchSlots(limits),
           })
         : undefined;
+    const sources = new Map<string, SyncSource>([['payments', paymentSource(options.storage)]]);
+    for (const entity of entities?.list() ?? []) {
+      const source = entitySource(entity);
+      if (source) sources.set(entity.type, source);
+    }
+    this.#resync = new FullResync(sync, sources, activity);
     const checkouts = connectorList.filter(
       (connector): connector is Connector & { checkout: CheckoutCapability } => connector.checkout !== undefined,
     );
@@ -208,10 +216,75 @@ export class Integrations extends IntegrationService {
     });
   }
 
-  /** A sync target's summary also says when rows last reached it and how many wait. */
+  /**
+   * A sync target's summary also says when rows last reached it and how many wait, and whether
+   * the target answered (`reachable`). While the target is down or rate limiting, it still
+   * answers from the POS's own database: the stored public fields and the queue figures, with
+   * `reachable: false`.
+   */
   override async summary(tenantId: string, provider: string): Promise<JsonObject> {
-    const summary = await super.summary(tenantId, provider);
-    return this.sync.supports(provider) ? { ...summary, ...(await this.sync.stats(tenantId)) } : summary;
+    if (!this.sync.supports(provider)) return super.summary(tenantId, provider);
+    let live: JsonObject;
+    try {
+      live = await super.summary(tenantId, provider);
+    } catch (error) {
+      const passing =
+        error instanceof IntegrationError && ['PROVIDER_UNAVAILABLE', 'RATE_LIMITED'].includes(error.code);
+      const stored = passing ? await this.storage.credentials.get(tenantId, provider) : undefined;
+      if (!stored) throw error;
+      const connector = this.connectors.get(provider);
+      return {
+        ...(connector.statusFields?.(stored.publicData) ?? {}),
+        reachable: false,
+        error_code: (error as IntegrationError).code,
+        ...(await this.sync.stats(tenantId)),
+      };
+    }
+    return { ...live, reachable: true, ...(await this.sync.stats(tenantId)) };
+  }
+
+  /**
+   * Queues every current row of every synced entity (products, customers, payments, and host
+   * entities whose sink can read all rows) for the tenant's sync target, page by page; the next
+   * flush delivers them. 404 for a connector that does not receive the outbox, 409 when it is
+   * not connected.
+   */
+  resync(tenantId: string, provider: string): Promise<ResyncReport> {
+    return this.#resync.run(tenantId, provider);
+  }
+
+  /** Connecting the sync target queues everything the POS already holds for it. */
+  override async connect(tenantId: string, provider: string, input: unknown): Promise<ConnectResult> {
+    const result = await super.connect(tenantId, provider, input);
+    await this.#resyncAfterConnect(tenantId, provider);
+    return result;
+  }
+
+  override async completeAuthorization(
+    provider: string,
+    query: Record<string, string>,
+  ): Promise<AuthorizationComplete> {
+    const result = await super.completeAuthorization(provider, query);
+    await this.#resyncAfterConnect(result.tenantId, provider);
+    return result;
+  }
+
+  /** The connection stands even if queuing fails: the failure is logged and a resync can be asked for. */
+  async #resyncAfterConnect(tenantId: string, provider: string): Promise<void> {
+    if (!this.sync.supports(provider)) return;
+    try {
+      await this.#resync.run(tenantId, provider, { onConnect: true });
+    } catch (error) {
+      const message = error instanceof IntegrationError ? error.message : 'The rows could not be queued.';
+      this.logger.error('Queuing every row after connecting failed', { tenant_id: tenantId, provider });
+      await this.activity.record({
+        tenantId,
+        provider,
+        level: 'error',
+        event: 'resync_failed',
+        message: `Could not queue this account's rows to push: ${message} Use "Push everything again" to retry.`,
+      });
+    }
   }
 
   /** Re-encrypts every stored credential with the cipher's active key. Safe to run again. */

@@ -97,6 +97,7 @@ export {
 export { type ConsumedState, OAUTH_STATE_TTL_MS, OAuthStateService } from './oauth/state.js';
 export * from './payments/index.js';
 export type * from './storage/port.js';
+export type { ResyncReport } from './sync/resync.js';
 export {
   DEFAULT_SYNC_CONCURRENCY,
   DEFAULT_SYNC_TENANT_BUDGET_MS,

@@ -129,6 +129,7 @@ describe('flushing', () => {
     expect(await events()).toEqual(['connected', 'sync_started', 'sync_completed']);
     expect(await integrations.summary('tenant-a', 'hub')).toEqual({
       project_name: 'Hub',
+      reachable: true,
       last_sync_at: clock.now().toISOString(),
       pending_queue_count: 0,
       failed_queue_count: 0,

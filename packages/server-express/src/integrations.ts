@@ -44,7 +44,7 @@ function withQuery(url: string, params: Record<string, string>): string {
 /**
  * `GET /api/integrations`, and for each configured connector its `status`, `summary`, `test`,
  * `disconnect` and `logs`, plus `credentials` (API-key providers) or `auth-url` and `callback`
- * (OAuth providers), and `sync` for the connector that receives the sync outbox. Full variant.
+ * (OAuth providers), and `sync` and `resync` for the connector that receives the sync outbox. Full variant.
  */
 export function mountIntegrations({ router, integrations, options, authenticate, json }: FeatureContext): void {
   if (!variantHasIntegrations(integrations.variant)) return;
@@ -119,6 +119,11 @@ export function mountIntegrations({ router, integrations, options, authenticate,
       router.post(`${base}/sync`, authenticate, json, async (req, res) => {
         const body = parse(syncBody, req.body, 'request body');
         res.json(await integrations.sync.flush(tenantOf(res), { retryFailed: body?.retry_failed === true }));
+      });
+      // Queues every current row again (the next flush delivers them): 202 with how many.
+      router.post(`${base}/resync`, authenticate, json, async (req, res) => {
+        parse(emptyBody, req.body, 'request body');
+        res.status(202).json(await integrations.resync(tenantOf(res), connector.id));
       });
     }
   }

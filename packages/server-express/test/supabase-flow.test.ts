@@ -1,21 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { supabase } from '@pos/connector-supabase';
-import { type SupabaseStack, startSupabaseStack } from '@pos/test-support';
+import type { SupabaseStack } from '@pos/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { snapshot, startTestServer, type TestServer } from './harness.js';
-
-const setupSql = readFileSync(createRequire(import.meta.url).resolve('@pos/connector-supabase/setup.sql'), 'utf8');
+import { snapshot, type TestServer } from './harness.js';
+import { startSupabaseServer } from './supabase-harness.js';
 
 let stack: SupabaseStack;
 let server: TestServer;
 beforeAll(async () => {
-  stack = await startSupabaseStack({ setupSql });
-  server = await startTestServer({
-    connectors: [supabase({ retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 10 } })],
-    // The local project listens on loopback: allowed explicitly, as for a local Supabase.
-    outbound: { allowedPrivateHosts: [new URL(stack.projectUrl).host] },
-  });
+  ({ stack, server } = await startSupabaseServer());
 });
 afterAll(async () => {
   await server?.close();

@@ -132,20 +132,28 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
     );
   }
 
+  readAll(tenantId: string): AsyncIterable<readonly EntityRow[]> {
+    return this.#tenantPages(tenantId, ['id', 'batch_id', 'created_at', ...this.table.columns], true);
+  }
+
   read(tenantId: string): AsyncIterable<readonly EntityRow[]> {
+    return this.#tenantPages(tenantId, ['id', ...this.table.columns], false);
+  }
+
+  #tenantPages(tenantId: string, columns: readonly string[], keepId: boolean): AsyncIterable<readonly EntityRow[]> {
     // biome-ignore lint/suspicious/noExplicitAny: the column list is chosen per table at run time.
     const db = this.host.db as Kysely<any>;
     return this.#pages(
       (after) =>
         db
           .selectFrom(this.table.name)
-          .select(['id', ...this.table.columns])
+          .select([...columns])
           .where('tenant_id', '=', tenantId)
           .where('id', '>', after)
           .orderBy('id')
           .limit(PAGE)
           .execute(),
-      false,
+      keepId,
     );
   }
 

@@ -30,6 +30,8 @@ export interface IntegrationDescriptor {
   name: string;
   kind: IntegrationKind;
   fields?: CredentialField[];
+  /** Present when the connector receives the sync outbox (Supabase). */
+  sync?: boolean;
 }
 
 export interface IntegrationStatus {
@@ -60,6 +62,13 @@ export interface ActionResult {
 export interface TestResult extends ActionResult {
   error_code?: string;
   tested_at: string;
+}
+
+/** `POST …/resync`: every current row queued again for the sync target. */
+export interface ResyncResult extends ActionResult {
+  queued: number;
+  entities: Record<string, number>;
+  pending_queue_count: number;
 }
 
 export interface ConnectResult extends ActionResult {
@@ -155,6 +164,11 @@ export class PosApiClient {
 
   test(provider: string): Promise<TestResult> {
     return this.call('POST', ['integrations', provider, 'test'], { body: {} });
+  }
+
+  /** Queues every current row for the sync target again (connectors with `sync`). */
+  resync(provider: string): Promise<ResyncResult> {
+    return this.call('POST', ['integrations', provider, 'resync'], { body: {} });
   }
 
   disconnect(provider: string): Promise<ActionResult> {

@@ -16,6 +16,7 @@ export interface PosEventMap {
   /** `provider` is absent for actions that belong to no provider (Data Manager). */
   'pos-error': { provider?: string; action: string; error_code: string; message: string };
   'pos-logs-opened': { provider: string };
+  'pos-resync-queued': { provider: string; queued: number; pending_queue_count: number };
   'pos-logs-closed': { provider: string };
   'pos-integrations-loaded': { providers: string[] };
   'pos-export-downloaded': { entity_type: string; filename: string; bytes: number };

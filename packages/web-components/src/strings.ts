@@ -34,6 +34,12 @@ export const defaultStrings = {
   test: 'Test connection',
   testing: 'Testing…',
   viewLogs: 'View logs',
+  resync: 'Push everything again',
+  resyncing: 'Queuing…',
+  confirmResyncTitle: (name: string) => `Push everything to ${name} again?`,
+  confirmResyncBody: (name: string) =>
+    `Every product, customer and payment this POS holds is queued and sent to ${name} again, replacing the rows there with the POS's values. Rows that exist only in ${name} stay. Large catalogues take a while: the pending count shows the progress.`,
+  confirmResync: 'Push everything again',
   disconnect: 'Disconnect',
   disconnecting: 'Disconnecting…',
   confirmDisconnectTitle: (name: string) => `Disconnect ${name}?`,

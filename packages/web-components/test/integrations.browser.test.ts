@@ -190,13 +190,53 @@ describe('<pos-integrations> on the demo page', () => {
     await expect.poll(() => supabase.locator('[part~="badge"]').textContent()).toBe('Connected');
     const summary = supabase.locator('[part="summary"]');
     await summary.getByText('pos_products, pos_customers, pos_payments').waitFor();
-    expect(await summary.textContent()).toContain('Pending queue count0');
+    // Connecting queued every row the demo account already holds.
+    const { pending_queue_count } = (
+      await apiClient(server.url, { token: DEMO_KEY })('GET', '/api/integrations/supabase/summary')
+    ).body as { pending_queue_count: number };
+    expect(pending_queue_count).toBeGreaterThan(0);
+    expect(await summary.textContent()).toContain(`Pending queue count${pending_queue_count}`);
+    expect(await summary.textContent()).toContain('Reachabletrue');
     expect(await everythingIn(supabase)).not.toContain(SUPABASE_KEY);
     await supabase.getByRole('button', { name: 'Test connection' }).click();
     await expect
       .poll(() => supabase.locator('[part="toast"]').textContent())
       .toContain('the REST API accepts this key');
     await screenshot(page, 'integrations-supabase-connected');
+  });
+
+  it('pushes everything to Supabase again only after a confirmation that says what it does', async () => {
+    const supabase = page.locator('pos-integration-card[provider="supabase"]');
+    const api = apiClient(server.url, { token: DEMO_KEY });
+    const seeded = await api('POST', '/api/data-manager/seed', {
+      body: { entity_type: 'products', count: 4, seed: 1 },
+    });
+    expect(seeded.status).toBe(201);
+    expect((await api('POST', '/api/integrations/supabase/sync')).status).toBe(200);
+    const pending = async () =>
+      ((await api('GET', '/api/integrations/supabase/summary')).body as { pending_queue_count: number })
+        .pending_queue_count;
+    expect(await pending()).toBe(0);
+    // Only a connector that receives the sync outbox offers it.
+    expect(await card.getByRole('button', { name: 'Push everything again' }).count()).toBe(0);
+
+    await supabase.getByRole('button', { name: 'Push everything again' }).click();
+    const dialog = supabase.getByRole('dialog', { name: 'Push everything to Supabase again?' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('Every product, customer and payment this POS holds is queued');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(await pending()).toBe(0);
+
+    await supabase.getByRole('button', { name: 'Push everything again' }).click();
+    await dialog.getByRole('button', { name: 'Push everything again' }).click();
+    await expect.poll(() => supabase.locator('[part="toast"]').textContent()).toContain('queued to push again');
+    const queued = Number(
+      /(\d+) rows? queued/.exec((await supabase.locator('[part="toast"]').textContent()) ?? '')?.[1],
+    );
+    expect(queued).toBeGreaterThanOrEqual(4);
+    expect(await pending()).toBe(queued);
+    await supabase.locator('[part="summary"]').getByText(`Pending queue count${queued}`).waitFor();
   });
 
   it('hides a card entirely when the server does not serve that provider (status 404)', async () => {

@@ -189,6 +189,12 @@ export interface EntitySink<Row> {
     target: BatchTarget,
     key: readonly string[],
   ): AsyncIterable<readonly Record<string, unknown>[]>;
+  /**
+   * Every row of the tenant with its `id`, `batch_id` and `created_at`, a page at a time, each
+   * page its own read (a full resync to the sync target). Optional: without it a resync skips
+   * the entity.
+   */
+  readAll?(tenantId: string): AsyncIterable<readonly Record<string, unknown>[]>;
   /** Every row of the tenant in insertion order, a page at a time (CSV export). */
   read(tenantId: string): AsyncIterable<readonly Row[]>;
   /** How many rows the tenant has (an export's progress). Optional: without it progress has no total. */

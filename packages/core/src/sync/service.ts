@@ -71,7 +71,7 @@ interface SyncParts {
   outbound: OutboundHttp;
 }
 
-type SyncConnector = Connector & { sync: SyncCapability };
+export type SyncConnector = Connector & { sync: SyncCapability };
 
 export const MAX_SYNC_CHUNK = 500;
 const PAGE_SIZE = 2_000;
@@ -144,6 +144,11 @@ export class SyncService {
   /** The columns that identify `entity`'s rows on the sync target; undefined when it has no table there. */
   keyOf(entity: string): readonly string[] | undefined {
     return this.#target()?.sync.entities[entity]?.key;
+  }
+
+  /** The entities the sync target has a table for, in the connector's order (none without a target). */
+  entities(): string[] {
+    return Object.keys(this.#target()?.sync.entities ?? {});
   }
 
   /** Whether changes of `entity` have a table on the sync target (when one is configured). */
@@ -272,7 +277,9 @@ export class SyncService {
     if (this.supports(provider)) await storage.syncQueue.discard(tenantId);
   }
 
-  async #flush(tenantId: string, options: FlushOptions): Promise<SyncReport> {
+  /** The sync target and the tenant's credentials for it; 404 without a target, 409 when not connected. */
+  async requireConnected(tenantId: string): Promise<{ connector: SyncConnector; credentials: StoredCredentials }> {
+    assertTenant(tenantId);
     const connector = this.#target();
     if (!connector) throw new IntegrationError('NOT_FOUND', 'No sync target is configured.');
     const credentials = await this.#parts.vault.get(tenantId, connector.id);
@@ -283,6 +290,11 @@ export class SyncService {
         { status: 409 },
       );
     }
+    return { connector, credentials };
+  }
+
+  async #flush(tenantId: string, options: FlushOptions): Promise<SyncReport> {
+    const { connector, credentials } = await this.requireConnected(tenantId);
     const token = randomUUID();
     if (!(await this.#parts.storage.syncState.claim(tenantId, connector.id, token, this.#now(), this.#claimUntil()))) {
       throw new IntegrationError(

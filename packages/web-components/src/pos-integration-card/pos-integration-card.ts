@@ -15,7 +15,7 @@ import { formatTimestamp, strings } from '../strings.js';
 import { badgeStyles, baseStyles } from '../styles.js';
 import { cardStyles } from './pos-integration-card.styles.js';
 
-type Busy = '' | 'load' | 'save' | 'connect' | 'test' | 'disconnect';
+type Busy = '' | 'load' | 'save' | 'connect' | 'test' | 'resync' | 'disconnect';
 type BadgeState = 'connected' | 'disconnected' | 'error' | 'reconnect';
 
 interface Toast {
@@ -51,6 +51,7 @@ function displayValue(value: unknown): string {
  * @event pos-tested - A connection test finished. `detail: { provider, success, message, error_code?, tested_at }`
  * @event pos-error - An action failed. `detail: { provider, action, error_code, message }`
  * @event pos-logs-opened - The logs drawer opened. `detail: { provider }`
+ * @event pos-resync-queued - "Push everything again" queued every row for the sync target. `detail: { provider, queued, pending_queue_count }`
  *
  * @csspart base - The card's outer box.
  * @csspart header - The row with the name and the status badge.
@@ -65,9 +66,9 @@ function displayValue(value: unknown): string {
  * @csspart input - Each input or select of the credentials form.
  * @csspart form-error - The form's error message.
  * @csspart actions - The row of action buttons.
- * @csspart button - Every button; also `save-button`, `connect-button`, `test-button`, `logs-button`, `disconnect-button`, `dismiss-button` (toast), `cancel-button` and `confirm-button` (dialog).
+ * @csspart button - Every button; also `save-button`, `connect-button`, `test-button`, `logs-button`, `resync-button` (connectors with sync), `disconnect-button`, `dismiss-button` (toast), `cancel-button` and `confirm-button` (dialog).
  * @csspart toast - The `aria-live` region announcing action results.
- * @csspart confirm - The disconnect confirmation dialog.
+ * @csspart confirm - The confirmation dialog (disconnect, push everything again).
  *
  * @cssprop --pos-card-padding - Space inside the card (default 1.25rem).
  * @cssprop --pos-card-shadow - The card's shadow.
@@ -98,6 +99,8 @@ export class PosIntegrationCard extends PosApiElement {
   @state() private accessor fieldErrors: Record<string, string> = {};
   @state() private accessor logsOpen = false;
   @state() private accessor loadError = '';
+  /** What the confirmation dialog asks about. */
+  @state() private accessor confirming: 'disconnect' | 'resync' = 'disconnect';
 
   @query('dialog') private accessor confirmDialog!: HTMLDialogElement | null;
 
@@ -318,8 +321,33 @@ export class PosIntegrationCard extends PosApiElement {
     }
   }
 
-  #askDisconnect(): void {
+  async #ask(what: 'disconnect' | 'resync'): Promise<void> {
+    this.confirming = what;
+    await this.updateComplete;
     this.confirmDialog?.showModal();
+  }
+
+  async #resync(): Promise<void> {
+    this.busy = 'resync';
+    this.toast = undefined;
+    try {
+      const result = await this.api.resync(this.provider);
+      this.confirmDialog?.close();
+      this.toast = { tone: 'success', text: result.message };
+      emit(this, 'pos-resync-queued', {
+        provider: this.provider,
+        queued: result.queued,
+        pending_queue_count: result.pending_queue_count,
+      });
+      // The summary's pending count shows the queued rows.
+      this.#summaryFor = undefined;
+      this.#syncSummary();
+    } catch (error) {
+      this.confirmDialog?.close();
+      this.#reportError('resync', error);
+    } finally {
+      this.busy = '';
+    }
   }
 
   async #disconnect(): Promise<void> {
@@ -513,20 +541,29 @@ export class PosIntegrationCard extends PosApiElement {
       <button type="button" part="button logs-button" aria-haspopup="dialog" @click=${this.#openLogs}>
         ${strings.viewLogs}
       </button>
-      <button type="button" class="danger" part="button disconnect-button" aria-haspopup="dialog" ?disabled=${busy} @click=${this.#askDisconnect}>
+      ${
+        this.integration?.sync
+          ? html`<button type="button" part="button resync-button" aria-haspopup="dialog" ?disabled=${busy} @click=${() => this.#ask('resync')}>
+              ${this.busy === 'resync' ? strings.resyncing : strings.resync}
+            </button>`
+          : nothing
+      }
+      <button type="button" class="danger" part="button disconnect-button" aria-haspopup="dialog" ?disabled=${busy} @click=${() => this.#ask('disconnect')}>
         ${strings.disconnect}
       </button>
     </div>`;
   }
 
   #renderConfirm() {
+    const name = this.#name;
+    const resync = this.confirming === 'resync';
     return confirmationDialog({
-      title: strings.confirmDisconnectTitle(this.#name),
-      body: strings.confirmDisconnectBody(this.#name),
-      confirm: strings.confirmDisconnect,
-      confirming: strings.disconnecting,
-      busy: this.busy === 'disconnect',
-      onConfirm: () => void this.#disconnect(),
+      title: resync ? strings.confirmResyncTitle(name) : strings.confirmDisconnectTitle(name),
+      body: resync ? strings.confirmResyncBody(name) : strings.confirmDisconnectBody(name),
+      confirm: resync ? strings.confirmResync : strings.confirmDisconnect,
+      confirming: resync ? strings.resyncing : strings.disconnecting,
+      busy: this.busy === this.confirming,
+      onConfirm: () => void (resync ? this.#resync() : this.#disconnect()),
     });
   }
 }
