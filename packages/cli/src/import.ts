@@ -9,6 +9,8 @@ const SHOWN_ROW_ERRORS = 10;
 export const PRESETS = ['shopify', 'woocommerce', 'square', 'pos'];
 /** Core's `DECIMAL_MARKS`, for the same reason. */
 export const DECIMALS = ['point', 'comma'] as const;
+/** Core's `IMPORT_MODES`, for the same reason. */
+export const MODES = ['upsert', 'insert_only'] as const;
 
 export const importCsv: Command = {
   name: 'import',
@@ -33,10 +35,18 @@ export const importCsv: Command = {
       description:
         'how the file writes amounts: point (12.50) or comma (12,50); default comma when the header is separated by ";", else point',
     },
+    mode: {
+      type: 'string',
+      value: 'mode',
+      description:
+        "upsert (default): a row whose key exists (a product's SKU, a customer's id or e-mail) updates it; insert_only: such a row fails the import",
+    },
   },
   help: `<entity> is products or customers (or an entity type your server registers). The file is
 streamed, every row validated, and written in one transaction: all of its rows or, if any row is
-invalid, none. Presets read Shopify, WooCommerce and Square exports as well as our own columns
+invalid, none. A row whose key the tenant already has (a product's SKU; a customer's id, or
+e-mail when the row has no id) updates that row, or changes nothing when equal (--mode upsert,
+the default); with --mode insert_only it fails the import. A key twice in one file is a row error. Presets read Shopify, WooCommerce and Square exports as well as our own columns
 (what "pos-integrations export" writes). Prints the batch id, which the server's
 DELETE /api/data-manager/batches/<id> purges. Exits 1 when the batch fails, listing the first
 row errors (the header is row 1).`,
@@ -54,6 +64,11 @@ row errors (the header is row 1).`,
     const decimal = context.values.decimal as string | undefined;
     if (decimal !== undefined && !isDecimal(decimal)) {
       throw new UsageError(`Unknown --decimal "${decimal}": use point (12.50) or comma (12,50).`);
+    }
+
+    const mode = context.values.mode as string | undefined;
+    if (mode !== undefined && !(MODES as readonly string[]).includes(mode)) {
+      throw new UsageError(`Unknown --mode "${mode}": use upsert or insert_only.`);
     }
 
     const { integrations, batches, tenant } = await openDataManager(context);
@@ -76,6 +91,7 @@ row errors (the header is row 1).`,
         ...(preset !== undefined ? { preset } : {}),
         ...(currency !== undefined ? { currency } : {}),
         ...(decimal !== undefined ? { decimal } : {}),
+        ...(mode !== undefined ? { mode: mode as (typeof MODES)[number] } : {}),
       });
       const batch = await run.done;
       bar.finish();
@@ -92,7 +108,8 @@ row errors (the header is row 1).`,
       }
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       context.stdout.write(
-        `Imported ${batch.record_count} ${entity} for tenant ${tenant} from ${file} (preset ${batch.preset}) in ${seconds} s: batch ${batch.id}.\n`,
+        `Imported ${batch.record_count} ${entity} for tenant ${tenant} from ${file} (preset ${batch.preset}) in ${seconds} s: batch ${batch.id}.\n` +
+          `${batch.inserted_count ?? 0} inserted, ${batch.updated_count ?? 0} updated, ${batch.unchanged_count ?? 0} unchanged.\n`,
       );
       if (batch.unknown_columns.length > 0) {
         context.stdout.write(`Columns not imported (unknown to the preset): ${batch.unknown_columns.join(', ')}.\n`);

@@ -16,7 +16,7 @@ created with migrate: false.`,
     const storage = await openStorage(location, { migrate: false });
     try {
       const before = await history(storage.db);
-      await storage.migrate();
+      const notes = await storage.migrate();
       const after = await history(storage.db);
       const applied = after.filter((name) => !before.includes(name));
       stdout.write(
@@ -24,6 +24,7 @@ created with migrate: false.`,
           ? `${describeLocation(location)} is up to date (${after.length} migrations).\n`
           : `Migrated ${describeLocation(location)}: applied ${applied.join(', ')} (${after.length} migrations in all).\n`,
       );
+      for (const note of notes) stdout.write(`${note}\n`);
       return EXIT.ok;
     } finally {
       await storage.close();

@@ -53,7 +53,9 @@ type Failure = { where: 'write'; atRow: number } | { where: 'commit' } | { where
 function failingSink(real: EntitySink<ProductRow>, failure: { current?: Failure }): EntitySink<ProductRow> {
   return {
     ...real,
+    key: real.key,
     deleteBatch: real.deleteBatch.bind(real),
+    previewPurge: real.previewPurge.bind(real),
     read: real.read.bind(real),
     async open(target) {
       const inner: EntityImport<ProductRow> = await real.open(target);
@@ -68,8 +70,8 @@ function failingSink(real: EntitySink<ProductRow>, failure: { current?: Failure 
         async commit(finish) {
           const plan = failure.current;
           if (plan?.where === 'commit') throw new Error('connection lost before commit');
-          await inner.commit(async (tx) => {
-            await finish(tx);
+          return inner.commit(async (tx, counts) => {
+            await finish(tx, counts);
             // The rows are already copied inside this transaction: the throw must undo them.
             if (plan?.where === 'in-transaction') throw new Error('constraint failed after the copy');
           });

@@ -13,6 +13,8 @@ import {
   type BatchTicket,
   DECIMAL_MARKS,
   type DecimalMark,
+  IMPORT_MODES,
+  type ImportMode,
   IntegrationError,
   MAX_BATCH_PAGE,
   MAX_SEED_COUNT,
@@ -36,11 +38,16 @@ export interface DataManagerOptions {
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
+const importModeField = z
+  .enum(IMPORT_MODES as [ImportMode, ...ImportMode[]], 'must be upsert or insert_only')
+  .optional();
+
 const seedBody = z
   .object({
     entity_type: entityType,
     count: z.number().int().min(1).max(MAX_SEED_COUNT).optional(),
     seed: z.number().int().min(0).max(0xffffffff).optional(),
+    mode: importModeField,
   })
   .strict();
 
@@ -53,6 +60,7 @@ const uploadFields = z
       .regex(/^[A-Za-z]{3}$/, 'must be a currency code such as USD')
       .optional(),
     decimal: z.enum(DECIMAL_MARKS as [DecimalMark, ...DecimalMark[]], 'must be point or comma').optional(),
+    mode: importModeField,
   })
   .strict();
 
@@ -148,7 +156,7 @@ async function spool(req: IncomingMessage, dir: string, maxBytes: number): Promi
     written = pipeline(stream, output);
   });
   parser.on('field', (name, value, info) => {
-    if (!['entity_type', 'preset', 'currency', 'decimal'].includes(name))
+    if (!['entity_type', 'preset', 'currency', 'decimal', 'mode'].includes(name))
       upload.problems.push(`unknown field "${name}"`);
     else if (name in upload.fields) upload.problems.push(`field "${name}" is repeated`);
     else if (info.valueTruncated) upload.problems.push(`field "${name}" is too long`);
@@ -211,6 +219,7 @@ export function mountDataManager(
       entityType: body.entity_type,
       ...(body.count !== undefined ? { count: body.count } : {}),
       ...(body.seed !== undefined ? { seed: body.seed } : {}),
+      ...(body.mode !== undefined ? { mode: body.mode } : {}),
       ...idempotencyKey(req),
     });
     await answer(res, run, (body.count ?? 0) > backgroundAboveRows);
@@ -268,6 +277,7 @@ export function mountDataManager(
         ...(fields.preset !== undefined ? { preset: fields.preset } : {}),
         ...(fields.currency !== undefined ? { currency: fields.currency } : {}),
         ...(fields.decimal !== undefined ? { decimal: fields.decimal } : {}),
+        ...(fields.mode !== undefined ? { mode: fields.mode } : {}),
         source: fileChunks(upload.path),
         totalBytes: upload.bytes,
         ...idempotencyKey(req),
@@ -295,6 +305,11 @@ export function mountDataManager(
   router.get('/api/data-manager/batches/:id', authenticate, async (req, res) => {
     const id = parse(batchId, req.params.id, 'id in the path');
     res.json(await batches.get(tenantOf(res), id));
+  });
+
+  router.get('/api/data-manager/batches/:id/purge-preview', authenticate, async (req, res) => {
+    const id = parse(batchId, req.params.id, 'id in the path');
+    res.json(await batches.previewPurge(tenantOf(res), id));
   });
 
   router.delete('/api/data-manager/batches/:id', authenticate, async (req, res) => {

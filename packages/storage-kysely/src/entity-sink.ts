@@ -4,16 +4,21 @@ import type {
   EntitySink,
   ImportTarget,
   IntegrationStorage,
+  PurgePreview,
   PurgeWork,
 } from '@pos/integrations-core';
 import type { Kysely } from 'kysely';
+import type { MergeTable } from './merge-sql.js';
 import { readInteger } from './numbers.js';
 import type { IntegrationsDatabase } from './schema.js';
 
-/** A Data Manager table: its name and the row columns a sink writes besides the bookkeeping ones. */
-export interface EntityTable {
+/** A Data Manager table: its name, key and the row columns a sink writes besides the bookkeeping ones. */
+export interface EntityTable extends MergeTable {
   name: 'products' | 'customers';
-  /** In CSV and insert order. Every row also gets `tenant_id`, `batch_id` and `created_at`. */
+  /**
+   * In CSV and insert order. Every row also gets `tenant_id`, `created_at` and the batch marks
+   * `batch_id`, `changed_batch_id` and `seen_batch_id`.
+   */
   columns: readonly string[];
   /** Columns read back as numbers (Postgres returns `bigint` as text). */
   integerColumns: readonly string[];
@@ -23,11 +28,26 @@ export const ENTITY_TABLES: Record<EntityTable['name'], EntityTable> = {
   products: {
     name: 'products',
     columns: ['sku', 'name', 'price', 'currency', 'category', 'stock', 'barcode', 'description'],
+    key: ['sku'],
     integerColumns: ['price', 'stock'],
   },
   customers: {
     name: 'customers',
-    columns: ['name', 'email', 'phone', 'company', 'address_line1', 'city', 'region', 'postal_code', 'country'],
+    columns: [
+      'customer_id',
+      'name',
+      'email',
+      'phone',
+      'company',
+      'address_line1',
+      'city',
+      'region',
+      'postal_code',
+      'country',
+    ],
+    key: ['customer_id'],
+    keyInFile: 'id',
+    matchBy: 'email',
     integerColumns: [],
   },
 };
@@ -36,7 +56,8 @@ export type EntityRow = Record<string, unknown>;
 
 /**
  * The dialect-specific half of a sink: how rows get into a table in bulk without blocking the
- * storage's other queries. SQLite stages rows on a connection of its own; Postgres would `COPY`.
+ * storage's other queries. SQLite stages rows in a file of its own; Postgres `COPY`s them into a
+ * temporary table. Both then merge them with `mergeStaged`.
  */
 export interface BulkLoader {
   open(table: EntityTable, target: ImportTarget): Promise<EntityImport<EntityRow>>;
@@ -62,74 +83,83 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
     return this.loader.open(this.table, target);
   }
 
+  get key(): readonly string[] {
+    return this.table.key;
+  }
+
+  /**
+   * A batch owns the rows it inserted until a later batch's file holds them again: then they pass
+   * to that batch (`seen_batch_id`). So a purge deletes the rows whose inserting batch and last
+   * holding batch are both this one; hands the rows it inserted that a later batch held to that
+   * batch (they stay, with their current values); and drops its claim on rows it only updated or
+   * held (they stay, with their current values, and go back to the batch that inserted them).
+   */
   deleteBatch(target: BatchTarget, work: PurgeWork): Promise<number> {
     return this.host.transaction(async (tx) => {
       await work.before?.(tx);
       const { db } = tx as unknown as SinkHost;
-      const result = await db
-        .deleteFrom(this.table.name)
+      // biome-ignore lint/suspicious/noExplicitAny: the table is chosen at run time.
+      const any = db as Kysely<any>;
+      const { name } = this.table;
+      const result = await any
+        .deleteFrom(name)
         .where('tenant_id', '=', target.tenantId)
         .where('batch_id', '=', target.batchId)
+        .where('seen_batch_id', '=', target.batchId)
         .executeTakeFirst();
+      await any
+        .updateTable(name)
+        .set((eb) => ({ batch_id: eb.ref('seen_batch_id') }))
+        .where('tenant_id', '=', target.tenantId)
+        .where('batch_id', '=', target.batchId)
+        .execute();
+      await any
+        .updateTable(name)
+        .set((eb) => ({ seen_batch_id: eb.ref('batch_id') }))
+        .where('tenant_id', '=', target.tenantId)
+        .where('seen_batch_id', '=', target.batchId)
+        .execute();
       const deleted = readInteger(result.numDeletedRows);
       await work.after(tx, deleted);
       return deleted;
     });
   }
 
-  readBatch(tx: IntegrationStorage, target: BatchTarget): AsyncIterable<readonly EntityRow[]> {
-    // biome-ignore lint/suspicious/noExplicitAny: the column list is chosen per table at run time.
-    const db = (tx as unknown as SinkHost).db as Kysely<any>;
-    return this.#pages(
-      (after) =>
-        db
-          .selectFrom(this.table.name)
-          .select(['id', 'batch_id', 'created_at', ...this.table.columns])
-          .where('tenant_id', '=', target.tenantId)
-          .where('batch_id', '=', target.batchId)
-          .where('id', '>', after)
-          .orderBy('id')
-          .limit(PAGE)
-          .execute(),
-      true,
-    );
+  async previewPurge(target: BatchTarget): Promise<PurgePreview> {
+    // biome-ignore lint/suspicious/noExplicitAny: the table is chosen at run time.
+    const db = this.host.db as Kysely<any>;
+    const row = await db
+      .selectFrom(this.table.name)
+      .select((eb) => [
+        eb.fn.countAll().as('inserted'),
+        eb.fn.sum(eb.case().when('seen_batch_id', '=', target.batchId).then(1).else(0).end()).as('removes'),
+      ])
+      .where('tenant_id', '=', target.tenantId)
+      .where('batch_id', '=', target.batchId)
+      .executeTakeFirstOrThrow();
+    const inserted = readInteger(row.inserted as number);
+    const removes = row.removes === null ? 0 : readInteger(row.removes as number);
+    return { removes, keeps: inserted - removes };
   }
 
-  readOthersSharingKey(
+  readBatch(
     tx: IntegrationStorage,
     target: BatchTarget,
-    key: readonly string[],
+    which: 'written' | 'purged',
   ): AsyncIterable<readonly EntityRow[]> {
-    const { name, columns } = this.table;
-    const unknown = key.filter((column) => column !== 'id' && !columns.includes(column));
-    if (unknown.length > 0) throw new Error(`${name} has no column ${unknown.join(', ')}`);
     // biome-ignore lint/suspicious/noExplicitAny: the column list is chosen per table at run time.
     const db = (tx as unknown as SinkHost).db as Kysely<any>;
-    return this.#pages(
-      (after) =>
-        db
-          .selectFrom(`${name} as other`)
-          .select(['other.id', 'other.batch_id', 'other.created_at', ...columns.map((column) => `other.${column}`)])
-          .where('other.tenant_id', '=', target.tenantId)
-          .where('other.batch_id', '!=', target.batchId)
-          .where('other.id', '>', after)
-          .where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom(`${name} as mine`)
-                .select('mine.id')
-                .where('mine.tenant_id', '=', target.tenantId)
-                .where('mine.batch_id', '=', target.batchId)
-                .where((inner) =>
-                  inner.and(key.map((column) => inner(`mine.${column}`, '=', inner.ref(`other.${column}`)))),
-                ),
-            ),
-          )
-          .orderBy('other.id')
-          .limit(PAGE)
-          .execute(),
-      true,
-    );
+    return this.#pages((after) => {
+      let query = db
+        .selectFrom(this.table.name)
+        .select(['id', 'batch_id', 'created_at', ...this.table.columns])
+        .where('tenant_id', '=', target.tenantId);
+      query =
+        which === 'written'
+          ? query.where('changed_batch_id', '=', target.batchId)
+          : query.where('batch_id', '=', target.batchId).where('seen_batch_id', '=', target.batchId);
+      return query.where('id', '>', after).orderBy('id').limit(PAGE).execute();
+    }, true);
   }
 
   readAll(tenantId: string): AsyncIterable<readonly EntityRow[]> {

@@ -6,6 +6,7 @@ export {
   KyselyEntitySink,
   type SinkHost,
 } from './entity-sink.js';
+export { type MergeTable, mergeStaged, type StagedRows } from './merge-sql.js';
 export { integrationsSchema } from './migrations/0001_integrations.js';
 export { readInteger } from './numbers.js';
 export type * from './schema.js';

@@ -99,6 +99,11 @@ export interface DataBatchesTable {
   purged_by: string | null;
   unknown_columns: string | null;
   idempotency_key: string | null;
+  /** Added by migration 0009: what a completed seed or upload did, and its mode. */
+  inserted_count: number | null;
+  updated_count: number | null;
+  unchanged_count: number | null;
+  mode: string | null;
 }
 
 export interface PaymentsTable {
@@ -176,6 +181,9 @@ export interface ProductsTable {
   id: Generated<number>;
   tenant_id: string;
   batch_id: string;
+  /** Added by migration 0009: the last batch that changed the row's values, and the last whose file held it. */
+  changed_batch_id: string;
+  seen_batch_id: string;
   sku: string;
   name: string;
   price: Int8;
@@ -191,6 +199,11 @@ export interface CustomersTable {
   id: Generated<number>;
   tenant_id: string;
   batch_id: string;
+  /** Added by migration 0009: the last batch that changed the row's values, and the last whose file held it. */
+  changed_batch_id: string;
+  seen_batch_id: string;
+  /** Added by migration 0009: the customer's id within the tenant (unique per tenant). */
+  customer_id: string;
   name: string;
   email: string | null;
   phone: string | null;

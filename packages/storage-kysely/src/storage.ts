@@ -9,6 +9,7 @@ import { dataManagerSchema } from './migrations/0005_data_manager.js';
 import { paymentsSchema } from './migrations/0006_payments.js';
 import { providerAccountsSchema } from './migrations/0007_provider_accounts.js';
 import { paymentSessionsSchema } from './migrations/0008_payment_sessions.js';
+import { businessKeysSchema } from './migrations/0009_business_keys.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyBatchStore } from './stores/batches.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
@@ -31,8 +32,11 @@ const ALREADY_RAN: Migration = {
   },
 };
 
-/** Every migration, by name; pending ones run in name order. */
-export function integrationMigrations(dialect: SqlDialectName): Record<string, Migration> {
+/**
+ * Every migration, by name; pending ones run in name order. A migration that changed stored data
+ * beyond adding to it (merging rows, say) says what it did in `notes`.
+ */
+export function integrationMigrations(dialect: SqlDialectName, notes: string[] = []): Record<string, Migration> {
   return {
     '0001_integrations': integrationsSchema(dialect),
     '0003_credential_refresh': credentialRefreshSchema(),
@@ -41,6 +45,7 @@ export function integrationMigrations(dialect: SqlDialectName): Record<string, M
     '0006_payments': paymentsSchema(),
     '0007_provider_accounts': providerAccountsSchema(),
     '0008_payment_sessions': paymentSessionsSchema(),
+    '0009_business_keys': businessKeysSchema(notes),
   };
 }
 
@@ -133,14 +138,24 @@ export class KyselyStorage implements IntegrationStorage {
    * an earlier-numbered migration that arrives later still runs. Migrations a newer release
    * already ran count as done, so an older instance still starts during a rolling deploy
    * (migrations only add).
+   *
+   * Returns what the migrations that ran had to say about the data they changed (for the
+   * operator's log); also kept in `migrationNotes`.
    */
-  async migrate(): Promise<void> {
+  async migrate(): Promise<string[]> {
     const { migrationLock } = this.options;
-    return migrationLock ? migrationLock(() => this.migrateNow()) : this.migrateNow();
+    const notes: string[] = [];
+    if (migrationLock) await migrationLock(() => this.migrateNow(notes));
+    else await this.migrateNow(notes);
+    this.migrationNotes.push(...notes);
+    return notes;
   }
 
-  private async migrateNow(): Promise<void> {
-    const known = integrationMigrations(this.options.dialect);
+  /** What the migrations this storage ran said (see `migrate`). */
+  readonly migrationNotes: string[] = [];
+
+  private async migrateNow(notes: string[]): Promise<void> {
+    const known = integrationMigrations(this.options.dialect, notes);
     const fromNewerReleases = (await this.ranMigrations()).filter((name) => !(name in known));
     const migrations = { ...Object.fromEntries(fromNewerReleases.map((name) => [name, ALREADY_RAN])), ...known };
     const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,12 +1,13 @@
-import type { EntityImport, ImportTarget, InTransaction } from '@pos/integrations-core';
+import type { EntityImport, ImportCounts, ImportFinish, ImportTarget } from '@pos/integrations-core';
 import {
   type BulkLoader,
   type EntityRow,
   type EntityTable,
   type IntegrationsDatabase,
   KyselyStorage,
+  mergeStaged,
 } from '@pos/storage-kysely';
-import { type ControlledTransaction, Kysely, PostgresDialect } from 'kysely';
+import { type ControlledTransaction, Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
@@ -31,6 +32,9 @@ function copyText(value: unknown): string {
       )
     : text;
 }
+
+/** The temporary table an import's rows are copied into before the merge. */
+const STAGED = 'pos_import';
 
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
@@ -60,9 +64,14 @@ export class PostgresBulkLoader implements BulkLoader {
     let transaction: ControlledTransaction<IntegrationsDatabase> | undefined;
     try {
       transaction = await db.startTransaction().execute();
-      const columns = ['tenant_id', 'batch_id', 'created_at', ...table.columns].map(quoted).join(', ');
+      const columns = table.columns.map(quoted).join(', ');
+      // The rows wait in a temporary table with the real table's column types, in file order.
+      await sql`DROP TABLE IF EXISTS pg_temp.${sql.raw(STAGED)}`.execute(transaction);
+      await sql`CREATE TEMPORARY TABLE ${sql.raw(STAGED)} ON COMMIT DROP AS
+        SELECT ${sql.raw(columns)} FROM ${sql.table(table.name)} WITH NO DATA`.execute(transaction);
+      await sql`ALTER TABLE ${sql.raw(STAGED)} ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY`.execute(transaction);
       const copy = connection.client.query(
-        copyFrom(`COPY ${quoted(table.name)} (${columns}) FROM STDIN`, { highWaterMark: COPY_BUFFER_BYTES }),
+        copyFrom(`COPY ${STAGED} (${columns}) FROM STDIN`, { highWaterMark: COPY_BUFFER_BYTES }),
       );
       return new PostgresImport(connection, db, transaction, copy, table, target);
     } catch (error) {
@@ -76,7 +85,6 @@ export class PostgresBulkLoader implements BulkLoader {
 type CopyStream = ReturnType<typeof copyFrom>;
 
 class PostgresImport implements EntityImport<EntityRow> {
-  readonly #prefix: string;
   #failure: Error | undefined;
   #closed = false;
 
@@ -86,9 +94,8 @@ class PostgresImport implements EntityImport<EntityRow> {
     private readonly transaction: ControlledTransaction<IntegrationsDatabase>,
     private readonly copy: CopyStream,
     private readonly table: EntityTable,
-    target: ImportTarget,
+    private readonly target: ImportTarget,
   ) {
-    this.#prefix = `${copyText(target.tenantId)}\t${copyText(target.batchId)}\t${copyText(target.createdAt)}`;
     // A refused row, a lost connection: remembered, and thrown by the next write or the commit.
     copy.on('error', (error) => {
       this.#failure ??= error;
@@ -101,8 +108,11 @@ class PostgresImport implements EntityImport<EntityRow> {
     const columns = this.table.columns;
     let text = '';
     for (const row of rows) {
-      text += this.#prefix;
-      for (const column of columns) text += `\t${copyText(row[column])}`;
+      let separator = '';
+      for (const column of columns) {
+        text += `${separator}${copyText(row[column])}`;
+        separator = '\t';
+      }
       text += '\n';
     }
     if (text === '' || this.copy.write(text)) return;
@@ -121,8 +131,9 @@ class PostgresImport implements EntityImport<EntityRow> {
     });
   }
 
-  async commit(finish: InTransaction): Promise<void> {
+  async commit(finish: ImportFinish): Promise<ImportCounts> {
     if (this.#closed) throw new Error('The import is closed.');
+    let counts: ImportCounts;
     try {
       if (this.#failure) throw this.#failure;
       await new Promise<void>((resolve, reject) => {
@@ -132,13 +143,21 @@ class PostgresImport implements EntityImport<EntityRow> {
           resolve();
         });
       });
-      await finish(new KyselyStorage(this.transaction, { dialect: 'postgres' }));
+      counts = await mergeStaged(
+        this.transaction,
+        'postgres',
+        this.table,
+        { table: sql.raw(STAGED), order: 'seq' },
+        this.target,
+      );
+      await finish(new KyselyStorage(this.transaction, { dialect: 'postgres' }), counts);
       await this.transaction.commit().execute();
     } catch (error) {
       await this.#close(error as Error);
       throw error;
     }
     await this.#close();
+    return counts;
   }
 
   async abort(): Promise<void> {

@@ -3,16 +3,23 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type EntityImport, type ImportTarget, type InTransaction, IntegrationError } from '@pos/integrations-core';
+import {
+  type EntityImport,
+  type ImportCounts,
+  type ImportFinish,
+  type ImportTarget,
+  IntegrationError,
+} from '@pos/integrations-core';
 import {
   type BulkLoader,
   type EntityRow,
   type EntityTable,
   type IntegrationsDatabase,
   KyselyStorage,
+  mergeStaged,
 } from '@pos/storage-kysely';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { retryWhileBusy } from './busy.js';
 import { createPrivateFile } from './private-file.js';
 import { STAGING_WORKER_SOURCE } from './staging-worker.js';
@@ -67,8 +74,8 @@ async function removeAbandonedStaging(dir: string): Promise<void> {
  * staging file of its own while the main thread parses and validates the next ones, and no lock
  * on the database is taken, so the server's other queries (reads and writes, including the
  * import's own progress heartbeats) carry on. The commit attaches the staging file to a
- * connection of the import's own and copies it into the real table with one `INSERT … SELECT`,
- * running the batch's completion in the same transaction.
+ * connection of the import's own and merges it into the real table by the table's key
+ * (`mergeStaged`: a few `UPDATE … FROM` and one `INSERT … SELECT`), running the batch's completion in the same transaction.
  *
  * That connection lives on the main thread beside the server's, so the commit never yields to the
  * event loop while it holds the write lock (better-sqlite3 is synchronous and Kysely only awaits
@@ -173,7 +180,7 @@ class SqliteImport implements EntityImport<EntityRow> {
     this.#inFlight += 1;
   }
 
-  async commit(finish: InTransaction): Promise<void> {
+  async commit(finish: ImportFinish): Promise<ImportCounts> {
     if (this.#closed) throw new Error('The import is closed.');
     if (this.#failure) throw this.#failure;
     if (this.#pending.length > 0) this.#send(this.#pending);
@@ -187,19 +194,21 @@ class SqliteImport implements EntityImport<EntityRow> {
       connection.pragma('synchronous = NORMAL');
       connection.pragma(`cache_size = -${Math.trunc(this.options.cacheMiB * 1024)}`);
       connection.prepare('ATTACH DATABASE ? AS staging').run(this.staging);
-      const columns = this.#columns.map((column) => `"${column}"`).join(', ');
-      const copy = connection.prepare(
-        `INSERT INTO main."${this.table.name}" (tenant_id, batch_id, created_at, ${columns})
-         SELECT ?, ?, ?, ${columns} FROM staging.staging ORDER BY rowid`,
-      );
       const db = new Kysely<IntegrationsDatabase>({ dialect: new SqliteDialect({ database: connection }) });
       kysely = db;
-      await retryWhileBusy(
+      return await retryWhileBusy(
         () =>
           db.transaction().execute(async (trx) => {
             // The first write takes the lock; from here to COMMIT nothing yields to the event loop.
-            copy.run(this.target.tenantId, this.target.batchId, this.target.createdAt);
-            await finish(new KyselyStorage(trx, { dialect: 'sqlite' }));
+            const counts = await mergeStaged(
+              trx,
+              'sqlite',
+              this.table,
+              { table: sql`staging.staging`, order: 'rowid' },
+              this.target,
+            );
+            await finish(new KyselyStorage(trx, { dialect: 'sqlite' }), counts);
+            return counts;
           }),
         this.options.lockTimeoutMs,
         () =>

@@ -2,7 +2,7 @@
  * The staging half of an SQLite import, run on a worker thread so that inserting the staged rows
  * overlaps with parsing and validating the next ones on the main thread. It writes to a file
  * database of its own (no journal, no fsync: it is thrown away on any failure); the commit then
- * attaches that file to the import connection and copies it in one `INSERT … SELECT`.
+ * attaches that file to the import connection and merges it into the real table.
  *
  * The code is a plain CommonJS string (not a compiled function) so bundlers cannot rewrite it, and
  * it loads better-sqlite3 from the path the main thread resolved, whatever the working folder.

@@ -11,6 +11,8 @@ export interface ConfirmDialogOptions {
   onConfirm: () => void;
   /** Called however the dialog closed: Cancel, Escape, or the element closing it. */
   onClose?: () => void;
+  /** False while the dialog still gathers what it says (the confirm button waits). */
+  ready?: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export function confirmationDialog(options: ConfirmDialogOptions) {
         type="button"
         class="danger primary"
         part="button confirm-button"
-        ?disabled=${options.busy}
+        ?disabled=${options.busy || options.ready === false}
         @click=${options.onConfirm}
       >
         ${options.busy ? options.confirming : options.confirm}

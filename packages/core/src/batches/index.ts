@@ -31,6 +31,7 @@ export {
   MAX_BATCH_PAGE,
   MAX_ROW_ERRORS,
   MAX_SEED_COUNT,
+  type PurgePlan,
   type PurgeResult,
   type SeedOptions,
   type UploadOptions,

@@ -4,7 +4,18 @@ import type { Clock } from '../clock.js';
 import { fieldError, IntegrationError, isIntegrationError } from '../errors.js';
 import type { BatchSlots, BatchTicket } from '../limits/batch-slots.js';
 import type { Logger } from '../logger.js';
-import type { BatchRecord, BatchRowError, BatchType, EntityImport, ImportTarget } from '../storage/batches.js';
+import {
+  type BatchRecord,
+  type BatchRowError,
+  type BatchType,
+  type EntityImport,
+  ExistingKeys,
+  IMPORT_MODES,
+  type ImportCounts,
+  type ImportMode,
+  type ImportTarget,
+  type PurgePreview,
+} from '../storage/batches.js';
 import type { IntegrationStorage, JsonObject } from '../storage/port.js';
 import { describeIssues, formatBound, summarize } from '../validation.js';
 import { CsvReader, isBlankRecord } from './csv-reader.js';
@@ -14,6 +25,7 @@ import { rowValidator, schemaForDecimal } from './fields.js';
 import { BATCH_ID, timeOrderedId } from './ids.js';
 import { DECIMAL_MARKS, type DecimalMark, isCurrencyCode } from './money.js';
 import { detectPreset, Header, PRESETS, type RowMapper, RowProblem, requirePreset } from './presets/index.js';
+import { type RepeatedRow, RowKeys, repeatedMessage } from './row-keys.js';
 import { type DataBatch, toDataBatch } from './view.js';
 
 export const DEFAULT_SEED_COUNT = 25;
@@ -45,6 +57,8 @@ export interface SeedOptions {
   idempotencyKey?: string;
   /** A slot taken with {@link Batches.admit}; without one the seed takes its own. */
   ticket?: BatchTicket;
+  /** What a row whose key exists does (default `upsert`: it updates that row). */
+  mode?: ImportMode;
 }
 
 export interface UploadOptions {
@@ -69,12 +83,23 @@ export interface UploadOptions {
   idempotencyKey?: string;
   /** A slot taken with {@link Batches.admit} before the file arrived; without one the upload takes its own. */
   ticket?: BatchTicket;
+  /**
+   * What a row whose key the tenant already has does: `upsert` (default) updates that row (or
+   * leaves it as it is when equal); `insert_only` makes it a row error, and nothing is imported.
+   */
+  mode?: ImportMode;
 }
 
 /** A started batch and the promise of its final state (it never rejects for bad rows). */
 export interface BatchRun {
   batch: DataBatch;
   done: Promise<DataBatch>;
+}
+
+/** What purging a batch would do now: see `docs/data-manager.md` for which rows a batch owns. */
+export interface PurgePlan extends PurgePreview {
+  batch_id: string;
+  entity_type: string;
 }
 
 export interface PurgeResult {
@@ -305,13 +330,15 @@ export class Batches {
     }
     const fake = entity.fake;
     if (!fake) throw invalid('entity_type', `${entity.type} has no generator to seed from`);
+    const mode = importMode(options.mode);
     const ticket = options.ticket ?? this.admit(tenantId);
-    const batch = await this.#create(tenantId, 'seed', entity.type, null, null, options.idempotencyKey, ticket);
+    const batch = await this.#create(tenantId, 'seed', entity.type, null, null, options.idempotencyKey, ticket, mode);
     if (batch.existing) return this.#earlier(batch.record, 'seed', entity.type);
+    const keys = new RowKeys(entity);
     return this.#run(batch.record, ticket, async (progress, signal) => {
       const { faker } = await import('@faker-js/faker/locale/en_US');
       const validate = rowValidator(entity.schema);
-      await this.#write(batch.record, entity, progress, signal, async (importer) => {
+      await this.#write(batch.record, entity, keys, progress, signal, async (importer) => {
         for (let start = 0; start < count; start += SEED_CHUNK) {
           // Seeding per chunk keeps the shared generator deterministic: a chunk is generated
           // without a pause, so concurrent seeds cannot interleave inside it.
@@ -324,6 +351,8 @@ export class Batches {
                 `The ${entity.type} generator made an invalid row: ${summarize(describeIssues(parsed.error.issues), 'the row')}`,
               );
             }
+            const repeated = keys.add(parsed.data, index + 1);
+            if (repeated) throw new Error(`The ${entity.type} generator made row ${index + 1} twice.`);
             rows.push(parsed.data);
           }
           await importer.write(rows);
@@ -359,6 +388,7 @@ export class Batches {
     if (totalBytes !== null && !(Number.isSafeInteger(totalBytes) && totalBytes >= 0)) {
       throw invalid('totalBytes', 'must be a whole number of bytes');
     }
+    const mode = importMode(options.mode);
     const ticket = options.ticket ?? this.admit(tenantId);
     const created = await this.#create(
       tenantId,
@@ -368,15 +398,17 @@ export class Batches {
       totalBytes,
       options.idempotencyKey,
       ticket,
+      mode,
     );
     if (created.existing) {
       void options.source[Symbol.asyncIterator]().return?.();
       return this.#earlier(created.record, 'upload', entity.type);
     }
     const batch = created.record;
+    const keys = new RowKeys(entity);
     return this.#run(batch, ticket, (progress, signal) =>
-      this.#write(batch, entity, progress, signal, (importer) =>
-        this.#readCsv(entity, options, defaults, progress, signal, importer),
+      this.#write(batch, entity, keys, progress, signal, (importer) =>
+        this.#readCsv(entity, options, defaults, keys, progress, signal, importer),
       ),
     );
   }
@@ -401,21 +433,24 @@ export class Batches {
   }
 
   /**
-   * Deletes exactly the rows one batch wrote for this tenant, in one transaction that also records
-   * the purge as a `purge` batch. Purging a purged batch again returns the first purge.
+   * What purging a batch would do now, for a confirmation: how many rows it would delete, and how
+   * many rows the batch inserted stay because a later batch imported them again.
+   */
+  async previewPurge(tenantId: string, id: string): Promise<PurgePlan> {
+    const { target, entity } = await this.#purgeable(tenantId, id);
+    const preview = target.purgedBy
+      ? { removes: 0, keeps: 0 }
+      : await entity.sink.previewPurge({ tenantId, batchId: target.id });
+    return { batch_id: target.id, entity_type: target.entityType, ...preview };
+  }
+
+  /**
+   * Deletes the rows one batch owns for this tenant (the rows it inserted that no later batch
+   * imported again; see `docs/data-manager.md`), in one transaction that also records the purge as
+   * a `purge` batch. Purging a purged batch again returns the first purge.
    */
   async purge(tenantId: string, id: string): Promise<PurgeResult> {
-    const target = await this.#find(tenantId, id);
-    if (target.type === 'purge') {
-      throw new IntegrationError('CONFLICT', 'A purge batch wrote no rows, so it cannot be purged.');
-    }
-    if (target.status === 'pending' || target.status === 'processing') {
-      throw new IntegrationError('CONFLICT', 'The batch is still running: purge it once it has finished.');
-    }
-    const entity = this.entities.get(target.entityType);
-    if (!entity) {
-      throw new IntegrationError('CONFLICT', `Entity type "${target.entityType}" is no longer registered.`);
-    }
+    const { target, entity } = await this.#purgeable(tenantId, id);
     const earlier = await this.#previousPurge(target);
     if (earlier) return { purge: earlier, alreadyPurged: true };
 
@@ -441,7 +476,7 @@ export class Batches {
         { tenantId, batchId: target.id },
         {
           // The sync target forgets the rows too: their deletes are queued before they go.
-          before: (tx) => this.#queueForSync(tx, entity, target, 'delete'),
+          before: (tx) => this.#queueForSync(tx, entity, target, 'purged'),
           after: async (tx, deleted) => {
             if (!(await tx.batches.markPurged(tenantId, target.id, purgeId))) {
               raced = true;
@@ -514,6 +549,21 @@ export class Batches {
     await Promise.allSettled(running.map((run) => run.done));
   }
 
+  async #purgeable(tenantId: string, id: string): Promise<{ target: BatchRecord; entity: EntityDefinition }> {
+    const target = await this.#find(tenantId, id);
+    if (target.type === 'purge') {
+      throw new IntegrationError('CONFLICT', 'A purge batch wrote no rows, so it cannot be purged.');
+    }
+    if (target.status === 'pending' || target.status === 'processing') {
+      throw new IntegrationError('CONFLICT', 'The batch is still running: purge it once it has finished.');
+    }
+    const entity = this.entities.get(target.entityType);
+    if (!entity) {
+      throw new IntegrationError('CONFLICT', `Entity type "${target.entityType}" is no longer registered.`);
+    }
+    return { target, entity };
+  }
+
   async #find(tenantId: string, id: string): Promise<BatchRecord> {
     assertTenant(tenantId);
     await this.#ready();
@@ -536,6 +586,7 @@ export class Batches {
     totalBytes: number | null,
     idempotencyKey: string | undefined,
     ticket: BatchTicket,
+    mode: ImportMode,
   ): Promise<{ record: BatchRecord; existing: boolean }> {
     // The ticket goes to the batch this makes; with no new batch it is released here.
     let record: BatchRecord | undefined;
@@ -556,6 +607,7 @@ export class Batches {
         totalBytes,
         bytesRead: totalBytes === null ? null : 0,
         targetBatchId: null,
+        mode,
         createdAt: now.toISOString(),
         heartbeatAt: now.toISOString(),
         ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
@@ -631,18 +683,25 @@ export class Batches {
   async #write(
     batch: BatchRecord,
     entity: EntityDefinition,
+    keys: RowKeys,
     progress: Progress,
     signal: AbortSignal,
     produce: (importer: EntityImport<EntityRow>) => Promise<number>,
   ): Promise<void> {
-    const target: ImportTarget = { tenantId: batch.tenantId, batchId: batch.id, createdAt: batch.createdAt };
+    const target: ImportTarget = {
+      tenantId: batch.tenantId,
+      batchId: batch.id,
+      createdAt: batch.createdAt,
+      mode: batch.mode ?? 'upsert',
+    };
     const importer = await entity.sink.open(target);
     try {
       const recordCount = await produce(importer);
       signal.throwIfAborted();
-      await importer.commit(async (tx) => {
+      await importer.commit(async (tx, counts: ImportCounts) => {
         const completed = await tx.batches.complete(batch.tenantId, batch.id, {
           recordCount,
+          counts,
           processedCount: progress.processed,
           bytesRead: progress.bytesRead,
           preset: progress.preset,
@@ -650,10 +709,11 @@ export class Batches {
           completedAt: this.#clock.now().toISOString(),
         });
         if (!completed) throw new IntegrationError('BATCH_FAILED', TAKEN_OVER);
-        await this.#queueForSync(tx, entity, batch, 'upsert');
+        await this.#queueForSync(tx, entity, batch, 'written');
       });
     } catch (error) {
       await importer.abort().catch(() => undefined);
+      if (error instanceof ExistingKeys) throw existingRows(error, keys);
       throw error;
     }
     this.#logger.info('Data Manager batch completed', {
@@ -665,38 +725,27 @@ export class Batches {
   }
 
   /**
-   * Queues a batch's rows for the sync outbox inside `tx`, when the entity is synced at all: its
-   * rows as upserts when it is written; when it is purged (before its rows go), their deletions,
-   * then upserts of other batches' rows with the same remote key (a SKU two batches hold), so the
-   * sync target ends up like the local table.
+   * Queues a batch's rows for the sync outbox inside `tx`, when the entity is synced at all: the
+   * rows it inserted or changed as upserts when it is written (rows it found equal are already on
+   * the sync target); the rows its purge deletes as deletes, before they go.
    */
   async #queueForSync(
     tx: IntegrationStorage,
     entity: EntityDefinition,
     batch: BatchRecord,
-    op: 'upsert' | 'delete',
+    which: 'written' | 'purged',
   ): Promise<void> {
     const outbox = this.#outbox;
-    const key = outbox?.key(entity.type);
     const { sink } = entity;
-    if (!outbox || !key || !sink.readBatch) return;
+    if (!outbox?.key(entity.type) || !sink.readBatch) return;
     const toRecord = entity.syncRecord ?? ((row: Record<string, unknown>) => row);
-    const target = { tenantId: batch.tenantId, batchId: batch.id };
     async function* records(pages: AsyncIterable<readonly Record<string, unknown>[]>): AsyncGenerator<JsonObject> {
       for await (const rows of pages) {
-        for (const row of rows) yield toRecord(row);
+        for (const row of rows) yield toRecord(row) as JsonObject;
       }
     }
-    await outbox.enqueue(tx, batch.tenantId, entity.type, op, records(sink.readBatch(tx, target)));
-    if (op === 'delete' && sink.readOthersSharingKey) {
-      await outbox.enqueue(
-        tx,
-        batch.tenantId,
-        entity.type,
-        'upsert',
-        records(sink.readOthersSharingKey(tx, target, key)),
-      );
-    }
+    const rows = sink.readBatch(tx, { tenantId: batch.tenantId, batchId: batch.id }, which);
+    await outbox.enqueue(tx, batch.tenantId, entity.type, which === 'written' ? 'upsert' : 'delete', records(rows));
   }
 
   /** Reads, maps and validates every row; writes while the file is clean, keeps counting problems after. */
@@ -704,6 +753,7 @@ export class Batches {
     entity: EntityDefinition,
     options: UploadOptions,
     defaults: Record<string, string>,
+    keys: RowKeys,
     progress: Progress,
     signal: AbortSignal,
     importer: EntityImport<EntityRow>,
@@ -723,7 +773,9 @@ export class Batches {
         row += 1;
         if (isBlankRecord(cells)) continue;
         if (!mapper) {
-          mapper = this.#openPreset(new Header(cells), entity, options.preset, defaults, progress);
+          const opened = this.#openPreset(new Header(cells), entity, options.preset, defaults, progress);
+          mapper = opened;
+          keys.columnOf = (field) => opened.columnOf(field) ?? field;
           validate = rowValidator(schemaForDecimal(entity.schema, decimalOf(options, reader)));
           width = cells.length;
           continue;
@@ -752,8 +804,14 @@ export class Batches {
               message: issue.message,
             });
           }
-        } else if (errors.count === 0) {
-          rows.push(parsed.data);
+        } else {
+          const repeated: RepeatedRow | undefined = keys.add(parsed.data, row);
+          if (repeated) {
+            const { column } = repeated.identity;
+            errors.add({ row, column: mapper.columnOf(column) ?? column, message: repeatedMessage(repeated) });
+          } else if (errors.count === 0) {
+            rows.push(parsed.data);
+          }
         }
       }
       for (; quotesSeen < reader.quoteProblems.length; quotesSeen++) {
@@ -850,6 +908,29 @@ export class Batches {
       });
     }
   }
+}
+
+function importMode(mode: ImportMode | undefined): ImportMode {
+  if (mode === undefined) return 'upsert';
+  if (!IMPORT_MODES.includes(mode)) throw invalid('mode', 'must be upsert or insert_only');
+  return mode;
+}
+
+/** An `insert_only` import's rows whose keys exist, as row errors naming the rows of the file. */
+function existingRows(error: ExistingKeys, keys: RowKeys): IntegrationError {
+  const errors = new RowErrors();
+  const column = keys.keyColumn === undefined ? null : keys.columnOf(keys.keyColumn);
+  const rows = error.keys
+    .map((values) => keys.rowOf(values))
+    .filter((row): row is number => row !== undefined)
+    .sort((a, b) => a - b);
+  const message = 'already exists: this import only inserts (mode insert_only); use mode upsert to update it';
+  for (const row of rows) errors.add({ row, column, message });
+  if (errors.count === 0) {
+    return new IntegrationError('BATCH_FAILED', `${error.count} rows already exist; nothing was imported.`);
+  }
+  errors.count = Math.max(errors.count, error.count);
+  return new InvalidRows(errors);
 }
 
 /** The request's decimal mark, else a comma for files separated by semicolons, else a point. */

@@ -1,4 +1,4 @@
-import type { BatchRecord, BatchRowError, BatchStatus, BatchType } from '../storage/batches.js';
+import type { BatchRecord, BatchRowError, BatchStatus, BatchType, ImportMode } from '../storage/batches.js';
 
 /** The seed's `DataBatch`, plus progress, row errors, the preset and purge links. */
 export interface DataBatch {
@@ -6,6 +6,15 @@ export interface DataBatch {
   type: BatchType;
   entity_type: string;
   record_count: number;
+  /**
+   * Of `record_count`, the rows a completed seed or upload inserted, updated (a stored row with
+   * the same key took new values) and found unchanged; null for purges and unfinished batches.
+   */
+  inserted_count: number | null;
+  updated_count: number | null;
+  unchanged_count: number | null;
+  /** `upsert` or `insert_only` for seeds and uploads; null for purges. */
+  mode: ImportMode | null;
   status: BatchStatus;
   created_at: string;
   completed_at: string | null;
@@ -33,6 +42,10 @@ export function toDataBatch(record: BatchRecord): DataBatch {
     type: record.type,
     entity_type: record.entityType,
     record_count: record.recordCount,
+    inserted_count: record.insertedCount,
+    updated_count: record.updatedCount,
+    unchanged_count: record.unchangedCount,
+    mode: record.mode,
     status: record.status,
     created_at: record.createdAt,
     completed_at: record.completedAt,

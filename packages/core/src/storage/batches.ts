@@ -24,6 +24,15 @@ export interface BatchRecord {
   status: BatchStatus;
   /** Rows the batch wrote (purges: rows deleted). */
   recordCount: number;
+  /**
+   * Of `recordCount`, the rows a completed seed or upload inserted, updated and left unchanged
+   * (see {@link ImportCounts}); null for purges and for batches that did not complete.
+   */
+  insertedCount: number | null;
+  updatedCount: number | null;
+  unchangedCount: number | null;
+  /** How a seed or upload treated existing keys; null for purges. */
+  mode: ImportMode | null;
   /** Rows read so far, for progress. */
   processedCount: number;
   errorMessage: string | null;
@@ -52,6 +61,7 @@ export type NewBatch = Pick<
   BatchRecord,
   'id' | 'tenantId' | 'type' | 'entityType' | 'status' | 'preset' | 'totalBytes' | 'targetBatchId' | 'createdAt'
 > &
+  Partial<Pick<BatchRecord, 'mode'>> &
   Partial<
     Pick<BatchRecord, 'recordCount' | 'processedCount' | 'heartbeatAt' | 'completedAt' | 'bytesRead' | 'idempotencyKey'>
   >;
@@ -64,6 +74,8 @@ export interface BatchProgress {
 
 export interface BatchCompletion {
   recordCount: number;
+  /** What the import did; absent for a batch that is not an import. */
+  counts?: ImportCounts;
   processedCount: number;
   bytesRead: number | null;
   preset: string | null;
@@ -129,12 +141,47 @@ export interface PurgeWork {
   after(tx: IntegrationStorage, deleted: number): Promise<void>;
 }
 
+/**
+ * How an import treats a row whose key the tenant already has: `upsert` (the default) updates
+ * that row, or leaves it alone when every value is equal; `insert_only` refuses the whole import.
+ */
+export type ImportMode = 'upsert' | 'insert_only';
+
+export const IMPORT_MODES: readonly ImportMode[] = ['upsert', 'insert_only'];
+
 /** The batch rows are written for. */
 export interface ImportTarget {
   tenantId: string;
   batchId: string;
-  /** Stored in every row's `created_at`. */
+  /** Stored in every inserted row's `created_at`. */
   createdAt: IsoTime;
+  /** Default `upsert`. */
+  mode?: ImportMode;
+}
+
+/** What a committed import did: every written row is counted once. */
+export interface ImportCounts {
+  /** Rows whose key the tenant did not have. */
+  inserted: number;
+  /** Rows whose key existed and at least one value differed: the stored row took the new values. */
+  updated: number;
+  /** Rows equal to the stored row: nothing changed but the row's ownership (see `deleteBatch`). */
+  unchanged: number;
+}
+
+/**
+ * Thrown by an `insert_only` commit when written rows have keys the tenant already has; nothing
+ * is written. `keys` holds the first 100 such rows' key values (in the sink's `key` order),
+ * `count` how many there were.
+ */
+export class ExistingKeys extends Error {
+  constructor(
+    readonly keys: ReadonlyArray<readonly unknown[]>,
+    readonly count: number,
+  ) {
+    super(`${count} row(s) have a key that already exists.`);
+    this.name = 'ExistingKeys';
+  }
 }
 
 /**
@@ -144,50 +191,80 @@ export interface ImportTarget {
  */
 export type InTransaction = (tx: IntegrationStorage) => Promise<void>;
 
+/** Like {@link InTransaction}, with what the import did. */
+export type ImportFinish = (tx: IntegrationStorage, counts: ImportCounts) => Promise<void>;
+
 /** An open bulk write of one batch. Nothing written through it is visible before `commit`. */
 export interface EntityImport<Row> {
-  /** Adds rows. Called many times with a few hundred rows each; rows keep their order. */
+  /**
+   * Adds rows. Called many times with a few hundred rows each; rows keep their order. The Data
+   * Manager never writes two rows with the same key into one import.
+   */
   write(rows: readonly Row[]): void | Promise<void>;
   /**
-   * Publishes every written row and runs `finish` in the same transaction; if `finish` throws,
-   * nothing is published. The import is closed afterwards either way.
+   * Merges every written row into the table by the sink's `key` (per the target's `mode`) and
+   * runs `finish` with the counts in the same transaction; if `finish` throws, nothing is
+   * published. Throws {@link ExistingKeys} in `insert_only` mode. The import is closed
+   * afterwards either way.
    */
-  commit(finish: InTransaction): Promise<void>;
+  commit(finish: ImportFinish): Promise<ImportCounts>;
   /** Discards everything written; safe to call after a failed commit. */
   abort(): Promise<void>;
 }
 
+/** What purging a batch would do now (see {@link EntitySink.deleteBatch}). */
+export interface PurgePreview {
+  /** Rows the purge would delete. */
+  removes: number;
+  /** Rows the batch inserted that a later batch imported again: they stay. */
+  keeps: number;
+}
+
 /**
  * Where one entity type's rows live. The storage adapters provide one per built-in table
- * (SQLite: a staging table on a connection of its own, then one `INSERT … SELECT`; Postgres:
- * `COPY`); a host registering its own entity type brings its own.
+ * (SQLite: a staging table on a connection of its own, then a merge; Postgres: `COPY` into a
+ * temporary table, then a merge); a host registering its own entity type brings its own.
+ *
+ * Every row is identified within its tenant by the sink's `key` columns (unique per tenant), and
+ * carries three batch marks: the batch that inserted it, the last batch that changed its values,
+ * and the last batch whose file held it.
  *
  * Must not block the storage's other queries while an import is open: the Data Manager keeps
  * writing progress and heartbeats to the batch store during the import.
  */
 export interface EntitySink<Row> {
+  /**
+   * The columns that identify a row within a tenant (`sku` for products, `customer_id` for
+   * customers). A written row whose key columns are null is matched by the sink's own rule or
+   * inserted with a generated key (customers: by e-mail, then a new id).
+   */
+  readonly key: readonly string[];
   open(target: ImportTarget): Promise<EntityImport<Row>>;
   /**
-   * Deletes every row of one batch of one tenant, in one transaction with the Data Manager's own
-   * work: `before` runs first (it may still read the rows, e.g. to queue their deletion for the
-   * sync outbox), `after` last with the count (it records the purge). Returns the count.
+   * Purges one batch of one tenant, in one transaction with the Data Manager's own work: `before`
+   * runs first (it may still read the rows that go, with `readBatch(tx, target, 'purged')`),
+   * `after` last with the count (it records the purge). Returns the count.
+   *
+   * Ownership: the purge deletes the rows the batch inserted that no later batch imported again,
+   * and the rows whose last import was this batch when the batch that inserted them was purged
+   * already. Rows a later batch imported again stay with their values; rows this batch only
+   * updated or re-imported stay with their current values, and its claim on them is dropped
+   * (they belong to the batch that inserted them again).
    */
   deleteBatch(target: BatchTarget, work: PurgeWork): Promise<number>;
+  /** What `deleteBatch` would do now: how many rows it would delete and how many it keeps. */
+  previewPurge(target: BatchTarget): Promise<PurgePreview>;
   /**
-   * One batch's stored rows, read through `tx` (inside an import's commit or a purge, so
-   * uncommitted rows are seen), a page at a time, with their `id`, `batch_id` and `created_at`.
+   * Rows of one batch read through `tx` (inside an import's commit or a purge, so uncommitted
+   * rows are seen), a page at a time, with their `id`, `batch_id` and `created_at`: `written`,
+   * the rows it inserted or changed (what the sync target must receive after an import);
+   * `purged`, the rows `deleteBatch` deletes (read in its `before`).
    * Optional: without it the batch's rows are not queued for the sync outbox.
    */
-  readBatch?(tx: IntegrationStorage, target: BatchTarget): AsyncIterable<readonly Record<string, unknown>[]>;
-  /**
-   * The tenant's rows of other batches that share the values of `key` columns with a row of this
-   * batch (a SKU two batches hold), read through `tx` like `readBatch`. A purge re-queues them for
-   * the sync target after queuing the batch's deletions, so the remote row survives.
-   */
-  readOthersSharingKey?(
+  readBatch?(
     tx: IntegrationStorage,
     target: BatchTarget,
-    key: readonly string[],
+    which: 'written' | 'purged',
   ): AsyncIterable<readonly Record<string, unknown>[]>;
   /**
    * Every row of the tenant with its `id`, `batch_id` and `created_at`, a page at a time, each

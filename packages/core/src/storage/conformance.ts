@@ -9,6 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProductRow } from '../batches/products.js';
 import type { BatchFailure, EntitySink, NewBatch } from './batches.js';
+import { describeEntitySinkKeysConformance } from './conformance-entity-sinks.js';
 import { describeRefreshLeaseConformance } from './conformance-leases.js';
 import { describePaymentConformance } from './conformance-payments.js';
 import { describeProviderAccountConformance } from './conformance-provider-accounts.js';
@@ -331,6 +332,7 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
 
     describeSyncConformance(() => storage);
     describePaymentConformance(() => storage);
+    describeEntitySinkKeysConformance(() => storage);
 
     describe('transactions', () => {
       it('commits every write of a successful transaction', async () => {
@@ -611,7 +613,7 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
             // Runs first, in the same transaction: the rows are still there to read.
             before: async (tx) => {
               if (!sink.readBatch) return;
-              for await (const page of sink.readBatch(tx, { tenantId: 'tenant-a', batchId: 'batch-1' })) {
+              for await (const page of sink.readBatch(tx, { tenantId: 'tenant-a', batchId: 'batch-1' }, 'purged')) {
                 seenBefore.push(...page);
               }
             },

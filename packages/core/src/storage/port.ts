@@ -212,8 +212,11 @@ export interface IntegrationStorage {
    * anything else. Callers use `transaction` when an adapter has none.
    */
   groupTransaction?<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
-  /** Creates or upgrades the schema; safe to call on every start. */
-  migrate(): Promise<void>;
+  /**
+   * Creates or upgrades the schema; safe to call on every start. May return notes for the
+   * operator about stored data a migration changed (rows it merged, say).
+   */
+  migrate(): Promise<readonly string[] | undefined>;
   close(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@ import type {
   BatchStatus,
   BatchStore,
   BatchType,
+  ImportMode,
   NewBatch,
 } from '@pos/integrations-core';
 import type { Kysely, Selectable } from 'kysely';
@@ -23,6 +24,10 @@ function toRecord(row: Selectable<DataBatchesTable>): BatchRecord {
     entityType: row.entity_type,
     status: row.status as BatchStatus,
     recordCount: readInteger(row.record_count),
+    insertedCount: nullableInteger(row.inserted_count),
+    updatedCount: nullableInteger(row.updated_count),
+    unchangedCount: nullableInteger(row.unchanged_count),
+    mode: row.mode as ImportMode | null,
     processedCount: readInteger(row.processed_count),
     errorMessage: row.error_message,
     errors: row.errors === null ? [] : JSON.parse(row.errors),
@@ -70,6 +75,10 @@ export class KyselyBatchStore implements BatchStore {
         purged_by: null,
         unknown_columns: null,
         idempotency_key: key,
+        inserted_count: null,
+        updated_count: null,
+        unchanged_count: null,
+        mode: batch.mode ?? null,
       })
       // A reused key inserts nothing (the unique index decides, also between racing processes).
       .onConflict((conflict) => conflict.columns(['tenant_id', 'idempotency_key']).doNothing())
@@ -124,6 +133,9 @@ export class KyselyBatchStore implements BatchStore {
       .set({
         status: 'completed',
         record_count: completion.recordCount,
+        inserted_count: completion.counts?.inserted ?? null,
+        updated_count: completion.counts?.updated ?? null,
+        unchanged_count: completion.counts?.unchanged ?? null,
         processed_count: completion.processedCount,
         bytes_read: completion.bytesRead,
         preset: completion.preset,

@@ -16,6 +16,11 @@ export interface DataBatch {
   type: BatchType;
   entity_type: string;
   record_count: number;
+  /** Of `record_count`: new rows, rows that took new values, and rows already equal (null for purges). */
+  inserted_count: number | null;
+  updated_count: number | null;
+  unchanged_count: number | null;
+  mode: 'upsert' | 'insert_only' | null;
   status: BatchStatus;
   created_at: string;
   completed_at: string | null;
@@ -37,6 +42,16 @@ export interface PurgeResult extends ActionResult {
   batch: DataBatch;
 }
 
+/** What purging a batch would do now. */
+export interface PurgePreview {
+  batch_id: string;
+  entity_type: string;
+  /** Rows the purge would delete. */
+  removes: number;
+  /** Rows the batch added that stay, because a later batch imported them again. */
+  keeps: number;
+}
+
 export interface UploadRequest {
   file: Blob;
   /** The file name the server sees; defaults to the File's own name. */
@@ -44,6 +59,8 @@ export interface UploadRequest {
   entity_type: string;
   preset?: string;
   currency?: string;
+  /** `upsert` (default): rows whose key exists update it; `insert_only`: they fail the import. */
+  mode?: 'upsert' | 'insert_only';
 }
 
 /** The Data Manager's routes, `/api/data-manager/…` (full build only). */
@@ -64,6 +81,7 @@ export class DataManagerClient extends PosApiClient {
     form.set('entity_type', request.entity_type);
     if (request.preset) form.set('preset', request.preset);
     if (request.currency) form.set('currency', request.currency);
+    if (request.mode) form.set('mode', request.mode);
     const name = request.filename ?? (request.file instanceof File ? request.file.name : 'upload.csv');
     form.set('file', request.file, name);
     return this.call('POST', ['data-manager', 'upload'], { form });
@@ -78,7 +96,12 @@ export class DataManagerClient extends PosApiClient {
     return this.call('GET', ['data-manager', 'batches', id]);
   }
 
-  /** Deletes exactly the rows one batch wrote. */
+  /** How many rows purging the batch would delete now, and how many of its rows stay. */
+  purgePreview(id: string): Promise<PurgePreview> {
+    return this.call('GET', ['data-manager', 'batches', id, 'purge-preview']);
+  }
+
+  /** Deletes the rows one batch owns (the rows it added that no later batch imported again). */
   purge(id: string): Promise<PurgeResult> {
     return this.call('DELETE', ['data-manager', 'batches', id]);
   }

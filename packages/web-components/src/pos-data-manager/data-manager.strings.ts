@@ -41,6 +41,9 @@ export const dataManagerStrings = {
   progressFinishing: 'Finishing…',
   batchStarted: (kind: string) => `${kind} started.`,
   batchCompleted: (kind: string, count: string) => `${kind} completed: ${count} rows.`,
+  /** The split of a seed's or import's rows; `null` counts are left out. */
+  batchCounts: (inserted: string, updated: string, unchanged: string) =>
+    `${inserted} new · ${updated} updated · ${unchanged} unchanged`,
   batchFailed: (kind: string) => `${kind} failed; nothing was written.`,
   rowErrorsLabel: 'Problems found',
   columnRow: 'Row',
@@ -52,8 +55,11 @@ export const dataManagerStrings = {
   purge: 'Purge',
   purging: 'Purging…',
   confirmPurgeTitle: 'Purge this batch?',
-  confirmPurgeBody: (count: string, entity: string) =>
-    `The ${count} ${entity.toLowerCase()} rows this batch wrote are deleted. Other batches keep theirs.`,
+  confirmPurgeCounting: 'Counting the rows this purge would delete…',
+  confirmPurgeBody: (removes: string, keeps: number, keepsText: string, entity: string) =>
+    `${removes} ${entity.toLowerCase()} rows this batch added will be deleted.` +
+    (keeps > 0 ? ` ${keepsText} rows it added stay, because a later batch imported them again.` : '') +
+    ' Rows it only updated keep their current values.',
   confirmPurge: 'Purge',
   purgeDone: (count: string, entity: string) => `Purged: ${count} ${entity.toLowerCase()} rows deleted.`,
 };

@@ -9,7 +9,7 @@ import { emit } from '../events.js';
 import { formatTimestamp, strings } from '../strings.js';
 import './data-manager.strings.js';
 import { badgeStyles, baseStyles } from '../styles.js';
-import { type DataBatch, DataManagerClient } from './data-manager-client.js';
+import { type DataBatch, DataManagerClient, type PurgePreview } from './data-manager-client.js';
 import { dataManagerStyles } from './pos-data-manager.styles.js';
 
 /** The presets the server reads; `''` lets it detect the format from the header. */
@@ -94,6 +94,7 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
   @state() private accessor entityType = '';
   @state() private accessor preset = '';
   @state() private accessor busy: Busy = '';
+  @state() private accessor purgePreview: PurgePreview | undefined;
   @state() private accessor sending = '';
   @state() private accessor notice = '';
   @state() private accessor error = '';
@@ -181,7 +182,8 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
   #finished(batch: DataBatch): void {
     this.#seedCounts.delete(batch.id);
     if (batch.status === 'completed') {
-      this.notice = strings.batchCompleted(kindOf(batch), count(batch.record_count));
+      const split = countsOf(batch);
+      this.notice = `${strings.batchCompleted(kindOf(batch), count(batch.record_count))}${split ? ` ${split}.` : ''}`;
       emit(this, 'pos-batch-completed', { batch });
     } else {
       this.notice = strings.batchFailed(kindOf(batch));
@@ -303,7 +305,18 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
 
   #askPurge(batch: DataBatch): void {
     this.purging = batch;
+    this.purgePreview = undefined;
     this.confirmDialog?.showModal();
+    this.api.purgePreview(batch.id).then(
+      (preview) => {
+        if (this.purging?.id === batch.id) this.purgePreview = preview;
+      },
+      (error: unknown) => {
+        this.confirmDialog?.close();
+        this.purging = undefined;
+        this.#refused('purge', error);
+      },
+    );
   }
 
   async #purge(): Promise<void> {
@@ -461,7 +474,10 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
         <span part="badge badge-${state}" class="badge ${state}">${label}</span>
         ${isRunning(batch) ? this.#renderProgress(batch) : nothing}
       </td>
-      <td class="number">${count(rows)}</td>
+      <td class="number">
+        ${count(rows)}
+        ${!isRunning(batch) && countsOf(batch) ? html`<span class="detail" part="batch-counts">${countsOf(batch)}</span>` : nothing}
+      </td>
       <td><time datetime=${batch.created_at}>${formatTimestamp(batch.created_at)}</time></td>
       <td><div class="row-actions">
         ${
@@ -566,18 +582,34 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
 
   #renderConfirm() {
     const target = this.purging;
+    const preview = this.purgePreview;
     return confirmationDialog({
       title: strings.confirmPurgeTitle,
-      body: target ? strings.confirmPurgeBody(count(target.record_count), strings.entityName(target.entity_type)) : '',
+      body:
+        target && preview?.batch_id === target.id
+          ? strings.confirmPurgeBody(
+              count(preview.removes),
+              preview.keeps,
+              count(preview.keeps),
+              strings.entityName(target.entity_type),
+            )
+          : strings.confirmPurgeCounting,
       confirm: strings.confirmPurge,
       confirming: strings.purging,
       busy: this.busy === 'purge',
+      ready: preview !== undefined && preview.batch_id === target?.id,
       onConfirm: () => void this.#purge(),
       onClose: () => {
         if (this.busy !== 'purge') this.purging = undefined;
       },
     });
   }
+}
+
+/** "3 new · 1 updated · 6 unchanged" for a completed seed or import; empty otherwise. */
+function countsOf(batch: DataBatch): string {
+  if (batch.inserted_count === null || batch.updated_count === null || batch.unchanged_count === null) return '';
+  return strings.batchCounts(count(batch.inserted_count), count(batch.updated_count), count(batch.unchanged_count));
 }
 
 function isBatch(value: unknown): value is DataBatch {

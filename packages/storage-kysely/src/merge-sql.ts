@@ -1,0 +1,164 @@
+import { ExistingKeys, type ImportCounts, type ImportTarget } from '@pos/integrations-core';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { readInteger } from './numbers.js';
+import type { SqlDialectName } from './schema.js';
+
+/** What the merge needs to know about a Data Manager table (see `ENTITY_TABLES`). */
+export interface MergeTable {
+  name: string;
+  /** Every row column, in CSV order (the staged table has exactly these). */
+  columns: readonly string[];
+  /** The columns that identify a row within a tenant. */
+  key: readonly string[];
+  /** What a file calls the key column, for messages (default its name). */
+  keyInFile?: string;
+  /**
+   * For a table whose single key column may be left empty by a file: a staged row without a key
+   * takes the key of the tenant's oldest row with the same value in this column (compared without
+   * case); a row still without one gets a new random key.
+   */
+  matchBy?: string;
+}
+
+/** Where the import's rows wait: a table with the merge table's columns and rows in file order. */
+export interface StagedRows {
+  /** The staged table, already quoted or qualified (`staging.staging`, `pg_temp.pos_import`). */
+  table: RawBuilder<unknown>;
+  /** A column giving the file order (`rowid`, a serial). */
+  order: string;
+}
+
+/** The first keys an `insert_only` import reports as existing. */
+const REPORTED_KEYS = 100;
+
+const affected = (result: { numAffectedRows?: bigint }) => readInteger(result.numAffectedRows ?? 0n);
+
+/**
+ * Merges staged rows into a Data Manager table in the caller's transaction, by the table's key:
+ * rows with a new key are inserted (in file order); rows whose key exists update the stored row
+ * when a value differs and are otherwise left as they are. Either way the stored row is marked as
+ * held by this batch (`seen_batch_id`); a row whose values this batch wrote is marked
+ * `changed_batch_id` too. In `insert_only` mode an existing key throws {@link ExistingKeys}
+ * before anything is written.
+ *
+ * A file never holds a key twice (the Data Manager refuses such files); the one way two staged
+ * rows can still meet is a row without a key matched by `matchBy` to the row another staged row
+ * names, which fails the import.
+ */
+export async function mergeStaged(
+  // biome-ignore lint/suspicious/noExplicitAny: the tables are chosen at run time.
+  db: Kysely<any>,
+  dialect: SqlDialectName,
+  table: MergeTable,
+  staged: StagedRows,
+  target: ImportTarget,
+): Promise<ImportCounts> {
+  const main = sql.table(table.name);
+  const s = staged.table;
+  const { tenantId, batchId } = target;
+  const keyMatch = sql.join(
+    table.key.map((column) => sql`m.${sql.ref(column)} = s.${sql.ref(column)}`),
+    sql` AND `,
+  );
+  const existing = sql`EXISTS (SELECT 1 FROM ${main} AS m WHERE m.tenant_id = ${tenantId} AND ${keyMatch})`;
+
+  if (table.matchBy !== undefined) await fillKeys(db, dialect, table, staged, tenantId);
+
+  const tenantHasRows =
+    (await sql`SELECT 1 AS found FROM ${main} WHERE tenant_id = ${tenantId} LIMIT 1`.execute(db)).rows.length > 0;
+
+  let updated = 0;
+  let unchanged = 0;
+  if (tenantHasRows) {
+    if (target.mode === 'insert_only') {
+      const keys = sql.join(table.key.map((column) => sql`s.${sql.ref(column)}`));
+      const found = await sql<Record<string, unknown>>`
+        SELECT ${keys} FROM ${s} AS s WHERE ${existing} ORDER BY s.${sql.ref(staged.order)} LIMIT ${REPORTED_KEYS}`.execute(
+        db,
+      );
+      if (found.rows.length > 0) {
+        const counted = await sql<{ total: number | string }>`
+          SELECT COUNT(*) AS total FROM ${s} AS s WHERE ${existing}`.execute(db);
+        throw new ExistingKeys(
+          found.rows.map((row) => table.key.map((column) => row[column])),
+          readInteger(counted.rows[0]?.total ?? 0),
+        );
+      }
+    } else {
+      const values = table.columns.filter((column) => !table.key.includes(column));
+      const differs = sql.join(
+        values.map((column) =>
+          dialect === 'sqlite'
+            ? sql`m.${sql.ref(column)} IS NOT s.${sql.ref(column)}`
+            : sql`m.${sql.ref(column)} IS DISTINCT FROM s.${sql.ref(column)}`,
+        ),
+        sql` OR `,
+      );
+      const assign = sql.join(values.map((column) => sql`${sql.ref(column)} = s.${sql.ref(column)}`));
+      const mainAs = sql`${main} AS m`;
+      updated = affected(
+        await sql`
+          UPDATE ${mainAs} SET ${assign}, changed_batch_id = ${batchId}, seen_batch_id = ${batchId}
+          FROM ${s} AS s
+          WHERE m.tenant_id = ${tenantId} AND ${keyMatch} AND (${differs})`.execute(db),
+      );
+      unchanged = affected(
+        await sql`
+          UPDATE ${mainAs} SET seen_batch_id = ${batchId}
+          FROM ${s} AS s
+          WHERE m.tenant_id = ${tenantId} AND ${keyMatch} AND m.seen_batch_id <> ${batchId}`.execute(db),
+      );
+    }
+  }
+
+  const columns = sql.join(table.columns.map((column) => sql.ref(column)));
+  const stagedColumns = sql.join(table.columns.map((column) => sql`s.${sql.ref(column)}`));
+  const inserted = affected(
+    await sql`
+      INSERT INTO ${main} (tenant_id, batch_id, changed_batch_id, seen_batch_id, created_at, ${columns})
+      SELECT ${tenantId}, ${batchId}, ${batchId}, ${batchId}, ${target.createdAt}, ${stagedColumns}
+      FROM ${s} AS s
+      ${tenantHasRows ? sql`WHERE NOT ${existing}` : sql``}
+      ORDER BY s.${sql.ref(staged.order)}`.execute(db),
+  );
+  return { inserted, updated, unchanged };
+}
+
+/** Gives staged rows without a key the key of a stored row with the same `matchBy` value, or a new one. */
+async function fillKeys(
+  // biome-ignore lint/suspicious/noExplicitAny: the tables are chosen at run time.
+  db: Kysely<any>,
+  dialect: SqlDialectName,
+  table: MergeTable,
+  staged: StagedRows,
+  tenantId: string,
+): Promise<void> {
+  const [key] = table.key;
+  if (table.key.length !== 1 || key === undefined || table.matchBy === undefined) {
+    throw new Error(`${table.name}: matching by another column needs a key of one column`);
+  }
+  const main = sql.table(table.name);
+  const k = sql.ref(key);
+  const by = sql.ref(table.matchBy);
+  await sql`
+    UPDATE ${staged.table} SET ${k} = (
+      SELECT m.${k} FROM ${main} AS m
+      WHERE m.tenant_id = ${tenantId} AND lower(m.${by}) = lower(${staged.table}.${by})
+      ORDER BY m.id LIMIT 1)
+    WHERE ${k} IS NULL AND ${by} IS NOT NULL`.execute(db);
+  const fresh =
+    dialect === 'sqlite'
+      ? sql`lower(hex(randomblob(8)))`
+      : sql`substr(replace(gen_random_uuid()::text, '-', ''), 1, 16)`;
+  await sql`UPDATE ${staged.table} SET ${k} = ${fresh} WHERE ${k} IS NULL`.execute(db);
+  const twice = await sql<Record<string, unknown>>`
+    SELECT ${k} FROM ${staged.table} GROUP BY ${k} HAVING COUNT(*) > 1 LIMIT 1`.execute(db);
+  const repeated = twice.rows[0]?.[key];
+  if (repeated !== undefined) {
+    const name = table.keyInFile ?? key;
+    throw new Error(
+      `Two rows of the file are the same record: one has ${name} "${String(repeated)}", another has no ${name} ` +
+        `but the ${table.matchBy} of that record. Give the second row that ${name}, or remove one of them.`,
+    );
+  }
+}
