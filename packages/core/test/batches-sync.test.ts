@@ -32,17 +32,48 @@ describe('Data Manager and the sync outbox', () => {
     expect(target.rows('pos_products')).toEqual([]);
   });
 
-  it('keeps a remote row another batch still holds when one batch with its SKU is purged', async () => {
+  it('sends a purge exactly its deletes: a row the purged batch only updated stays, here and there', async () => {
     const older = await upload('tenant-a', 'sku,name,price\nA-1,Apron,9.50\nC-3,Cap,2\n');
     const newer = await upload('tenant-a', 'sku,name,price\nA-1,Apron (new),12.00\nB-2,Bib,4\n');
+    expect(newer).toMatchObject({ inserted_count: 1, updated_count: 1, unchanged_count: 0 });
     await dm.integrations.sync.flush('tenant-a');
     expect(target.rows('pos_products').find((row) => row.sku === 'A-1')).toMatchObject({ price: 1200 });
 
     await dm.batches.purge('tenant-a', newer.id);
     await dm.integrations.sync.flush('tenant-a');
-    expect(target.rows('pos_products').map((row) => [row.sku, row.price, row.batch_id])).toEqual([
+    const local = dm.rows('products', { tenantId: 'tenant-a' }).map((row) => [row.sku, row.price]);
+    expect(local).toEqual([
+      ['A-1', 1200],
+      ['C-3', 200],
+    ]);
+    expect(
+      target
+        .rows('pos_products')
+        .map((row) => [row.sku, row.price, row.batch_id])
+        .sort(),
+    ).toEqual([
+      ['A-1', 1200, older.id],
       ['C-3', 200, older.id],
-      ['A-1', 950, older.id],
+    ]);
+  });
+
+  it('queues only the rows a re-import inserted or changed', async () => {
+    await upload('tenant-a', 'sku,name,price\nA-1,Apron,9.50\nC-3,Cap,2\n');
+    await dm.integrations.sync.flush('tenant-a');
+    const queued = dm.count('sync_queue');
+    const again = await upload('tenant-a', 'sku,name,price\nA-1,Apron,9.50\nC-3,Cap,2.50\nD-4,Dish,1\n');
+    expect(again).toMatchObject({ inserted_count: 1, updated_count: 1, unchanged_count: 1 });
+    expect(dm.count('sync_queue') - queued).toBe(2);
+    await dm.integrations.sync.flush('tenant-a');
+    expect(
+      target
+        .rows('pos_products')
+        .map((row) => [row.sku, row.price])
+        .sort(),
+    ).toEqual([
+      ['A-1', 950],
+      ['C-3', 250],
+      ['D-4', 100],
     ]);
   });
 

@@ -18,11 +18,22 @@ describe('seed', () => {
 
   it('writes 25 realistic rows by default, and the same rows again for the same seed', async () => {
     const first = await (await dm.batches.seed('tenant-a', { entityType: 'products', seed: 42 })).done;
-    expect(first).toMatchObject({ type: 'seed', status: 'completed', record_count: 25, processed_count: 25 });
-    const again = await (await dm.batches.seed('tenant-a', { entityType: 'products', seed: 42 })).done;
-    const other = await (await dm.batches.seed('tenant-a', { entityType: 'products', seed: 43 })).done;
+    expect(first).toMatchObject({
+      type: 'seed',
+      status: 'completed',
+      mode: 'upsert',
+      record_count: 25,
+      inserted_count: 25,
+      updated_count: 0,
+      unchanged_count: 0,
+      processed_count: 25,
+    });
     const rows = dm.rows('products', { batchId: first.id });
-    expect(dm.rows('products', { batchId: again.id })).toEqual(rows);
+    // The same seed draws the same rows: seeding again finds every SKU unchanged.
+    const again = await (await dm.batches.seed('tenant-a', { entityType: 'products', seed: 42 })).done;
+    expect(again).toMatchObject({ record_count: 25, inserted_count: 0, updated_count: 0, unchanged_count: 25 });
+    expect(dm.rows('products', { tenantId: 'tenant-a' })).toEqual(rows);
+    const other = await (await dm.batches.seed('tenant-a', { entityType: 'products', seed: 43 })).done;
     expect(dm.rows('products', { batchId: other.id })).not.toEqual(rows);
     expect(new Set(rows.map((row) => row.sku)).size).toBe(25);
     for (const row of rows) {

@@ -68,7 +68,17 @@ export async function startDataManager(
       const rows = storage.database
         .prepare(`select * from ${table} ${clauses.length ? `where ${clauses.join(' and ')}` : ''} order by id`)
         .all(...params) as Record<string, unknown>[];
-      return rows.map(({ id: _id, tenant_id: _tenant, batch_id: _batch, created_at: _created, ...row }) => row);
+      return rows.map(
+        ({
+          id: _id,
+          tenant_id: _tenant,
+          batch_id: _batch,
+          changed_batch_id: _changed,
+          seen_batch_id: _seen,
+          created_at: _created,
+          ...row
+        }) => row,
+      );
     },
     count(table) {
       return (storage.database.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;

@@ -165,6 +165,7 @@ describe('real export formats', () => {
     expect(batch).toMatchObject({ status: 'completed', preset: 'pos', record_count: 3 });
     expect(dm.rows('customers', { batchId: batch.id })).toEqual([
       {
+        customer_id: expect.stringMatching(/^[0-9a-f]{16}$/),
         name: 'Ada Lovelace',
         email: 'ada@example.com',
         phone: '+44 20 7946 0000',
@@ -176,6 +177,7 @@ describe('real export formats', () => {
         country: 'GB',
       },
       {
+        customer_id: expect.stringMatching(/^[0-9a-f]{16}$/),
         name: 'José "Pepe" Núñez',
         email: 'pepe@example.es',
         phone: null,
@@ -187,6 +189,7 @@ describe('real export formats', () => {
         country: 'ES',
       },
       {
+        customer_id: expect.stringMatching(/^[0-9a-f]{16}$/),
         name: 'Zoë Chen 🌸',
         email: null,
         phone: '555-0100',
