@@ -51,11 +51,13 @@ export function derivedSku(parts: readonly string[], maxLength = 64): string {
 /**
  * Spreadsheet exports (ours, WooCommerce's) put an apostrophe before a value that starts with
  * `=`, `+`, `-` or `@`, so a spreadsheet does not run it as a formula; reading it back removes it.
+ * A value that already starts with apostrophes before such a character gets one more, so every
+ * text survives the round trip.
  */
 export function unescapeFormula(value: string): string {
-  return value.charCodeAt(0) === 39 && /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+  return value.charCodeAt(0) === 39 && /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
 }
 
 export function escapeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) && !/^[+-]?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
+  return /^'*[=+\-@\t\r]/.test(value) && !/^[+-]?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
 }
