@@ -309,7 +309,7 @@ export function mountDataManager(
 
   router.get('/api/data-manager/batches/:id/purge-preview', authenticate, async (req, res) => {
     const id = parse(batchId, req.params.id, 'id in the path');
-    res.json(await batches.previewPurge(tenantOf(res), id));
+    res.json({ success: true, ...(await batches.previewPurge(tenantOf(res), id)) });
   });
 
   router.delete('/api/data-manager/batches/:id', authenticate, async (req, res) => {
