@@ -106,6 +106,8 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
         })
       : [];
   const storage = await openStorage(config);
+  // What the migrations that just ran did to stored data (duplicate SKUs merged, say).
+  for (const note of (storage as { migrationNotes?: readonly string[] }).migrationNotes ?? []) logger.info(note);
   const integrations = createIntegrations({
     storage,
     cipher,

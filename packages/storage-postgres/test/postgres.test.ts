@@ -7,6 +7,7 @@ import {
   startPostgresCluster,
   TEST_KEY_A,
 } from '@pos/test-support';
+import { checkBusinessKeysUpgrade } from '@pos/test-support/business-keys-upgrade';
 import { checkPaymentSessionsUpgrade } from '@pos/test-support/payments-upgrade';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -59,6 +60,15 @@ describe('migrations', () => {
     const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase(), migrate: false });
     try {
       await checkPaymentSessionsUpgrade(storage);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('merges products that repeat a SKU, newest first, and gives customers ids when upgrading to business keys', async () => {
+    const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase(), migrate: false });
+    try {
+      await checkBusinessKeysUpgrade(storage);
     } finally {
       await storage.close();
     }

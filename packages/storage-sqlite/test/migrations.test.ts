@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { integrationMigrations, MIGRATION_TABLE } from '@pos/storage-kysely';
 import { startWorker } from '@pos/test-support';
+import { checkBusinessKeysUpgrade } from '@pos/test-support/business-keys-upgrade';
 import { checkPaymentSessionsUpgrade } from '@pos/test-support/payments-upgrade';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -165,6 +166,15 @@ it('keeps the current session of each existing payment as a known attempt when u
   const storage = await createSqliteStorage({ filename: ':memory:', migrate: false });
   try {
     await checkPaymentSessionsUpgrade(storage);
+  } finally {
+    await storage.close();
+  }
+});
+
+it('merges products that repeat a SKU, newest first, and gives customers ids when upgrading to business keys', async () => {
+  const storage = await createSqliteStorage({ filename: ':memory:', migrate: false });
+  try {
+    await checkBusinessKeysUpgrade(storage);
   } finally {
     await storage.close();
   }
