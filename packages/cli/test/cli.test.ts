@@ -96,7 +96,7 @@ describe('on an SQLite file', () => {
     const database = join(dir, 'migrate.db');
     const first = await run(['migrate', '--database', database]);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/Migrated SQLite .*migrate\.db: applied 0001_integrations, .*0006_payments/);
+    expect(first.stdout).toMatch(/Migrated SQLite .*migrate\.db: applied 0001_integrations, .*0009_business_keys/);
     const again = await run(['migrate'], { POS_DB_PATH: database });
     expect(again.stdout).toMatch(/is up to date \(\d+ migrations\)/);
   });
@@ -112,6 +112,7 @@ describe('on an SQLite file', () => {
     expect(imported.stdout).toMatch(
       /Imported 6000 products for tenant store-1 .* \(preset pos\) .*batch [0-9a-f-]{36}\./,
     );
+    expect(imported.stdout).toContain('6000 inserted, 0 updated, 0 unchanged.');
     // Not a terminal: one line per tenth of the file, ending at 100 %.
     const lines = imported.stderr.trim().split('\n');
     expect(lines.length).toBeGreaterThan(3);
@@ -134,6 +135,27 @@ describe('on an SQLite file', () => {
     expect((await run(['export', 'products', '-d', database, '-t', 'store-1', '-o', copy, '-q'])).code).toBe(0);
     expect(readFileSync(copy, 'utf8')).toBe(exported.stdout);
     expect((await run(['import', 'products', copy, '-d', database, '-t', 'store-2', '-q'])).code).toBe(0);
+    expect((await run(['export', 'products', '-d', database, '-t', 'store-2', '-q'])).stdout).toBe(exported.stdout);
+    // The same file again: every SKU is there already and equal; insert-only refuses it.
+    const again = await run(['import', 'products', copy, '-d', database, '-t', 'store-2', '-q']);
+    expect(again.stdout).toContain('0 inserted, 0 updated, 6000 unchanged.');
+    const insertOnly = await run([
+      'import',
+      'products',
+      copy,
+      '-d',
+      database,
+      '-t',
+      'store-2',
+      '-q',
+      '--mode',
+      'insert_only',
+    ]);
+    expect(insertOnly.code).toBe(1);
+    expect(insertOnly.stderr).toContain('already exists');
+    expect((await run(['import', 'products', copy, '-d', database, '--mode', 'sometimes'])).stderr).toContain(
+      'Unknown --mode "sometimes": use upsert or insert_only.',
+    );
     expect((await run(['export', 'products', '-d', database, '-t', 'store-2', '-q'])).stdout).toBe(exported.stdout);
     const other = await run(['export', 'customers', '-d', database, '-t', 'store-1', '-q']);
     expect(

@@ -36,7 +36,7 @@ function both() {
     pos: {
       products: local(`select ${PRODUCT_COLUMNS} from products where tenant_id = ? order by sku`),
       customers: local(
-        `select cast(id as text) as id, ${CUSTOMER_COLUMNS} from customers where tenant_id = ? order by id`,
+        `select customer_id as id, ${CUSTOMER_COLUMNS} from customers where tenant_id = ? order by customer_id`,
       ),
       payments: server.storage.database
         .prepare('select order_id, id, amount, currency, status from payments where tenant_id = ? order by order_id')
@@ -47,7 +47,7 @@ function both() {
         `select ${PRODUCT_COLUMNS} from pos_products where tenant_id = '${TENANT}' order by sku collate "C"`,
       ),
       customers: stack.rows(
-        `select id, ${CUSTOMER_COLUMNS} from pos_customers where tenant_id = '${TENANT}' order by id::bigint`,
+        `select id, ${CUSTOMER_COLUMNS} from pos_customers where tenant_id = '${TENANT}' order by id collate "C"`,
       ),
       payments: stack.rows(
         `select order_id, id, amount, currency, status from pos_payments where tenant_id = '${TENANT}' order by order_id`,

@@ -58,10 +58,14 @@ describe('<pos-data-manager> on the demo page', () => {
     await manager.getByLabel('Data', { exact: true }).selectOption('customers');
     await manager.getByLabel('Rows').fill('40');
     await manager.getByRole('button', { name: 'Generate' }).click();
-    await expect.poll(() => notice().textContent()).toBe('Sample data · Customers completed: 40 rows.');
+    await expect
+      .poll(() => notice().textContent())
+      .toBe('Sample data · Customers completed: 40 rows. 40 new · 0 updated · 0 unchanged.');
     expect(await rows().count()).toBe(3);
     expect(await rows().first().locator('th').textContent()).toContain('Sample data · Customers');
-    expect(await rows().first().locator('td.number').textContent()).toBe('40');
+    const rowsCell = rows().first().locator('td.number');
+    expect((await rowsCell.textContent())?.trim()).toMatch(/^40\s/);
+    expect(await rowsCell.locator('[part="batch-counts"]').textContent()).toBe('40 new · 0 updated · 0 unchanged');
     expect(events().at(-1)).toMatchObject({ type: 'pos-batch-completed', status: 'completed' });
     const listed = await server.integrations.batches?.list('demo', { limit: 1 });
     expect(listed?.[0]).toMatchObject({ type: 'seed', entity_type: 'customers', record_count: 40 });
@@ -95,10 +99,16 @@ describe('<pos-data-manager> on the demo page', () => {
     await expect.poll(finished, { timeout: 60_000 }).toBeTruthy();
     const completed = row('Import · Products').first();
     expect(await completed.getAttribute('data-status')).toBe('completed');
-    expect(await completed.locator('td.number').textContent()).toBe(new Intl.NumberFormat('en-US').format(LARGE_ROWS));
+    const large = new Intl.NumberFormat('en-US').format(LARGE_ROWS);
+    expect((await completed.locator('td.number').textContent())?.trim().startsWith(`${large}\n`)).toBe(true);
+    expect(await completed.locator('[part="batch-counts"]').textContent()).toBe(
+      `${large} new · 0 updated · 0 unchanged`,
+    );
     expect(await completed.textContent()).toContain('read as pos');
     expect(await bar.count()).toBe(0);
-    expect(await notice().textContent()).toBe(`Import · Products completed: ${(150000).toLocaleString('en-US')} rows.`);
+    expect(await notice().textContent()).toBe(
+      `Import · Products completed: ${large} rows. ${large} new · 0 updated · 0 unchanged.`,
+    );
 
     // Every progress the page was told of moved forward, and ended at the whole file.
     const batchId = (await completed.getAttribute('data-batch-id')) as string;
@@ -172,7 +182,9 @@ describe('<pos-data-manager> on the demo page', () => {
     await target.getByRole('button', { name: 'Purge' }).click();
     const dialog = manager.getByRole('dialog', { name: 'Purge this batch?' });
     await dialog.waitFor();
-    expect(await dialog.textContent()).toContain(`The ${LARGE_ROWS.toLocaleString('en-US')} products rows`);
+    await expect
+      .poll(() => dialog.textContent())
+      .toContain(`${LARGE_ROWS.toLocaleString('en-US')} products rows this batch added will be deleted.`);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(await target.getAttribute('data-status')).toBe('completed');

@@ -164,7 +164,8 @@ export const dataManagerStyles = css`
     font-weight: 500;
   }
 
-  tbody th .detail {
+  tbody th .detail,
+  td.number .detail {
     display: block;
   }
 

@@ -54,6 +54,7 @@ const newestFirst = (a: DataBatch, b: DataBatch) =>
  * @csspart error - A refused request's message.
  * @csspart batches - The table of batches.
  * @csspart batch - One batch's row.
+ * @csspart batch-counts - Under a completed seed's or import's row count: how many rows were new, updated and unchanged.
  * @csspart badge - A batch's status; also `badge-processing`, `badge-completed`, `badge-failed`, `badge-purged`.
  * @csspart progress - A running batch's progress bar (`role="progressbar"`).
  * @csspart progress-bar - The filled part of the progress bar.
