@@ -8,12 +8,14 @@ const CATEGORIES = ['Home & Garden', 'Beverages', 'Bakery', 'Apparel', 'Electron
 const ADJECTIVES = ['Ergonomic', 'Rustic', 'Organic', 'Sleek', 'Handmade', 'Refined', 'Fresh', 'Small'];
 const NOUNS = ['Chair', 'Coffee', 'Croissant', 'T-Shirt', 'Cable', 'Puzzle', 'Mug', 'Soap'];
 
-export async function generateProductsCsv(path, rows) {
+/** `priceShift` adds that many cents to every price (a supplier's new price list for the same SKUs). */
+export async function generateProductsCsv(path, rows, { priceShift = 0 } = {}) {
   const out = createWriteStream(path);
   let buffer = 'sku,name,price,currency,category,stock,barcode,description\n';
   for (let index = 1; index <= rows; index++) {
     const name = `${ADJECTIVES[index % 8]} ${NOUNS[(index * 7) % 8]} ${index}`;
-    const price = `${(index * 37) % 500}.${String((index * 13) % 100).padStart(2, '0')}`;
+    const cents = ((index * 37) % 500) * 100 + ((index * 13) % 100) + priceShift;
+    const price = `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
     const description =
       index % 10 === 0
         ? '"Soft, durable and ""ready"" for daily use"'

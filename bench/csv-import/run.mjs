@@ -83,7 +83,9 @@ const dir = mkdtempSync(join(tmpdir(), 'pos-bench-'));
 try {
   const bigCsv = join(dir, 'products.csv');
   const smallCsv = join(dir, 'products-small.csv');
+  const repricedCsv = join(dir, 'products-repriced.csv');
   await generateProductsCsv(bigCsv, rows);
+  await generateProductsCsv(repricedCsv, rows, { priceShift: 7 });
   await generateProductsCsv(smallCsv, smallRows);
   const fileMiB = statSync(bigCsv).size / MiB;
   console.log(
@@ -100,6 +102,27 @@ try {
     child('schema.mjs', [fresh(join(dir, 'naive.db'))]);
     return child('naive.mjs', [join(dir, 'naive.db'), bigCsv]);
   });
+
+  // Re-imports into a copy of the imported database: the same file (every row unchanged) and a
+  // price list that changes every price (every row updated).
+  const copyOf = (db, name) => {
+    const copy = join(dir, name);
+    fresh(copy);
+    copyFileSync(db, copy);
+    if (existsSync(`${db}-wal`)) copyFileSync(`${db}-wal`, `${copy}-wal`);
+    return copy;
+  };
+  const again = fastest(runs, (run) => child('sdk-import.mjs', ['import', copyOf(sdk.db, `again-${run}.db`), bigCsv]));
+  const repriced = fastest(runs, (run) =>
+    child('sdk-import.mjs', ['import', copyOf(sdk.db, `repriced-${run}.db`), repricedCsv]),
+  );
+  for (const [name, result, field] of [
+    ['re-import', again, 'unchanged'],
+    ['repriced import', repriced, 'updated'],
+  ]) {
+    if (result[field] !== rows)
+      throw new Error(`${name}: expected ${rows} rows ${field}, got ${JSON.stringify(result)}`);
+  }
 
   // Purge and the raw DELETE each get an identical copy of the imported database.
   copyFileSync(sdk.db, join(dir, 'raw.db'));
@@ -121,6 +144,8 @@ try {
     line(`SDK at ${smallRows.toLocaleString('en')} rows`, sdkSmall.rows, sdkSmall.seconds, sdkSmall.maxRssKiB),
   );
   console.log(line('csv-parse + better-sqlite3 loop', naive.rows, naive.seconds, naive.maxRssKiB));
+  console.log(line('SDK re-import, every row unchanged', again.rows, again.seconds, again.maxRssKiB));
+  console.log(line('SDK re-import, every price changed', repriced.rows, repriced.seconds, repriced.maxRssKiB));
   console.log('\nPurge');
   console.log(
     `${'raw indexed DELETE'.padEnd(34)} ${rawDelete.seconds.toFixed(2).padStart(6)} s  (${rawDelete.rows.toLocaleString('en')} rows)`,
@@ -132,6 +157,8 @@ try {
   const importRatio = rate(sdk.rows, sdk.seconds) / sqliteRate;
   const purgeRatio = purge.seconds / rawDelete.seconds;
   const rssGrowth = sdk.maxRssKiB / sdkSmall.maxRssKiB;
+  const againRatio = again.seconds / sdk.seconds;
+  const repricedRatio = repriced.seconds / sdk.seconds;
   const targets = [
     [`SDK import ≥ 0.5 × sqlite3 .import`, importRatio >= 0.5, `${importRatio.toFixed(2)} ×`],
     ['peak RSS ≤ 256 MiB', sdk.maxRssKiB <= 256 * 1024, `${(sdk.maxRssKiB / 1024).toFixed(0)} MiB`],
@@ -141,6 +168,8 @@ try {
       `${rssGrowth.toFixed(2)} ×`,
     ],
     ['purge ≤ 1.5 × raw DELETE', purgeRatio <= 1.5, `${purgeRatio.toFixed(2)} ×`],
+    ['unchanged re-import ≤ 1.5 × the first import’s time', againRatio <= 1.5, `${againRatio.toFixed(2)} ×`],
+    ['repriced re-import ≤ 1.5 × the first import’s time', repricedRatio <= 1.5, `${repricedRatio.toFixed(2)} ×`],
   ];
   console.log('\nTargets');
   for (const [name, met, value] of targets) console.log(`${met ? 'met ' : 'MISS'}  ${name.padEnd(48)} ${value}`);

@@ -47,6 +47,9 @@ if (mode === 'import') {
   console.log(
     JSON.stringify({
       rows: batch.record_count,
+      inserted: batch.inserted_count,
+      updated: batch.updated_count,
+      unchanged: batch.unchanged_count,
       seconds,
       cpuSeconds,
       batchId: batch.id,

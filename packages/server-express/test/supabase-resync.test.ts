@@ -186,4 +186,40 @@ describe('Supabase holds everything the POS holds', () => {
     const { pos, supabase: remote } = both();
     expect(remote).toEqual(pos);
   });
+
+  it('receives exactly what re-imports and a purge of overlapping batches change', async () => {
+    const upload = async (csv: string, entity_type = 'products') => {
+      const form = new FormData();
+      form.append('file', new Blob([csv], { type: 'text/csv' }), 'file.csv');
+      form.append('entity_type', entity_type);
+      const response = await api()<{ id: string }>('POST', '/api/data-manager/upload', { form });
+      expect(response.status).toBe(201);
+      return response.body;
+    };
+    const older = await upload(
+      'sku,name,price\nOV-1,Overlap one,1.00\nOV-2,Overlap two,2.00\nOV-3,Overlap three,3.00\n',
+    );
+    // A later file holds OV-2 unchanged, reprices OV-3 and adds OV-4.
+    await upload('sku,name,price\nOV-2,Overlap two,2.00\nOV-3,Overlap three,3.50\nOV-4,Overlap four,4.00\n');
+    // Customers: one by e-mail without an id, which lands on the customer with that e-mail.
+    const [customer] = local('select customer_id, email from customers where tenant_id = ? order by id limit 1');
+    await upload(`name,email\nRenamed by e-mail,${String(customer?.email).toUpperCase()}\n`, 'customers');
+    expect((await api()('POST', '/api/integrations/supabase/sync')).body).toMatchObject({ pending_queue_count: 0 });
+    expect(both().supabase).toEqual(both().pos);
+
+    const preview = await api()('GET', `/api/data-manager/batches/${older.id}/purge-preview`);
+    expect(preview.body).toMatchObject({ removes: 1, keeps: 2 });
+    expect((await api()('DELETE', `/api/data-manager/batches/${older.id}`)).status).toBe(200);
+    // One delete (OV-1) and the two rows the later batch now owns (their batch_id changes).
+    expect((await api()('GET', '/api/integrations/supabase/summary')).body).toMatchObject({ pending_queue_count: 3 });
+    expect((await api()('POST', '/api/integrations/supabase/sync')).body).toMatchObject({ pending_queue_count: 0 });
+    const { pos, supabase: remote } = both();
+    expect(pos.products.filter((row) => String(row.sku).startsWith('OV-')).map((row) => [row.sku, row.price])).toEqual([
+      ['OV-2', 200],
+      ['OV-3', 350],
+      ['OV-4', 400],
+    ]);
+    expect(pos.customers.filter((row) => row.name === 'Renamed by e-mail')).toHaveLength(1);
+    expect(remote).toEqual(pos);
+  });
 });

@@ -145,19 +145,23 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
   readBatch(
     tx: IntegrationStorage,
     target: BatchTarget,
-    which: 'written' | 'purged',
+    which: 'written' | 'purged' | 'kept',
   ): AsyncIterable<readonly EntityRow[]> {
     // biome-ignore lint/suspicious/noExplicitAny: the column list is chosen per table at run time.
     const db = (tx as unknown as SinkHost).db as Kysely<any>;
     return this.#pages((after) => {
+      // Kept rows are read as they will be after the purge: owned by the batch that held them last.
+      const owner = which === 'kept' ? 'seen_batch_id as batch_id' : 'batch_id';
       let query = db
         .selectFrom(this.table.name)
-        .select(['id', 'batch_id', 'created_at', ...this.table.columns])
+        .select(['id', owner, 'created_at', ...this.table.columns])
         .where('tenant_id', '=', target.tenantId);
       query =
         which === 'written'
           ? query.where('changed_batch_id', '=', target.batchId)
-          : query.where('batch_id', '=', target.batchId).where('seen_batch_id', '=', target.batchId);
+          : which === 'purged'
+            ? query.where('batch_id', '=', target.batchId).where('seen_batch_id', '=', target.batchId)
+            : query.where('batch_id', '=', target.batchId).where('seen_batch_id', '<>', target.batchId);
       return query.where('id', '>', after).orderBy('id').limit(PAGE).execute();
     }, true);
   }

@@ -475,8 +475,12 @@ export class Batches {
       await entity.sink.deleteBatch(
         { tenantId, batchId: target.id },
         {
-          // The sync target forgets the rows too: their deletes are queued before they go.
-          before: (tx) => this.#queueForSync(tx, entity, target, 'purged'),
+          // The sync target forgets the rows too: their deletes are queued before they go; the
+          // rows the purge keeps are queued as the later batch's now.
+          before: async (tx) => {
+            await this.#queueForSync(tx, entity, target, 'purged');
+            await this.#queueForSync(tx, entity, target, 'kept');
+          },
           after: async (tx, deleted) => {
             if (!(await tx.batches.markPurged(tenantId, target.id, purgeId))) {
               raced = true;
@@ -733,7 +737,7 @@ export class Batches {
     tx: IntegrationStorage,
     entity: EntityDefinition,
     batch: BatchRecord,
-    which: 'written' | 'purged',
+    which: 'written' | 'purged' | 'kept',
   ): Promise<void> {
     const outbox = this.#outbox;
     const { sink } = entity;
@@ -745,7 +749,7 @@ export class Batches {
       }
     }
     const rows = sink.readBatch(tx, { tenantId: batch.tenantId, batchId: batch.id }, which);
-    await outbox.enqueue(tx, batch.tenantId, entity.type, which === 'written' ? 'upsert' : 'delete', records(rows));
+    await outbox.enqueue(tx, batch.tenantId, entity.type, which === 'purged' ? 'delete' : 'upsert', records(rows));
   }
 
   /** Reads, maps and validates every row; writes while the file is clean, keeps counting problems after. */

@@ -258,13 +258,14 @@ export interface EntitySink<Row> {
    * Rows of one batch read through `tx` (inside an import's commit or a purge, so uncommitted
    * rows are seen), a page at a time, with their `id`, `batch_id` and `created_at`: `written`,
    * the rows it inserted or changed (what the sync target must receive after an import);
-   * `purged`, the rows `deleteBatch` deletes (read in its `before`).
+   * `purged`, the rows `deleteBatch` deletes, and `kept`, the rows it inserted that `deleteBatch`
+   * keeps, with the `batch_id` they will have after it (both read in its `before`).
    * Optional: without it the batch's rows are not queued for the sync outbox.
    */
   readBatch?(
     tx: IntegrationStorage,
     target: BatchTarget,
-    which: 'written' | 'purged',
+    which: 'written' | 'purged' | 'kept',
   ): AsyncIterable<readonly Record<string, unknown>[]>;
   /**
    * Every row of the tenant with its `id`, `batch_id` and `created_at`, a page at a time, each

@@ -140,20 +140,31 @@ export function describeEntitySinkKeysConformance(storage: () => IntegrationStor
 
       expect(await sink.previewPurge({ tenantId: 'tenant-a', batchId: 'batch-1' })).toEqual({ removes: 2, keeps: 2 });
       const removed: unknown[] = [];
+      const kept: unknown[] = [];
       const deleted = await sink.deleteBatch(
         { tenantId: 'tenant-a', batchId: 'batch-1' },
         {
           before: async (tx) => {
-            for await (const page of sink.readBatch?.(tx, { tenantId: 'tenant-a', batchId: 'batch-1' }, 'purged') ??
-              []) {
+            const target = { tenantId: 'tenant-a', batchId: 'batch-1' };
+            for await (const page of sink.readBatch?.(tx, target, 'purged') ?? []) {
               removed.push(...page.map((row) => row.sku));
+            }
+            // Read as they will be after the purge: the later batch's.
+            for await (const page of sink.readBatch?.(tx, target, 'kept') ?? []) {
+              kept.push(...page.map((row) => [row.sku, row.batch_id, row.price]));
             }
           },
           after: async () => {},
         },
       );
       expect(deleted).toBe(2);
-      if (sink.readBatch) expect(removed.sort()).toEqual(['A1', 'A2']);
+      if (sink.readBatch) {
+        expect(removed.sort()).toEqual(['A1', 'A2']);
+        expect(kept).toEqual([
+          ['A3', 'batch-2', 100],
+          ['A4', 'batch-2', 450],
+        ]);
+      }
       // What the later batch held stays, with its values.
       expect(bySku(await rowsOf(sink, 'tenant-a'))).toEqual([
         ['A3', 100],
