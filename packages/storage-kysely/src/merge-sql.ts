@@ -95,19 +95,26 @@ export async function mergeStaged(
         sql` OR `,
       );
       const assign = sql.join(values.map((column) => sql`${sql.ref(column)} = s.${sql.ref(column)}`));
-      const mainAs = sql`${main} AS m`;
-      updated = affected(
+      // One pass over the staged rows: every matched row is marked as held by this batch, and as
+      // changed by it when a value differs (an equal row keeps its values and its last change).
+      const matched = affected(
         await sql`
-          UPDATE ${mainAs} SET ${assign}, changed_batch_id = ${batchId}, seen_batch_id = ${batchId}
+          UPDATE ${main} AS m
+          SET ${assign}, seen_batch_id = ${batchId},
+            changed_batch_id = CASE WHEN ${differs} THEN ${batchId} ELSE m.changed_batch_id END
           FROM ${s} AS s
-          WHERE m.tenant_id = ${tenantId} AND ${keyMatch} AND (${differs})`.execute(db),
+          WHERE m.tenant_id = ${tenantId} AND ${keyMatch}`.execute(db),
       );
-      unchanged = affected(
-        await sql`
-          UPDATE ${mainAs} SET seen_batch_id = ${batchId}
-          FROM ${s} AS s
-          WHERE m.tenant_id = ${tenantId} AND ${keyMatch} AND m.seen_batch_id <> ${batchId}`.execute(db),
+      // Nothing is inserted yet, so the rows this batch changed are the updated ones.
+      const changed = await sql<{ total: number | string }>`
+        SELECT COUNT(*) AS total FROM ${main} WHERE tenant_id = ${tenantId} AND changed_batch_id = ${batchId}`.execute(
+        db,
       );
+      updated = readInteger(changed.rows[0]?.total ?? 0);
+      unchanged = matched - updated;
+      const staged = await sql<{ total: number | string }>`SELECT COUNT(*) AS total FROM ${s}`.execute(db);
+      // Every staged row matched a stored one: nothing to insert (a re-import of the same file).
+      if (matched === readInteger(staged.rows[0]?.total ?? 0)) return { inserted: 0, updated, unchanged };
     }
   }
 
