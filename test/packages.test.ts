@@ -183,7 +183,7 @@ describe.each(packages)('$name', (workspace) => {
     }
     const files = (packed.get(workspace.name)?.files ?? []).map((file) => file.path);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
-    const allowed = /^(package\.json|README\.md|LICENSE|custom-elements\.json|dist\/.+|sql\/.+\.sql)$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|custom-elements\.json|bin\/[\w-]+\.js|dist\/.+|sql\/.+\.sql)$/;
     expect(files.filter((file) => !allowed.test(file))).toEqual([]);
   });
 
