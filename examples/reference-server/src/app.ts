@@ -142,6 +142,7 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
       resolveTenant: apiKeyTenantResolver(apiKeys),
       oauthReturnUrl: config.oauthReturnUrl,
       dataManager: { maxUploadBytes: config.uploadMaxBytes },
+      ...(config.corsOrigins.length > 0 ? { cors: { origins: config.corsOrigins } } : {}),
     }),
   );
   // The router marks its own answers; everything after it (pages, assets, simulators) too: no

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { isVariant, normalizeHostPort, type Variant } from '@pos/integrations-core';
+import { normalizeOrigin } from '@pos/server-express/lite';
 import { type LimitsConfig, readLimits } from './limits-config.js';
 
 export type ServerMode = 'demo' | 'real';
@@ -30,6 +31,8 @@ export interface ServerConfig extends LimitsConfig {
    * they are private, over http too (a local Supabase, tests). Empty by default.
    */
   allowedPrivateHosts: string[];
+  /** Origins of web pages elsewhere that may call the API from a browser (`POS_CORS_ORIGINS`); none by default. */
+  corsOrigins: string[];
   /** How often pending sync changes are pushed (ms); 0 turns the periodic flush off. */
   syncIntervalMs: number;
   /** Largest Data Manager upload, from `POS_UPLOAD_MAX_MB` (default 200). */
@@ -161,6 +164,23 @@ export function parseAllowedPrivateHosts(value: string | undefined): string[] {
   });
 }
 
+/** `POS_CORS_ORIGINS=https://pos.example.com,http://127.0.0.1:8000` */
+export function parseCorsOrigins(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      try {
+        return normalizeOrigin(entry);
+      } catch {
+        throw new ConfigError(
+          `POS_CORS_ORIGINS must be a comma list of origins such as https://pos.example.com, not "${entry}".`,
+        );
+      }
+    });
+}
+
 /** `POS_API_KEYS=tenant-a:key1,tenant-b:key2` */
 export function parseApiKeys(value: string | undefined): Array<{ tenantId: string; key: string }> {
   if (!value?.trim()) return [];
@@ -196,6 +216,7 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     oauthEnv: oauthEnv(env),
     supabaseManagementApiUrl: env.SUPABASE_MANAGEMENT_API_URL?.trim() || undefined,
     allowedPrivateHosts: parseAllowedPrivateHosts(env.POS_ALLOWED_PRIVATE_HOSTS),
+    corsOrigins: parseCorsOrigins(env.POS_CORS_ORIGINS),
     syncIntervalMs: parseInterval(env.POS_SYNC_INTERVAL_MS),
     uploadMaxBytes: parseUploadLimit(env.POS_UPLOAD_MAX_MB),
     batchLeaseMs: parseBatchLease(env.POS_BATCH_LEASE_MS),

@@ -169,6 +169,13 @@ describe('real mode', () => {
     expect(() => readConfig({ POS_API_KEYS: 'no-colon' }, 'demo')).toThrow(/tenant:key/);
     expect(() => readConfig({ POS_SYNC_INTERVAL_MS: '50' }, 'demo')).toThrow(/POS_SYNC_INTERVAL_MS/);
     expect(readConfig({ POS_SYNC_INTERVAL_MS: '0' }, 'demo').syncIntervalMs).toBe(0);
+    expect(readConfig({}, 'demo').corsOrigins).toEqual([]);
+    expect(
+      readConfig({ POS_CORS_ORIGINS: 'https://pos.example.com/, http://127.0.0.1:8000' }, 'demo').corsOrigins,
+    ).toEqual(['https://pos.example.com', 'http://127.0.0.1:8000']);
+    expect(() => readConfig({ POS_CORS_ORIGINS: 'https://pos.example.com/app' }, 'demo')).toThrow(
+      /POS_CORS_ORIGINS must be a comma list of origins/,
+    );
   });
 
   it('takes PostgreSQL from DATABASE_URL and never repeats its password', () => {

@@ -1,5 +1,6 @@
 import { IntegrationError, type Integrations, type Variant } from '@pos/integrations-core';
 import express, { type Request, type RequestHandler, Router } from 'express';
+import { type CorsOptions, corsHandler } from './cors.js';
 import type { DataManagerOptions } from './data-manager.js';
 import { errorHandler, notFound } from './errors.js';
 
@@ -20,6 +21,11 @@ export interface IntegrationsRouterOptions {
    * `/api/data-manager` and `/api/payments` still answer 404 here).
    */
   unknownApiRoutes?: 'not-found' | 'next';
+  /**
+   * Web pages on other origins that may call the API from a browser (the web components with
+   * `api-base` pointing here). Default: none, so only pages served by the same origin can.
+   */
+  cors?: CorsOptions;
 }
 
 /** What a variant's feature gets to mount its routes with. */
@@ -65,6 +71,7 @@ export function buildRouter(
   };
   const json = express.json({ limit: options.jsonLimit ?? '100kb' });
 
+  if (options.cors) router.use('/api', corsHandler(options.cors));
   // Every answer under /api is JSON or CSV as labelled; a browser must never guess otherwise.
   router.use('/api', (_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');

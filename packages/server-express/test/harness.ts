@@ -18,7 +18,7 @@ import {
 import { createSqliteStorage, type SqliteStorage } from '@pos/storage-sqlite';
 import { type ApiRequest, apiClient, listen, TEST_KEY_A } from '@pos/test-support';
 import express from 'express';
-import { type DataManagerOptions, integrationsRouter } from '../src/index.js';
+import { type CorsOptions, type DataManagerOptions, integrationsRouter } from '../src/index.js';
 
 export const TENANT_KEYS: Record<string, string> = {
   'tenant-a': 'key-tenant-a-0123456789abcdef',
@@ -65,6 +65,8 @@ export interface TestServerOptions {
   sharing?: TestServer;
   /** Where the host mounts the router (default: the root). */
   mountPath?: string;
+  /** The router's CORS option. */
+  cors?: CorsOptions;
 }
 
 /** Real SQLite in a temp file, real Express on an ephemeral port. */
@@ -95,6 +97,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       resolveTenant: (req) => tenantsByKey.get(req.get('authorization')?.replace(/^Bearer /, '') ?? ''),
       ...(options.jsonLimit ? { jsonLimit: options.jsonLimit } : {}),
       ...(options.dataManager ? { dataManager: options.dataManager } : {}),
+      ...(options.cors ? { cors: options.cors } : {}),
     }),
   );
   const server = await listen(app);
