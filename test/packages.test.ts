@@ -108,6 +108,7 @@ beforeAll(async () => {
   // one of ours the tarball too); the rest from the registry.
   const local = Object.fromEntries([...tarballs].map(([name, path]) => [name, `file:${path}`]));
   const sqlite = JSON.parse(readFileSync(join(root, 'node_modules/better-sqlite3/package.json'), 'utf8'));
+  const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   writeFileSync(
     join(app, 'package.json'),
     JSON.stringify(
@@ -115,7 +116,7 @@ beforeAll(async () => {
         name: 'pos-packages-scratch',
         private: true,
         type: 'module',
-        dependencies: { ...local, express: '^5.1.0' },
+        dependencies: { ...local, express: '^5.1.0', '@types/node': rootManifest.devDependencies['@types/node'] },
         overrides: { ...local, 'better-sqlite3': sqlite.version },
       },
       null,
@@ -212,6 +213,41 @@ describe.each(packages)('$name', (workspace) => {
     await EXAMPLES[workspace.name]?.(example as { lang: string; code: string });
   }, 120_000);
 });
+
+it('type-checks an application that imports every entry point, with skipLibCheck off', () => {
+  const entries = packages.flatMap(({ name, manifest }) =>
+    Object.keys(manifest.exports ?? {})
+      .filter((subpath) => !/\.(json|sql|css)$/.test(subpath))
+      .map((subpath) => (subpath === '.' ? name : `${name}/${subpath.slice(2)}`)),
+  );
+  expect(entries.length).toBeGreaterThan(10);
+  writeFileSync(
+    join(app, 'every-entry.ts'),
+    entries.map((entry, index) => `import * as entry${index} from '${entry}';\nconsole.log(entry${index});\n`).join(''),
+  );
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        skipLibCheck: false,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        lib: ['es2022', 'dom'],
+        types: ['node'],
+        noEmit: true,
+      },
+      files: ['every-entry.ts'],
+    }),
+  );
+  const result = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', app], {
+    cwd: app,
+    encoding: 'utf8',
+  });
+  expect(`${result.stdout}${result.stderr}`).toBe('');
+  expect(result.status).toBe(0);
+}, 120_000);
 
 it('covers every published package with an example check', () => {
   expect(Object.keys(EXAMPLES).sort()).toEqual(packages.map((p) => p.name).sort());

@@ -217,7 +217,11 @@ export class PosApiClient {
     try {
       response = await this.#fetch(url, { method, headers, body });
     } catch {
-      throw new PosApiError(0, 'NETWORK_ERROR', 'The server could not be reached.');
+      throw new PosApiError(
+        0,
+        'NETWORK_ERROR',
+        `Could not reach ${url}. Check that the server is running, that api-base points at it, and that it allows this page's origin.`,
+      );
     }
     if (response.ok) return response;
     let error: { message?: unknown; error_code?: unknown; details?: unknown } = {};
@@ -229,7 +233,9 @@ export class PosApiClient {
     throw new PosApiError(
       response.status,
       typeof error.error_code === 'string' ? error.error_code : `HTTP_${response.status}`,
-      typeof error.message === 'string' ? error.message : `The server answered ${response.status}.`,
+      typeof error.message === 'string'
+        ? error.message
+        : `${method} ${url} answered ${response.status} without a POS Integrations error: check that api-base points at the POS Integrations server.`,
       typeof error.details === 'object' && error.details !== null
         ? (error.details as Record<string, unknown>)
         : undefined,
