@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { cardExportParts, cardParts } from '../src/pos-integration-card/card-parts.js';
 
 /**
  * custom-elements.json is what editors and docs tools know of the elements. It is generated from
@@ -10,6 +11,7 @@ const manifestFile = new URL('custom-elements.json', root);
 
 interface Declaration {
   tagName?: string;
+  summary?: string;
   attributes?: Array<{ name: string }>;
   events?: Array<{ name: string }>;
   cssParts?: Array<{ name: string; description?: string }>;
@@ -46,6 +48,11 @@ describe('custom-elements.json', () => {
         expect(declared).toBeDefined();
       });
 
+      it('has a one-line @summary, what catalogues and editors show beside the tag', () => {
+        expect(declared?.summary, 'no @summary in the JSDoc header').toMatch(/^\S.{20,120}\.$/);
+        expect(declared?.summary).not.toContain('\n');
+      });
+
       it('lists every event the element fires', () => {
         const fired = new Set([...source.matchAll(/emit\(this, '([a-z-]+)'/g)].map((match) => match[1]));
         expect(fired.size).toBeGreaterThan(0);
@@ -72,4 +79,21 @@ describe('custom-elements.json', () => {
       });
     });
   }
+
+  describe('<pos-integrations> and its cards', () => {
+    const documented = (declarations.get('pos-integration-card')?.cssParts ?? []).map((part) => part.name);
+
+    it('knows every part the card documents, and only those', () => {
+      expect(documented.length).toBeGreaterThan(20);
+      expect([...cardParts].sort()).toEqual([...new Set(documented)].sort());
+    });
+
+    it('forwards each documented card part as card-<part>, badge and button variants included', () => {
+      const forwarded = cardExportParts.split(/,\s*/);
+      for (const part of documented) expect(forwarded, part).toContain(`${part}:card-${part}`);
+      expect(forwarded).toEqual(
+        expect.arrayContaining(['badge-connected:card-badge-connected', 'test-button:card-test-button']),
+      );
+    });
+  });
 });

@@ -12,6 +12,7 @@ import { dataExportStyles } from './pos-data-export.styles.js';
  * every row of it as a CSV in our own columns (the format the Data Manager's upload reads back).
  * Rendered only when the server's capabilities include `export`; otherwise nothing at all.
  *
+ * @summary Downloads every row of an entity type as a CSV file.
  * @tag pos-data-export
  *
  * @event pos-export-downloaded - A file was handed to the browser. `detail: { entity_type, filename, bytes }`

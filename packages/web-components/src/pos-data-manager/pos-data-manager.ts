@@ -36,6 +36,7 @@ const newestFirst = (a: DataBatch, b: DataBatch) =>
  * (`422 BATCH_FAILED`) shows its problems at once, from the answer itself. The element renders
  * nothing when the server has no Data Manager (`data_manager` off in its capabilities).
  *
+ * @summary Sample data, CSV import with live progress, the batches they made, and purge.
  * @tag pos-data-manager
  *
  * @event pos-batch-progress - A running batch moved on. `detail: { batch }`

@@ -44,6 +44,7 @@ function displayValue(value: unknown): string {
  * result by `postMessage` from the return page; when the popup is blocked, the whole page goes
  * there instead and the return page shows the result.
  *
+ * @summary One provider's card: its status, account summary, and the actions its kind allows.
  * @tag pos-integration-card
  *
  * @event pos-connected - The provider was connected. `detail: { provider, status }`
@@ -56,7 +57,11 @@ function displayValue(value: unknown): string {
  * @csspart base - The card's outer box.
  * @csspart header - The row with the name and the status badge.
  * @csspart title - The provider's name.
- * @csspart badge - The status badge; also `badge-connected`, `badge-disconnected`, `badge-error` or `badge-reconnect`.
+ * @csspart badge - The status badge.
+ * @csspart badge-connected - The badge while connected.
+ * @csspart badge-disconnected - The badge while not connected.
+ * @csspart badge-error - The badge while connected with an error.
+ * @csspart badge-reconnect - The badge while the provider needs reconnecting.
  * @csspart meta - Connected / last tested times.
  * @csspart reconnect - The "reconnect needed" notice.
  * @csspart error - The last error notice.
@@ -66,7 +71,16 @@ function displayValue(value: unknown): string {
  * @csspart input - Each input or select of the credentials form.
  * @csspart form-error - The form's error message.
  * @csspart actions - The row of action buttons.
- * @csspart button - Every button; also `save-button`, `connect-button`, `test-button`, `logs-button`, `resync-button` (connectors with sync), `disconnect-button`, `dismiss-button` (toast), `cancel-button` and `confirm-button` (dialog).
+ * @csspart button - Every button.
+ * @csspart save-button - Save and connect (API-key providers).
+ * @csspart connect-button - Connect (OAuth providers).
+ * @csspart test-button - Test connection.
+ * @csspart logs-button - View logs.
+ * @csspart resync-button - Push everything again (connectors with sync).
+ * @csspart disconnect-button - Disconnect.
+ * @csspart dismiss-button - Dismiss, in the toast.
+ * @csspart cancel-button - Cancel, in the confirmation dialog.
+ * @csspart confirm-button - The confirmation dialog's destructive button.
  * @csspart toast - The `aria-live` region announcing action results.
  * @csspart confirm - The confirmation dialog (disconnect, push everything again).
  *

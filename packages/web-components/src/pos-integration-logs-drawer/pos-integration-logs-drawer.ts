@@ -17,6 +17,7 @@ const FOCUSABLE = 'button, select, input, summary, [tabindex]:not([tabindex="-1"
  * "Load more" pagination, readable local timestamps and expandable details. It is a modal
  * dialog: the page behind is inert, Tab and Shift+Tab stay inside, Escape closes it.
  *
+ * @summary A provider's integration log in a modal side drawer, newest first, with filters.
  * @tag pos-integration-logs-drawer
  *
  * @event pos-logs-closed - The drawer closed (Escape, the Close button or the backdrop). `detail: { provider }`

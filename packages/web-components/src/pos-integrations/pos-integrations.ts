@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { type IntegrationDescriptor, type IntegrationStatus, PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
 import { emit } from '../events.js';
+import { cardExportParts } from '../pos-integration-card/card-parts.js';
 import '../pos-integration-card/pos-integration-card.js';
 import { strings } from '../strings.js';
 import { baseStyles } from '../styles.js';
@@ -14,39 +15,19 @@ interface Offered {
   status: IntegrationStatus;
 }
 
-const CARD_PARTS = [
-  'base',
-  'header',
-  'title',
-  'badge',
-  'meta',
-  'reconnect',
-  'error',
-  'summary',
-  'form',
-  'field',
-  'input',
-  'form-error',
-  'actions',
-  'button',
-  'toast',
-  'confirm',
-]
-  .map((part) => `${part}:card-${part}`)
-  .join(', ');
-
 /**
  * The Integrations settings page: a card for every integration this server offers, and nothing
  * for the rest. An integration is offered when the capabilities say so **and** its status
  * endpoint answers; a 404 hides it entirely (seed Property 7) — no disabled or "coming soon"
  * placeholders. With no integration offered (e.g. a lite build) the element renders nothing.
  *
+ * @summary The Integrations settings page: one card per integration the server offers.
  * @tag pos-integrations
  *
  * @event pos-integrations-loaded - The offered integrations are known. `detail: { providers }`
  *
  * @csspart grid - The grid holding the cards.
- * @csspart card - Each `<pos-integration-card>`; its parts are exported as `card-<part>` (`card-badge`, `card-button`, …).
+ * @csspart card - Each `<pos-integration-card>`. Every part the card documents is forwarded as `card-<part>`: `card-badge`, `card-badge-connected`, `card-button`, `card-test-button`, …
  * @csspart error - The message shown when the list could not be loaded.
  *
  * @cssprop --pos-integrations-card-min - Narrowest card width before the grid wraps (default 24rem).
@@ -126,7 +107,7 @@ export class PosIntegrations extends PosApiElement {
         (entry) => html`<pos-integration-card
           role="listitem"
           part="card"
-          exportparts=${CARD_PARTS}
+          exportparts=${cardExportParts}
           provider=${entry.integration.id}
           .integration=${entry.integration}
           .status=${entry.status}

@@ -32,6 +32,7 @@ function methodLabel(method: PaymentMethod): string {
  * check, other, or a split across several methods whose amounts must add up to the total
  * exactly. Amounts are kept in minor units (cents) and parsed without floating point.
  *
+ * @summary Manual payment selection: cash, card, check, other, or a split that adds up to the total.
  * @tag pos-payment-method-select
  *
  * @event pos-payment-method-change - The choice or a split amount changed. `detail: { method, payments, valid }`, amounts in minor units.

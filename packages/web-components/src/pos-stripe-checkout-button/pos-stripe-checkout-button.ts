@@ -37,6 +37,7 @@ function phaseOf(payment: Payment | undefined, now: number): Phase {
  * so. The element renders nothing when the server takes no card payments (`payments` off in
  * its capabilities).
  *
+ * @summary Takes an order's card payment with Stripe Checkout: a link, a QR code, and the paid state.
  * @tag pos-stripe-checkout-button
  *
  * @event pos-checkout-opened - A checkout session is open. `detail: { order_id, payment }` (`payment.checkout_url`)
