@@ -45,6 +45,8 @@ const newestFirst = (a: DataBatch, b: DataBatch) =>
  * @event pos-batch-purged - A batch's rows were deleted. `detail: { batch, purge }`
  * @event pos-error - A request was refused before any batch existed. `detail: { action, error_code, message }`
  *
+ * @slot empty - Shown instead of the default "no batches yet" line while the server lists no batch.
+ *
  * @csspart base - The element's outer box.
  * @csspart controls - The row with the entity type, the seed form and the upload area.
  * @csspart field - Each label + control.
@@ -53,6 +55,7 @@ const newestFirst = (a: DataBatch, b: DataBatch) =>
  * @csspart dropzone - The drop area around the file picker; has `dropzone-active` while a file is dragged over it.
  * @csspart notice - The `aria-live` line announcing what happened.
  * @csspart error - A refused request's message.
+ * @csspart empty - The default line shown while there is no batch.
  * @csspart batches - The table of batches.
  * @csspart batch - One batch's row.
  * @csspart batch-counts - Under a completed seed's or import's row count: how many rows were new, updated and unchanged.
@@ -431,7 +434,7 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
   #renderBatches() {
     if (this.batches.length === 0) {
       return this.loaded
-        ? html`<p class="empty">${strings.noBatches}</p>`
+        ? html`<slot name="empty"><p part="empty" class="empty">${strings.noBatches}</p></slot>`
         : html`<p role="status">${strings.loading}</p>`;
     }
     return html`<div class="scroll">

@@ -16,6 +16,7 @@ export const cardParts = [
   'reconnect',
   'error',
   'summary',
+  'summary-empty',
   'form',
   'field',
   'input',

@@ -54,6 +54,10 @@ function displayValue(value: unknown): string {
  * @event pos-logs-opened - The logs drawer opened. `detail: { provider }`
  * @event pos-resync-queued - "Push everything again" queued every row for the sync target. `detail: { provider, queued, pending_queue_count }`
  *
+ * @slot header-actions - Controls of the host's own at the end of the header, after the status badge (a help link, a menu).
+ * @slot summary-empty - Shown instead of the default "no account details" line when a connected provider's summary has nothing to show.
+ * @slot logs-empty - Shown in the logs drawer instead of its default "no entries" line when nothing matches.
+ *
  * @csspart base - The card's outer box.
  * @csspart header - The row with the name and the status badge.
  * @csspart title - The provider's name.
@@ -66,6 +70,7 @@ function displayValue(value: unknown): string {
  * @csspart reconnect - The "reconnect needed" notice.
  * @csspart error - The last error notice.
  * @csspart summary - The account summary list.
+ * @csspart summary-empty - The default line shown when the summary has nothing to show.
  * @csspart form - The credentials form (API-key providers).
  * @csspart field - Each label + input of the credentials form.
  * @csspart input - Each input or select of the credentials form.
@@ -421,6 +426,7 @@ export class PosIntegrationCard extends PosApiElement {
         <header part="header">
           <h3 part="title" id="title">${this.#name}</h3>
           <span part="badge badge-${badge}" class="badge ${badge}">${badgeLabel}</span>
+          <slot name="header-actions"></slot>
         </header>
         ${this.#renderMeta(status)}
         ${
@@ -456,7 +462,7 @@ export class PosIntegrationCard extends PosApiElement {
               .fetch=${this.fetch}
               ?open=${this.logsOpen}
               @pos-logs-closed=${this.#logsClosed}
-            ></pos-integration-logs-drawer>`
+            ><slot name="logs-empty" slot="empty"></slot></pos-integration-logs-drawer>`
           : nothing
       }
     `;
@@ -480,6 +486,9 @@ export class PosIntegrationCard extends PosApiElement {
       ([, value]) =>
         value !== null && value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0),
     );
+    if (entries.length === 0) {
+      return html`<slot name="summary-empty"><p part="summary-empty" class="meta">${strings.summaryEmpty}</p></slot>`;
+    }
     return html`<dl part="summary" aria-label=${strings.summaryLabel(this.#name)}>
       ${entries.map(([key, value]) => html`<dt>${humanize(key)}</dt><dd>${displayValue(value)}</dd>`)}
     </dl>`;

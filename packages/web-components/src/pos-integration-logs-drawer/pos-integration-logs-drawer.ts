@@ -22,6 +22,8 @@ const FOCUSABLE = 'button, select, input, summary, [tabindex]:not([tabindex="-1"
  *
  * @event pos-logs-closed - The drawer closed (Escape, the Close button or the backdrop). `detail: { provider }`
  *
+ * @slot empty - Shown instead of the default "no entries" line when nothing matches. A slot forwarded into it (as a card's `logs-empty`) counts only when something is assigned to it.
+ *
  * @csspart drawer - The dialog panel.
  * @csspart header - The title row.
  * @csspart title - The drawer title.
@@ -62,6 +64,8 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
   @state() private accessor loading = false;
   @state() private accessor error = '';
   @state() private accessor seenEvents: string[] = [];
+  /** Whether the host put something in the `empty` slot, looking through forwarded slots. */
+  @state() private accessor customEmpty = false;
 
   @query('dialog') private accessor dialog!: HTMLDialogElement | null;
 
@@ -168,6 +172,11 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
     if (event.target === this.dialog) this.hide();
   }
 
+  #onEmptySlot(event: Event): void {
+    const assigned = (event.currentTarget as HTMLSlotElement).assignedNodes({ flatten: true });
+    this.customEmpty = assigned.some((node) => node instanceof Element || node.textContent?.trim());
+  }
+
   override render() {
     const name = this.providerName || this.provider;
     const events = [...new Set([...KNOWN_EVENTS, ...this.seenEvents])];
@@ -205,7 +214,9 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
           ${this.error ? html`<p role="alert">${strings.loadFailed(this.error)}</p>` : nothing}
           ${
             this.entries.length === 0 && !this.loading && !this.error
-              ? html`<p part="empty" class="empty" role="status">${strings.noLogs}</p>`
+              ? html`<slot name="empty" @slotchange=${this.#onEmptySlot}></slot>${
+                  this.customEmpty ? nothing : html`<p part="empty" class="empty" role="status">${strings.noLogs}</p>`
+                }`
               : nothing
           }
           <ol part="list">
