@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { apiClient } from '@pos/test-support';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoPage, openDemoPage } from './harness.js';
+import { type HostPage, openHostPage } from './harness.js';
 
 // What a host page builds on: the parts <pos-integrations> forwards from its cards, and the slots
 // where the card and the Data Manager take the host's own content.
@@ -34,35 +34,30 @@ const HOST_PAGE = `<!doctype html>
   </body>
 </html>`;
 
-let demo: DemoPage;
+let host: HostPage;
 let page: Page;
 let listed: Locator;
 let own: Locator;
-const errors: Error[] = [];
 
 /** Whether an element inside a shadow root has a box, i.e. is rendered (unassigned fallbacks have none). */
 const rendered = (locator: Locator) => locator.evaluate((element) => element.getClientRects().length > 0);
 
 beforeAll(async () => {
-  demo = await openDemoPage();
-  page = await demo.browser.newPage();
-  page.setDefaultTimeout(15_000);
-  const url = `${demo.server.url}/host.html`;
-  await page.route(url, (route) => route.fulfill({ contentType: 'text/html', body: HOST_PAGE }));
   // Both states are rare on a real server: a summary with nothing in it, and no batch at all.
   const path = (pathname: string) => (url: URL) => url.pathname === pathname;
-  await page.route(path('/api/integrations/square/summary'), (route) => route.fulfill({ json: {} }));
-  await page.route(path('/api/data-manager/batches'), (route) => route.fulfill({ json: [] }));
-  page.on('pageerror', (error) => errors.push(error));
-  await page.goto(url);
+  host = await openHostPage('host.html', HOST_PAGE, (page) =>
+    Promise.all([
+      page.route(path('/api/integrations/square/summary'), (route) => route.fulfill({ json: {} })),
+      page.route(path('/api/data-manager/batches'), (route) => route.fulfill({ json: [] })),
+    ]),
+  );
+  page = host.page;
   listed = page.locator('pos-integrations pos-integration-card[provider="square"]');
   own = page.locator('#own');
 });
 
 afterAll(async () => {
-  expect(errors).toEqual([]);
-  await page?.close();
-  await demo?.close();
+  await host?.close();
 });
 
 describe('<pos-integrations> forwards its cards’ parts', () => {
@@ -87,7 +82,7 @@ describe('<pos-integrations> forwards its cards’ parts', () => {
     // The card outside <pos-integrations> is not reached by those rules.
     expect(await outline(own.locator('[part~="save-button"]'))).not.toBe('rgb(4, 5, 6)');
 
-    const connected = await apiClient(demo.server.url, { token: DEMO_KEY })(
+    const connected = await apiClient(host.demo.server.url, { token: DEMO_KEY })(
       'POST',
       '/api/integrations/square/credentials',
       { body: { access_token: 'sq0atp-demo-square-access-token', location_id: 'L-DEMO-MAIN' } },

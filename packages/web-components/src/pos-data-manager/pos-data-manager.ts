@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { type ApiClientOptions, PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
@@ -71,7 +71,6 @@ const newestFirst = (a: DataBatch, b: DataBatch) =>
  * @cssprop --pos-color-danger - Failed badges and row problems.
  * @cssprop --pos-radius - Corner radius.
  */
-@customElement('pos-data-manager')
 export class PosDataManager extends PosApiElement<DataManagerClient> {
   static override styles = [baseStyles, badgeStyles, confirmDialogStyles, dataManagerStyles];
 
@@ -623,10 +622,4 @@ function isBatch(value: unknown): value is DataBatch {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'pos-data-manager': PosDataManager;
-  }
 }

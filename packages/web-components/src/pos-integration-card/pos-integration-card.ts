@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import {
   type CredentialField,
   type IntegrationDescriptor,
@@ -8,9 +8,10 @@ import {
 } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
 import { confirmationDialog, confirmDialogStyles } from '../confirm-dialog.js';
+import { defineDependency } from '../define-element.js';
 import { emit } from '../events.js';
 import { isOAuthResult, type OAuthResult, oauthResultFromUrl } from '../oauth-return.js';
-import '../pos-integration-logs-drawer/pos-integration-logs-drawer.js';
+import { PosIntegrationLogsDrawer } from '../pos-integration-logs-drawer/pos-integration-logs-drawer.js';
 import { formatTimestamp, strings } from '../strings.js';
 import { badgeStyles, baseStyles } from '../styles.js';
 import { cardStyles } from './pos-integration-card.styles.js';
@@ -97,7 +98,6 @@ function displayValue(value: unknown): string {
  * @cssprop --pos-color-danger - Error badge, error toast and destructive buttons.
  * @cssprop --pos-radius - Corner radius.
  */
-@customElement('pos-integration-card')
 export class PosIntegrationCard extends PosApiElement {
   static override styles = [baseStyles, badgeStyles, confirmDialogStyles, cardStyles];
 
@@ -126,6 +126,12 @@ export class PosIntegrationCard extends PosApiElement {
   #popup: Window | undefined;
   #popupWatch: ReturnType<typeof setInterval> | undefined;
   #summaryFor: string | undefined;
+
+  constructor() {
+    super();
+    // The logs drawer, under the name this element's template uses, whatever name it was given itself.
+    defineDependency('pos-integration-logs-drawer', PosIntegrationLogsDrawer);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -601,10 +607,4 @@ function fieldErrorsOf(error: unknown): Record<string, string> {
     if (typeof issue.field === 'string' && typeof issue.message === 'string') byField[issue.field] ??= issue.message;
   }
   return byField;
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'pos-integration-card': PosIntegrationCard;
-  }
 }

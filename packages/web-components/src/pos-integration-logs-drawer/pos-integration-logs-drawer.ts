@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import type { IntegrationLog, LogLevel } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
 import { emit } from '../events.js';
@@ -41,7 +41,6 @@ const FOCUSABLE = 'button, select, input, summary, [tabindex]:not([tabindex="-1"
  * @cssprop --pos-drawer-width - The drawer's width (default min(32rem, 100vw)).
  * @cssprop --pos-drawer-backdrop - The colour over the page behind.
  */
-@customElement('pos-integration-logs-drawer')
 export class PosIntegrationLogsDrawer extends PosApiElement {
   static override styles = [baseStyles, drawerStyles];
 
@@ -256,11 +255,5 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
           : nothing
       }
     </li>`;
-  }
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'pos-integration-logs-drawer': PosIntegrationLogsDrawer;
   }
 }

@@ -1,11 +1,12 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { type IntegrationDescriptor, type IntegrationStatus, PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
+import { defineDependency } from '../define-element.js';
 import { emit } from '../events.js';
 import { cardExportParts } from '../pos-integration-card/card-parts.js';
-import '../pos-integration-card/pos-integration-card.js';
+import { PosIntegrationCard } from '../pos-integration-card/pos-integration-card.js';
 import { strings } from '../strings.js';
 import { baseStyles } from '../styles.js';
 import { integrationsStyles } from './pos-integrations.styles.js';
@@ -33,7 +34,6 @@ interface Offered {
  * @cssprop --pos-integrations-card-min - Narrowest card width before the grid wraps (default 24rem).
  * @cssprop --pos-integrations-gap - Space between cards (default 1rem).
  */
-@customElement('pos-integrations')
 export class PosIntegrations extends PosApiElement {
   static override styles = [baseStyles, integrationsStyles];
 
@@ -42,6 +42,12 @@ export class PosIntegrations extends PosApiElement {
   @state() private accessor error = '';
 
   #request = 0;
+
+  constructor() {
+    super();
+    // The cards, under the name this element's template uses, whatever name it was given itself.
+    defineDependency('pos-integration-card', PosIntegrationCard);
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasUpdated || changed.has('apiBase') || changed.has('token') || changed.has('fetch')) {
@@ -117,11 +123,5 @@ export class PosIntegrations extends PosApiElement {
         ></pos-integration-card>`,
       )}
     </div>`;
-  }
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'pos-integrations': PosIntegrations;
   }
 }

@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { emit, type PaymentSplit } from '../events.js';
 import { formatAmount, parseAmount } from '../money.js';
 import { strings } from '../strings.js';
@@ -52,7 +52,6 @@ function methodLabel(method: PaymentMethod): string {
  * @cssprop --pos-color-danger - Unbalanced totals and invalid amounts.
  * @cssprop --pos-color-success - The balanced message.
  */
-@customElement('pos-payment-method-select')
 export class PosPaymentMethodSelect extends LitElement {
   static override styles = [baseStyles, paymentStyles];
 
@@ -205,11 +204,5 @@ export class PosPaymentMethodSelect extends LitElement {
           : nothing
       }
     </fieldset>`;
-  }
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'pos-payment-method-select': PosPaymentMethodSelect;
   }
 }

@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { type ApiClientOptions, PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
 import { emit } from '../events.js';
@@ -58,7 +58,6 @@ function phaseOf(payment: Payment | undefined, now: number): Phase {
  * @cssprop --pos-color-primary - The pay button.
  * @cssprop --pos-color-success - The paid status.
  */
-@customElement('pos-stripe-checkout-button')
 export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
   static override styles = [baseStyles, badgeStyles, checkoutStyles];
 
@@ -280,10 +279,4 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'pos-stripe-checkout-button': PosStripeCheckoutButton;
-  }
 }
