@@ -19,11 +19,37 @@ function publicApiOnly() {
   };
 }
 
+/**
+ * A define module registers its element with `defineElement('pos-…', PosClass)` (src/define-element.ts),
+ * which the analyzer does not know: record each call as the definition `customElements.define`
+ * would be, pointing at the class module beside it.
+ */
+function defineElementCalls() {
+  return {
+    name: 'pos-define-element',
+    analyzePhase({ ts, node, moduleDoc }) {
+      if (!ts.isCallExpression(node) || !ts.isIdentifier(node.expression)) return;
+      if (node.expression.text !== 'defineElement') return;
+      const [tag, element] = node.arguments;
+      if (!tag || !ts.isStringLiteral(tag) || !element || !ts.isIdentifier(element)) return;
+      moduleDoc.exports = [
+        ...(moduleDoc.exports ?? []),
+        {
+          kind: 'custom-element-definition',
+          name: tag.text,
+          declaration: { name: element.text, module: moduleDoc.path.replace(/define\.ts$/, `${tag.text}.ts`) },
+        },
+      ];
+    },
+  };
+}
+
 export default {
   globs: ['src/**/*.ts'],
-  exclude: ['src/**/*.styles.ts', 'src/**/*.test.ts'],
+  // define-element.ts calls customElements.define with whatever tag it is given: not a definition.
+  exclude: ['src/**/*.styles.ts', 'src/**/*.test.ts', 'src/define-element.ts'],
   outdir: '.',
   litelement: true,
   packagejson: false,
-  plugins: [publicApiOnly()],
+  plugins: [publicApiOnly(), defineElementCalls()],
 };

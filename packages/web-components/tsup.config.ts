@@ -1,6 +1,20 @@
+import { readdirSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
-const entry = { index: 'src/index.ts', lite: 'src/lite.ts', export: 'src/export.ts', full: 'src/full.ts' };
+/** One folder per element, each with its class module and the `define.ts` that registers it. */
+const tags = readdirSync(new URL('src/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name.startsWith('pos-'))
+  .map((entry) => entry.name);
+
+const entry = {
+  index: 'src/index.ts',
+  lite: 'src/lite.ts',
+  export: 'src/export.ts',
+  full: 'src/full.ts',
+  // Every class, nothing registered; and one module per element that registers it (`define/<tag>`).
+  elements: 'src/elements.ts',
+  ...Object.fromEntries(tags.map((tag) => [`define/${tag}`, `src/${tag}/define.ts`])),
+};
 
 /**
  * For a plain <script type="module">: lit bundled in, minified, one build per variant so no

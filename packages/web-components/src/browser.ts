@@ -19,6 +19,6 @@ export type { PosStripeCheckoutButton } from './pos-stripe-checkout-button/pos-s
  * document itself are seen on first use.
  */
 export const defineAllElements: () => Promise<void> = defineOnFirstUse({
-  'pos-data-manager': () => import('./pos-data-manager/pos-data-manager.js'),
-  'pos-stripe-checkout-button': () => import('./pos-stripe-checkout-button/pos-stripe-checkout-button.js'),
+  'pos-data-manager': () => import('./pos-data-manager/define.js'),
+  'pos-stripe-checkout-button': () => import('./pos-stripe-checkout-button/define.js'),
 });

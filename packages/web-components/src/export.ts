@@ -5,4 +5,4 @@
 export * from './api-client.js';
 export { PosApiElement } from './api-element.js';
 export * from './lite.js';
-export { PosDataExport } from './pos-data-export/pos-data-export.js';
+export { PosDataExport } from './pos-data-export/define.js';

@@ -20,6 +20,7 @@ export const defaultStrings = {
   connectedSince: (when: string) => `Connected ${when}`,
   summaryLabel: (name: string) => `${name} account`,
   summaryFailed: (reason: string) => `The account details could not be read: ${reason}`,
+  summaryEmpty: 'No account details to show yet.',
 
   credentialsLegend: (name: string) => `${name} credentials`,
   secretHint: 'Stored encrypted on the server; never shown again.',

@@ -138,3 +138,44 @@ export function everythingIn(element: Locator): Promise<string> {
     return out.join('\n');
   });
 }
+
+export interface HostPage {
+  demo: DemoPage;
+  /** The host's page, open at `/<name>` on the demo server. */
+  page: Page;
+  /** Uncaught errors in the host's page. */
+  errors: Error[];
+  /** Closes the page, the browser and the server; throws if the page had uncaught errors. */
+  close(): Promise<void>;
+}
+
+/**
+ * A page of a host's own at the demo server's origin, so its elements reach the API there (and
+ * without the demo page's CSP). `prepare` adds routes before the page loads: the files it imports,
+ * or an answer the server would rarely give.
+ */
+export async function openHostPage(
+  name: string,
+  body: string,
+  prepare: (page: Page) => Promise<unknown> = async () => {},
+): Promise<HostPage> {
+  const demo = await openDemoPage();
+  const page = await demo.browser.newPage();
+  page.setDefaultTimeout(15_000);
+  const errors: Error[] = [];
+  page.on('pageerror', (error) => errors.push(error));
+  const url = `${demo.server.url}/${name}`;
+  await page.route(url, (route) => route.fulfill({ contentType: 'text/html', body }));
+  await prepare(page);
+  await page.goto(url);
+  return {
+    demo,
+    page,
+    errors,
+    async close() {
+      await page.close();
+      await demo.close();
+      if (errors.length > 0) throw new Error(`Uncaught errors in ${name}:\n${errors.join('\n')}`);
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { cardExportParts, cardParts } from '../src/pos-integration-card/card-parts.js';
 
 /**
  * custom-elements.json is what editors and docs tools know of the elements. It is generated from
@@ -10,19 +11,22 @@ const manifestFile = new URL('custom-elements.json', root);
 
 interface Declaration {
   tagName?: string;
+  summary?: string;
   attributes?: Array<{ name: string }>;
   events?: Array<{ name: string }>;
   cssParts?: Array<{ name: string; description?: string }>;
   members?: Array<{ name: string; privacy?: string }>;
 }
 
-function elementSources(): Array<{ tag: string; source: string }> {
+/** Each element's folder: its class module, and the define module that registers it. */
+function elementSources(): Array<{ folder: string; tag: string; source: string; define: string }> {
   const src = new URL('src/', root);
   return readdirSync(src, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && entry.name.startsWith('pos-'))
     .map((entry) => {
       const source = readFileSync(new URL(`${entry.name}/${entry.name}.ts`, src), 'utf8');
-      return { tag: /@customElement\('([a-z-]+)'\)/.exec(source)?.[1] ?? '', source };
+      const define = readFileSync(new URL(`${entry.name}/define.ts`, src), 'utf8');
+      return { folder: entry.name, tag: /^ \* @tag ([a-z-]+)$/m.exec(source)?.[1] ?? '', source, define };
     });
 }
 
@@ -32,18 +36,48 @@ describe('custom-elements.json', () => {
   });
   if (!existsSync(manifestFile)) return;
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
-    modules: Array<{ declarations?: Declaration[] }>;
+    modules: Array<{
+      path: string;
+      declarations?: Declaration[];
+      exports?: Array<{ kind: string; name: string; declaration: { name: string; module: string } }>;
+    }>;
   };
   const declarations = new Map(
     manifest.modules.flatMap((module) => module.declarations ?? []).flatMap((d) => (d.tagName ? [[d.tagName, d]] : [])),
   );
 
-  for (const { tag, source } of elementSources()) {
+  for (const { folder, tag, source, define } of elementSources()) {
     describe(tag, () => {
       const declared = declarations.get(tag);
+      const className = /^export class (\w+)/m.exec(source)?.[1] ?? '';
+
+      it('is named by its folder, and its class module registers nothing', () => {
+        expect(tag).toBe(folder);
+        expect(className).toMatch(/^Pos[A-Za-z]+$/);
+        expect(source).not.toMatch(/customElements\.define|@customElement|\bdefineElement\(/);
+        // Nor does it import another element's module for its side effects, as it once did.
+        expect(source).not.toMatch(/^import '[^']*(pos-[a-z-]+\.js|define\.js)';$/m);
+      });
+
+      it('is registered under its tag by the define module beside it, which the manifest records', () => {
+        expect(define).toContain(`defineElement('${tag}', ${className});`);
+        const definition = manifest.modules
+          .find((module) => module.path === `src/${folder}/define.ts`)
+          ?.exports?.find((entry) => entry.kind === 'custom-element-definition');
+        expect(definition).toEqual({
+          kind: 'custom-element-definition',
+          name: tag,
+          declaration: { name: className, module: `src/${folder}/${folder}.ts` },
+        });
+      });
 
       it('is described', () => {
         expect(declared).toBeDefined();
+      });
+
+      it('has a one-line @summary, what catalogues and editors show beside the tag', () => {
+        expect(declared?.summary, 'no @summary in the JSDoc header').toMatch(/^\S.{20,120}\.$/);
+        expect(declared?.summary).not.toContain('\n');
       });
 
       it('lists every event the element fires', () => {
@@ -72,4 +106,21 @@ describe('custom-elements.json', () => {
       });
     });
   }
+
+  describe('<pos-integrations> and its cards', () => {
+    const documented = (declarations.get('pos-integration-card')?.cssParts ?? []).map((part) => part.name);
+
+    it('knows every part the card documents, and only those', () => {
+      expect(documented.length).toBeGreaterThan(20);
+      expect([...cardParts].sort()).toEqual([...new Set(documented)].sort());
+    });
+
+    it('forwards each documented card part as card-<part>, badge and button variants included', () => {
+      const forwarded = cardExportParts.split(/,\s*/);
+      for (const part of documented) expect(forwarded, part).toContain(`${part}:card-${part}`);
+      expect(forwarded).toEqual(
+        expect.arrayContaining(['badge-connected:card-badge-connected', 'test-button:card-test-button']),
+      );
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
 import { emit } from '../events.js';
@@ -12,6 +12,7 @@ import { dataExportStyles } from './pos-data-export.styles.js';
  * every row of it as a CSV in our own columns (the format the Data Manager's upload reads back).
  * Rendered only when the server's capabilities include `export`; otherwise nothing at all.
  *
+ * @summary Downloads every row of an entity type as a CSV file.
  * @tag pos-data-export
  *
  * @event pos-export-downloaded - A file was handed to the browser. `detail: { entity_type, filename, bytes }`
@@ -25,7 +26,6 @@ import { dataExportStyles } from './pos-data-export.styles.js';
  *
  * @cssprop --pos-data-export-status-color - The result message's colour (default the muted colour).
  */
-@customElement('pos-data-export')
 export class PosDataExport extends PosApiElement {
   static override styles = [baseStyles, dataExportStyles];
 
@@ -114,11 +114,5 @@ export class PosDataExport extends PosApiElement {
       </button>
       <p part="status" role=${this.failed ? 'alert' : 'status'} aria-live="polite">${this.message}</p>
     </fieldset>`;
-  }
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'pos-data-export': PosDataExport;
   }
 }

@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { type ApiClientOptions, PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
@@ -36,6 +36,7 @@ const newestFirst = (a: DataBatch, b: DataBatch) =>
  * (`422 BATCH_FAILED`) shows its problems at once, from the answer itself. The element renders
  * nothing when the server has no Data Manager (`data_manager` off in its capabilities).
  *
+ * @summary Sample data, CSV import with live progress, the batches they made, and purge.
  * @tag pos-data-manager
  *
  * @event pos-batch-progress - A running batch moved on. `detail: { batch }`
@@ -43,6 +44,8 @@ const newestFirst = (a: DataBatch, b: DataBatch) =>
  * @event pos-batch-failed - A seed or import failed; nothing was written. `detail: { batch }` (with `errors`)
  * @event pos-batch-purged - A batch's rows were deleted. `detail: { batch, purge }`
  * @event pos-error - A request was refused before any batch existed. `detail: { action, error_code, message }`
+ *
+ * @slot empty - Shown instead of the default "no batches yet" line while the server lists no batch.
  *
  * @csspart base - The element's outer box.
  * @csspart controls - The row with the entity type, the seed form and the upload area.
@@ -52,6 +55,7 @@ const newestFirst = (a: DataBatch, b: DataBatch) =>
  * @csspart dropzone - The drop area around the file picker; has `dropzone-active` while a file is dragged over it.
  * @csspart notice - The `aria-live` line announcing what happened.
  * @csspart error - A refused request's message.
+ * @csspart empty - The default line shown while there is no batch.
  * @csspart batches - The table of batches.
  * @csspart batch - One batch's row.
  * @csspart batch-counts - Under a completed seed's or import's row count: how many rows were new, updated and unchanged.
@@ -67,7 +71,6 @@ const newestFirst = (a: DataBatch, b: DataBatch) =>
  * @cssprop --pos-color-danger - Failed badges and row problems.
  * @cssprop --pos-radius - Corner radius.
  */
-@customElement('pos-data-manager')
 export class PosDataManager extends PosApiElement<DataManagerClient> {
   static override styles = [baseStyles, badgeStyles, confirmDialogStyles, dataManagerStyles];
 
@@ -430,7 +433,7 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
   #renderBatches() {
     if (this.batches.length === 0) {
       return this.loaded
-        ? html`<p class="empty">${strings.noBatches}</p>`
+        ? html`<slot name="empty"><p part="empty" class="empty">${strings.noBatches}</p></slot>`
         : html`<p role="status">${strings.loading}</p>`;
     }
     return html`<div class="scroll">
@@ -619,10 +622,4 @@ function isBatch(value: unknown): value is DataBatch {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'pos-data-manager': PosDataManager;
-  }
 }

@@ -23,6 +23,7 @@ export const cardStyles = css`
   }
 
   h3 {
+    flex: 1;
     margin: 0;
     font-size: 1.1rem;
   }

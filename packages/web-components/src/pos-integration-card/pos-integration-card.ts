@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import {
   type CredentialField,
   type IntegrationDescriptor,
@@ -8,9 +8,10 @@ import {
 } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
 import { confirmationDialog, confirmDialogStyles } from '../confirm-dialog.js';
+import { defineDependency } from '../define-element.js';
 import { emit } from '../events.js';
 import { isOAuthResult, type OAuthResult, oauthResultFromUrl } from '../oauth-return.js';
-import '../pos-integration-logs-drawer/pos-integration-logs-drawer.js';
+import { PosIntegrationLogsDrawer } from '../pos-integration-logs-drawer/pos-integration-logs-drawer.js';
 import { formatTimestamp, strings } from '../strings.js';
 import { badgeStyles, baseStyles } from '../styles.js';
 import { cardStyles } from './pos-integration-card.styles.js';
@@ -44,6 +45,7 @@ function displayValue(value: unknown): string {
  * result by `postMessage` from the return page; when the popup is blocked, the whole page goes
  * there instead and the return page shows the result.
  *
+ * @summary One provider's card: its status, account summary, and the actions its kind allows.
  * @tag pos-integration-card
  *
  * @event pos-connected - The provider was connected. `detail: { provider, status }`
@@ -53,20 +55,38 @@ function displayValue(value: unknown): string {
  * @event pos-logs-opened - The logs drawer opened. `detail: { provider }`
  * @event pos-resync-queued - "Push everything again" queued every row for the sync target. `detail: { provider, queued, pending_queue_count }`
  *
+ * @slot header-actions - Controls of the host's own at the end of the header, after the status badge (a help link, a menu).
+ * @slot summary-empty - Shown instead of the default "no account details" line when a connected provider's summary has nothing to show.
+ * @slot logs-empty - Shown in the logs drawer instead of its default "no entries" line when nothing matches.
+ *
  * @csspart base - The card's outer box.
  * @csspart header - The row with the name and the status badge.
  * @csspart title - The provider's name.
- * @csspart badge - The status badge; also `badge-connected`, `badge-disconnected`, `badge-error` or `badge-reconnect`.
+ * @csspart badge - The status badge.
+ * @csspart badge-connected - The badge while connected.
+ * @csspart badge-disconnected - The badge while not connected.
+ * @csspart badge-error - The badge while connected with an error.
+ * @csspart badge-reconnect - The badge while the provider needs reconnecting.
  * @csspart meta - Connected / last tested times.
  * @csspart reconnect - The "reconnect needed" notice.
  * @csspart error - The last error notice.
  * @csspart summary - The account summary list.
+ * @csspart summary-empty - The default line shown when the summary has nothing to show.
  * @csspart form - The credentials form (API-key providers).
  * @csspart field - Each label + input of the credentials form.
  * @csspart input - Each input or select of the credentials form.
  * @csspart form-error - The form's error message.
  * @csspart actions - The row of action buttons.
- * @csspart button - Every button; also `save-button`, `connect-button`, `test-button`, `logs-button`, `resync-button` (connectors with sync), `disconnect-button`, `dismiss-button` (toast), `cancel-button` and `confirm-button` (dialog).
+ * @csspart button - Every button.
+ * @csspart save-button - Save and connect (API-key providers).
+ * @csspart connect-button - Connect (OAuth providers).
+ * @csspart test-button - Test connection.
+ * @csspart logs-button - View logs.
+ * @csspart resync-button - Push everything again (connectors with sync).
+ * @csspart disconnect-button - Disconnect.
+ * @csspart dismiss-button - Dismiss, in the toast.
+ * @csspart cancel-button - Cancel, in the confirmation dialog.
+ * @csspart confirm-button - The confirmation dialog's destructive button.
  * @csspart toast - The `aria-live` region announcing action results.
  * @csspart confirm - The confirmation dialog (disconnect, push everything again).
  *
@@ -78,7 +98,6 @@ function displayValue(value: unknown): string {
  * @cssprop --pos-color-danger - Error badge, error toast and destructive buttons.
  * @cssprop --pos-radius - Corner radius.
  */
-@customElement('pos-integration-card')
 export class PosIntegrationCard extends PosApiElement {
   static override styles = [baseStyles, badgeStyles, confirmDialogStyles, cardStyles];
 
@@ -107,6 +126,12 @@ export class PosIntegrationCard extends PosApiElement {
   #popup: Window | undefined;
   #popupWatch: ReturnType<typeof setInterval> | undefined;
   #summaryFor: string | undefined;
+
+  constructor() {
+    super();
+    // The logs drawer, under the name this element's template uses, whatever name it was given itself.
+    defineDependency('pos-integration-logs-drawer', PosIntegrationLogsDrawer);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -407,6 +432,7 @@ export class PosIntegrationCard extends PosApiElement {
         <header part="header">
           <h3 part="title" id="title">${this.#name}</h3>
           <span part="badge badge-${badge}" class="badge ${badge}">${badgeLabel}</span>
+          <slot name="header-actions"></slot>
         </header>
         ${this.#renderMeta(status)}
         ${
@@ -442,7 +468,7 @@ export class PosIntegrationCard extends PosApiElement {
               .fetch=${this.fetch}
               ?open=${this.logsOpen}
               @pos-logs-closed=${this.#logsClosed}
-            ></pos-integration-logs-drawer>`
+            ><slot name="logs-empty" slot="empty"></slot></pos-integration-logs-drawer>`
           : nothing
       }
     `;
@@ -466,6 +492,9 @@ export class PosIntegrationCard extends PosApiElement {
       ([, value]) =>
         value !== null && value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0),
     );
+    if (entries.length === 0) {
+      return html`<slot name="summary-empty"><p part="summary-empty" class="meta">${strings.summaryEmpty}</p></slot>`;
+    }
     return html`<dl part="summary" aria-label=${strings.summaryLabel(this.#name)}>
       ${entries.map(([key, value]) => html`<dt>${humanize(key)}</dt><dd>${displayValue(value)}</dd>`)}
     </dl>`;
@@ -578,10 +607,4 @@ function fieldErrorsOf(error: unknown): Record<string, string> {
     if (typeof issue.field === 'string' && typeof issue.message === 'string') byField[issue.field] ??= issue.message;
   }
   return byField;
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'pos-integration-card': PosIntegrationCard;
-  }
 }

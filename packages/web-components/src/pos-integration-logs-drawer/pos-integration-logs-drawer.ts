@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import type { IntegrationLog, LogLevel } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
 import { emit } from '../events.js';
@@ -17,9 +17,12 @@ const FOCUSABLE = 'button, select, input, summary, [tabindex]:not([tabindex="-1"
  * "Load more" pagination, readable local timestamps and expandable details. It is a modal
  * dialog: the page behind is inert, Tab and Shift+Tab stay inside, Escape closes it.
  *
+ * @summary A provider's integration log in a modal side drawer, newest first, with filters.
  * @tag pos-integration-logs-drawer
  *
  * @event pos-logs-closed - The drawer closed (Escape, the Close button or the backdrop). `detail: { provider }`
+ *
+ * @slot empty - Shown instead of the default "no entries" line when nothing matches. A slot forwarded into it (as a card's `logs-empty`) counts only when something is assigned to it.
  *
  * @csspart drawer - The dialog panel.
  * @csspart header - The title row.
@@ -38,7 +41,6 @@ const FOCUSABLE = 'button, select, input, summary, [tabindex]:not([tabindex="-1"
  * @cssprop --pos-drawer-width - The drawer's width (default min(32rem, 100vw)).
  * @cssprop --pos-drawer-backdrop - The colour over the page behind.
  */
-@customElement('pos-integration-logs-drawer')
 export class PosIntegrationLogsDrawer extends PosApiElement {
   static override styles = [baseStyles, drawerStyles];
 
@@ -61,6 +63,8 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
   @state() private accessor loading = false;
   @state() private accessor error = '';
   @state() private accessor seenEvents: string[] = [];
+  /** Whether the host put something in the `empty` slot, looking through forwarded slots. */
+  @state() private accessor customEmpty = false;
 
   @query('dialog') private accessor dialog!: HTMLDialogElement | null;
 
@@ -167,6 +171,11 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
     if (event.target === this.dialog) this.hide();
   }
 
+  #onEmptySlot(event: Event): void {
+    const assigned = (event.currentTarget as HTMLSlotElement).assignedNodes({ flatten: true });
+    this.customEmpty = assigned.some((node) => node instanceof Element || node.textContent?.trim());
+  }
+
   override render() {
     const name = this.providerName || this.provider;
     const events = [...new Set([...KNOWN_EVENTS, ...this.seenEvents])];
@@ -204,7 +213,9 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
           ${this.error ? html`<p role="alert">${strings.loadFailed(this.error)}</p>` : nothing}
           ${
             this.entries.length === 0 && !this.loading && !this.error
-              ? html`<p part="empty" class="empty" role="status">${strings.noLogs}</p>`
+              ? html`<slot name="empty" @slotchange=${this.#onEmptySlot}></slot>${
+                  this.customEmpty ? nothing : html`<p part="empty" class="empty" role="status">${strings.noLogs}</p>`
+                }`
               : nothing
           }
           <ol part="list">
@@ -244,11 +255,5 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
           : nothing
       }
     </li>`;
-  }
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'pos-integration-logs-drawer': PosIntegrationLogsDrawer;
   }
 }

@@ -1,10 +1,12 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { type IntegrationDescriptor, type IntegrationStatus, PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
+import { defineDependency } from '../define-element.js';
 import { emit } from '../events.js';
-import '../pos-integration-card/pos-integration-card.js';
+import { cardExportParts } from '../pos-integration-card/card-parts.js';
+import { PosIntegrationCard } from '../pos-integration-card/pos-integration-card.js';
 import { strings } from '../strings.js';
 import { baseStyles } from '../styles.js';
 import { integrationsStyles } from './pos-integrations.styles.js';
@@ -14,45 +16,24 @@ interface Offered {
   status: IntegrationStatus;
 }
 
-const CARD_PARTS = [
-  'base',
-  'header',
-  'title',
-  'badge',
-  'meta',
-  'reconnect',
-  'error',
-  'summary',
-  'form',
-  'field',
-  'input',
-  'form-error',
-  'actions',
-  'button',
-  'toast',
-  'confirm',
-]
-  .map((part) => `${part}:card-${part}`)
-  .join(', ');
-
 /**
  * The Integrations settings page: a card for every integration this server offers, and nothing
  * for the rest. An integration is offered when the capabilities say so **and** its status
  * endpoint answers; a 404 hides it entirely (seed Property 7) — no disabled or "coming soon"
  * placeholders. With no integration offered (e.g. a lite build) the element renders nothing.
  *
+ * @summary The Integrations settings page: one card per integration the server offers.
  * @tag pos-integrations
  *
  * @event pos-integrations-loaded - The offered integrations are known. `detail: { providers }`
  *
  * @csspart grid - The grid holding the cards.
- * @csspart card - Each `<pos-integration-card>`; its parts are exported as `card-<part>` (`card-badge`, `card-button`, …).
+ * @csspart card - Each `<pos-integration-card>`. Every part the card documents is forwarded as `card-<part>`: `card-badge`, `card-badge-connected`, `card-button`, `card-test-button`, …
  * @csspart error - The message shown when the list could not be loaded.
  *
  * @cssprop --pos-integrations-card-min - Narrowest card width before the grid wraps (default 24rem).
  * @cssprop --pos-integrations-gap - Space between cards (default 1rem).
  */
-@customElement('pos-integrations')
 export class PosIntegrations extends PosApiElement {
   static override styles = [baseStyles, integrationsStyles];
 
@@ -61,6 +42,12 @@ export class PosIntegrations extends PosApiElement {
   @state() private accessor error = '';
 
   #request = 0;
+
+  constructor() {
+    super();
+    // The cards, under the name this element's template uses, whatever name it was given itself.
+    defineDependency('pos-integration-card', PosIntegrationCard);
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasUpdated || changed.has('apiBase') || changed.has('token') || changed.has('fetch')) {
@@ -126,7 +113,7 @@ export class PosIntegrations extends PosApiElement {
         (entry) => html`<pos-integration-card
           role="listitem"
           part="card"
-          exportparts=${CARD_PARTS}
+          exportparts=${cardExportParts}
           provider=${entry.integration.id}
           .integration=${entry.integration}
           .status=${entry.status}
@@ -136,11 +123,5 @@ export class PosIntegrations extends PosApiElement {
         ></pos-integration-card>`,
       )}
     </div>`;
-  }
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'pos-integrations': PosIntegrations;
   }
 }

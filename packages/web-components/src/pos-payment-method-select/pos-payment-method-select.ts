@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { emit, type PaymentSplit } from '../events.js';
 import { formatAmount, parseAmount } from '../money.js';
 import { strings } from '../strings.js';
@@ -32,6 +32,7 @@ function methodLabel(method: PaymentMethod): string {
  * check, other, or a split across several methods whose amounts must add up to the total
  * exactly. Amounts are kept in minor units (cents) and parsed without floating point.
  *
+ * @summary Manual payment selection: cash, card, check, other, or a split that adds up to the total.
  * @tag pos-payment-method-select
  *
  * @event pos-payment-method-change - The choice or a split amount changed. `detail: { method, payments, valid }`, amounts in minor units.
@@ -51,7 +52,6 @@ function methodLabel(method: PaymentMethod): string {
  * @cssprop --pos-color-danger - Unbalanced totals and invalid amounts.
  * @cssprop --pos-color-success - The balanced message.
  */
-@customElement('pos-payment-method-select')
 export class PosPaymentMethodSelect extends LitElement {
   static override styles = [baseStyles, paymentStyles];
 
@@ -204,11 +204,5 @@ export class PosPaymentMethodSelect extends LitElement {
           : nothing
       }
     </fieldset>`;
-  }
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'pos-payment-method-select': PosPaymentMethodSelect;
   }
 }

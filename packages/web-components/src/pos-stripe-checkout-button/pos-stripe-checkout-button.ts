@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { type ApiClientOptions, PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
 import { emit } from '../events.js';
@@ -37,6 +37,7 @@ function phaseOf(payment: Payment | undefined, now: number): Phase {
  * so. The element renders nothing when the server takes no card payments (`payments` off in
  * its capabilities).
  *
+ * @summary Takes an order's card payment with Stripe Checkout: a link, a QR code, and the paid state.
  * @tag pos-stripe-checkout-button
  *
  * @event pos-checkout-opened - A checkout session is open. `detail: { order_id, payment }` (`payment.checkout_url`)
@@ -57,7 +58,6 @@ function phaseOf(payment: Payment | undefined, now: number): Phase {
  * @cssprop --pos-color-primary - The pay button.
  * @cssprop --pos-color-success - The paid status.
  */
-@customElement('pos-stripe-checkout-button')
 export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
   static override styles = [baseStyles, badgeStyles, checkoutStyles];
 
@@ -279,10 +279,4 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'pos-stripe-checkout-button': PosStripeCheckoutButton;
-  }
 }
