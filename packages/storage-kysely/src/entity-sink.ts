@@ -54,6 +54,10 @@ export const ENTITY_TABLES: Record<EntityTable['name'], EntityTable> = {
 
 export type EntityRow = Record<string, unknown>;
 
+/** A query builder over a table chosen at run time. */
+// biome-ignore lint/suspicious/noExplicitAny: the tables and columns are chosen at run time.
+type Dynamic = any;
+
 /**
  * The dialect-specific half of a sink: how rows get into a table in bulk without blocking the
  * storage's other queries. SQLite stages rows in a file of its own; Postgres `COPY`s them into a
@@ -88,11 +92,11 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
   }
 
   /**
-   * A batch owns the rows it inserted until a later batch's file holds them again: then they pass
-   * to that batch (`seen_batch_id`). So a purge deletes the rows whose inserting batch and last
-   * holding batch are both this one; hands the rows it inserted that a later batch held to that
-   * batch (they stay, with their current values); and drops its claim on rows it only updated or
-   * held (they stay, with their current values, and go back to the batch that inserted them).
+   * A batch owns the rows it inserted (`batch_id`) until a later batch's file holds them again
+   * (`seen_batch_id`, null until then). So a purge deletes the rows it inserted that no later
+   * batch held; hands the rows it inserted that a later batch held to that batch (they stay, with
+   * their current values); and drops its claim on rows it only updated or held (they stay, with
+   * their current values, and go back to the batch that inserted them).
    */
   deleteBatch(target: BatchTarget, work: PurgeWork): Promise<number> {
     return this.host.transaction(async (tx) => {
@@ -101,21 +105,15 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
       // biome-ignore lint/suspicious/noExplicitAny: the table is chosen at run time.
       const any = db as Kysely<any>;
       const { name } = this.table;
-      const result = await any
-        .deleteFrom(name)
-        .where('tenant_id', '=', target.tenantId)
-        .where('batch_id', '=', target.batchId)
-        .where('seen_batch_id', '=', target.batchId)
-        .executeTakeFirst();
-      await any
-        .updateTable(name)
-        .set((eb) => ({ batch_id: eb.ref('seen_batch_id') }))
-        .where('tenant_id', '=', target.tenantId)
-        .where('batch_id', '=', target.batchId)
+      const mine = (query: Dynamic) =>
+        query.where('tenant_id', '=', target.tenantId).where('batch_id', '=', target.batchId);
+      const result = await mine(any.deleteFrom(name)).where('seen_batch_id', 'is', null).executeTakeFirst();
+      await mine(any.updateTable(name))
+        .set((eb: Dynamic) => ({ batch_id: eb.ref('seen_batch_id'), seen_batch_id: null }))
         .execute();
       await any
         .updateTable(name)
-        .set((eb) => ({ seen_batch_id: eb.ref('batch_id') }))
+        .set({ seen_batch_id: null })
         .where('tenant_id', '=', target.tenantId)
         .where('seen_batch_id', '=', target.batchId)
         .execute();
@@ -130,18 +128,18 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
     const db = this.host.db as Kysely<any>;
     const row = await db
       .selectFrom(this.table.name)
-      .select((eb) => [
-        eb.fn.countAll().as('inserted'),
-        eb.fn.sum(eb.case().when('seen_batch_id', '=', target.batchId).then(1).else(0).end()).as('removes'),
-      ])
+      .select((eb) => [eb.fn.countAll().as('inserted'), eb.fn.count('seen_batch_id').as('keeps')])
       .where('tenant_id', '=', target.tenantId)
       .where('batch_id', '=', target.batchId)
       .executeTakeFirstOrThrow();
-    const inserted = readInteger(row.inserted as number);
-    const removes = row.removes === null ? 0 : readInteger(row.removes as number);
-    return { removes, keeps: inserted - removes };
+    const keeps = readInteger(row.keeps as number);
+    return { removes: readInteger(row.inserted as number) - keeps, keeps };
   }
 
+  /**
+   * `written`: first the rows the batch changed (a re-import's updates), then the rows it inserted
+   * and that no later batch changed; each a page at a time in id order.
+   */
   readBatch(
     tx: IntegrationStorage,
     target: BatchTarget,
@@ -149,21 +147,33 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
   ): AsyncIterable<readonly EntityRow[]> {
     // biome-ignore lint/suspicious/noExplicitAny: the column list is chosen per table at run time.
     const db = (tx as unknown as SinkHost).db as Kysely<any>;
-    return this.#pages((after) => {
-      // Kept rows are read as they will be after the purge: owned by the batch that held them last.
-      const owner = which === 'kept' ? 'seen_batch_id as batch_id' : 'batch_id';
-      let query = db
-        .selectFrom(this.table.name)
-        .select(['id', owner, 'created_at', ...this.table.columns])
-        .where('tenant_id', '=', target.tenantId);
-      query =
-        which === 'written'
-          ? query.where('changed_batch_id', '=', target.batchId)
-          : which === 'purged'
-            ? query.where('batch_id', '=', target.batchId).where('seen_batch_id', '=', target.batchId)
-            : query.where('batch_id', '=', target.batchId).where('seen_batch_id', '<>', target.batchId);
-      return query.where('id', '>', after).orderBy('id').limit(PAGE).execute();
-    }, true);
+    const rows = (owner: string, where: (query: Dynamic) => Dynamic) =>
+      this.#pages(
+        (after) =>
+          where(
+            db
+              .selectFrom(this.table.name)
+              .select(['id', owner, 'created_at', ...this.table.columns])
+              .where('tenant_id', '=', target.tenantId),
+          )
+            .where('id', '>', after)
+            .orderBy('id')
+            .limit(PAGE)
+            .execute(),
+        true,
+      );
+    const inserted = (query: Dynamic) => query.where('batch_id', '=', target.batchId);
+    if (which === 'purged') return rows('batch_id', (query) => inserted(query).where('seen_batch_id', 'is', null));
+    // Kept rows are read as they will be after the purge: owned by the batch that held them last.
+    if (which === 'kept') {
+      return rows('seen_batch_id as batch_id', (query) => inserted(query).where('seen_batch_id', 'is not', null));
+    }
+    const changed = rows('batch_id', (query) => query.where('changed_batch_id', '=', target.batchId));
+    const added = rows('batch_id', (query) => inserted(query).where('changed_batch_id', 'is', null));
+    return (async function* () {
+      yield* changed;
+      yield* added;
+    })();
   }
 
   readAll(tenantId: string): AsyncIterable<readonly EntityRow[]> {

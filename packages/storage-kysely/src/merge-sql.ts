@@ -35,10 +35,10 @@ const affected = (result: { numAffectedRows?: bigint }) => readInteger(result.nu
 
 /**
  * Merges staged rows into a Data Manager table in the caller's transaction, by the table's key:
- * rows with a new key are inserted (in file order); rows whose key exists update the stored row
- * when a value differs and are otherwise left as they are. Either way the stored row is marked as
- * held by this batch (`seen_batch_id`); a row whose values this batch wrote is marked
- * `changed_batch_id` too. In `insert_only` mode an existing key throws {@link ExistingKeys}
+ * rows with a new key are inserted (in file order, owned by this batch: `batch_id`, with no
+ * other mark); rows whose key exists update the stored row when a value differs and are
+ * otherwise left as they are. Either way the stored row is marked as held by this batch
+ * (`seen_batch_id`); a row whose values this batch changed is marked `changed_batch_id` too. In `insert_only` mode an existing key throws {@link ExistingKeys}
  * before anything is written.
  *
  * A file never holds a key twice (the Data Manager refuses such files); the one way two staged
@@ -122,8 +122,8 @@ export async function mergeStaged(
   const stagedColumns = sql.join(table.columns.map((column) => sql`s.${sql.ref(column)}`));
   const inserted = affected(
     await sql`
-      INSERT INTO ${main} (tenant_id, batch_id, changed_batch_id, seen_batch_id, created_at, ${columns})
-      SELECT ${tenantId}, ${batchId}, ${batchId}, ${batchId}, ${target.createdAt}, ${stagedColumns}
+      INSERT INTO ${main} (tenant_id, batch_id, created_at, ${columns})
+      SELECT ${tenantId}, ${batchId}, ${target.createdAt}, ${stagedColumns}
       FROM ${s} AS s
       ${tenantHasRows ? sql`WHERE NOT ${existing}` : sql``}
       ORDER BY s.${sql.ref(staged.order)}`.execute(db),

@@ -181,9 +181,12 @@ export interface ProductsTable {
   id: Generated<number>;
   tenant_id: string;
   batch_id: string;
-  /** Added by migration 0009: the last batch that changed the row's values, and the last whose file held it. */
-  changed_batch_id: string;
-  seen_batch_id: string;
+  /**
+   * Added by migration 0009: the last later batch that changed the row's values, and the last
+   * later batch whose file held it; null while there is none.
+   */
+  changed_batch_id: string | null;
+  seen_batch_id: string | null;
   sku: string;
   name: string;
   price: Int8;
@@ -199,9 +202,12 @@ export interface CustomersTable {
   id: Generated<number>;
   tenant_id: string;
   batch_id: string;
-  /** Added by migration 0009: the last batch that changed the row's values, and the last whose file held it. */
-  changed_batch_id: string;
-  seen_batch_id: string;
+  /**
+   * Added by migration 0009: the last later batch that changed the row's values, and the last
+   * later batch whose file held it; null while there is none.
+   */
+  changed_batch_id: string | null;
+  seen_batch_id: string | null;
   /** Added by migration 0009: the customer's id within the tenant (unique per tenant). */
   customer_id: string;
   name: string;

@@ -9,9 +9,10 @@ import { type Kysely, type Migration, sql } from 'kysely';
  * keys them by).
  *
  * Every row also gets two batch marks beside `batch_id` (the batch that inserted it):
- * `changed_batch_id`, the last batch that changed its values, and `seen_batch_id`, the last batch
- * whose file held it (see `KyselyEntitySink` for how a purge uses them). Existing rows start with
- * both equal to `batch_id`. `data_batches` gets the counts of a completed import and its mode.
+ * `changed_batch_id`, the last later batch that changed its values, and `seen_batch_id`, the last
+ * later batch whose file held it; null until there is one, so an import into new keys writes
+ * nothing more than before (see `KyselyEntitySink` for how a purge uses them). `data_batches`
+ * gets the counts of a completed import and its mode.
  */
 export function businessKeysSchema(notes: string[]): Migration {
   return {
@@ -30,9 +31,7 @@ export function businessKeysSchema(notes: string[]): Migration {
       for (const table of ['products', 'customers']) {
         const existing = columnsOf(table);
         for (const column of ['changed_batch_id', 'seen_batch_id']) {
-          if (existing.has(column)) continue;
-          await db.schema.alterTable(table).addColumn(column, 'text').execute();
-          await sql`UPDATE ${sql.table(table)} SET ${sql.ref(column)} = batch_id`.execute(db);
+          if (!existing.has(column)) await db.schema.alterTable(table).addColumn(column, 'text').execute();
         }
       }
 
@@ -74,15 +73,12 @@ export function businessKeysSchema(notes: string[]): Migration {
       await sql`CREATE INDEX IF NOT EXISTS idx_customers_tenant_email ON customers (tenant_id, lower(email))`.execute(
         db,
       );
-      // What an import changed is read back to queue it for the sync target. (A purge's lookups go
-      // by `batch_id`, already indexed; dropping a purged batch's claims scans the tenant's rows.)
+      // The rows a re-import changed are read back to queue them for the sync target; only such
+      // rows are indexed, so an import into new keys adds no index entry. (A purge's lookups go by
+      // `batch_id`, already indexed; dropping a purged batch's claims scans the tenant's rows.)
       for (const table of ['products', 'customers']) {
-        await db.schema
-          .createIndex(`idx_${table}_tenant_changed`)
-          .ifNotExists()
-          .on(table)
-          .columns(['tenant_id', 'changed_batch_id'])
-          .execute();
+        await sql`CREATE INDEX IF NOT EXISTS ${sql.ref(`idx_${table}_tenant_changed`)} ON ${sql.table(table)}
+          (tenant_id, changed_batch_id) WHERE changed_batch_id IS NOT NULL`.execute(db);
       }
     },
   };
