@@ -16,6 +16,7 @@ import { TokenRefresher, type TokenRefreshOptions } from './oauth/refresh.js';
 import type { OAuthStateService } from './oauth/state.js';
 import { holdsProviderAccount, linkProviderAccount } from './provider-accounts.js';
 import type { ConnectionStatus, IntegrationStorage, JsonObject, StatusRecord } from './storage/port.js';
+import { assertTenant } from './tenant.js';
 import type { CredentialVault, SecretValues, StoredCredentials } from './vault.js';
 
 /** The status object every provider's `status` route returns. */
@@ -67,12 +68,6 @@ interface ServiceParts {
   logger: Logger;
   outbound: OutboundHttp;
   tokenRefresh?: TokenRefreshOptions;
-}
-
-function assertTenant(tenantId: unknown): asserts tenantId is string {
-  if (typeof tenantId !== 'string' || tenantId.length === 0) {
-    throw new IntegrationError('UNAUTHORIZED', 'A tenant id is required.');
-  }
 }
 
 function secretValues(values: Record<string, unknown>, names?: Iterable<string>): string[] {

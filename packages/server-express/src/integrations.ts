@@ -1,8 +1,14 @@
-import { type Connector, IntegrationError, MAX_LOG_PAGE, variantHasIntegrations } from '@pos/integrations-core';
+import {
+  type Connector,
+  IntegrationError,
+  MAX_LOG_PAGE,
+  parseInput,
+  variantHasIntegrations,
+} from '@pos/integrations-core';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { bindOAuthFlow, isBoundOAuthFlow, oauthCallbackPath, unbindOAuthFlow } from './oauth-browser.js';
-import { parse, tenantOf } from './request.js';
+import { tenantOf } from './request.js';
 import type { FeatureContext } from './router.js';
 
 const logsQuery = z
@@ -64,7 +70,7 @@ export function mountIntegrations({ router, integrations, options, authenticate,
       });
     } else {
       router.post(`${base}/auth-url`, authenticate, json, async (req, res) => {
-        parse(emptyBody, req.body, 'request body');
+        parseInput(emptyBody, req.body, 'request body');
         const started = await integrations.authorizationUrl(tenantOf(res), connector.id);
         bindOAuthFlow(req, res, started.state, oauthCallbackPath(req.baseUrl, connector.id));
         res.json(started);
@@ -104,25 +110,25 @@ export function mountIntegrations({ router, integrations, options, authenticate,
       res.json(await integrations.summary(tenantOf(res), connector.id));
     });
     router.post(`${base}/test`, authenticate, json, async (req, res) => {
-      parse(emptyBody, req.body, 'request body');
+      parseInput(emptyBody, req.body, 'request body');
       res.json(await integrations.test(tenantOf(res), connector.id));
     });
     router.delete(`${base}/disconnect`, authenticate, async (_req, res) => {
       res.json(await integrations.disconnect(tenantOf(res), connector.id));
     });
     router.get(`${base}/logs`, authenticate, async (req, res) => {
-      const query = parse(logsQuery, req.query, 'query');
+      const query = parseInput(logsQuery, req.query, 'query');
       res.json(await integrations.logs(tenantOf(res), connector.id, query));
     });
     if (connector.sync) {
       // Flush now; `{ "retry_failed": true }` first requeues rows the target refused before.
       router.post(`${base}/sync`, authenticate, json, async (req, res) => {
-        const body = parse(syncBody, req.body, 'request body');
+        const body = parseInput(syncBody, req.body, 'request body');
         res.json(await integrations.sync.flush(tenantOf(res), { retryFailed: body?.retry_failed === true }));
       });
       // Queues every current row again (the next flush delivers them): 202 with how many.
       router.post(`${base}/resync`, authenticate, json, async (req, res) => {
-        parse(emptyBody, req.body, 'request body');
+        parseInput(emptyBody, req.body, 'request body');
         res.status(202).json(await integrations.resync(tenantOf(res), connector.id));
       });
     }
