@@ -1,14 +1,10 @@
-import type { ActivityLog } from '../activity.js';
-import type { Clock } from '../clock.js';
-import type { ConnectorRegistry } from '../connectors.js';
 import { IntegrationError } from '../errors.js';
-import type { OutboundHttp } from '../http/outbound.js';
 import type { RetryPolicy } from '../http/retry.js';
-import type { Logger } from '../logger.js';
+import type { ServiceBase } from '../parts.js';
 import type { IntegrationStorage, JsonObject } from '../storage/port.js';
 import type { SyncItemWrite, SyncOp } from '../storage/sync.js';
 import { assertTenant } from '../tenant.js';
-import type { CredentialVault, StoredCredentials } from '../vault.js';
+import type { StoredCredentials } from '../vault.js';
 import type { SyncConnector } from './failures.js';
 import { type FlushOptions, type SyncReport, type SyncStats, TenantFlush } from './flush.js';
 import { syncItem } from './item.js';
@@ -40,15 +36,7 @@ export interface PeriodicFlushOptions {
   intervalMs?: number;
 }
 
-interface SyncParts {
-  storage: IntegrationStorage;
-  vault: CredentialVault;
-  activity: ActivityLog;
-  connectors: ConnectorRegistry;
-  clock: Clock;
-  logger: Logger;
-  outbound: OutboundHttp;
-}
+type SyncParts = ServiceBase;
 
 export const MAX_SYNC_CHUNK = 500;
 const ENQUEUE_SLICE = 1_000;
