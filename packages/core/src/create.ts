@@ -14,7 +14,7 @@ import { type Connector, ConnectorRegistry } from './connectors.js';
 import type { Cipher } from './crypto/cipher.js';
 import { IntegrationError } from './errors.js';
 import { createOutboundGuard, type OutboundGuard, type OutboundOptions } from './http/outbound.js';
-import { type AuthorizationComplete, type ConnectResult, IntegrationService } from './integrations.js';
+import { IntegrationService } from './integrations.js';
 import { BatchSlots } from './limits/batch-slots.js';
 import { CheckoutRate } from './limits/checkout-rate.js';
 import { type LimitOptions, type ResolvedLimits, resolveLimits } from './limits/options.js';
@@ -26,7 +26,7 @@ import { type PaymentOptions, PaymentService } from './payments/service.js';
 import type { IntegrationStorage, JsonObject } from './storage/port.js';
 import { entitySource, FullResync, paymentSource, type ResyncReport, type SyncSource } from './sync/resync.js';
 import { type SyncOptions, SyncService } from './sync/service.js';
-import { CredentialVault, type RotationReport } from './vault.js';
+import { CredentialVault, type RotationReport, type SecretValues, type StoredCredentials } from './vault.js';
 
 export interface CreateIntegrationsOptions {
   /** A migrated storage adapter, e.g. `await createSqliteStorage({ filename })`. */
@@ -66,14 +66,19 @@ export interface CreateIntegrationsOptions {
   outbound?: OutboundOptions;
 }
 
-/** The SDK facade: the integration service plus the parts it is built from. */
-export class Integrations extends IntegrationService {
+/**
+ * The SDK facade: the services (`connections`, `sync`, `payments`, `batches`) and the parts they
+ * are built from.
+ */
+export class Integrations {
   readonly variant: Variant;
   readonly storage: IntegrationStorage;
   readonly vault: CredentialVault;
   readonly activity: ActivityLog;
   readonly oauthStates: OAuthStateService;
   readonly connectors: ConnectorRegistry;
+  /** Connect, status, summary, test, disconnect and logs for every configured connector. */
+  readonly connections: IntegrationService;
   /** The sync outbox: enqueue changes, flush them, read the figures, run the periodic flush. */
   readonly sync: SyncService;
   /**
@@ -129,7 +134,7 @@ export class Integrations extends IntegrationService {
       { storage: options.storage, vault, activity, connectors, clock, logger, outbound },
       options.sync,
     );
-    super({
+    this.connections = new IntegrationService({
       storage: options.storage,
       vault,
       activity,
@@ -140,6 +145,9 @@ export class Integrations extends IntegrationService {
       outbound,
       ...(options.tokenRefresh ? { tokenRefresh: options.tokenRefresh } : {}),
       onDisconnect: (tx, tenantId, provider) => sync.discard(tx, tenantId, provider),
+      // Connecting the sync target queues everything the POS already holds for it.
+      onConnected: (tenantId, provider) => this.#resyncAfterConnect(tenantId, provider),
+      syncTarget: sync,
     });
     this.sync = sync;
     this.variant = variant;
@@ -190,7 +198,7 @@ export class Integrations extends IntegrationService {
           {
             storage: options.storage,
             connector: checkout,
-            connections: this,
+            connections: this.connections,
             sync,
             clock,
             logger,
@@ -217,33 +225,6 @@ export class Integrations extends IntegrationService {
   }
 
   /**
-   * A sync target's summary also says when rows last reached it and how many wait, and whether
-   * the target answered (`reachable`). While the target is down or rate limiting, it still
-   * answers from the POS's own database: the stored public fields and the queue figures, with
-   * `reachable: false`.
-   */
-  override async summary(tenantId: string, provider: string): Promise<JsonObject> {
-    if (!this.sync.supports(provider)) return super.summary(tenantId, provider);
-    let live: JsonObject;
-    try {
-      live = await super.summary(tenantId, provider);
-    } catch (error) {
-      const passing =
-        error instanceof IntegrationError && ['PROVIDER_UNAVAILABLE', 'RATE_LIMITED'].includes(error.code);
-      const stored = passing ? await this.storage.credentials.get(tenantId, provider) : undefined;
-      if (!stored) throw error;
-      const connector = this.connectors.get(provider);
-      return {
-        ...(connector.statusFields?.(stored.publicData) ?? {}),
-        reachable: false,
-        error_code: (error as IntegrationError).code,
-        ...(await this.sync.stats(tenantId)),
-      };
-    }
-    return { ...live, reachable: true, ...(await this.sync.stats(tenantId)) };
-  }
-
-  /**
    * Queues every current row of every synced entity (products, customers, payments, and host
    * entities whose sink can read all rows) for the tenant's sync target, page by page; the next
    * flush delivers them. 404 for a connector that does not receive the outbox, 409 when it is
@@ -251,22 +232,6 @@ export class Integrations extends IntegrationService {
    */
   resync(tenantId: string, provider: string): Promise<ResyncReport> {
     return this.#resync.run(tenantId, provider);
-  }
-
-  /** Connecting the sync target queues everything the POS already holds for it. */
-  override async connect(tenantId: string, provider: string, input: unknown): Promise<ConnectResult> {
-    const result = await super.connect(tenantId, provider, input);
-    await this.#resyncAfterConnect(tenantId, provider);
-    return result;
-  }
-
-  override async completeAuthorization(
-    provider: string,
-    query: Record<string, string>,
-  ): Promise<AuthorizationComplete> {
-    const result = await super.completeAuthorization(provider, query);
-    await this.#resyncAfterConnect(result.tenantId, provider);
-    return result;
   }
 
   /** The connection stands even if queuing fails: the failure is logged and a resync can be asked for. */
@@ -285,6 +250,76 @@ export class Integrations extends IntegrationService {
         message: `Could not queue this account's rows to push: ${message} Use "Push everything again" to retry.`,
       });
     }
+  }
+
+  // The connection methods from before they moved to `integrations.connections`: each one
+  // delegates there, and they go in the next minor version.
+
+  /** @deprecated Use `integrations.connections.connect`; removed in the next minor version. */
+  connect(...args: Parameters<IntegrationService['connect']>) {
+    return this.connections.connect(...args);
+  }
+
+  /** @deprecated Use `integrations.connections.authorizationUrl`; removed in the next minor version. */
+  authorizationUrl(...args: Parameters<IntegrationService['authorizationUrl']>) {
+    return this.connections.authorizationUrl(...args);
+  }
+
+  /** @deprecated Use `integrations.connections.completeAuthorization`; removed in the next minor version. */
+  completeAuthorization(...args: Parameters<IntegrationService['completeAuthorization']>) {
+    return this.connections.completeAuthorization(...args);
+  }
+
+  /** @deprecated Use `integrations.connections.status`; removed in the next minor version. */
+  status(...args: Parameters<IntegrationService['status']>) {
+    return this.connections.status(...args);
+  }
+
+  /** @deprecated Use `integrations.connections.summary`; removed in the next minor version. */
+  summary(...args: Parameters<IntegrationService['summary']>) {
+    return this.connections.summary(...args);
+  }
+
+  /** @deprecated Use `integrations.connections.test`; removed in the next minor version. */
+  test(...args: Parameters<IntegrationService['test']>) {
+    return this.connections.test(...args);
+  }
+
+  /** @deprecated Use `integrations.connections.disconnect`; removed in the next minor version. */
+  disconnect(...args: Parameters<IntegrationService['disconnect']>) {
+    return this.connections.disconnect(...args);
+  }
+
+  /** @deprecated Use `integrations.connections.disconnectedByProvider`; removed in the next minor version. */
+  disconnectedByProvider(...args: Parameters<IntegrationService['disconnectedByProvider']>) {
+    return this.connections.disconnectedByProvider(...args);
+  }
+
+  /** @deprecated Use `integrations.connections.logs`; removed in the next minor version. */
+  logs(...args: Parameters<IntegrationService['logs']>) {
+    return this.connections.logs(...args);
+  }
+
+  /** @deprecated Use `integrations.connections.requireCredentials`; removed in the next minor version. */
+  requireCredentials<S extends SecretValues = SecretValues, P extends JsonObject = JsonObject>(
+    tenantId: string,
+    connector: Connector,
+  ): Promise<StoredCredentials<S, P>> {
+    return this.connections.requireCredentials<S, P>(tenantId, connector);
+  }
+
+  /** @deprecated Use `integrations.connections.withCredentials`; removed in the next minor version. */
+  withCredentials<T, S extends SecretValues = SecretValues, P extends JsonObject = JsonObject>(
+    tenantId: string,
+    provider: string,
+    use: (credentials: StoredCredentials<S, P>) => Promise<T>,
+  ): Promise<T> {
+    return this.connections.withCredentials(tenantId, provider, use);
+  }
+
+  /** @deprecated Use `integrations.connections.context`; removed in the next minor version. */
+  context(...args: Parameters<IntegrationService['context']>) {
+    return this.connections.context(...args);
   }
 
   /** Re-encrypts every stored credential with the cipher's active key. Safe to run again. */

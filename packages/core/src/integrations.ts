@@ -1,22 +1,21 @@
-import type { ActivityLog, LogListOptions, LogPage } from './activity.js';
-import type { Clock } from './clock.js';
-import type {
-  ApiKeyConnector,
-  Connector,
-  ConnectorContext,
-  ConnectorCredentials,
-  ConnectorRegistry,
-  OAuthConnector,
-} from './connectors.js';
-import { redact } from './crypto/mask.js';
+import type { LogListOptions, LogPage } from './activity.js';
+import {
+  type AuthorizationComplete,
+  type AuthorizationStart,
+  OAuthAuthorization,
+} from './connections/authorization.js';
+import { CredentialAccess, type CredentialParts, secretValues } from './connections/credentials.js';
+import { ConnectionWrites, freshStatus } from './connections/writes.js';
+import type { ApiKeyConnector, Connector, ConnectorContext, ConnectorCredentials } from './connectors.js';
 import { IntegrationError, parseInput } from './errors.js';
-import type { OutboundHttp } from './http/outbound.js';
-import type { Logger } from './logger.js';
-import { TokenRefresher, type TokenRefreshOptions } from './oauth/refresh.js';
 import type { OAuthStateService } from './oauth/state.js';
-import { holdsProviderAccount, linkProviderAccount } from './provider-accounts.js';
-import type { ConnectionStatus, IntegrationStorage, JsonObject, StatusRecord } from './storage/port.js';
-import type { CredentialVault, SecretValues, StoredCredentials } from './vault.js';
+import { holdsProviderAccount } from './provider-accounts.js';
+import type { ConnectionStatus, IntegrationStorage, JsonObject } from './storage/port.js';
+import type { SyncStats } from './sync/flush.js';
+import { assertTenant } from './tenant.js';
+import type { SecretValues, StoredCredentials } from './vault.js';
+
+export type { AuthorizationComplete, AuthorizationStart } from './connections/authorization.js';
 
 /** The status object every provider's `status` route returns. */
 export interface IntegrationStatusView {
@@ -45,62 +44,41 @@ export interface TestOutcome extends ActionResult {
   tested_at: string;
 }
 
-export interface AuthorizationStart {
-  auth_url: string;
-  state: string;
+/** The sync target's part in connections: its summary adds the queue figures. */
+export interface SyncTargetFigures {
+  /** Whether `provider` is the connector that receives the sync outbox. */
+  supports(provider: string): boolean;
+  stats(tenantId: string): Promise<SyncStats>;
 }
 
-export interface AuthorizationComplete {
-  tenantId: string;
-  provider: string;
-}
-
-interface ServiceParts {
-  storage: IntegrationStorage;
+interface ServiceParts extends CredentialParts {
   /** Runs inside the disconnect transaction, after the credentials are deleted. */
   onDisconnect?: (storage: IntegrationStorage, tenantId: string, provider: string) => Promise<void>;
-  vault: CredentialVault;
-  activity: ActivityLog;
+  /** Runs after a connection is saved (API key or authorization); it must not throw. */
+  onConnected?: (tenantId: string, provider: string) => Promise<void>;
   oauthStates: OAuthStateService;
-  connectors: ConnectorRegistry;
-  clock: Clock;
-  logger: Logger;
-  outbound: OutboundHttp;
-  tokenRefresh?: TokenRefreshOptions;
-}
-
-function assertTenant(tenantId: unknown): asserts tenantId is string {
-  if (typeof tenantId !== 'string' || tenantId.length === 0) {
-    throw new IntegrationError('UNAUTHORIZED', 'A tenant id is required.');
-  }
-}
-
-function secretValues(values: Record<string, unknown>, names?: Iterable<string>): string[] {
-  const keys = names ? [...names] : Object.keys(values);
-  return keys
-    .map((key) => values[key])
-    .filter((value): value is string => typeof value === 'string' && value.length > 0);
+  syncTarget?: SyncTargetFigures;
 }
 
 /**
- * Connect, status, summary, test, disconnect and logs for every configured connector. Every
- * call takes the tenant id; every state change writes an integration log row.
+ * Connect, status, summary, test, disconnect and logs for every configured connector
+ * (`integrations.connections`). Every call takes the tenant id; every state change writes an
+ * integration log row.
  */
 export class IntegrationService {
-  readonly #refresher: TokenRefresher;
+  readonly #credentials: CredentialAccess;
+  readonly #writes: ConnectionWrites;
+
+  readonly #authorization: OAuthAuthorization;
 
   constructor(private readonly parts: ServiceParts) {
-    this.#refresher = new TokenRefresher(
-      {
-        storage: parts.storage,
-        vault: parts.vault,
-        activity: parts.activity,
-        clock: parts.clock,
-        context: (tenantId) => this.context(tenantId),
-        describeFailure: (error, secrets) => this.asProviderError(error, secrets),
-      },
-      parts.tokenRefresh,
-    );
+    this.#credentials = new CredentialAccess(parts);
+    this.#writes = new ConnectionWrites(parts);
+    this.#authorization = new OAuthAuthorization({
+      ...parts,
+      credentials: this.#credentials,
+      writes: this.#writes,
+    });
   }
 
   async connect(tenantId: string, provider: string, input: unknown): Promise<ConnectResult> {
@@ -122,21 +100,25 @@ export class IntegrationService {
     try {
       credentials = await (connector as ApiKeyConnector).verify(fields, this.context(tenantId));
     } catch (error) {
-      throw await this.connectFailed(tenantId, connector, this.asProviderError(error, secrets), secrets);
+      throw await this.#writes.connectFailed(
+        tenantId,
+        connector,
+        this.#credentials.asProviderError(error, secrets),
+        secrets,
+      );
     }
-    await this.saveConnection(tenantId, connector, credentials, null, secrets);
-    return {
+    await this.#writes.save(tenantId, connector, credentials, null, secrets);
+    const result = {
       success: true,
       message: `${connector.displayName} connected.`,
       status: await this.status(tenantId, provider),
     };
+    await this.parts.onConnected?.(tenantId, provider);
+    return result;
   }
 
   async authorizationUrl(tenantId: string, provider: string): Promise<AuthorizationStart> {
-    assertTenant(tenantId);
-    const connector = this.oauthConnector(provider);
-    const state = await this.parts.oauthStates.issue(tenantId, provider);
-    return { auth_url: connector.authorizationUrl(state, this.context(tenantId)), state };
+    return this.#authorization.start(tenantId, provider);
   }
 
   /**
@@ -144,49 +126,9 @@ export class IntegrationService {
    * request. The code is exchanged exactly once; any failure stores nothing.
    */
   async completeAuthorization(provider: string, query: Record<string, string>): Promise<AuthorizationComplete> {
-    const connector = this.oauthConnector(provider);
-    const consumed = await this.parts.oauthStates.consume(provider, query.state);
-    if (!consumed) {
-      throw new IntegrationError(
-        connector.stateInvalidCode,
-        `The ${connector.displayName} authorization could not be verified: the link is unknown, expired or already used. Start again.`,
-      );
-    }
-    const { tenantId } = consumed;
-    if (query.error !== undefined || !query.code) {
-      const reason = query.error === 'access_denied' ? 'was declined' : 'did not complete';
-      const failure = new IntegrationError(
-        connector.oauthFailedCode,
-        `The ${connector.displayName} authorization ${reason}.`,
-        {
-          details: query.error ? { provider_error: query.error } : undefined,
-        },
-      );
-      await this.parts.activity.record({
-        tenantId,
-        provider,
-        level: 'warning',
-        event: 'connect_failed',
-        message: failure.message,
-        details: { error_code: failure.code, ...(query.error ? { provider_error: query.error } : {}) },
-      });
-      throw failure;
-    }
-
-    let grant: Awaited<ReturnType<OAuthConnector['exchange']>>;
-    try {
-      grant = await connector.exchange(query, this.context(tenantId));
-    } catch (error) {
-      const secrets = [query.code];
-      throw await this.connectFailed(
-        tenantId,
-        connector,
-        this.asProviderError(error, secrets, connector.oauthFailedCode),
-        secrets,
-      );
-    }
-    await this.saveConnection(tenantId, connector, grant, grant.expiresAt ?? null, secretValues(grant.secret));
-    return { tenantId, provider };
+    const result = await this.#authorization.complete(provider, query);
+    await this.parts.onConnected?.(result.tenantId, provider);
+    return result;
   }
 
   async status(tenantId: string, provider: string): Promise<IntegrationStatusView> {
@@ -211,17 +153,45 @@ export class IntegrationService {
     };
   }
 
+  /**
+   * What the provider says about the connected account. A sync target's summary also says when
+   * rows last reached it and how many wait, and whether the target answered (`reachable`). While
+   * the target is down or rate limiting, it still answers from the POS's own database: the stored
+   * public fields and the queue figures, with `reachable: false`.
+   */
   async summary(tenantId: string, provider: string): Promise<JsonObject> {
+    const target = this.parts.syncTarget;
+    if (!target?.supports(provider)) return this.#liveSummary(tenantId, provider);
+    let live: JsonObject;
+    try {
+      live = await this.#liveSummary(tenantId, provider);
+    } catch (error) {
+      const passing =
+        error instanceof IntegrationError && ['PROVIDER_UNAVAILABLE', 'RATE_LIMITED'].includes(error.code);
+      const stored = passing ? await this.parts.storage.credentials.get(tenantId, provider) : undefined;
+      if (!stored) throw error;
+      const connector = this.parts.connectors.get(provider);
+      return {
+        ...(connector.statusFields?.(stored.publicData) ?? {}),
+        reachable: false,
+        error_code: (error as IntegrationError).code,
+        ...(await target.stats(tenantId)),
+      };
+    }
+    return { ...live, reachable: true, ...(await target.stats(tenantId)) };
+  }
+
+  async #liveSummary(tenantId: string, provider: string): Promise<JsonObject> {
     assertTenant(tenantId);
     const connector = this.parts.connectors.get(provider);
     const stored = await this.requireCredentials(tenantId, connector);
     const secrets = secretValues(stored.secret);
     try {
-      return await this.#using(tenantId, connector, stored, secrets, (credentials) =>
+      return await this.#credentials.using(tenantId, connector, stored, secrets, (credentials) =>
         connector.summary(credentials, this.context(tenantId)),
       );
     } catch (error) {
-      const failure = this.asProviderError(error, secrets);
+      const failure = this.#credentials.asProviderError(error, secrets);
       await this.parts.activity.record({
         tenantId,
         provider,
@@ -241,13 +211,13 @@ export class IntegrationService {
     const connector = this.parts.connectors.get(provider);
     const stored = await this.requireCredentials(tenantId, connector);
     const secrets = secretValues(stored.secret);
-    const testedAt = this.now();
+    const testedAt = this.#now();
     try {
-      const result = await this.#using(tenantId, connector, stored, secrets, (credentials) =>
+      const result = await this.#credentials.using(tenantId, connector, stored, secrets, (credentials) =>
         connector.test(credentials, this.context(tenantId)),
       );
       await this.parts.storage.statuses.put({
-        ...this.freshStatus(tenantId, provider, 'connected', testedAt),
+        ...freshStatus(tenantId, provider, 'connected', testedAt),
         lastTestedAt: testedAt,
       });
       await this.parts.activity.record({
@@ -260,7 +230,7 @@ export class IntegrationService {
       });
       return { success: true, message: result.message, tested_at: testedAt };
     } catch (error) {
-      const failure = this.asProviderError(error, secrets);
+      const failure = this.#credentials.asProviderError(error, secrets);
       await this.parts.storage.statuses.put({
         tenantId,
         provider,
@@ -301,9 +271,11 @@ export class IntegrationService {
       try {
         const credentials = await this.requireCredentials(tenantId, connector);
         secrets.push(...secretValues(credentials.secret));
-        await this.#using(tenantId, connector, credentials, secrets, (fresh) => revoke(fresh, this.context(tenantId)));
+        await this.#credentials.using(tenantId, connector, credentials, secrets, (fresh) =>
+          revoke(fresh, this.context(tenantId)),
+        );
       } catch (error) {
-        const failure = this.asProviderError(error, secrets);
+        const failure = this.#credentials.asProviderError(error, secrets);
         await this.parts.activity.record({
           tenantId,
           provider,
@@ -316,7 +288,7 @@ export class IntegrationService {
       }
     }
     await this.parts.storage.transaction((tx) =>
-      this.#removeConnection(tx, tenantId, connector, {
+      this.#writes.remove(tx, tenantId, connector, {
         level: 'info',
         message: `${connector.displayName} disconnected.`,
         secrets,
@@ -342,34 +314,12 @@ export class IntegrationService {
     const stored = await storage.credentials.get(tenantId, provider);
     // Provider times have whole seconds: a connection made after the notice's second is newer.
     if (!stored || Date.parse(stored.createdAt) >= Date.parse(notice.happenedAt) + 1000) return false;
-    await this.#removeConnection(storage, tenantId, connector, {
+    await this.#writes.remove(storage, tenantId, connector, {
       level: 'warning',
       message: notice.message,
       secrets: [],
     });
     return true;
-  }
-
-  async #removeConnection(
-    tx: IntegrationStorage,
-    tenantId: string,
-    connector: Connector,
-    entry: { level: 'info' | 'warning'; message: string; secrets: string[] },
-  ): Promise<void> {
-    const provider = connector.id;
-    await tx.credentials.delete(tenantId, provider);
-    await tx.providerAccounts.release(tenantId, provider);
-    await connector.records?.removed(tx, tenantId);
-    await this.parts.onDisconnect?.(tx, tenantId, provider);
-    await tx.statuses.put(this.freshStatus(tenantId, provider, 'disconnected', this.now()));
-    await this.parts.activity.using(tx).record({
-      tenantId,
-      provider,
-      level: entry.level,
-      event: 'disconnected',
-      message: entry.message,
-      secrets: entry.secrets,
-    });
   }
 
   async logs(tenantId: string, provider: string, options: LogListOptions = {}): Promise<LogPage> {
@@ -379,19 +329,11 @@ export class IntegrationService {
   }
 
   /** Decrypted credentials, or the connector's not-connected error. */
-  async requireCredentials<S extends SecretValues = SecretValues, P extends JsonObject = JsonObject>(
+  requireCredentials<S extends SecretValues = SecretValues, P extends JsonObject = JsonObject>(
     tenantId: string,
     connector: Connector,
   ): Promise<StoredCredentials<S, P>> {
-    const credentials = await this.parts.vault.get<S, P>(tenantId, connector.id);
-    if (!credentials) {
-      throw new IntegrationError(
-        connector.notConnectedCode ?? 'NOT_CONNECTED',
-        `${connector.displayName} is not connected for this account.`,
-        { status: 409 },
-      );
-    }
-    return credentials;
+    return this.#credentials.requireCredentials<S, P>(tenantId, connector);
   }
 
   /**
@@ -400,157 +342,19 @@ export class IntegrationService {
    * with `needsReconnect`), then `use` runs again. Failures come back as IntegrationErrors whose
    * text holds no secret.
    */
-  async withCredentials<T, S extends SecretValues = SecretValues, P extends JsonObject = JsonObject>(
+  withCredentials<T, S extends SecretValues = SecretValues, P extends JsonObject = JsonObject>(
     tenantId: string,
     provider: string,
     use: (credentials: StoredCredentials<S, P>) => Promise<T>,
   ): Promise<T> {
-    assertTenant(tenantId);
-    const connector = this.parts.connectors.get(provider);
-    const stored = await this.requireCredentials<S, P>(tenantId, connector);
-    const secrets = secretValues(stored.secret);
-    try {
-      return await this.#using(tenantId, connector, stored, secrets, use);
-    } catch (error) {
-      throw this.asProviderError(error, secrets);
-    }
-  }
-
-  /** `secrets` collects every secret handed to `use`, refreshed ones included, for masking. */
-  async #using<T, S extends SecretValues, P extends JsonObject>(
-    tenantId: string,
-    connector: Connector,
-    stored: StoredCredentials<S, P>,
-    secrets: string[],
-    use: (credentials: StoredCredentials<S, P>) => Promise<T>,
-  ): Promise<T> {
-    if (connector.kind !== 'oauth' || !connector.refresh) return use(stored);
-    const refresher = this.#refresher;
-    const renewed = (credentials: StoredCredentials) => {
-      secrets.push(...secretValues(credentials.secret));
-      return credentials as StoredCredentials<S, P>;
-    };
-    let credentials = stored;
-    if (refresher.isDue(stored)) {
-      try {
-        credentials = renewed(await refresher.refresh(tenantId, connector, stored.version, 'expiring'));
-      } catch (error) {
-        // Renewing early is a courtesy: a token that still works is used until it expires.
-        if (!refresher.isUsable(stored)) throw error;
-      }
-    }
-    try {
-      return await use(credentials);
-    } catch (error) {
-      if (!(error instanceof IntegrationError) || !error.needsReconnect) throw error;
-      credentials = renewed(await refresher.refresh(tenantId, connector, credentials.version, 'rejected'));
-      return use(credentials);
-    }
-  }
-
-  /** Logs a failed connection attempt (nothing was stored) and hands the error back to throw. */
-  private async connectFailed(
-    tenantId: string,
-    connector: Connector,
-    failure: IntegrationError,
-    secrets: string[],
-  ): Promise<IntegrationError> {
-    await this.parts.activity.record({
-      tenantId,
-      provider: connector.id,
-      level: 'error',
-      event: 'connect_failed',
-      message: `Could not connect ${connector.displayName}: ${failure.message}`,
-      details: { error_code: failure.code },
-      secrets,
-    });
-    return failure;
-  }
-
-  /** Seals new credentials and marks the connection, in one transaction with its log row. */
-  private async saveConnection(
-    tenantId: string,
-    connector: Connector,
-    credentials: ConnectorCredentials,
-    expiresAt: string | null,
-    secrets: string[],
-  ): Promise<void> {
-    const now = this.now();
-    try {
-      await this.#writeConnection(tenantId, connector, credentials, expiresAt, secrets, now);
-    } catch (error) {
-      // Another tenant holds the provider account: nothing was stored; the attempt is logged.
-      if (error instanceof IntegrationError && error.code === connector.account?.inUseCode) {
-        throw await this.connectFailed(tenantId, connector, error, secrets);
-      }
-      throw error;
-    }
-  }
-
-  async #writeConnection(
-    tenantId: string,
-    connector: Connector,
-    credentials: ConnectorCredentials,
-    expiresAt: string | null,
-    secrets: string[],
-    now: string,
-  ): Promise<void> {
-    await this.parts.storage.transaction(async (tx) => {
-      await linkProviderAccount(tx, connector, tenantId, credentials.publicData, now);
-      await this.parts.vault
-        .using(tx)
-        .put(tenantId, connector.id, credentials.secret, credentials.publicData, expiresAt);
-      await connector.records?.saved(tx, tenantId, credentials.publicData, now);
-      await tx.statuses.put(this.freshStatus(tenantId, connector.id, 'connected', now));
-      await this.parts.activity.using(tx).record({
-        tenantId,
-        provider: connector.id,
-        level: 'info',
-        event: 'connected',
-        message: `${connector.displayName} connected.`,
-        details: connector.statusFields?.(credentials.publicData) ?? {},
-        secrets,
-      });
-    });
+    return this.#credentials.withCredentials(tenantId, provider, use);
   }
 
   context(tenantId: string): ConnectorContext {
-    return { tenantId, clock: this.parts.clock, logger: this.parts.logger, outbound: this.parts.outbound };
+    return this.#credentials.context(tenantId);
   }
 
-  private oauthConnector(provider: string): OAuthConnector {
-    const connector = this.parts.connectors.get(provider);
-    if (connector.kind !== 'oauth') {
-      throw new IntegrationError('NOT_FOUND', `${connector.displayName} does not use an authorization page.`);
-    }
-    return connector;
-  }
-
-  /** Any failure from a connector as an IntegrationError whose text holds no secret. */
-  private asProviderError(error: unknown, secrets: string[], fallbackCode = 'PROVIDER_UNAVAILABLE'): IntegrationError {
-    if (error instanceof IntegrationError) return error.withMessage(redact(error.message, secrets));
-    this.parts.logger.error('Unexpected connector failure', {
-      error: redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), secrets),
-    });
-    return new IntegrationError(fallbackCode, 'The provider call failed unexpectedly.', {
-      status: fallbackCode === 'PROVIDER_UNAVAILABLE' ? 502 : undefined,
-    });
-  }
-
-  private freshStatus(tenantId: string, provider: string, status: ConnectionStatus, now: string): StatusRecord {
-    return {
-      tenantId,
-      provider,
-      status,
-      lastTestedAt: null,
-      lastError: null,
-      lastErrorCode: null,
-      needsReconnect: false,
-      updatedAt: now,
-    };
-  }
-
-  private now(): string {
+  #now(): string {
     return this.parts.clock.now().toISOString();
   }
 }

@@ -1,16 +1,16 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Batches } from '@pos/integrations-core';
+import { type Batches, parseInput } from '@pos/integrations-core';
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import { entityType, parse, tenantOf } from './request.js';
+import { entityType, tenantOf } from './request.js';
 
 const exportQuery = z.object({ entity_type: entityType }).strict();
 
 /** CSV export (export and full variants): the tenant's rows in our own columns, streamed. */
 export function mountExport(router: Router, batches: Batches, parts: { authenticate: RequestHandler }): void {
   router.get('/api/data-manager/export', parts.authenticate, async (req, res) => {
-    const query = parse(exportQuery, req.query, 'query');
+    const query = parseInput(exportQuery, req.query, 'query');
     const csv = batches.exportCsv(tenantOf(res), query.entity_type);
     res.status(200);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');

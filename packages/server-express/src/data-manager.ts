@@ -19,11 +19,12 @@ import {
   MAX_BATCH_PAGE,
   MAX_SEED_COUNT,
   PRESET_IDS,
+  parseInput,
 } from '@pos/integrations-core';
 import busboy from 'busboy';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { entityType, parse, tenantOf } from './request.js';
+import { entityType, tenantOf } from './request.js';
 
 export interface DataManagerOptions {
   /** Largest accepted upload, in bytes (default 200 MiB); larger ones get 413 `PAYLOAD_TOO_LARGE`. */
@@ -214,7 +215,7 @@ export function mountDataManager(
   const uploadDir = parts.options?.uploadDir ?? tmpdir();
 
   router.post('/api/data-manager/seed', authenticate, json, async (req, res) => {
-    const body = parse(seedBody, req.body, 'request body');
+    const body = parseInput(seedBody, req.body, 'request body');
     const run = await batches.seed(tenantOf(res), {
       entityType: body.entity_type,
       ...(body.count !== undefined ? { count: body.count } : {}),
@@ -266,7 +267,7 @@ export function mountDataManager(
           details: { issues: upload.problems.map((message) => ({ field: '(form)', message })) },
         });
       }
-      const fields = parse(uploadFields, upload.fields, 'upload');
+      const fields = parseInput(uploadFields, upload.fields, 'upload');
       if (!upload.path) {
         throw new IntegrationError('VALIDATION_FAILED', 'The upload has no "file" field.', {
           details: { issues: [{ field: 'file', message: 'is required' }] },
@@ -293,7 +294,7 @@ export function mountDataManager(
   });
 
   router.get('/api/data-manager/batches', authenticate, async (req, res) => {
-    const query = parse(listQuery, req.query, 'query');
+    const query = parseInput(listQuery, req.query, 'query');
     res.json(
       await batches.list(tenantOf(res), {
         ...(query.limit !== undefined ? { limit: query.limit } : {}),
@@ -303,17 +304,17 @@ export function mountDataManager(
   });
 
   router.get('/api/data-manager/batches/:id', authenticate, async (req, res) => {
-    const id = parse(batchId, req.params.id, 'id in the path');
+    const id = parseInput(batchId, req.params.id, 'id in the path');
     res.json(await batches.get(tenantOf(res), id));
   });
 
   router.get('/api/data-manager/batches/:id/purge-preview', authenticate, async (req, res) => {
-    const id = parse(batchId, req.params.id, 'id in the path');
+    const id = parseInput(batchId, req.params.id, 'id in the path');
     res.json({ success: true, ...(await batches.previewPurge(tenantOf(res), id)) });
   });
 
   router.delete('/api/data-manager/batches/:id', authenticate, async (req, res) => {
-    const id = parse(batchId, req.params.id, 'id in the path');
+    const id = parseInput(batchId, req.params.id, 'id in the path');
     const { purge, alreadyPurged } = await batches.purge(tenantOf(res), id);
     res.json({
       success: true,

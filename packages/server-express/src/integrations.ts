@@ -1,8 +1,14 @@
-import { type Connector, IntegrationError, MAX_LOG_PAGE, variantHasIntegrations } from '@pos/integrations-core';
+import {
+  type Connector,
+  IntegrationError,
+  MAX_LOG_PAGE,
+  parseInput,
+  variantHasIntegrations,
+} from '@pos/integrations-core';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { bindOAuthFlow, isBoundOAuthFlow, oauthCallbackPath, unbindOAuthFlow } from './oauth-browser.js';
-import { parse, tenantOf } from './request.js';
+import { tenantOf } from './request.js';
 import type { FeatureContext } from './router.js';
 
 const logsQuery = z
@@ -60,12 +66,12 @@ export function mountIntegrations({ router, integrations, options, authenticate,
 
     if (connector.kind === 'api_key') {
       router.post(`${base}/credentials`, authenticate, json, async (req, res) => {
-        res.json(await integrations.connect(tenantOf(res), connector.id, req.body));
+        res.json(await integrations.connections.connect(tenantOf(res), connector.id, req.body));
       });
     } else {
       router.post(`${base}/auth-url`, authenticate, json, async (req, res) => {
-        parse(emptyBody, req.body, 'request body');
-        const started = await integrations.authorizationUrl(tenantOf(res), connector.id);
+        parseInput(emptyBody, req.body, 'request body');
+        const started = await integrations.connections.authorizationUrl(tenantOf(res), connector.id);
         bindOAuthFlow(req, res, started.state, oauthCallbackPath(req.baseUrl, connector.id));
         res.json(started);
       });
@@ -86,7 +92,7 @@ export function mountIntegrations({ router, integrations, options, authenticate,
         }
         unbindOAuthFlow(req, res, query.state as string, oauthCallbackPath(req.baseUrl, connector.id));
         try {
-          await integrations.completeAuthorization(connector.id, query);
+          await integrations.connections.completeAuthorization(connector.id, query);
           back({ status: 'connected' });
         } catch (error) {
           back({
@@ -98,31 +104,31 @@ export function mountIntegrations({ router, integrations, options, authenticate,
     }
 
     router.get(`${base}/status`, authenticate, async (_req, res) => {
-      res.json(await integrations.status(tenantOf(res), connector.id));
+      res.json(await integrations.connections.status(tenantOf(res), connector.id));
     });
     router.get(`${base}/summary`, authenticate, async (_req, res) => {
-      res.json(await integrations.summary(tenantOf(res), connector.id));
+      res.json(await integrations.connections.summary(tenantOf(res), connector.id));
     });
     router.post(`${base}/test`, authenticate, json, async (req, res) => {
-      parse(emptyBody, req.body, 'request body');
-      res.json(await integrations.test(tenantOf(res), connector.id));
+      parseInput(emptyBody, req.body, 'request body');
+      res.json(await integrations.connections.test(tenantOf(res), connector.id));
     });
     router.delete(`${base}/disconnect`, authenticate, async (_req, res) => {
-      res.json(await integrations.disconnect(tenantOf(res), connector.id));
+      res.json(await integrations.connections.disconnect(tenantOf(res), connector.id));
     });
     router.get(`${base}/logs`, authenticate, async (req, res) => {
-      const query = parse(logsQuery, req.query, 'query');
-      res.json(await integrations.logs(tenantOf(res), connector.id, query));
+      const query = parseInput(logsQuery, req.query, 'query');
+      res.json(await integrations.connections.logs(tenantOf(res), connector.id, query));
     });
     if (connector.sync) {
       // Flush now; `{ "retry_failed": true }` first requeues rows the target refused before.
       router.post(`${base}/sync`, authenticate, json, async (req, res) => {
-        const body = parse(syncBody, req.body, 'request body');
+        const body = parseInput(syncBody, req.body, 'request body');
         res.json(await integrations.sync.flush(tenantOf(res), { retryFailed: body?.retry_failed === true }));
       });
       // Queues every current row again (the next flush delivers them): 202 with how many.
       router.post(`${base}/resync`, authenticate, json, async (req, res) => {
-        parse(emptyBody, req.body, 'request body');
+        parseInput(emptyBody, req.body, 'request body');
         res.status(202).json(await integrations.resync(tenantOf(res), connector.id));
       });
     }

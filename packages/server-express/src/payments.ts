@@ -6,10 +6,11 @@ import {
   LogThrottle,
   orderIdSchema,
   type PaymentService,
+  parseInput,
   paymentListInput,
 } from '@pos/integrations-core';
 import type { Request, RequestHandler, Router } from 'express';
-import { parse, tenantOf } from './request.js';
+import { tenantOf } from './request.js';
 
 /** Where `captureRawBody` keeps the bytes, for a host that parses JSON before the router. */
 const RAW_BODY = Symbol.for('pos-integrations.raw-body');
@@ -81,17 +82,17 @@ export function mountPayments(router: Router, payments: PaymentService, routes: 
     countBy: 'reason',
   });
   router.post('/api/payments/checkout-session', authenticate, json, async (req, res) => {
-    const body = parse(checkoutSessionInput, req.body, 'request body');
+    const body = parseInput(checkoutSessionInput, req.body, 'request body');
     res.json(await payments.createCheckoutSession(tenantOf(res), body));
   });
 
   router.get('/api/payments/orders/:orderId/payment', authenticate, async (req, res) => {
-    const orderId = parse(orderIdSchema, req.params.orderId, 'order id in the path');
+    const orderId = parseInput(orderIdSchema, req.params.orderId, 'order id in the path');
     res.json(await payments.get(tenantOf(res), orderId));
   });
 
   router.get('/api/payments', authenticate, async (req, res) => {
-    res.json(await payments.list(tenantOf(res), parse(paymentListInput, req.query, 'query')));
+    res.json(await payments.list(tenantOf(res), parseInput(paymentListInput, req.query, 'query')));
   });
 
   // Any content type: the signature covers the bytes, whatever Stripe labels them.

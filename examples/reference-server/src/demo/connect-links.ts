@@ -19,7 +19,7 @@ export function demoConnectLinks(
       .list()
       .find((connector) => connector.kind === 'oauth' && connector.id === req.params.provider);
     if (!provider) throw new IntegrationError('NOT_FOUND', `No OAuth integration named "${req.params.provider}".`);
-    const { auth_url, state } = await integrations.authorizationUrl(DEMO_TENANT, provider.id);
+    const { auth_url, state } = await integrations.connections.authorizationUrl(DEMO_TENANT, provider.id);
     // The API router is mounted at the root of this server.
     flows.bindOAuthFlow(req, res, state, flows.oauthCallbackPath('', provider.id));
     res.redirect(302, auth_url);

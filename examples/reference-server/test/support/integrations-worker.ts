@@ -9,7 +9,8 @@ import { consoleLogger, createReferenceServer, readConfig } from '../../src/inde
 const { integrations } = await createReferenceServer(readConfig(process.env, 'real'), consoleLogger());
 
 serveWorker({
-  connect: (tenantId: string, provider: string, input: unknown) => integrations.connect(tenantId, provider, input),
+  connect: (tenantId: string, provider: string, input: unknown) =>
+    integrations.connections.connect(tenantId, provider, input),
   enqueue: (tenantId: string, entity: string, op: 'upsert' | 'delete', records: Record<string, unknown>[]) =>
     integrations.sync.enqueueMany(tenantId, entity, op, records),
   /** The report, or the error code (SYNC_IN_PROGRESS when the other instance holds the claim). */
