@@ -70,7 +70,11 @@ interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
   /** Route segment and storage key: `square`, `stripe`, … */
   readonly id: string;
   readonly displayName: string;
-  /** Capability flags this connector turns on in the full variant (defaults to its id). */
+  /**
+   * Capability flags this connector turns on in the full variant (defaults to its id), each a
+   * lower-case name such as `square` or `sync`. Any configured connector also turns on
+   * `integrations`.
+   */
   readonly features?: readonly string[];
   /** Error code when a tenant has no credentials (defaults to `NOT_CONNECTED`). */
   readonly notConnectedCode?: string;
@@ -136,6 +140,9 @@ export interface OAuthConnector<S extends SecretValues = SecretValues, P extends
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds connectors of every credential shape.
 export type Connector = ApiKeyConnector<any, any, any> | OAuthConnector<any, any>;
 
+/** A capability flag: `square`, `sync`, `my_pos`. */
+const FEATURE_NAME = /^[a-z][a-z0-9_]*$/;
+
 /** The configured connectors, by id. */
 export class ConnectorRegistry {
   readonly #byId = new Map<string, Connector>();
@@ -144,6 +151,14 @@ export class ConnectorRegistry {
     for (const connector of connectors) {
       if (this.#byId.has(connector.id)) {
         throw new IntegrationError('VALIDATION_FAILED', `Two connectors share the id "${connector.id}".`);
+      }
+      for (const feature of connector.features ?? [connector.id]) {
+        if (!FEATURE_NAME.test(feature)) {
+          throw new IntegrationError(
+            'VALIDATION_FAILED',
+            `The connector "${connector.id}" declares the feature "${feature}": use lower-case letters, digits and underscores.`,
+          );
+        }
       }
       this.#byId.set(connector.id, connector);
     }

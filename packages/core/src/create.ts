@@ -204,6 +204,7 @@ export class Integrations extends IntegrationService {
 
   capabilities(): Capabilities {
     const provided = new Set<string>();
+    if (this.connectors.list().length > 0) provided.add('integrations');
     for (const connector of this.connectors.list()) {
       for (const feature of connector.features ?? [connector.id]) provided.add(feature);
     }
