@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { Clock } from './clock.js';
+import type { ErrorCodeTable } from './error-codes.js';
 import { IntegrationError } from './errors.js';
 import type { OutboundHttp } from './http/outbound.js';
 import type { Logger } from './logger.js';
@@ -78,6 +79,12 @@ interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
   readonly features?: readonly string[];
   /** Error code when a tenant has no credentials (defaults to `NOT_CONNECTED`). */
   readonly notConnectedCode?: string;
+  /**
+   * The codes this connector answers with besides core's generic ones, each with its status and
+   * meaning (`declareErrorCodes(...).table`); core registers them when the connector is
+   * configured. A connector that declares codes declares the ones it names below too.
+   */
+  readonly errorCodes?: ErrorCodeTable;
   /** Provider summary built from a live provider response (seed Property 6). */
   summary(credentials: ConnectorCredentials<S, P>, context: ConnectorContext): Promise<JsonObject>;
   /** Resolves only when the provider answered 2xx; throws an {@link IntegrationError} otherwise. */

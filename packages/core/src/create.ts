@@ -12,6 +12,7 @@ import {
 import { type Clock, systemClock } from './clock.js';
 import { type Connector, ConnectorRegistry } from './connectors.js';
 import type { Cipher } from './crypto/cipher.js';
+import { ErrorCodeRegistry } from './error-codes.js';
 import { IntegrationError } from './errors.js';
 import { createOutboundGuard, type OutboundGuard, type OutboundOptions } from './http/outbound.js';
 import { type AuthorizationComplete, type ConnectResult, IntegrationService } from './integrations.js';
@@ -74,6 +75,8 @@ export class Integrations extends IntegrationService {
   readonly activity: ActivityLog;
   readonly oauthStates: OAuthStateService;
   readonly connectors: ConnectorRegistry;
+  /** Every error code this instance answers with: core's generic ones and its connectors' declared ones. */
+  readonly errorCodes: ErrorCodeRegistry;
   /** The sync outbox: enqueue changes, flush them, read the figures, run the periodic flush. */
   readonly sync: SyncService;
   /**
@@ -121,6 +124,7 @@ export class Integrations extends IntegrationService {
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
     const connectors = new ConnectorRegistry(connectorList);
+    const errorCodes = new ErrorCodeRegistry(connectorList);
     const outbound = createOutboundGuard(options.outbound);
     const vault = new CredentialVault(options.storage, options.cipher, clock);
     const activity = new ActivityLog(options.storage, clock, logger);
@@ -148,6 +152,7 @@ export class Integrations extends IntegrationService {
     this.activity = activity;
     this.oauthStates = oauthStates;
     this.connectors = connectors;
+    this.errorCodes = errorCodes;
     this.clock = clock;
     this.logger = logger;
     this.limits = limits;

@@ -4,7 +4,13 @@
  * `integrations` and a flag of its own, and the seed's fixed flags stay listed.
  */
 import { square } from '@pos/connector-square';
-import { type ApiKeyConnector, createIntegrations, createKeyRing, IntegrationError } from '@pos/integrations-core';
+import {
+  type ApiKeyConnector,
+  createIntegrations,
+  createKeyRing,
+  declareErrorCodes,
+  IntegrationError,
+} from '@pos/integrations-core';
 import { createSqliteStorage } from '@pos/storage-sqlite';
 import { SQUARE_LOCATION_ID, SQUARE_TOKEN, squareHandlers, TEST_KEY_A, useProviderMock } from '@pos/test-support';
 import { HttpResponse, http } from 'msw';
@@ -17,12 +23,14 @@ const GOOD_KEY = 'ex_live_0123456789abcdefghij';
 
 const schema = z.object({ api_key: z.string().min(20) }).strict();
 
+const exampleErrors = declareErrorCodes({
+  EXAMPLE_INVALID_KEY: { status: 400, meaning: 'Example POS refused the API key' },
+});
+
 function examplePos(): ApiKeyConnector<z.output<typeof schema>, { api_key: string }, { account: string }> {
   async function me(apiKey: string) {
     const response = await fetch(STATUS_URL, { headers: { authorization: `Bearer ${apiKey}` } });
-    if (response.status === 401) {
-      throw new IntegrationError('EXAMPLE_INVALID_KEY', 'The API key was rejected.', { status: 400 });
-    }
+    if (response.status === 401) throw exampleErrors.error('EXAMPLE_INVALID_KEY', 'The API key was rejected.');
     if (!response.ok) throw new IntegrationError('PROVIDER_UNAVAILABLE', `Example POS answered ${response.status}.`);
     return (await response.json()) as { account: string; name: string };
   }
@@ -30,6 +38,7 @@ function examplePos(): ApiKeyConnector<z.output<typeof schema>, { api_key: strin
     id: 'example',
     displayName: 'Example POS',
     kind: 'api_key',
+    errorCodes: exampleErrors.table,
     credentialsSchema: schema,
     credentialFields: [{ name: 'api_key', label: 'API key', secret: true, required: true }],
     async verify({ api_key }) {
@@ -80,6 +89,11 @@ describe('a fifth connector written from docs/architecture.md', () => {
         example: true,
       });
       expect(Object.keys(capabilities.body.features).at(-1)).toBe('example');
+      expect(server.integrations.errorCodes.declared('EXAMPLE_INVALID_KEY')).toEqual({
+        status: 400,
+        meaning: 'Example POS refused the API key',
+        provider: 'example',
+      });
     } finally {
       await server.close();
     }

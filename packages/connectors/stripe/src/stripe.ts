@@ -9,7 +9,7 @@ import {
 import type Stripe from 'stripe';
 import { type StripeCheckoutOptions, stripeCheckout } from './checkout.js';
 import { createStripeClient, type Lazy, resolve, STRIPE_CONNECT_BASE, type StripeClientOptions } from './client.js';
-import { fromStripeDeauthorizeError, fromStripeError, fromStripeOAuthError } from './errors.js';
+import { fromStripeDeauthorizeError, fromStripeError, fromStripeOAuthError, stripeErrors } from './errors.js';
 
 const AUTHORIZE_PATH = '/oauth/authorize';
 // Only Stripe "Extensions" may ask for read_only; platforms connecting accounts need read_write.
@@ -84,6 +84,7 @@ export function stripe(options: StripeOptions): StripeConnector {
     id: 'stripe',
     displayName: 'Stripe',
     kind: 'oauth',
+    errorCodes: stripeErrors.table,
     notConnectedCode: 'STRIPE_NOT_CONNECTED',
     stateInvalidCode: 'STRIPE_STATE_INVALID',
     oauthFailedCode: 'STRIPE_OAUTH_FAILED',
@@ -110,7 +111,7 @@ export function stripe(options: StripeOptions): StripeConnector {
       }
       const accountId = token.stripe_user_id;
       if (!accountId) {
-        throw new IntegrationError('STRIPE_OAUTH_FAILED', 'Stripe answered without a connected account id.');
+        throw stripeErrors.error('STRIPE_OAUTH_FAILED', 'Stripe answered without a connected account id.');
       }
       let account: Stripe.Account | undefined;
       try {
