@@ -45,8 +45,9 @@ export interface TestResult {
 }
 
 /**
- * Rows a provider keeps beside the vault (Stripe's `stripe_connected_accounts`), written by core
- * in the same transaction as the credentials so the two never disagree. Never holds secrets.
+ * Rows a connector keeps beside the vault, written by core in the same transaction as the
+ * credentials so the two never disagree. Never holds secrets. (An account's public facts need
+ * none: {@link ProviderAccountRule.details} keeps them with the account's link.)
  */
 export interface ConnectionRecords<P extends JsonObject = JsonObject> {
   saved(storage: IntegrationStorage, tenantId: string, publicData: P, now: IsoTime): Promise<void>;
@@ -65,6 +66,12 @@ export interface ProviderAccountRule<P extends JsonObject = JsonObject> {
   inUseCode: string;
   /** What the merchant calls it, for messages: `Stripe account`, `Clover merchant`. */
   label: string;
+  /**
+   * Public facts about the account to keep with its link (`storage.providerAccounts.get`): a
+   * name, a country, live or test mode. Never secrets. Written with the credentials, replaced
+   * on every connect, removed on disconnect.
+   */
+  details?(publicData: P): JsonObject;
 }
 
 interface ConnectorBase<S extends SecretValues, P extends JsonObject> {

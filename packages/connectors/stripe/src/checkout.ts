@@ -264,7 +264,8 @@ export function stripeCheckout(
     },
 
     async tenantsForAccount(storage, account) {
-      return (await storage.stripeAccounts.findByStripeUserId(account)).map((record) => record.tenantId);
+      const owner = await storage.providerAccounts.owner('stripe', account);
+      return owner === undefined ? [] : [owner];
     },
   };
 }

@@ -89,7 +89,19 @@ export function stripe(options: StripeOptions): StripeConnector {
     stateInvalidCode: 'STRIPE_STATE_INVALID',
     oauthFailedCode: 'STRIPE_OAUTH_FAILED',
     // One acct_… per tenant: disconnecting deauthorizes the platform for the whole account.
-    account: { accountId: (data) => data.stripe_user_id, inUseCode: 'STRIPE_ACCOUNT_IN_USE', label: 'Stripe account' },
+    account: {
+      accountId: (data) => data.stripe_user_id,
+      inUseCode: 'STRIPE_ACCOUNT_IN_USE',
+      label: 'Stripe account',
+      // What the seed's stripe_connected_accounts held beside the account id.
+      details: (data) => ({
+        scope: data.scope,
+        livemode: data.livemode,
+        business_name: data.business_name,
+        country: data.country,
+        default_currency: data.default_currency,
+      }),
+    },
     client,
     ...(options.checkout ? { checkout: stripeCheckout(client, options.checkout, isLiveKey(options.secretKey)) } : {}),
 
@@ -174,25 +186,6 @@ export function stripe(options: StripeOptions): StripeConnector {
         livemode: publicData.livemode,
         scope: publicData.scope,
       };
-    },
-
-    records: {
-      async saved(storage, tenantId, publicData, now) {
-        await storage.stripeAccounts.put({
-          tenantId,
-          stripeUserId: publicData.stripe_user_id,
-          scope: publicData.scope,
-          livemode: publicData.livemode,
-          businessName: publicData.business_name,
-          country: publicData.country,
-          defaultCurrency: publicData.default_currency,
-          createdAt: now,
-          updatedAt: now,
-        });
-      },
-      async removed(storage, tenantId) {
-        await storage.stripeAccounts.delete(tenantId);
-      },
     },
   };
 }
