@@ -22,6 +22,7 @@ import type {
   CheckoutSessionRequest,
   CheckoutSessionSnapshot,
   WebhookDelivery,
+  WebhookRules,
 } from './provider.js';
 import { applySessionEvent, MAX_CAS_ATTEMPTS, type SettleParts, sessionAttempt } from './settle.js';
 import { nextState } from './state.js';
@@ -119,6 +120,8 @@ function amountDiffers(row: PaymentRecord, order: Order): boolean {
  */
 export class PaymentService {
   readonly provider: string;
+  /** How the checkout provider delivers webhooks (signature header, body limit). */
+  readonly webhook: WebhookRules;
   readonly #parts: PaymentParts;
   readonly #checkout: CheckoutCapability;
   readonly #claimTtlMs: number;
@@ -135,6 +138,7 @@ export class PaymentService {
     this.#parts = parts;
     this.#checkout = parts.connector.checkout;
     this.provider = parts.connector.id;
+    this.webhook = this.#checkout.webhook;
     this.#claimTtlMs = options.claimTtlMs ?? 30_000;
     this.#trailLimit = options.trailLimit ?? 100;
     this.#wait = options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
