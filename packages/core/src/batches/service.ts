@@ -24,7 +24,15 @@ import type { EntityDefinition, EntityRegistry, EntityRow } from './entities.js'
 import { rowValidator, schemaForDecimal } from './fields.js';
 import { BATCH_ID, timeOrderedId } from './ids.js';
 import { DECIMAL_MARKS, type DecimalMark, isCurrencyCode } from './money.js';
-import { detectPreset, Header, PRESETS, type RowMapper, RowProblem, requirePreset } from './presets/index.js';
+import {
+  detectPreset,
+  Header,
+  otherExportsText,
+  PRESETS,
+  type RowMapper,
+  RowProblem,
+  requirePreset,
+} from './presets/index.js';
 import { type RepeatedRow, RowKeys, repeatedMessage } from './row-keys.js';
 import { type DataBatch, toDataBatch } from './view.js';
 
@@ -848,10 +856,7 @@ export class Batches {
       errors.add({
         row: 1,
         column: null,
-        message:
-          entity.type === 'products'
-            ? `matches no known format: expected our columns (${entity.requiredColumns.join(', ')}, …) or a Shopify, WooCommerce or Square export`
-            : `matches no known format: expected our columns (${entity.requiredColumns.join(', ')}, …)`,
+        message: `matches no known format: expected our columns (${entity.requiredColumns.join(', ')}, …)${otherExportsText(entity)}`,
       });
       throw new InvalidRows(errors);
     }
