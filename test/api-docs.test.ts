@@ -11,7 +11,14 @@ import { clover } from '@pos/connector-clover';
 import { square } from '@pos/connector-square';
 import { stripe } from '@pos/connector-stripe';
 import { supabase } from '@pos/connector-supabase';
-import { createIntegrations, createKeyRing, ERROR_STATUS, type Variant } from '@pos/integrations-core';
+import {
+  createIntegrations,
+  createKeyRing,
+  ERROR_STATUS,
+  type ErrorCodeRegistry,
+  type Integrations,
+  type Variant,
+} from '@pos/integrations-core';
 import { consoleLogger, createReferenceServer, readConfig } from '@pos/reference-server';
 import * as exportBuild from '@pos/server-express/export';
 import * as fullBuild from '@pos/server-express/full';
@@ -93,8 +100,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Each variant's router from its own entry point, the full one with every connector and checkout. */
-async function sdkRouter(variant: Variant): Promise<Router> {
+/** An instance of the variant, the full one with every connector and checkout. */
+async function instance(variant: Variant): Promise<Integrations> {
   const integrations = createIntegrations({
     storage: await createSqliteStorage({ filename: join(dir, `${variant}.db`) }),
     cipher: createKeyRing({ keys: [{ key: TEST_KEY_A }] }),
@@ -114,6 +121,12 @@ async function sdkRouter(variant: Variant): Promise<Router> {
         : [],
   });
   closers.push(() => integrations.close());
+  return integrations;
+}
+
+/** Each variant's router from its own entry point, the full one with every connector and checkout. */
+async function sdkRouter(variant: Variant): Promise<Router> {
+  const integrations = await instance(variant);
   const build = { lite: liteBuild, export: exportBuild, full: fullBuild }[variant];
   return build.integrationsRouter(integrations, { resolveTenant: () => 'tenant' });
 }
@@ -200,6 +213,11 @@ function sources(): string[] {
 
 describe(`${DOC} error codes`, () => {
   const code = sources().join('\n');
+  /** Core's generic codes and the ones the four connectors declare, as a full instance registers them. */
+  let registry: ErrorCodeRegistry;
+  beforeAll(async () => {
+    registry = (await instance('full')).errorCodes;
+  });
   /** Statuses an IntegrationError with this code is thrown with explicitly. */
   const explicit = (errorCode: string) => {
     const statuses = new Set<number>();
@@ -227,7 +245,7 @@ describe(`${DOC} error codes`, () => {
         wrong.push(`${status} ${errorCode} (no such code in packages/*/src)`);
         continue;
       }
-      const known = ERROR_STATUS[errorCode as keyof typeof ERROR_STATUS] as number | undefined;
+      const known = registry.status(errorCode);
       if (status !== known && !explicit(errorCode).has(status)) {
         wrong.push(
           `${status} ${errorCode} (answered with ${[...new Set([known, ...explicit(errorCode)])].filter(Boolean).join(' or ')})`,
@@ -237,12 +255,21 @@ describe(`${DOC} error codes`, () => {
     expect(wrong, `${DOC} documents error answers the code never gives: ${wrong.join('; ')}`).toEqual([]);
   });
 
-  it('lists every code of ERROR_STATUS in its catalogue', () => {
+  it("lists every generic code and every code the connectors declare in its catalogue, with the code's status", () => {
     const start = doc.indexOf('\n## Error codes');
     expect(start, `${DOC} has no "## Error codes" section`).toBeGreaterThan(-1);
     const end = doc.indexOf('\n## ', start + 1);
     const catalogue = doc.slice(start, end === -1 ? undefined : end);
-    const missing = Object.keys(ERROR_STATUS).filter((errorCode) => !catalogue.includes(`\`${errorCode}\``));
+    expect(registry.codes()).toEqual(expect.arrayContaining(Object.keys(ERROR_STATUS)));
+    const missing = registry.codes().filter((errorCode) => !catalogue.includes(`\`${errorCode}\``));
     expect(missing, `add these codes to the "Error codes" table of ${DOC}: ${missing.join(', ')}`).toEqual([]);
+    const rows = [...catalogue.matchAll(/^\| `([A-Z][A-Z0-9_]+)` +\| (\d{3}) /gm)];
+    expect(rows.length).toBe(registry.codes().length);
+    const wrong = rows
+      .filter(([, errorCode, status]) => registry.status(errorCode as string) !== Number(status))
+      .map(
+        ([, errorCode, status]) => `${errorCode} (${status}, answered with ${registry.status(errorCode as string)})`,
+      );
+    expect(wrong, `the "Error codes" table of ${DOC} gives other statuses: ${wrong.join('; ')}`).toEqual([]);
   });
 });

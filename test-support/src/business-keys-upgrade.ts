@@ -1,6 +1,6 @@
-import { integrationMigrations, type KyselyStorage, MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '@pos/storage-kysely';
-import { Migrator } from 'kysely';
+import type { KyselyStorage } from '@pos/storage-kysely';
 import { expect } from 'vitest';
+import { migrateBefore } from './migrate-before.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-02-01T00:00:00.000Z';
@@ -27,16 +27,7 @@ function legacyProduct(tenantId: string, batchId: string, sku: string, price: nu
  * without migrating (`migrate: false`).
  */
 export async function checkBusinessKeysUpgrade(storage: KyselyStorage): Promise<void> {
-  const all = integrationMigrations(storage.options.dialect);
-  const before = Object.fromEntries(Object.entries(all).filter(([name]) => name < '0009'));
-  const { error } = await new Migrator({
-    db: storage.db,
-    provider: { getMigrations: async () => before },
-    migrationTableName: MIGRATION_TABLE,
-    migrationLockTableName: MIGRATION_LOCK_TABLE,
-    allowUnorderedMigrations: true,
-  }).migrateToLatest();
-  if (error) throw error;
+  await migrateBefore(storage, '0009');
   // biome-ignore lint/suspicious/noExplicitAny: the typed schema already has 0009's columns.
   const db = storage.db as any;
   await db

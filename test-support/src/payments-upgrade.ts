@@ -1,6 +1,6 @@
-import { integrationMigrations, type KyselyStorage, MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '@pos/storage-kysely';
-import { Migrator } from 'kysely';
+import { integrationMigrations, type KyselyStorage } from '@pos/storage-kysely';
 import { expect } from 'vitest';
+import { migrateBefore } from './migrate-before.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-01T00:40:00.000Z';
@@ -31,16 +31,7 @@ function legacyPayment(orderId: string, providerRef: string | null, attempt: num
  * migration made of them. `storage` must be opened without migrating (`migrate: false`).
  */
 export async function checkPaymentSessionsUpgrade(storage: KyselyStorage): Promise<void> {
-  const all = integrationMigrations(storage.options.dialect);
-  const before = Object.fromEntries(Object.entries(all).filter(([name]) => name < '0008'));
-  const { error } = await new Migrator({
-    db: storage.db,
-    provider: { getMigrations: async () => before },
-    migrationTableName: MIGRATION_TABLE,
-    migrationLockTableName: MIGRATION_LOCK_TABLE,
-    allowUnorderedMigrations: true,
-  }).migrateToLatest();
-  if (error) throw error;
+  await migrateBefore(storage, '0008');
   // The table the migrations before 0008 know, written as a release without 0008 wrote it.
   // biome-ignore lint/suspicious/noExplicitAny: the typed schema already has 0008's column.
   const db = storage.db as any;
@@ -50,7 +41,8 @@ export async function checkPaymentSessionsUpgrade(storage: KyselyStorage): Promi
     .execute();
 
   await storage.migrate();
-  await all['0008_payment_sessions']?.up(storage.db); // running again changes nothing
+  // Running again changes nothing.
+  await integrationMigrations(storage.options.dialect)['0008_payment_sessions']?.up(storage.db);
 
   // The current session of a payment is a known attempt, with the payment's amount and currency.
   expect(await storage.payments.getSession('tenant-a', 'stripe', 'cs_test_legacyCurrent')).toEqual({

@@ -4,19 +4,20 @@ import { version as sdkVersion } from '../package.json';
 export type Variant = 'lite' | 'export' | 'full';
 export const VARIANTS: readonly Variant[] = ['lite', 'export', 'full'];
 
+/**
+ * The feature flags: the ones core computes itself, then one flag for each feature a configured
+ * connector declares (its `features`, else its id), so a new connector shows up without core
+ * knowing its name.
+ */
 export interface CapabilityFeatures {
   manual_payments: boolean;
   export: boolean;
   sync: boolean;
+  /** On in the full variant when at least one connector is configured. */
   integrations: boolean;
   payments: boolean;
-  stripe: boolean;
-  square: boolean;
-  clover: boolean;
-  supabase: boolean;
-  woocommerce: boolean;
-  quickbooks: boolean;
   data_manager: boolean;
+  [feature: string]: boolean;
 }
 
 /** The seed's `Capabilities` object, served at `GET /api/capabilities`. */
@@ -53,29 +54,29 @@ const ACCOUNTING_MODE: Record<Variant, Capabilities['accounting_mode']> = {
  */
 export function computeCapabilities(options: {
   variant: Variant;
-  /** Feature flags turned on by configured connectors and modules (`square`, `payments`, …). */
+  /**
+   * Feature flags turned on by configured connectors and modules: `integrations` when there is a
+   * connector, each connector's declared features, `payments`, `data_manager`.
+   */
   provided: ReadonlySet<string>;
   buildHash?: string;
 }): Capabilities {
   const { variant, provided } = options;
   const full = variantHasIntegrations(variant);
   const has = (feature: string) => full && provided.has(feature);
+  const features: CapabilityFeatures = {
+    manual_payments: true,
+    export: variantHasExport(variant),
+    sync: has('sync'),
+    integrations: has('integrations'),
+    payments: has('payments'),
+    data_manager: has('data_manager'),
+  };
+  // A connector's own flags; the ones computed above stay as computed.
+  for (const feature of provided) if (!Object.hasOwn(features, feature)) features[feature] = has(feature);
   return {
     accounting_mode: ACCOUNTING_MODE[variant],
-    features: {
-      manual_payments: true,
-      export: variantHasExport(variant),
-      sync: has('sync'),
-      integrations: full && ['stripe', 'square', 'clover', 'supabase'].some((id) => provided.has(id)),
-      payments: has('payments'),
-      stripe: has('stripe'),
-      square: has('square'),
-      clover: has('clover'),
-      supabase: has('supabase'),
-      woocommerce: false,
-      quickbooks: false,
-      data_manager: has('data_manager'),
-    },
+    features,
     version: sdkVersion,
     build_hash: options.buildHash ?? 'dev',
     build_variant: variant,

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { Clock } from './clock.js';
+import type { ErrorCodeTable } from './error-codes.js';
 import { IntegrationError } from './errors.js';
 import type { OutboundHttp } from './http/outbound.js';
 import type { Logger } from './logger.js';
@@ -44,8 +45,9 @@ export interface TestResult {
 }
 
 /**
- * Rows a provider keeps beside the vault (Stripe's `stripe_connected_accounts`), written by core
- * in the same transaction as the credentials so the two never disagree. Never holds secrets.
+ * Rows a connector keeps beside the vault, written by core in the same transaction as the
+ * credentials so the two never disagree. Never holds secrets. (An account's public facts need
+ * none: {@link ProviderAccountRule.details} keeps them with the account's link.)
  */
 export interface ConnectionRecords<P extends JsonObject = JsonObject> {
   saved(storage: IntegrationStorage, tenantId: string, publicData: P, now: IsoTime): Promise<void>;
@@ -64,16 +66,32 @@ export interface ProviderAccountRule<P extends JsonObject = JsonObject> {
   inUseCode: string;
   /** What the merchant calls it, for messages: `Stripe account`, `Clover merchant`. */
   label: string;
+  /**
+   * Public facts about the account to keep with its link (`storage.providerAccounts.get`): a
+   * name, a country, live or test mode. Never secrets. Written with the credentials, replaced
+   * on every connect, removed on disconnect.
+   */
+  details?(publicData: P): JsonObject;
 }
 
 interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
   /** Route segment and storage key: `square`, `stripe`, … */
   readonly id: string;
   readonly displayName: string;
-  /** Capability flags this connector turns on in the full variant (defaults to its id). */
+  /**
+   * Capability flags this connector turns on in the full variant (defaults to its id), each a
+   * lower-case name such as `square` or `sync`. Any configured connector also turns on
+   * `integrations`.
+   */
   readonly features?: readonly string[];
   /** Error code when a tenant has no credentials (defaults to `NOT_CONNECTED`). */
   readonly notConnectedCode?: string;
+  /**
+   * The codes this connector answers with besides core's generic ones, each with its status and
+   * meaning (`declareErrorCodes(...).table`); core registers them when the connector is
+   * configured. A connector that declares codes declares the ones it names below too.
+   */
+  readonly errorCodes?: ErrorCodeTable;
   /** Provider summary built from a live provider response (seed Property 6). */
   summary(credentials: ConnectorCredentials<S, P>, context: ConnectorContext): Promise<JsonObject>;
   /** Resolves only when the provider answered 2xx; throws an {@link IntegrationError} otherwise. */
@@ -136,6 +154,9 @@ export interface OAuthConnector<S extends SecretValues = SecretValues, P extends
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds connectors of every credential shape.
 export type Connector = ApiKeyConnector<any, any, any> | OAuthConnector<any, any>;
 
+/** A capability flag: `square`, `sync`, `my_pos`. */
+const FEATURE_NAME = /^[a-z][a-z0-9_]*$/;
+
 /** The configured connectors, by id. */
 export class ConnectorRegistry {
   readonly #byId = new Map<string, Connector>();
@@ -144,6 +165,14 @@ export class ConnectorRegistry {
     for (const connector of connectors) {
       if (this.#byId.has(connector.id)) {
         throw new IntegrationError('VALIDATION_FAILED', `Two connectors share the id "${connector.id}".`);
+      }
+      for (const feature of connector.features ?? [connector.id]) {
+        if (!FEATURE_NAME.test(feature)) {
+          throw new IntegrationError(
+            'VALIDATION_FAILED',
+            `The connector "${connector.id}" declares the feature "${feature}": use lower-case letters, digits and underscores.`,
+          );
+        }
       }
       this.#byId.set(connector.id, connector);
     }

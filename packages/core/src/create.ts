@@ -12,6 +12,7 @@ import {
 import { type Clock, systemClock } from './clock.js';
 import { type Connector, ConnectorRegistry } from './connectors.js';
 import type { Cipher } from './crypto/cipher.js';
+import { ErrorCodeRegistry } from './error-codes.js';
 import { IntegrationError } from './errors.js';
 import { createOutboundGuard, type OutboundGuard, type OutboundOptions } from './http/outbound.js';
 import { IntegrationService } from './integrations.js';
@@ -79,6 +80,8 @@ export class Integrations {
   readonly connectors: ConnectorRegistry;
   /** Connect, status, summary, test, disconnect and logs for every configured connector. */
   readonly connections: IntegrationService;
+  /** Every error code this instance answers with: core's generic ones and its connectors' declared ones. */
+  readonly errorCodes: ErrorCodeRegistry;
   /** The sync outbox: enqueue changes, flush them, read the figures, run the periodic flush. */
   readonly sync: SyncService;
   /**
@@ -126,6 +129,7 @@ export class Integrations {
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
     const connectors = new ConnectorRegistry(connectorList);
+    const errorCodes = new ErrorCodeRegistry(connectorList);
     const outbound = createOutboundGuard(options.outbound);
     const vault = new CredentialVault(options.storage, options.cipher, clock);
     const activity = new ActivityLog(options.storage, clock, logger);
@@ -156,6 +160,7 @@ export class Integrations {
     this.activity = activity;
     this.oauthStates = oauthStates;
     this.connectors = connectors;
+    this.errorCodes = errorCodes;
     this.clock = clock;
     this.logger = logger;
     this.limits = limits;
@@ -212,6 +217,7 @@ export class Integrations {
 
   capabilities(): Capabilities {
     const provided = new Set<string>();
+    if (this.connectors.list().length > 0) provided.add('integrations');
     for (const connector of this.connectors.list()) {
       for (const feature of connector.features ?? [connector.id]) provided.add(feature);
     }

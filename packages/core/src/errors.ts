@@ -7,17 +7,12 @@
 import type { z } from 'zod';
 import { describeIssues, PERSON_MESSAGES, type SchemaIssue, summarize } from './validation.js';
 
-/** Codes from the seed design plus the generic ones every route can produce, with their HTTP status. */
+/**
+ * Core's own codes, none of them a provider's, with their HTTP status. A connector declares its
+ * codes itself (`errorCodes`, built with `declareErrorCodes`); the instance registers them.
+ */
 export const ERROR_STATUS = {
   // Seed codes
-  STRIPE_OAUTH_FAILED: 400,
-  STRIPE_STATE_INVALID: 400,
-  STRIPE_NOT_CONNECTED: 409,
-  SQUARE_INVALID_TOKEN: 400,
-  SQUARE_LOCATION_NOT_FOUND: 400,
-  CLOVER_OAUTH_FAILED: 400,
-  CLOVER_STATE_INVALID: 400,
-  CLOVER_TOKEN_EXPIRED: 409,
   WEBHOOK_SIGNATURE_INVALID: 400,
   BATCH_FAILED: 422,
   CREDENTIALS_UNREADABLE: 500,
@@ -40,7 +35,7 @@ export const ERROR_STATUS = {
 } as const;
 
 export type KnownErrorCode = keyof typeof ERROR_STATUS;
-/** Connectors may define their own codes (e.g. `SUPABASE_INVALID_CREDENTIALS`); they pass a status. */
+/** Connectors declare their own codes with a status (`declareErrorCodes`). */
 export type ErrorCode = KnownErrorCode | (string & {});
 
 export interface IntegrationErrorOptions {

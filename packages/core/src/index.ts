@@ -45,6 +45,13 @@ export {
 export { maskIdentifier, maskSecret, redact } from './crypto/mask.js';
 export { Secret } from './crypto/secret.js';
 export {
+  type DeclaredErrorCodes,
+  declareErrorCodes,
+  type ErrorCodeInfo,
+  ErrorCodeRegistry,
+  type ErrorCodeTable,
+} from './error-codes.js';
+export {
   ERROR_STATUS,
   type ErrorBody,
   type ErrorCode,

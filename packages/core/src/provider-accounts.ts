@@ -18,7 +18,13 @@ export async function linkProviderAccount(
   const rule = connector.account;
   if (!rule) return;
   const accountId = rule.accountId(publicData);
-  const owner = await tx.providerAccounts.claim({ provider: connector.id, accountId, tenantId, createdAt: now });
+  const owner = await tx.providerAccounts.claim({
+    provider: connector.id,
+    accountId,
+    tenantId,
+    createdAt: now,
+    ...(rule.details ? { details: rule.details(publicData) } : {}),
+  });
   if (owner === tenantId) return;
   if (owner === undefined) {
     throw new IntegrationError(

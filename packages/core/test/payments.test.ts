@@ -82,6 +82,7 @@ class MemoryCheckout {
       test: async () => ({ message: 'ok' }),
       checkout: {
         sessionLifetimeMs: 60 * 60_000,
+        webhook: { signatureHeader: 'x-test-signature', maxBodyBytes: 64 * 1024 },
         account: ({ publicData }) => publicData.account,
         createSession: async (request) => {
           this.creates += 1;

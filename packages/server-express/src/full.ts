@@ -1,6 +1,7 @@
 /** The full build: every route, mounted per the instance's variant and configured connectors. */
 import { type Integrations, variantHasIntegrations } from '@pos/integrations-core';
 import type { Router } from 'express';
+import { SEED_FEATURES } from './capabilities.js';
 import { mountDataManager } from './data-manager.js';
 import { csvExport } from './export.js';
 import { mountIntegrations } from './integrations.js';
@@ -53,5 +54,6 @@ export function integrationsRouter(integrations: Integrations, options: Integrat
   return buildRouter(integrations, options, {
     variant: 'full',
     features: [payments, mountIntegrations, dataManager, csvExport],
+    reportedFeatures: SEED_FEATURES,
   });
 }

@@ -18,21 +18,22 @@ const RAW_BODY = Symbol.for('pos-integrations.raw-body');
 /**
  * For hosts that mount `express.json()` before the integrations router: pass it as the parser's
  * `verify` option (`express.json({ verify: captureRawBody })`) so the webhook route still gets
- * the exact bytes Stripe signed. Mounting the router first needs nothing.
+ * the exact bytes the provider signed. Mounting the router first needs nothing.
  */
 export function captureRawBody(req: unknown, _res: unknown, body: Buffer): void {
   (req as Record<symbol, Buffer>)[RAW_BODY] = body;
 }
 
-/** Stripe's events are a few kilobytes; the route refuses bodies beyond this. */
-const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+const MB = 1024 * 1024;
+const sizeText = (bytes: number) => (bytes % MB === 0 ? `${bytes / MB} MB` : `${bytes} bytes`);
 
 /**
- * The bytes as received; undefined when a parser before the router consumed them and left only
- * a parsed copy. The route reads the stream itself rather than through body-parser: it is the
- * busiest route, it needs nothing but the bytes, and Stripe does not compress webhooks.
+ * The bytes as received, up to the checkout provider's `maxBodyBytes`; undefined when a parser
+ * before the router consumed them and left only a parsed copy. The route reads the stream itself
+ * rather than through body-parser: it is the busiest route, it needs nothing but the bytes, and
+ * webhooks are not compressed.
  */
-function rawBodyOf(req: Request): Promise<Buffer> | Buffer | undefined {
+function rawBodyOf(req: Request, limit: number): Promise<Buffer> | Buffer | undefined {
   const captured = (req as unknown as Record<symbol, Buffer | undefined>)[RAW_BODY];
   if (captured) return captured;
   if (Buffer.isBuffer(req.body)) return req.body;
@@ -43,11 +44,11 @@ function rawBodyOf(req: Request): Promise<Buffer> | Buffer | undefined {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       // Past the limit the rest is read and dropped, so the answer still reaches the client.
-      if (size <= WEBHOOK_BODY_LIMIT) chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
     req.once('end', () => {
-      if (size > WEBHOOK_BODY_LIMIT) {
-        reject(new IntegrationError('PAYLOAD_TOO_LARGE', 'The webhook body is larger than 1 MB.'));
+      if (size > limit) {
+        reject(new IntegrationError('PAYLOAD_TOO_LARGE', `The webhook body is larger than ${sizeText(limit)}.`));
       } else {
         resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
       }
@@ -69,10 +70,12 @@ export interface PaymentRoutes {
 /**
  * `POST /api/payments/checkout-session`, `GET /api/payments/orders/:orderId/payment`,
  * `GET /api/payments` (API key), and `POST /api/payments/webhooks/<provider>` (the provider's
- * signature instead of an API key; the raw body reaches the verifier untouched).
+ * signature instead of an API key; the raw body reaches the verifier untouched). The signature
+ * header and the body limit are the ones the checkout capability declares (`webhook`).
  */
 export function mountPayments(router: Router, payments: PaymentService, routes: PaymentRoutes) {
   const { authenticate, json, logger } = routes;
+  const { signatureHeader, maxBodyBytes } = payments.webhook;
   // Anyone can post to the webhook route: its refusals are counted, and logged once per interval.
   const rejections = new LogThrottle({
     logger,
@@ -95,10 +98,10 @@ export function mountPayments(router: Router, payments: PaymentService, routes: 
     res.json(await payments.list(tenantOf(res), parseInput(paymentListInput, req.query, 'query')));
   });
 
-  // Any content type: the signature covers the bytes, whatever Stripe labels them.
+  // Any content type: the signature covers the bytes, whatever the provider labels them.
   router.post(`/api/payments/webhooks/${payments.provider}`, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    const body = await rawBodyOf(req);
+    const body = await rawBodyOf(req, maxBodyBytes);
     if (!body) {
       logger.error(
         'A webhook body was parsed before it reached the verifier, so its signature cannot be checked. Mount integrationsRouter before express.json(), or use express.json({ verify: captureRawBody }).',
@@ -110,8 +113,8 @@ export function mountPayments(router: Router, payments: PaymentService, routes: 
       );
     }
     try {
-      const result = await payments.handleWebhook({ body, signature: req.get('stripe-signature') });
-      // Answered as plainly as possible: Stripe only reads the status, and waits for it.
+      const result = await payments.handleWebhook({ body, signature: req.get(signatureHeader) });
+      // Answered as plainly as possible: providers only read the status, and wait for it.
       res.statusCode = 200;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
       res.end(JSON.stringify(result));

@@ -1,4 +1,10 @@
-import { IntegrationError, type Integrations, type Variant } from '@pos/integrations-core';
+import {
+  type Capabilities,
+  type CapabilityFeatures,
+  IntegrationError,
+  type Integrations,
+  type Variant,
+} from '@pos/integrations-core';
 import express, { type Request, type RequestHandler, Router } from 'express';
 import { type CorsOptions, corsHandler } from './cors.js';
 import type { DataManagerOptions } from './data-manager.js';
@@ -44,16 +50,28 @@ export type Feature = (context: FeatureContext) => void;
 
 const VARIANT_RANK: Record<Variant, number> = { lite: 0, export: 1, full: 2 };
 
+/** A build's description: its variant, its groups of routes, the flags its capabilities always list. */
+export interface Build {
+  variant: Variant;
+  features: readonly Feature[];
+  /** Flags every capabilities answer lists first, in this order, false when nothing provides one. */
+  reportedFeatures?: readonly string[];
+}
+
+/** The capabilities with the build's reported flags first; the instance's other flags follow. */
+function withReportedFeatures(capabilities: Capabilities, reported: readonly string[]): Capabilities {
+  const { features } = capabilities;
+  const listed = Object.fromEntries(reported.map((feature) => [feature, features[feature] ?? false]));
+  const answered: CapabilityFeatures = { ...listed, ...features };
+  return { ...capabilities, features: answered };
+}
+
 /**
  * The router every variant entry point builds: `GET /api/capabilities`, the variant's features,
  * a 404 error body for the SDK's own prefixes, and the error handler. An entry point refuses an
  * instance of a larger variant: its capabilities would advertise routes this build cannot mount.
  */
-export function buildRouter(
-  integrations: Integrations,
-  options: IntegrationsRouterOptions,
-  build: { variant: Variant; features: readonly Feature[] },
-): Router {
+export function buildRouter(integrations: Integrations, options: IntegrationsRouterOptions, build: Build): Router {
   if (VARIANT_RANK[integrations.variant] > VARIANT_RANK[build.variant]) {
     throw new IntegrationError(
       'VALIDATION_FAILED',
@@ -78,7 +96,7 @@ export function buildRouter(
     next();
   });
   router.get('/api/capabilities', (_req, res) => {
-    res.json(integrations.capabilities());
+    res.json(withReportedFeatures(integrations.capabilities(), build.reportedFeatures ?? []));
   });
   for (const feature of build.features) feature({ router, integrations, options, authenticate, json });
 

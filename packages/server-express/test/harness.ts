@@ -129,7 +129,7 @@ export function snapshot(storage: SqliteStorage) {
     batches: count('data_batches'),
     products: count('products'),
     customers: count('customers'),
-    stripeAccounts: count('stripe_connected_accounts'),
+    stripeAccounts: count(`provider_accounts where provider = 'stripe'`),
   };
 }
 

@@ -100,7 +100,7 @@ describe('Property 3 for OAuth: tokens, codes and platform secrets never leave t
               ...sims.stripe.issued.flatMap((tokens) => [tokens.access_token, tokens.refresh_token]),
               ...sims.clover.issued.flatMap((pair) => [pair.access_token, pair.refresh_token]),
             ];
-            const tables = ['integration_logs', 'integration_status', 'stripe_connected_accounts', 'oauth_states']
+            const tables = ['integration_logs', 'integration_status', 'provider_accounts', 'oauth_states']
               .map((table) => JSON.stringify(server.storage.database.prepare(`select * from ${table}`).all()))
               .join('\n');
             const loggerLines = server.logger.lines.join('\n');

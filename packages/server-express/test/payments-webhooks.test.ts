@@ -129,7 +129,8 @@ describe('Stripe webhooks', () => {
       connected: false,
       status: 'disconnected',
     });
-    expect(await s.storage.stripeAccounts.findByStripeUserId(STRIPE_ACCOUNT_ID)).toEqual([]);
+    expect(await s.storage.providerAccounts.owner('stripe', STRIPE_ACCOUNT_ID)).toBeUndefined();
+    expect(await s.storage.providerAccounts.get('tenant-a', 'stripe')).toBeUndefined();
     const logs = await s.as('tenant-a')('GET', '/api/integrations/stripe/logs');
     expect((logs.body.logs as Array<{ event: string; level: string }>)[0]).toMatchObject({
       event: 'disconnected',

@@ -63,9 +63,11 @@ describe('One provider account, one tenant', () => {
     expect(await s.integrations.vault.get('tenant-b', 'stripe')).toBeUndefined();
     // Only tenant B's log row is new; its state was spent.
     expect(snapshot(s.storage)).toEqual({ ...before, logs: before.logs + 1 });
-    expect(await s.storage.stripeAccounts.findByStripeUserId(STRIPE_ACCOUNT_ID)).toMatchObject([
-      { tenantId: 'tenant-a' },
-    ]);
+    expect(await s.storage.providerAccounts.get('tenant-a', 'stripe')).toMatchObject({
+      accountId: STRIPE_ACCOUNT_ID,
+      details: { business_name: "Joe's Coffee Roasters" },
+    });
+    expect(await s.storage.providerAccounts.get('tenant-b', 'stripe')).toBeUndefined();
     expect(links(s)).toEqual([{ provider: 'stripe', account_id: STRIPE_ACCOUNT_ID, tenant_id: 'tenant-a' }]);
     const logs = await s.as('tenant-b')('GET', '/api/integrations/stripe/logs');
     expect(logs.body.logs).toEqual([

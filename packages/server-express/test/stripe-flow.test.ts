@@ -85,27 +85,23 @@ describe('Stripe Connect over HTTP (seed integration test 1)', () => {
       scope: 'read_write',
     });
 
-    // The account lives in stripe_connected_accounts, the tokens only sealed in the vault.
-    const accounts = server.storage.database.prepare('select * from stripe_connected_accounts').all();
+    // The account lives in provider_accounts with its details, the tokens only sealed in the vault.
+    const accounts = server.storage.database.prepare('select * from provider_accounts').all();
     expect(accounts).toEqual([
-      expect.objectContaining({
-        tenant_id: 'tenant-a',
-        stripe_user_id: STRIPE_ACCOUNT_ID,
-        scope: 'read_write',
-        livemode: 0,
-        business_name: "Joe's Coffee Roasters",
-        country: 'US',
-        default_currency: 'usd',
-        is_active: 1,
-      }),
+      expect.objectContaining({ provider: 'stripe', tenant_id: 'tenant-a', account_id: STRIPE_ACCOUNT_ID }),
     ]);
+    expect(JSON.parse((accounts[0] as { details: string }).details)).toEqual({
+      scope: 'read_write',
+      livemode: false,
+      business_name: "Joe's Coffee Roasters",
+      country: 'US',
+      default_currency: 'usd',
+    });
     const [tokens] = sim.issued;
     const stored = await server.integrations.vault.get('tenant-a', 'stripe');
     expect(stored?.secret).toEqual({ access_token: tokens?.access_token, refresh_token: tokens?.refresh_token });
     expect(JSON.stringify(accounts)).not.toContain(tokens?.access_token);
-    expect(await server.storage.stripeAccounts.findByStripeUserId(STRIPE_ACCOUNT_ID)).toMatchObject([
-      { tenantId: 'tenant-a' },
-    ]);
+    expect(await server.storage.providerAccounts.owner('stripe', STRIPE_ACCOUNT_ID)).toBe('tenant-a');
 
     // The same redirect again (a reload, a replay): the state is spent, the code is never sent twice.
     const replay = await server.anonymous('GET', `/api/integrations/stripe/callback${back.search}`, {

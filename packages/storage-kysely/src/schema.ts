@@ -55,26 +55,18 @@ export interface OAuthStatesTable {
   data: string | null;
 }
 
-export interface StripeConnectedAccountsTable {
-  id: string;
-  tenant_id: string;
-  stripe_user_id: string;
-  scope: string;
-  livemode: number;
-  business_name: string | null;
-  country: string | null;
-  default_currency: string | null;
-  is_active: number;
-  created_at: string;
-  updated_at: string;
-}
-
-/** Which tenant a provider account is linked to: one per (provider, account), one per (tenant, provider). */
+/**
+ * Which tenant a provider account is linked to: one per (provider, account), one per (tenant,
+ * provider); `details` is JSON text. (The seed's `stripe_connected_accounts` stays in existing
+ * databases, unused since `0010_provider_account_details` moved its facts here.)
+ */
 export interface ProviderAccountsTable {
   provider: string;
   account_id: string;
   tenant_id: string;
   created_at: string;
+  details: Generated<string>;
+  updated_at: string | null;
 }
 
 export interface DataBatchesTable {
@@ -227,7 +219,6 @@ export interface IntegrationsDatabase {
   integration_status: IntegrationStatusTable;
   integration_logs: IntegrationLogsTable;
   oauth_states: OAuthStatesTable;
-  stripe_connected_accounts: StripeConnectedAccountsTable;
   provider_accounts: ProviderAccountsTable;
   data_batches: DataBatchesTable;
   payments: PaymentsTable;

@@ -10,6 +10,7 @@ import { paymentsSchema } from './migrations/0006_payments.js';
 import { providerAccountsSchema } from './migrations/0007_provider_accounts.js';
 import { paymentSessionsSchema } from './migrations/0008_payment_sessions.js';
 import { businessKeysSchema } from './migrations/0009_business_keys.js';
+import { providerAccountDetailsSchema } from './migrations/0010_provider_account_details.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyBatchStore } from './stores/batches.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
@@ -18,7 +19,6 @@ import { KyselyOAuthStateStore } from './stores/oauth-states.js';
 import { KyselyPaymentStore, KyselyWebhookEventStore } from './stores/payments.js';
 import { KyselyProviderAccountStore } from './stores/provider-accounts.js';
 import { KyselyStatusStore } from './stores/statuses.js';
-import { KyselyStripeAccountStore } from './stores/stripe-accounts.js';
 import { KyselySyncQueueStore, KyselySyncStateStore } from './stores/sync.js';
 
 /** Where the migrator records which migrations ran, and its lock row. */
@@ -46,6 +46,7 @@ export function integrationMigrations(dialect: SqlDialectName, notes: string[] =
     '0007_provider_accounts': providerAccountsSchema(),
     '0008_payment_sessions': paymentSessionsSchema(),
     '0009_business_keys': businessKeysSchema(notes),
+    '0010_provider_account_details': providerAccountDetailsSchema(),
   };
 }
 
@@ -71,7 +72,6 @@ export class KyselyStorage implements IntegrationStorage {
   readonly statuses: KyselyStatusStore;
   readonly logs: KyselyLogStore;
   readonly oauthStates: KyselyOAuthStateStore;
-  readonly stripeAccounts: KyselyStripeAccountStore;
   readonly providerAccounts: KyselyProviderAccountStore;
   readonly syncQueue: KyselySyncQueueStore;
   readonly syncState: KyselySyncStateStore;
@@ -91,7 +91,6 @@ export class KyselyStorage implements IntegrationStorage {
     this.statuses = new KyselyStatusStore(db);
     this.logs = new KyselyLogStore(db);
     this.oauthStates = new KyselyOAuthStateStore(db);
-    this.stripeAccounts = new KyselyStripeAccountStore(db);
     this.providerAccounts = new KyselyProviderAccountStore(db);
     this.syncQueue = new KyselySyncQueueStore(db);
     this.syncState = new KyselySyncStateStore(db);

@@ -9,6 +9,7 @@ import {
 } from '@pos/test-support';
 import { checkBusinessKeysUpgrade } from '@pos/test-support/business-keys-upgrade';
 import { checkPaymentSessionsUpgrade } from '@pos/test-support/payments-upgrade';
+import { checkProviderAccountsUpgrade } from '@pos/test-support/provider-accounts-upgrade';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,15 @@ describe('migrations', () => {
     const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase(), migrate: false });
     try {
       await checkBusinessKeysUpgrade(storage);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it("moves the facts of the seed's stripe_connected_accounts into the provider accounts' details when upgrading", async () => {
+    const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase(), migrate: false });
+    try {
+      await checkProviderAccountsUpgrade(storage);
     } finally {
       await storage.close();
     }

@@ -6,6 +6,7 @@ import { integrationMigrations, MIGRATION_TABLE } from '@pos/storage-kysely';
 import { startWorker } from '@pos/test-support';
 import { checkBusinessKeysUpgrade } from '@pos/test-support/business-keys-upgrade';
 import { checkPaymentSessionsUpgrade } from '@pos/test-support/payments-upgrade';
+import { checkProviderAccountsUpgrade } from '@pos/test-support/provider-accounts-upgrade';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
@@ -175,6 +176,15 @@ it('merges products that repeat a SKU, newest first, and gives customers ids whe
   const storage = await createSqliteStorage({ filename: ':memory:', migrate: false });
   try {
     await checkBusinessKeysUpgrade(storage);
+  } finally {
+    await storage.close();
+  }
+});
+
+it("moves the facts of the seed's stripe_connected_accounts into the provider accounts' details when upgrading", async () => {
+  const storage = await createSqliteStorage({ filename: ':memory:', migrate: false });
+  try {
+    await checkProviderAccountsUpgrade(storage);
   } finally {
     await storage.close();
   }

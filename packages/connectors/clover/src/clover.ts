@@ -8,7 +8,7 @@ import {
 } from '@pos/integrations-core';
 import { ofetch } from 'ofetch';
 import { z } from 'zod';
-import { type CloverCall, fromCloverError } from './errors.js';
+import { type CloverCall, cloverErrors, fromCloverError } from './errors.js';
 
 /** Authorize pages and API hosts per region (providers.md §5.2). */
 export const CLOVER_HOSTS = {
@@ -146,7 +146,7 @@ export function clover(options: CloverOptions): CloverConnector {
     } catch (error) {
       const status = error instanceof IntegrationError ? error.details?.clover_status : undefined;
       if (status === 401 || status === 403 || status === 404) {
-        throw new IntegrationError(
+        throw cloverErrors.error(
           'CLOVER_OAUTH_FAILED',
           `The token Clover issued cannot read the merchant named in the redirect (HTTP ${status}), so it was not connected. Start again from Clover.`,
           { details: { clover_status: status } },
@@ -155,7 +155,7 @@ export function clover(options: CloverOptions): CloverConnector {
       throw error;
     }
     if (found.id !== merchantId) {
-      throw new IntegrationError(
+      throw cloverErrors.error(
         'CLOVER_OAUTH_FAILED',
         'Clover answered with another merchant than the one named in the redirect, so it was not connected.',
       );
@@ -187,6 +187,7 @@ export function clover(options: CloverOptions): CloverConnector {
     id: 'clover',
     displayName: 'Clover',
     kind: 'oauth',
+    errorCodes: cloverErrors.table,
     stateInvalidCode: 'CLOVER_STATE_INVALID',
     oauthFailedCode: 'CLOVER_OAUTH_FAILED',
     tokenExpiredCode: 'CLOVER_TOKEN_EXPIRED',
@@ -208,10 +209,10 @@ export function clover(options: CloverOptions): CloverConnector {
       // Clover names the merchant only here, in the redirect: the token response does not.
       const merchantId = query.merchant_id;
       if (!merchantId || !MERCHANT_ID.test(merchantId)) {
-        throw new IntegrationError('CLOVER_OAUTH_FAILED', 'Clover did not say which merchant approved the app.');
+        throw cloverErrors.error('CLOVER_OAUTH_FAILED', 'Clover did not say which merchant approved the app.');
       }
       if (query.client_id !== undefined && query.client_id !== options.appId) {
-        throw new IntegrationError('CLOVER_OAUTH_FAILED', 'The Clover redirect was meant for another app.');
+        throw cloverErrors.error('CLOVER_OAUTH_FAILED', 'The Clover redirect was meant for another app.');
       }
       const pair = await tokenCall('token', TOKEN_PATH, {
         client_id: options.appId,

@@ -1,5 +1,23 @@
-import { IntegrationError, parseRetryAfter } from '@pos/integrations-core';
+import { declareErrorCodes, IntegrationError, parseRetryAfter } from '@pos/integrations-core';
 import { FetchError } from 'ofetch';
+
+/** Clover's own error codes; the connector declares them to core as its `errorCodes`. */
+export const cloverErrors = declareErrorCodes({
+  CLOVER_OAUTH_FAILED: {
+    status: 400,
+    meaning: 'declined, a refused code, or a token that cannot read the named merchant (in the redirect)',
+  },
+  CLOVER_STATE_INVALID: {
+    status: 400,
+    meaning: 'the OAuth state is unknown, expired, used, for another provider, or without its cookie (in the redirect)',
+  },
+  CLOVER_TOKEN_EXPIRED: { status: 409, meaning: 'Clover refused to renew the token: connect again' },
+  CLOVER_MERCHANT_IN_USE: {
+    status: 409,
+    meaning: 'the Clover merchant is connected to another tenant; nothing stored (in the redirect)',
+  },
+  CLOVER_REQUEST_REJECTED: { status: 400, meaning: 'Clover refused a request for another reason' },
+});
 
 /** Which Clover call failed: the REST API, the code exchange or a token refresh. */
 export type CloverCall = 'api' | 'token' | 'refresh';
@@ -36,14 +54,14 @@ export function fromCloverError(error: unknown, call: CloverCall): IntegrationEr
     });
   }
   if (call === 'token') {
-    return new IntegrationError(
+    return cloverErrors.error(
       'CLOVER_OAUTH_FAILED',
       `Clover did not accept the authorization code (HTTP ${status}). Start the connection again.`,
       { details },
     );
   }
   if (call === 'refresh' || status === 401) {
-    return new IntegrationError(
+    return cloverErrors.error(
       'CLOVER_TOKEN_EXPIRED',
       call === 'refresh'
         ? `Clover refused the refresh token (HTTP ${status}).`
@@ -51,8 +69,5 @@ export function fromCloverError(error: unknown, call: CloverCall): IntegrationEr
       { details, needsReconnect: true },
     );
   }
-  return new IntegrationError('CLOVER_REQUEST_REJECTED', `Clover rejected the request (HTTP ${status}).`, {
-    status: 400,
-    details,
-  });
+  return cloverErrors.error('CLOVER_REQUEST_REJECTED', `Clover rejected the request (HTTP ${status}).`, { details });
 }

@@ -11,4 +11,4 @@ export {
   cloverFromEnv,
   type Lazy,
 } from './clover.js';
-export { type CloverCall, fromCloverError } from './errors.js';
+export { type CloverCall, cloverErrors, fromCloverError } from './errors.js';

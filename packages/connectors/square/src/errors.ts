@@ -1,5 +1,12 @@
-import { IntegrationError, parseRetryAfter } from '@pos/integrations-core';
+import { declareErrorCodes, IntegrationError, parseRetryAfter } from '@pos/integrations-core';
 import { SquareError, SquareTimeoutError } from 'square';
+
+/** Square's own error codes; the connector declares them to core as its `errorCodes`. */
+export const squareErrors = declareErrorCodes({
+  SQUARE_INVALID_TOKEN: { status: 400, meaning: 'Square refused the access token' },
+  SQUARE_LOCATION_NOT_FOUND: { status: 400, meaning: 'the token has no location with that id' },
+  SQUARE_REQUEST_REJECTED: { status: 400, meaning: 'Square refused a request for another reason' },
+});
 
 const TOKEN_CODES = new Set(['UNAUTHORIZED', 'ACCESS_TOKEN_EXPIRED', 'ACCESS_TOKEN_REVOKED', 'CLIENT_DISABLED']);
 
@@ -43,7 +50,7 @@ export function fromSquareError(error: unknown): IntegrationError {
         : square?.code === 'ACCESS_TOKEN_REVOKED'
           ? 'was revoked'
           : 'was rejected';
-    return new IntegrationError(
+    return squareErrors.error(
       'SQUARE_INVALID_TOKEN',
       `The Square access token ${reason}. Paste a valid access token.`,
       {
@@ -53,14 +60,14 @@ export function fromSquareError(error: unknown): IntegrationError {
     );
   }
   if (status === 403) {
-    return new IntegrationError(
+    return squareErrors.error(
       'SQUARE_INVALID_TOKEN',
       'The Square access token may not read locations: it needs the MERCHANT_PROFILE_READ permission.',
       { details, needsReconnect: true },
     );
   }
   if (status === 404) {
-    return new IntegrationError(
+    return squareErrors.error(
       'SQUARE_LOCATION_NOT_FOUND',
       'Square has no location with that id for this access token.',
       {
@@ -80,9 +87,9 @@ export function fromSquareError(error: unknown): IntegrationError {
       details,
     });
   }
-  return new IntegrationError(
+  return squareErrors.error(
     'SQUARE_REQUEST_REJECTED',
     `Square rejected the request (HTTP ${status}${square ? `, ${square.code}` : ''}).`,
-    { status: 400, details },
+    { details },
   );
 }

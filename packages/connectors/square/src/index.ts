@@ -1,4 +1,4 @@
-export { fromSquareError } from './errors.js';
+export { fromSquareError, squareErrors } from './errors.js';
 export {
   type SquareCredentialsInput,
   type SquareOptions,

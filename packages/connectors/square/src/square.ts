@@ -8,7 +8,7 @@ import {
 } from '@pos/integrations-core';
 import { type Square, SquareClient } from 'square';
 import { z } from 'zod';
-import { fromSquareError } from './errors.js';
+import { fromSquareError, squareErrors } from './errors.js';
 
 const PRODUCTION_BASE_URL = 'https://connect.squareup.com';
 const SANDBOX_BASE_URL = 'https://connect.squareupsandbox.com';
@@ -95,6 +95,7 @@ export function square(
     id: 'square',
     displayName: 'Square',
     kind: 'api_key',
+    errorCodes: squareErrors.table,
     credentialsSchema: squareCredentialsSchema,
     credentialFields: [
       { name: 'access_token', label: 'Access token', secret: true, required: true, placeholder: 'EAAA…' },

@@ -16,6 +16,8 @@ export const MIN_SESSION_MINUTES = 30;
 export const MAX_SESSION_MINUTES = 24 * 60;
 /** The libraries' default, and what Stripe recommends: five minutes. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
+/** Where Stripe puts a webhook's signature; its events are a few kilobytes, 1 MB is plenty. */
+const WEBHOOK_RULES = { signatureHeader: 'stripe-signature', maxBodyBytes: 1024 * 1024 } as const;
 
 export interface StripeCheckoutOptions {
   /**
@@ -175,6 +177,7 @@ export function stripeCheckout(
 
   return {
     sessionLifetimeMs: lifetimeMs,
+    webhook: WEBHOOK_RULES,
 
     account: ({ publicData }) => publicData.stripe_user_id,
 
@@ -264,7 +267,8 @@ export function stripeCheckout(
     },
 
     async tenantsForAccount(storage, account) {
-      return (await storage.stripeAccounts.findByStripeUserId(account)).map((record) => record.tenantId);
+      const owner = await storage.providerAccounts.owner('stripe', account);
+      return owner === undefined ? [] : [owner];
     },
   };
 }

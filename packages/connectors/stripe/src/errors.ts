@@ -1,5 +1,24 @@
-import { IntegrationError, maskIdentifier } from '@pos/integrations-core';
+import { declareErrorCodes, IntegrationError, maskIdentifier } from '@pos/integrations-core';
 import Stripe from 'stripe';
+
+/** Stripe's own error codes; the connector declares them to core as its `errorCodes`. */
+export const stripeErrors = declareErrorCodes({
+  STRIPE_OAUTH_FAILED: { status: 400, meaning: 'the merchant declined, or Stripe refused the code (in the redirect)' },
+  STRIPE_STATE_INVALID: {
+    status: 400,
+    meaning: 'the OAuth state is unknown, expired, used, for another provider, or without its cookie (in the redirect)',
+  },
+  STRIPE_NOT_CONNECTED: {
+    status: 409,
+    meaning: "no connected Stripe account, or Stripe revoked the platform's access",
+  },
+  STRIPE_ACCOUNT_IN_USE: {
+    status: 409,
+    meaning: 'the Stripe account is connected to another tenant; nothing stored (in the redirect)',
+  },
+  STRIPE_PLATFORM_KEY_INVALID: { status: 502, meaning: "Stripe refused the platform's STRIPE_SECRET_KEY" },
+  STRIPE_REQUEST_REJECTED: { status: 400, meaning: 'Stripe refused a request for another reason' },
+});
 
 const { errors } = Stripe;
 
@@ -28,10 +47,10 @@ export function fromStripeError(error: unknown): IntegrationError {
     return new IntegrationError('RATE_LIMITED', 'Stripe is rate limiting requests. Try again shortly.', { details });
   }
   if (error instanceof errors.StripeAuthenticationError) {
-    return new IntegrationError(
+    return stripeErrors.error(
       'STRIPE_PLATFORM_KEY_INVALID',
       'Stripe rejected the platform secret key (STRIPE_SECRET_KEY). Check the server configuration.',
-      { status: 502, details },
+      { details },
     );
   }
   if (
@@ -39,7 +58,7 @@ export function fromStripeError(error: unknown): IntegrationError {
     error.code === 'account_invalid' ||
     (error instanceof errors.StripeInvalidRequestError && error.statusCode === 404)
   ) {
-    return new IntegrationError(
+    return stripeErrors.error(
       'STRIPE_NOT_CONNECTED',
       'Stripe no longer gives this platform access to the connected account. Connect Stripe again.',
       { details, needsReconnect: true },
@@ -48,8 +67,7 @@ export function fromStripeError(error: unknown): IntegrationError {
   if (error instanceof errors.StripeAPIError || (error.statusCode ?? 0) >= 500) {
     return new IntegrationError('PROVIDER_UNAVAILABLE', 'Stripe is unavailable. Try again shortly.', { details });
   }
-  return new IntegrationError('STRIPE_REQUEST_REJECTED', `Stripe rejected the request (${details.stripe_error}).`, {
-    status: 400,
+  return stripeErrors.error('STRIPE_REQUEST_REJECTED', `Stripe rejected the request (${details.stripe_error}).`, {
     details,
   });
 }
@@ -62,12 +80,12 @@ export function fromStripeOAuthError(error: unknown): IntegrationError {
       error instanceof errors.StripeInvalidGrantError
         ? 'the authorization code is unknown, expired or already used'
         : `Stripe answered ${error.rawType ?? 'an OAuth error'}`;
-    return new IntegrationError('STRIPE_OAUTH_FAILED', `Stripe did not complete the connection: ${reason}.`, {
+    return stripeErrors.error('STRIPE_OAUTH_FAILED', `Stripe did not complete the connection: ${reason}.`, {
       details: stripeDetails(error),
     });
   }
   const mapped = fromStripeError(error);
-  return new IntegrationError('STRIPE_OAUTH_FAILED', `Stripe did not complete the connection: ${mapped.message}`, {
+  return stripeErrors.error('STRIPE_OAUTH_FAILED', `Stripe did not complete the connection: ${mapped.message}`, {
     details: mapped.details,
   });
 }
@@ -75,14 +93,14 @@ export function fromStripeOAuthError(error: unknown): IntegrationError {
 /** Deauthorize refused because the account is already gone: say so, the local data goes anyway. */
 export function fromStripeDeauthorizeError(error: unknown, stripeUserId: string): IntegrationError {
   if (error instanceof errors.StripeInvalidClientError) {
-    return new IntegrationError(
+    return stripeErrors.error(
       'STRIPE_NOT_CONNECTED',
       `Stripe reports account ${maskIdentifier(stripeUserId)} is already disconnected from this platform.`,
       { details: stripeDetails(error) },
     );
   }
   if (error instanceof errors.StripeOAuthError) {
-    return new IntegrationError(
+    return stripeErrors.error(
       'STRIPE_REQUEST_REJECTED',
       `Stripe refused to disconnect the account (${error.rawType ?? 'OAuth error'}).`,
       { details: stripeDetails(error) },

@@ -12,7 +12,7 @@ export {
   STRIPE_CONNECT_BASE,
   type StripeClientOptions,
 } from './client.js';
-export { fromStripeDeauthorizeError, fromStripeError, fromStripeOAuthError } from './errors.js';
+export { fromStripeDeauthorizeError, fromStripeError, fromStripeOAuthError, stripeErrors } from './errors.js';
 export {
   STRIPE_REQUIRED_ENV,
   type StripeConnector,

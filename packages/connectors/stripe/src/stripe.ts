@@ -9,7 +9,7 @@ import {
 import type Stripe from 'stripe';
 import { type StripeCheckoutOptions, stripeCheckout } from './checkout.js';
 import { createStripeClient, type Lazy, resolve, STRIPE_CONNECT_BASE, type StripeClientOptions } from './client.js';
-import { fromStripeDeauthorizeError, fromStripeError, fromStripeOAuthError } from './errors.js';
+import { fromStripeDeauthorizeError, fromStripeError, fromStripeOAuthError, stripeErrors } from './errors.js';
 
 const AUTHORIZE_PATH = '/oauth/authorize';
 // Only Stripe "Extensions" may ask for read_only; platforms connecting accounts need read_write.
@@ -84,11 +84,24 @@ export function stripe(options: StripeOptions): StripeConnector {
     id: 'stripe',
     displayName: 'Stripe',
     kind: 'oauth',
+    errorCodes: stripeErrors.table,
     notConnectedCode: 'STRIPE_NOT_CONNECTED',
     stateInvalidCode: 'STRIPE_STATE_INVALID',
     oauthFailedCode: 'STRIPE_OAUTH_FAILED',
     // One acct_… per tenant: disconnecting deauthorizes the platform for the whole account.
-    account: { accountId: (data) => data.stripe_user_id, inUseCode: 'STRIPE_ACCOUNT_IN_USE', label: 'Stripe account' },
+    account: {
+      accountId: (data) => data.stripe_user_id,
+      inUseCode: 'STRIPE_ACCOUNT_IN_USE',
+      label: 'Stripe account',
+      // What the seed's stripe_connected_accounts held beside the account id.
+      details: (data) => ({
+        scope: data.scope,
+        livemode: data.livemode,
+        business_name: data.business_name,
+        country: data.country,
+        default_currency: data.default_currency,
+      }),
+    },
     client,
     ...(options.checkout ? { checkout: stripeCheckout(client, options.checkout, isLiveKey(options.secretKey)) } : {}),
 
@@ -110,7 +123,7 @@ export function stripe(options: StripeOptions): StripeConnector {
       }
       const accountId = token.stripe_user_id;
       if (!accountId) {
-        throw new IntegrationError('STRIPE_OAUTH_FAILED', 'Stripe answered without a connected account id.');
+        throw stripeErrors.error('STRIPE_OAUTH_FAILED', 'Stripe answered without a connected account id.');
       }
       let account: Stripe.Account | undefined;
       try {
@@ -173,25 +186,6 @@ export function stripe(options: StripeOptions): StripeConnector {
         livemode: publicData.livemode,
         scope: publicData.scope,
       };
-    },
-
-    records: {
-      async saved(storage, tenantId, publicData, now) {
-        await storage.stripeAccounts.put({
-          tenantId,
-          stripeUserId: publicData.stripe_user_id,
-          scope: publicData.scope,
-          livemode: publicData.livemode,
-          businessName: publicData.business_name,
-          country: publicData.country,
-          defaultCurrency: publicData.default_currency,
-          createdAt: now,
-          updatedAt: now,
-        });
-      },
-      async removed(storage, tenantId) {
-        await storage.stripeAccounts.delete(tenantId);
-      },
     },
   };
 }

@@ -1,3 +1,4 @@
+export { supabaseErrors } from './errors.js';
 export { authHeaders, deleteFilters, isJwt, postgrestTarget } from './postgrest.js';
 export {
   DEFAULT_SUPABASE_TABLES,

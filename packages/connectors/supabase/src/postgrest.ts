@@ -7,6 +7,7 @@ import {
   readBoundedText,
   type SyncTarget,
 } from '@pos/integrations-core';
+import { supabaseErrors } from './errors.js';
 
 /** PostgREST's upsert preference (providers.md §6.3): merge on the key, answer without a body. */
 const UPSERT_PREFER = 'resolution=merge-duplicates,return=minimal';
@@ -148,10 +149,10 @@ export function transientError(response: SupabaseResponse): IntegrationError | u
 }
 
 function keyRejected(response: SupabaseResponse): IntegrationError {
-  return new IntegrationError(
+  return supabaseErrors.error(
     'SUPABASE_INVALID_CREDENTIALS',
     `Supabase rejected the service key: ${describe(errorBody(response.body), response.status)}.`,
-    { status: 400, needsReconnect: true, details: { http_status: response.status } },
+    { needsReconnect: true, details: { http_status: response.status } },
   );
 }
 
@@ -161,8 +162,7 @@ function keyRejected(response: SupabaseResponse): IntegrationError {
  */
 function rejected(table: string, response: SupabaseResponse, error: PostgrestErrorBody): IntegrationError {
   const scope = /^2[23]/.test(error.code ?? '') ? 'rows' : 'batch';
-  return new IntegrationError('SUPABASE_SYNC_REJECTED', describe(error, response.status), {
-    status: 422,
+  return supabaseErrors.error('SUPABASE_SYNC_REJECTED', describe(error, response.status), {
     details: {
       scope,
       table,

@@ -10,6 +10,7 @@ import {
   withRetries,
 } from '@pos/integrations-core';
 import { z } from 'zod';
+import { supabaseErrors } from './errors.js';
 import {
   authHeaders,
   describe,
@@ -91,7 +92,7 @@ export interface SupabaseOptions {
 }
 
 function invalid(message: string): IntegrationError {
-  return new IntegrationError('SUPABASE_INVALID_CREDENTIALS', message, { status: 400, needsReconnect: true });
+  return supabaseErrors.error('SUPABASE_INVALID_CREDENTIALS', message, { needsReconnect: true });
 }
 
 /** The key's role, read from a legacy JWT's payload (its signature is the server's business). */
@@ -244,6 +245,7 @@ export function supabase(
     displayName: 'Supabase',
     kind: 'api_key',
     features: ['supabase', 'sync'],
+    errorCodes: supabaseErrors.table,
     notConnectedCode: 'SUPABASE_NOT_CONNECTED',
     credentialsSchema: supabaseCredentialsSchema,
     credentialFields: [

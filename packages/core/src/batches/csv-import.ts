@@ -4,7 +4,7 @@ import { CsvReader, isBlankRecord } from './csv-reader.js';
 import type { EntityDefinition, EntityRow } from './entities.js';
 import { rowValidator, schemaForDecimal } from './fields.js';
 import type { DecimalMark } from './money.js';
-import { detectPreset, Header, type RowMapper, RowProblem, requirePreset } from './presets/index.js';
+import { detectPreset, Header, otherExportsText, type RowMapper, RowProblem, requirePreset } from './presets/index.js';
 import { InvalidRows, RowErrors } from './row-errors.js';
 import { type RepeatedRow, type RowKeys, repeatedMessage } from './row-keys.js';
 import type { Progress } from './runner.js';
@@ -158,10 +158,7 @@ function openPreset(header: Header, presetId: string | undefined, run: CsvImport
     errors.add({
       row: 1,
       column: null,
-      message:
-        entity.type === 'products'
-          ? `matches no known format: expected our columns (${entity.requiredColumns.join(', ')}, …) or a Shopify, WooCommerce or Square export`
-          : `matches no known format: expected our columns (${entity.requiredColumns.join(', ')}, …)`,
+      message: `matches no known format: expected our columns (${entity.requiredColumns.join(', ')}, …)${otherExportsText(entity)}`,
     });
     throw new InvalidRows(errors);
   }

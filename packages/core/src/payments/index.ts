@@ -15,6 +15,7 @@ export type {
   CheckoutSessionSnapshot,
   SessionOutcome,
   WebhookDelivery,
+  WebhookRules,
 } from './provider.js';
 export {
   type ConnectionAccess,

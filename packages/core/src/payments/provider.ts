@@ -61,6 +61,17 @@ export type CheckoutEvent =
   /** Verified but not for us to act on: another type, or the other mode (live vs test). */
   | (EventBase & { kind: 'ignored'; reason: string });
 
+/**
+ * How the provider delivers webhooks, for the HTTP layer: which header carries the signature, and
+ * the largest body it sends. The route hands the verifier the raw bytes, never a parsed copy.
+ */
+export interface WebhookRules {
+  /** The signature header, e.g. `stripe-signature` (matched without regard to case). */
+  readonly signatureHeader: string;
+  /** The largest body accepted, in bytes; a larger delivery is answered 413 `PAYLOAD_TOO_LARGE`. */
+  readonly maxBodyBytes: number;
+}
+
 /** A webhook delivery exactly as received: the raw bytes and the signature header. */
 export interface WebhookDelivery {
   body: Uint8Array;
@@ -75,6 +86,8 @@ export interface WebhookDelivery {
 export interface CheckoutCapability<S extends SecretValues = SecretValues, P extends JsonObject = JsonObject> {
   /** How long a new session stays open, in ms (Stripe allows 30 minutes to 24 hours). */
   readonly sessionLifetimeMs: number;
+  /** The signature header and body limit of its webhooks; the route at `/api/payments/webhooks/<id>` follows them. */
+  readonly webhook: WebhookRules;
   /** The account sessions are created on, from the tenant's public connection data. */
   account(credentials: ConnectorCredentials<S, P>): string;
   createSession(

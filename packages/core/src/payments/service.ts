@@ -16,7 +16,7 @@ import {
   type PaymentListInput,
   paymentListInput,
 } from './input.js';
-import type { CheckoutCapability, WebhookDelivery } from './provider.js';
+import type { CheckoutCapability, WebhookDelivery, WebhookRules } from './provider.js';
 import { CheckoutSessions, type Order } from './sessions.js';
 import {
   decodeCursor,
@@ -64,6 +64,8 @@ interface PaymentParts {
  */
 export class PaymentService {
   readonly provider: string;
+  /** How the checkout provider delivers webhooks (signature header, body limit). */
+  readonly webhook: WebhookRules;
   readonly #parts: PaymentParts;
   readonly #sessions: CheckoutSessions;
   readonly #inbox: WebhookInbox;
@@ -71,6 +73,7 @@ export class PaymentService {
   constructor(parts: PaymentParts, options: PaymentOptions = {}) {
     this.#parts = parts;
     this.provider = parts.connector.id;
+    this.webhook = parts.connector.checkout.webhook;
     const { storage, connector, connections, clock, logger } = parts;
     const enqueue = (tx: IntegrationStorage, row: PaymentRecord) => this.#enqueue(tx, row);
     this.#sessions = new CheckoutSessions({

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IntegrationStorage, ProviderAccountLink } from './port.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
+const T1 = '2026-01-02T00:00:00.000Z';
 
 function link(tenantId: string, accountId = 'acct_1ABCdef234567890', provider = 'stripe'): ProviderAccountLink {
   return { provider, accountId, tenantId, createdAt: T0 };
@@ -40,6 +41,34 @@ export function describeProviderAccountConformance(storage: () => IntegrationSto
       await accounts.claim(link('tenant-b', 'acct_two'));
       expect(await accounts.claim(link('tenant-a', 'acct_two'))).toBe('tenant-b');
       expect(await accounts.owner('stripe', 'acct_one')).toBe('tenant-a');
+    });
+
+    it('keeps the details with the link: replaced by a new claim of the tenant, kept from a refused one, gone on release', async () => {
+      const accounts = storage().providerAccounts;
+      expect(await accounts.get('tenant-a', 'stripe')).toBeUndefined();
+      await accounts.claim({ ...link('tenant-a'), details: { business_name: 'Old Name', livemode: false } });
+      expect(await accounts.get('tenant-a', 'stripe')).toEqual({
+        provider: 'stripe',
+        accountId: 'acct_1ABCdef234567890',
+        tenantId: 'tenant-a',
+        details: { business_name: 'Old Name', livemode: false },
+        createdAt: T0,
+        updatedAt: T0,
+      });
+      await accounts.claim({ ...link('tenant-a'), createdAt: T1, details: { business_name: "Joe's", country: null } });
+      expect(await accounts.get('tenant-a', 'stripe')).toMatchObject({
+        details: { business_name: "Joe's", country: null },
+        createdAt: T0,
+        updatedAt: T1,
+      });
+      await accounts.claim({ ...link('tenant-b'), createdAt: T1, details: { business_name: 'Intruder' } });
+      expect((await accounts.get('tenant-a', 'stripe'))?.details).toEqual({ business_name: "Joe's", country: null });
+      expect(await accounts.get('tenant-b', 'stripe')).toBeUndefined();
+      await accounts.claim(link('tenant-c', 'acct_plain'));
+      expect((await accounts.get('tenant-c', 'stripe'))?.details).toEqual({});
+      expect(await accounts.get('tenant-a', 'clover')).toBeUndefined();
+      await accounts.release('tenant-a', 'stripe');
+      expect(await accounts.get('tenant-a', 'stripe')).toBeUndefined();
     });
 
     it('lets exactly one of several tenants claiming one account at the same moment have it', async () => {

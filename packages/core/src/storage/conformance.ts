@@ -12,7 +12,6 @@ import { describeEntitySinkKeysConformance } from './conformance-entity-sinks.js
 import { describeRefreshLeaseConformance } from './conformance-leases.js';
 import { describePaymentConformance } from './conformance-payments.js';
 import { describeProviderAccountConformance } from './conformance-provider-accounts.js';
-import { describeStripeAccountConformance } from './conformance-stripe-accounts.js';
 import type { IntegrationStorage, LogRecord, OAuthStateRecord, StatusRecord } from './port.js';
 import { describeSyncConformance } from './sync.conformance.js';
 
@@ -172,7 +171,6 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
     });
 
     describeRefreshLeaseConformance(() => storage);
-    describeStripeAccountConformance(() => storage);
     describeProviderAccountConformance(() => storage);
 
     describe('statuses', () => {

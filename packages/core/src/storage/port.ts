@@ -155,39 +155,15 @@ export interface OAuthStateStore {
   countOpen(tenantId: string, now: IsoTime): Promise<{ count: number; firstExpiresAt: IsoTime | null }>;
 }
 
-/** A Stripe account connected through Connect OAuth (the seed's `stripe_connected_accounts`). No secrets. */
-export interface StripeAccountRecord {
-  tenantId: string;
-  /** `acct_…` */
-  stripeUserId: string;
-  scope: string;
-  livemode: boolean;
-  businessName: string | null;
-  country: string | null;
-  defaultCurrency: string | null;
-  createdAt: IsoTime;
-  updatedAt: IsoTime;
-}
-
-export interface StripeAccountStore {
-  /** Inserts or replaces the tenant's one connected account; a replacement keeps `createdAt`. */
-  put(record: StripeAccountRecord): Promise<void>;
-  get(tenantId: string): Promise<StripeAccountRecord | undefined>;
-  /**
-   * Every tenant connected to this Stripe account, e.g. to disconnect them on
-   * `account.application.deauthorized` (webhooks name the account, not the tenant).
-   */
-  findByStripeUserId(stripeUserId: string): Promise<StripeAccountRecord[]>;
-  delete(tenantId: string): Promise<boolean>;
-}
-
 export interface IntegrationStorage {
   readonly credentials: CredentialStore;
   readonly statuses: StatusStore;
   readonly logs: LogStore;
   readonly oauthStates: OAuthStateStore;
-  readonly stripeAccounts: StripeAccountStore;
-  /** Which tenant each provider account is linked to (one tenant per account). */
+  /**
+   * Which tenant each provider account is linked to (one tenant per account), with the public
+   * facts its connector keeps about it. Webhooks that name an account find its tenant here.
+   */
   readonly providerAccounts: ProviderAccountStore;
   readonly batches: BatchStore;
   /**

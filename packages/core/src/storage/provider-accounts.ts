@@ -1,14 +1,30 @@
-import type { IsoTime } from './port.js';
+import type { IsoTime, JsonObject } from './port.js';
 
 /**
- * Which tenant a provider account (a Stripe `acct_…`, a Clover merchant) is linked to. One
+ * Which tenant a provider account (a connected account id, a merchant id) is linked to. One
  * account serves one tenant at a time, and a tenant links one account per provider.
  */
 export interface ProviderAccountLink {
   provider: string;
   accountId: string;
   tenantId: string;
+  /** When this claim happens; a tenant claiming its account again keeps the first time. */
   createdAt: IsoTime;
+  /**
+   * Public facts about the account the connector keeps with the link (its name, country, live
+   * or test mode); never secrets. A tenant claiming its account again replaces them.
+   */
+  details?: JsonObject;
+}
+
+/** A linked account as stored: the link, its details and when they were last written. */
+export interface ProviderAccountRecord {
+  provider: string;
+  accountId: string;
+  tenantId: string;
+  details: JsonObject;
+  createdAt: IsoTime;
+  updatedAt: IsoTime;
 }
 
 export interface ProviderAccountStore {
@@ -22,6 +38,8 @@ export interface ProviderAccountStore {
   claim(link: ProviderAccountLink): Promise<string | undefined>;
   /** The tenant the account is linked to, if any. */
   owner(provider: string, accountId: string): Promise<string | undefined>;
+  /** The account the tenant holds for this provider, with its details. */
+  get(tenantId: string, provider: string): Promise<ProviderAccountRecord | undefined>;
   /** Unlinks whatever account the tenant held for this provider; true when there was one. */
   release(tenantId: string, provider: string): Promise<boolean>;
 }

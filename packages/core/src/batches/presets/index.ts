@@ -17,6 +17,17 @@ export function presetsFor(entity: EntityDefinition): Preset[] {
   return PRESETS.filter((preset) => !preset.entityTypes || preset.entityTypes.includes(entity.type));
 }
 
+/**
+ * The other systems' exports a file of this entity type may be, as the end of a sentence
+ * (" or a Shopify, WooCommerce or Square export"); empty when only our own format applies.
+ */
+export function otherExportsText(entity: EntityDefinition): string {
+  const systems = presetsFor(entity).flatMap((preset) => (preset.system ? [preset.system] : []));
+  const last = systems.pop();
+  if (last === undefined) return '';
+  return ` or a ${systems.length > 0 ? `${systems.join(', ')} or ` : ''}${last} export`;
+}
+
 /** The preset named by an upload, checked against the entity type. */
 export function requirePreset(id: string, entity: EntityDefinition): Preset {
   const preset = presetsFor(entity).find((candidate) => candidate.id === id);

@@ -70,6 +70,8 @@ export type PresetOpening = { mapper: RowMapper; unknownColumns: string[] } | { 
 export interface Preset {
   id: string;
   label: string;
+  /** The system whose export files the preset reads, for messages (`Shopify`); none for our own format. */
+  system?: string;
   /** The entity types the preset produces; undefined for any. */
   entityTypes?: readonly string[];
   /** True when a header looks like this preset's files. */

@@ -74,6 +74,7 @@ interface ProductFields {
 export const shopifyPreset: Preset = {
   id: 'shopify',
   label: 'Shopify product export',
+  system: 'Shopify',
   entityTypes: ['products'],
   detect: (header) => header.has('Handle') && header.has('Title') && header.has('Variant Price'),
   open(header: Header, { defaults }): PresetOpening {

@@ -54,6 +54,7 @@ const REGULAR = /^regular$/i;
 export const squarePreset: Preset = {
   id: 'square',
   label: 'Square item library export',
+  system: 'Square',
   entityTypes: ['products'],
   detect: (header) => header.has('Item Name') && (header.has('Variation Name') || header.has('Token')),
   open(header: Header, { defaults }): PresetOpening {

@@ -77,6 +77,7 @@ const description = (text: string) => htmlToText(unescapeFormula(text).replaceAl
 export const wooCommercePreset: Preset = {
   id: 'woocommerce',
   label: 'WooCommerce product export',
+  system: 'WooCommerce',
   entityTypes: ['products'],
   detect: (header) => header.has('Type') && header.has('Name') && header.has('Regular price'),
   open(header: Header, { defaults }): PresetOpening {
