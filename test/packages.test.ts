@@ -145,7 +145,8 @@ beforeAll(async () => {
       app,
     ),
     output('node', ['scripts/check-types.mjs', ...tarballs.values()], root, false),
-    demo.waitForOutput(/URL\s+(http:\/\/\S+)/).then((match) => match[1] as string),
+    // The install and the type checks run beside it on two cores: give it time to start.
+    demo.waitForOutput(/URL\s+(http:\/\/\S+)/, 90_000).then((match) => match[1] as string),
     startPostgresCluster(),
   ]);
   const binary = 'build/Release/better_sqlite3.node';

@@ -164,7 +164,7 @@ describe('on an SQLite file', () => {
         .trim()
         .split('\r\n'),
     ).toHaveLength(1);
-  });
+  }, 90_000); // a dozen command runs, each a Node.js process of its own
 
   it('reads a Shopify export with its preset, and imports nothing from a file with a bad row', async () => {
     const database = join(dir, 'presets.db');
