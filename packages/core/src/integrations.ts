@@ -68,7 +68,6 @@ interface ServiceParts extends CredentialParts {
 export class IntegrationService {
   readonly #credentials: CredentialAccess;
   readonly #writes: ConnectionWrites;
-
   readonly #authorization: OAuthAuthorization;
 
   constructor(private readonly parts: ServiceParts) {

@@ -66,13 +66,13 @@ export class BatchRunner {
     this.#parts = parts;
   }
 
-  /** See {@link Batches.admit}. */
+  /** Takes one of the tenant's running-batch slots (`Batches.admit` documents it). */
   admit(tenantId: string, options: { uploadBytes?: number } = {}): BatchTicket {
     assertTenant(tenantId);
     return this.#parts.slots?.take(tenantId, options.uploadBytes ?? 0) ?? { tenantId, release: () => undefined };
   }
 
-  /** See {@link Batches.recover}. */
+  /** Fails the batches a dead process left `processing` (`Batches.recover` documents it). */
   async recover(): Promise<DataBatch[]> {
     const { storage, clock, logger, leaseMs } = this.#parts;
     const now = clock.now();
