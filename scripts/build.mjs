@@ -2,7 +2,7 @@
 // package's d.ts build always finds the declarations of the packages it imports.
 // A workspace whose `dist` is newer than all of its sources and than its workspace dependencies'
 // builds is skipped (`--force` builds everything), so `npm start` and `npm run demo` start at once
-// when nothing changed.
+// when nothing changed. `--check` only lists what would be built.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { root, workspacesInDependencyOrder } from './workspaces.mjs';
 
 const verbose = process.argv.includes('--verbose');
 const force = process.argv.includes('--force');
+const check = process.argv.includes('--check');
 
 /** Not sources: build outputs, installed packages and the tests (they are not built). */
 const NOT_SOURCES = new Set([
@@ -57,6 +58,11 @@ for (const workspace of workspaces) {
   if (!force && output > inputs) {
     builtAt.set(workspace.name, output);
     if (verbose) process.stdout.write(`${workspace.name} is up to date\n`);
+    continue;
+  }
+  if (check) {
+    process.stdout.write(`${workspace.name} would be built\n`);
+    builtAt.set(workspace.name, Date.now());
     continue;
   }
   const started = Date.now();
