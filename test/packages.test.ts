@@ -218,7 +218,8 @@ describe.each(packages)('$name', (workspace) => {
 it('type-checks an application that imports every entry point, with skipLibCheck off', () => {
   const entries = packages.flatMap(({ name, manifest }) =>
     Object.keys(manifest.exports ?? {})
-      .filter((subpath) => !/\.(json|sql|css)$/.test(subpath))
+      // Patterns (`./define/*`) name many modules; their files are type-checked by the build.
+      .filter((subpath) => !/\.(json|sql|css)$/.test(subpath) && !subpath.includes('*'))
       .map((subpath) => (subpath === '.' ? name : `${name}/${subpath.slice(2)}`)),
   );
   expect(entries.length).toBeGreaterThan(10);
