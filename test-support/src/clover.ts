@@ -11,7 +11,7 @@ export const CLOVER_REDIRECT_URI = 'https://pos.example.com/api/integrations/clo
 
 const random = (bytes = 24) => randomBytes(bytes).toString('hex');
 
-/** A merchant in the shape of `GET /v3/merchants/{mId}` (providers.md §5.5); the address only when expanded. */
+/** A merchant in the shape of `GET /v3/merchants/{mId}`; the address only when expanded. */
 export function cloverMerchant(overrides: Record<string, unknown> = {}) {
   return {
     id: CLOVER_MERCHANT_ID,
@@ -44,7 +44,7 @@ export interface CloverSimulationOptions {
 }
 
 /**
- * Clover OAuth v2 as documented (providers.md §5.3–5.5): the redirect with `merchant_id` and a
+ * Clover OAuth v2 as documented: the redirect with `merchant_id` and a
  * code, `/oauth/v2/token`, `/oauth/v2/refresh` with single-use refresh tokens (each refresh
  * rotates the pair), and the merchant endpoint answering 401 to expired or unknown tokens.
  */

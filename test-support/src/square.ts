@@ -4,7 +4,7 @@ export const SQUARE_PRODUCTION = 'https://connect.squareup.com';
 export const SQUARE_TOKEN = 'EAAAl7QmTestAccessTokenForSquareSandbox9f2c';
 export const SQUARE_LOCATION_ID = 'L1ABCDEF2345';
 
-/** A location in the shape of Square's `GET /v2/locations/{id}` (providers.md §4.2). */
+/** A location in the shape of Square's `GET /v2/locations/{id}`. */
 export function squareLocation(overrides: Record<string, unknown> = {}) {
   return {
     id: SQUARE_LOCATION_ID,

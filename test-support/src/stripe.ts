@@ -13,7 +13,7 @@ export const STRIPE_WEBHOOK_SECRET = 'whsec_testEndpointSigningSecret0123456789'
 
 const random = (bytes = 18) => randomBytes(bytes).toString('base64url').replace(/[-_]/g, 'x');
 
-/** A Standard connected account in the shape of `GET /v1/accounts/{id}` (providers.md §1.5). */
+/** A Standard connected account in the shape of `GET /v1/accounts/{id}`. */
 export function stripeAccount(overrides: Record<string, unknown> = {}) {
   return {
     id: STRIPE_ACCOUNT_ID,
@@ -42,7 +42,7 @@ export interface StripeSimulationOptions {
   createDelayMs?: number;
 }
 
-/** A Checkout Session as Stripe returns it (providers.md §2.2). */
+/** A Checkout Session as Stripe returns it. */
 export interface SimulatedSession {
   id: string;
   object: 'checkout.session';
@@ -71,7 +71,7 @@ function oauthError(status: number, error: string, description: string) {
 }
 
 /**
- * Stripe Connect as documented (providers.md §1.2–1.5): the consent page's redirect, single-use
+ * Stripe Connect as documented (the provider's documentation–1.5): the consent page's redirect, single-use
  * authorization codes (a second exchange revokes the connection), `oauth/token`,
  * `oauth/deauthorize` and the account endpoint, all authenticated with the platform key.
  */
@@ -351,7 +351,7 @@ export function stripeSimulation(options: StripeSimulationOptions = {}) {
 
 let eventCounter = 0;
 
-/** A Connect webhook event in Stripe's shape (providers.md §3.3), from the simulated account. */
+/** A Connect webhook event in Stripe's shape, from the simulated account. */
 export function stripeEvent(
   type: string,
   object: Record<string, unknown>,

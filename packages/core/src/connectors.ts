@@ -92,7 +92,7 @@ interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
    * configured. A connector that declares codes declares the ones it names below too.
    */
   readonly errorCodes?: ErrorCodeTable;
-  /** Provider summary built from a live provider response (seed Property 6). */
+  /** Provider summary built from a live provider response (property 6, docs/properties.md). */
   summary(credentials: ConnectorCredentials<S, P>, context: ConnectorContext): Promise<JsonObject>;
   /** Resolves only when the provider answered 2xx; throws an {@link IntegrationError} otherwise. */
   test(credentials: ConnectorCredentials<S, P>, context: ConnectorContext): Promise<TestResult>;

@@ -204,7 +204,7 @@ export class IntegrationService {
     }
   }
 
-  /** Returns `success: true` only when the provider answered 2xx (seed Property 5). */
+  /** Returns `success: true` only when the provider answered 2xx (property 5, docs/properties.md). */
   async test(tenantId: string, provider: string): Promise<TestOutcome> {
     assertTenant(tenantId);
     const connector = this.parts.connectors.get(provider);
@@ -253,7 +253,7 @@ export class IntegrationService {
     }
   }
 
-  /** Revokes at the provider where possible, then deletes the credentials (seed Property 4). */
+  /** Revokes at the provider where possible, then deletes the credentials (property 4, docs/properties.md). */
   async disconnect(tenantId: string, provider: string): Promise<ActionResult> {
     assertTenant(tenantId);
     const connector = this.parts.connectors.get(provider);

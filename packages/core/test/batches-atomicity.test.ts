@@ -12,7 +12,7 @@ import {
 } from '../src/index.js';
 import { chunked, type DataManagerHarness, startDataManager } from './data-manager-harness.js';
 
-/** Seed Property 12: a batch that fails partway leaves no row behind and is marked failed. */
+/** Property 12 (docs/properties.md): a batch that fails partway leaves no row behind and is marked failed. */
 
 const product = fc.record({
   sku: fc.stringMatching(/^[A-Z]{2,4}-[0-9]{1,6}$/),

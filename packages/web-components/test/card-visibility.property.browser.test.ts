@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoPage, openDemoPage } from './harness.js';
 
-// Seed Property 7: a card is shown only for an integration the server offers, and a 404 from its
+// Property 7 (docs/properties.md): a card is shown only for an integration the server offers, and a 404 from its
 // status endpoint hides it entirely — never a disabled card or a placeholder.
 
 const DEMO_KEY = 'pos_demo_key_not_for_production';

@@ -3,7 +3,7 @@ import express, { type Request, type Response, Router } from 'express';
 import { consentPage } from './consent-page.js';
 import { DEMO_CLOVER_APP_ID, DEMO_CLOVER_APP_SECRET, DEMO_CLOVER_MERCHANT } from './constants.js';
 
-/** Shapes follow Clover's merchant object (providers.md §5.5). */
+/** Shapes follow Clover's merchant object. */
 const MERCHANT = {
   id: DEMO_CLOVER_MERCHANT,
   name: 'Demo Bakery (simulated)',

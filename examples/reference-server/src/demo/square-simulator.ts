@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { DEMO_SQUARE_LOCATION, DEMO_SQUARE_TOKEN } from './constants.js';
 
-/** Shapes follow Square's Locations API (providers.md §4.2). */
+/** Shapes follow Square's Locations API. */
 const LOCATIONS = [
   {
     id: DEMO_SQUARE_LOCATION,

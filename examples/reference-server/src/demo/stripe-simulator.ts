@@ -4,7 +4,7 @@ import { checkoutPage } from './checkout-page.js';
 import { consentPage } from './consent-page.js';
 import { DEMO_STRIPE_ACCOUNT, DEMO_STRIPE_CLIENT_ID, DEMO_STRIPE_SECRET_KEY } from './constants.js';
 
-/** Shapes follow Stripe's account object (providers.md §1.5). */
+/** Shapes follow Stripe's account object. */
 const ACCOUNT = {
   id: DEMO_STRIPE_ACCOUNT,
   object: 'account',
@@ -38,7 +38,7 @@ export interface StripeSimulatorOptions {
   webhookSecret?: string;
 }
 
-/** A Checkout Session in Stripe's shape (providers.md §2.2), plus the account it lives on. */
+/** A Checkout Session in Stripe's shape, plus the account it lives on. */
 interface SimulatedSession {
   id: string;
   object: 'checkout.session';

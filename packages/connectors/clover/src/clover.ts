@@ -10,7 +10,7 @@ import { ofetch } from 'ofetch';
 import { z } from 'zod';
 import { type CloverCall, cloverErrors, fromCloverError } from './errors.js';
 
-/** Authorize pages and API hosts per region (providers.md §5.2). */
+/** Authorize pages and API hosts per region. */
 export const CLOVER_HOSTS = {
   na: { oauth: 'https://www.clover.com', api: 'https://api.clover.com' },
   eu: { oauth: 'https://www.eu.clover.com', api: 'https://api.eu.clover.com' },

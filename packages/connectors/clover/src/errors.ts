@@ -25,7 +25,7 @@ export type CloverCall = 'api' | 'token' | 'refresh';
 /**
  * Clover's answer as one of our codes, by HTTP status only: its error bodies are not documented
  * and are never passed on. 401 from the REST API covers expired tokens and missing permissions
- * alike (providers.md §5.6), so it asks for a refresh, then a reconnect.
+ * alike, so it asks for a refresh, then a reconnect.
  */
 export function fromCloverError(error: unknown, call: CloverCall): IntegrationError {
   if (error instanceof IntegrationError) return error;

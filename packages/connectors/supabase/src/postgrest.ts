@@ -9,7 +9,7 @@ import {
 } from '@pos/integrations-core';
 import { supabaseErrors } from './errors.js';
 
-/** PostgREST's upsert preference (providers.md §6.3): merge on the key, answer without a body. */
+/** PostgREST's upsert preference: merge on the key, answer without a body. */
 const UPSERT_PREFER = 'resolution=merge-duplicates,return=minimal';
 const DELETE_PREFER = 'return=minimal';
 /** Delete filters go in the URL; keep it well below what gateways accept. */

@@ -194,7 +194,7 @@ export function supabase(
     (typeof options.managementApiUrl === 'function' ? options.managementApiUrl() : options.managementApiUrl) ??
     MANAGEMENT_API_URL;
 
-  /** `GET /rest/v1/`: answers 200 only to a secret or service_role key (providers.md §6.2). */
+  /** `GET /rest/v1/`: answers 200 only to a secret or service_role key. */
   function readSchema(url: string, serviceKey: string, context: ConnectorContext): Promise<OpenApiRoot> {
     const send = projectSender(context.outbound);
     return withRetries(async () => {

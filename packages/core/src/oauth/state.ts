@@ -18,7 +18,7 @@ function hashState(state: string): string {
 }
 
 /**
- * Issues and consumes OAuth `state` values (seed Property 1): 256 random bits, bound to the
+ * Issues and consumes OAuth `state` values (property 1, docs/properties.md): 256 random bits, bound to the
  * tenant and provider that asked, stored only as a hash, usable once, for ten minutes.
  */
 export class OAuthStateService {

@@ -1,6 +1,6 @@
 /**
  * The storage port. Adapters (SQLite, Postgres, your own) implement these stores; every method
- * that touches tenant data takes the tenant id and must filter by it (seed Property 8).
+ * that touches tenant data takes the tenant id and must filter by it (property 8, docs/properties.md).
  * Times are ISO-8601 UTC strings from the injected clock, which sort as text.
  */
 

@@ -185,7 +185,7 @@ export class PosIntegrationCard extends PosApiElement {
       this.status = await this.api.status(this.provider);
       this.hidden = false;
     } catch (error) {
-      // Seed Property 7: a provider the server does not serve has no card at all.
+      // Property 7 (docs/properties.md): a provider the server does not serve has no card at all.
       if (error instanceof PosApiError && error.status === 404) this.hidden = true;
       else this.loadError = error instanceof Error ? error.message : String(error);
     } finally {

@@ -19,7 +19,7 @@ interface Offered {
 /**
  * The Integrations settings page: a card for every integration this server offers, and nothing
  * for the rest. An integration is offered when the capabilities say so **and** its status
- * endpoint answers; a 404 hides it entirely (seed Property 7) — no disabled or "coming soon"
+ * endpoint answers; a 404 hides it entirely (property 7, docs/properties.md) — no disabled or "coming soon"
  * placeholders. With no integration offered (e.g. a lite build) the element renders nothing.
  *
  * @summary The Integrations settings page: one card per integration the server offers.
