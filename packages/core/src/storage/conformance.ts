@@ -12,8 +12,8 @@ import { describeEntitySinkKeysConformance } from './conformance-entity-sinks.js
 import { describeRefreshLeaseConformance } from './conformance-leases.js';
 import { describePaymentConformance } from './conformance-payments.js';
 import { describeProviderAccountConformance } from './conformance-provider-accounts.js';
+import { describeSyncConformance } from './conformance-sync.js';
 import type { IntegrationStorage, LogRecord, OAuthStateRecord, StatusRecord } from './port.js';
-import { describeSyncConformance } from './sync.conformance.js';
 
 export interface StorageConformanceOptions {
   name: string;
