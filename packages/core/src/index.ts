@@ -103,7 +103,7 @@ export {
 } from './oauth/refresh.js';
 export { type ConsumedState, OAUTH_STATE_TTL_MS, OAuthStateService } from './oauth/state.js';
 export * from './payments/index.js';
-export { ExistingKeys, IMPORT_MODES } from './storage/batches.js';
+export { ExistingKeys, IMPORT_MODES, RepeatedKeys } from './storage/batches.js';
 export type * from './storage/port.js';
 export type { ResyncReport } from './sync/resync.js';
 export {

@@ -109,7 +109,7 @@ describe('export and re-import', () => {
       ),
       { numRuns: 25 },
     );
-  });
+  }, 90_000);
 
   it('is an identity for customers, with and without ids', async () => {
     await fc.assert(
@@ -131,5 +131,5 @@ describe('export and re-import', () => {
       ),
       { numRuns: 25 },
     );
-  });
+  }, 90_000);
 });

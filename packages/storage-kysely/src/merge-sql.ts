@@ -1,4 +1,10 @@
-import { ExistingKeys, type ImportCounts, type ImportTarget } from '@pos/integrations-core';
+import {
+  ExistingKeys,
+  type ImportCounts,
+  type ImportTarget,
+  type RepeatedKey,
+  RepeatedKeys,
+} from '@pos/integrations-core';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { readInteger } from './numbers.js';
 import type { SqlDialectName } from './schema.js';
@@ -28,7 +34,7 @@ export interface StagedRows {
   order: string;
 }
 
-/** The first keys an `insert_only` import reports as existing. */
+/** The first rows an import reports as existing or repeated. */
 const REPORTED_KEYS = 100;
 
 const affected = (result: { numAffectedRows?: bigint }) => readInteger(result.numAffectedRows ?? 0n);
@@ -38,12 +44,13 @@ const affected = (result: { numAffectedRows?: bigint }) => readInteger(result.nu
  * rows with a new key are inserted (in file order, owned by this batch: `batch_id`, with no
  * other mark); rows whose key exists update the stored row when a value differs and are
  * otherwise left as they are. Either way the stored row is marked as held by this batch
- * (`seen_batch_id`); a row whose values this batch changed is marked `changed_batch_id` too. In `insert_only` mode an existing key throws {@link ExistingKeys}
- * before anything is written.
+ * (`seen_batch_id`); a row whose values this batch changed is marked `changed_batch_id` too. In
+ * `insert_only` mode an existing key throws {@link ExistingKeys} before anything is written.
  *
- * A file never holds a key twice (the Data Manager refuses such files); the one way two staged
- * rows can still meet is a row without a key matched by `matchBy` to the row another staged row
- * names, which fails the import.
+ * Two staged rows with one key throw {@link RepeatedKeys}. That costs the common case nothing: the
+ * table's unique key refuses the insert of a repeated new key, and a repeated existing key leaves
+ * fewer rows matched and inserted than were staged; only then are the staged rows grouped by key
+ * to name the rows. (A table with `matchBy` is checked up front, before its keys are filled in.)
  */
 export async function mergeStaged(
   // biome-ignore lint/suspicious/noExplicitAny: the tables are chosen at run time.
@@ -62,26 +69,29 @@ export async function mergeStaged(
   );
   const existing = sql`EXISTS (SELECT 1 FROM ${main} AS m WHERE m.tenant_id = ${tenantId} AND ${keyMatch})`;
 
-  if (table.matchBy !== undefined) await fillKeys(db, dialect, table, staged, tenantId);
+  if (table.matchBy !== undefined) {
+    await refuseRepeats(db, table, staged);
+    await fillKeys(db, dialect, table, staged, tenantId);
+  }
 
   const tenantHasRows =
     (await sql`SELECT 1 AS found FROM ${main} WHERE tenant_id = ${tenantId} LIMIT 1`.execute(db)).rows.length > 0;
 
   let updated = 0;
   let unchanged = 0;
+  let matched = 0;
   if (tenantHasRows) {
     if (target.mode === 'insert_only') {
-      const keys = sql.join(table.key.map((column) => sql`s.${sql.ref(column)}`));
-      const found = await sql<Record<string, unknown>>`
-        SELECT ${keys} FROM ${s} AS s WHERE ${existing} ORDER BY s.${sql.ref(staged.order)} LIMIT ${REPORTED_KEYS}`.execute(
-        db,
-      );
+      const order = sql`s.${sql.ref(staged.order)}`;
+      const found = await sql<{ at: number | string }>`
+        SELECT ${order} AS at FROM ${s} AS s WHERE ${existing} ORDER BY ${order} LIMIT ${REPORTED_KEYS}`.execute(db);
       if (found.rows.length > 0) {
         const counted = await sql<{ total: number | string }>`
           SELECT COUNT(*) AS total FROM ${s} AS s WHERE ${existing}`.execute(db);
         throw new ExistingKeys(
-          found.rows.map((row) => table.key.map((column) => row[column])),
+          found.rows.map((row) => readInteger(row.at) - 1),
           readInteger(counted.rows[0]?.total ?? 0),
+          keyName(table),
         );
       }
     } else {
@@ -97,7 +107,7 @@ export async function mergeStaged(
       const assign = sql.join(values.map((column) => sql`${sql.ref(column)} = s.${sql.ref(column)}`));
       // One pass over the staged rows: every matched row is marked as held by this batch, and as
       // changed by it when a value differs (an equal row keeps its values and its last change).
-      const matched = affected(
+      matched = affected(
         await sql`
           UPDATE ${main} AS m
           SET ${assign}, seen_batch_id = ${batchId},
@@ -112,23 +122,123 @@ export async function mergeStaged(
       );
       updated = readInteger(changed.rows[0]?.total ?? 0);
       unchanged = matched - updated;
-      const staged = await sql<{ total: number | string }>`SELECT COUNT(*) AS total FROM ${s}`.execute(db);
-      // Every staged row matched a stored one: nothing to insert (a re-import of the same file).
-      if (matched === readInteger(staged.rows[0]?.total ?? 0)) return { inserted: 0, updated, unchanged };
+      // Every staged row matched a stored one, each a different one: nothing to insert (a
+      // re-import of the same file).
+      if (matched === (await stagedCount(db, staged))) return { inserted: 0, updated, unchanged };
     }
   }
 
   const columns = sql.join(table.columns.map((column) => sql.ref(column)));
   const stagedColumns = sql.join(table.columns.map((column) => sql`s.${sql.ref(column)}`));
-  const inserted = affected(
-    await sql`
-      INSERT INTO ${main} (tenant_id, batch_id, created_at, ${columns})
-      SELECT ${tenantId}, ${batchId}, ${target.createdAt}, ${stagedColumns}
-      FROM ${s} AS s
-      ${tenantHasRows ? sql`WHERE NOT ${existing}` : sql``}
-      ORDER BY s.${sql.ref(staged.order)}`.execute(db),
-  );
+  const insert = sql`
+    INSERT INTO ${main} (tenant_id, batch_id, created_at, ${columns})
+    SELECT ${tenantId}, ${batchId}, ${target.createdAt}, ${stagedColumns}
+    FROM ${s} AS s
+    ${tenantHasRows ? sql`WHERE NOT ${existing}` : sql``}
+    ORDER BY s.${sql.ref(staged.order)}`;
+  // A savepoint, so that the staged rows can still be read after the unique key refused a
+  // repeated key (PostgreSQL refuses every statement of a transaction after a failed one).
+  await sql`SAVEPOINT pos_merge_insert`.execute(db);
+  let inserted: number;
+  try {
+    inserted = affected(await insert.execute(db));
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT pos_merge_insert`.execute(db);
+    await refuseRepeats(db, table, staged);
+    throw error;
+  }
+  await sql`RELEASE SAVEPOINT pos_merge_insert`.execute(db);
+  // Fewer rows matched and inserted than staged: some staged rows repeat an existing key.
+  if (tenantHasRows && target.mode !== 'insert_only' && matched + inserted !== (await stagedCount(db, staged))) {
+    await refuseRepeats(db, table, staged);
+  }
   return { inserted, updated, unchanged };
+}
+
+async function stagedCount(
+  // biome-ignore lint/suspicious/noExplicitAny: the tables are chosen at run time.
+  db: Kysely<any>,
+  staged: StagedRows,
+): Promise<number> {
+  const counted = await sql<{ total: number | string }>`SELECT COUNT(*) AS total FROM ${staged.table}`.execute(db);
+  return readInteger(counted.rows[0]?.total ?? 0);
+}
+
+/** What a file calls the table's key. */
+function keyName(table: MergeTable): string {
+  return table.keyInFile ?? table.key.join(', ');
+}
+
+/**
+ * Throws {@link RepeatedKeys} when two staged rows have the same key, or (with `matchBy`) two rows
+ * without a key the same `matchBy` value, ignoring case: the first 100 later rows of each such
+ * group, each with the position of the group's first row.
+ */
+async function refuseRepeats(
+  // biome-ignore lint/suspicious/noExplicitAny: the tables are chosen at run time.
+  db: Kysely<any>,
+  table: MergeTable,
+  staged: StagedRows,
+): Promise<void> {
+  const keys = table.key.map((column) => sql`${sql.ref(column)}`);
+  const keyed = sql.join(
+    table.key.map((column) => sql`${sql.ref(column)} IS NOT NULL`),
+    sql` AND `,
+  );
+  const groups: Array<{
+    values: RawBuilder<unknown>[];
+    where: RawBuilder<unknown>;
+    column: string;
+    match: 'key' | 'other';
+  }> = [{ values: keys, where: keyed, column: keyName(table), match: 'key' }];
+  if (table.matchBy !== undefined) {
+    const unkeyed = sql.join(
+      table.key.map((column) => sql`${sql.ref(column)} IS NULL`),
+      sql` AND `,
+    );
+    groups.push({
+      values: [sql`lower(${sql.ref(table.matchBy)})`],
+      where: sql`${unkeyed} AND ${sql.ref(table.matchBy)} IS NOT NULL`,
+      column: table.matchBy,
+      match: 'other',
+    });
+  }
+  const repeats: RepeatedKey[] = [];
+  let count = 0;
+  const order = sql.ref(staged.order);
+  for (const group of groups) {
+    const names = group.values.map((_, index) => `k${index}`);
+    const select = sql.join(group.values.map((value, index) => sql`${value} AS ${sql.ref(names[index] as string)}`));
+    const grouped = sql`
+      SELECT ${select}, MIN(${order}) AS first, COUNT(*) AS n
+      FROM ${staged.table} WHERE ${group.where}
+      GROUP BY ${sql.join(group.values)} HAVING COUNT(*) > 1`;
+    const counted = await sql<{ total: number | string | null }>`
+      SELECT SUM(n - 1) AS total FROM (${grouped}) AS g`.execute(db);
+    const total = readInteger(counted.rows[0]?.total ?? 0);
+    if (total === 0) continue;
+    count += total;
+    const same = sql.join(
+      group.values.map((value, index) => sql`${value} = g.${sql.ref(names[index] as string)}`),
+      sql` AND `,
+    );
+    const found = await sql<Record<string, unknown>>`
+      SELECT s.${order} AS at, g.first AS first, ${sql.join(names.map((name) => sql`g.${sql.ref(name)}`))}
+      FROM ${staged.table} AS s JOIN (${grouped}) AS g ON ${same}
+      WHERE ${group.where} AND s.${order} > g.first
+      ORDER BY s.${order} LIMIT ${REPORTED_KEYS}`.execute(db);
+    for (const row of found.rows) {
+      const values = names.map((name) => row[name]);
+      repeats.push({
+        row: readInteger(row.at as number) - 1,
+        first: readInteger(row.first as number) - 1,
+        column: group.column,
+        value: values.length === 1 ? String(values[0]) : JSON.stringify(values),
+        match: group.match,
+      });
+    }
+  }
+  if (count > 0) throw new RepeatedKeys(repeats.sort((a, b) => a.row - b.row).slice(0, REPORTED_KEYS), count);
 }
 
 /** Gives staged rows without a key the key of a stored row with the same `matchBy` value, or a new one. */

@@ -6,7 +6,7 @@ import { rowValidator, schemaForDecimal } from './fields.js';
 import type { DecimalMark } from './money.js';
 import { detectPreset, Header, otherExportsText, type RowMapper, RowProblem, requirePreset } from './presets/index.js';
 import { InvalidRows, RowErrors } from './row-errors.js';
-import { type RepeatedRow, type RowKeys, repeatedMessage } from './row-keys.js';
+import type { ImportRows } from './row-numbers.js';
 import type { Progress } from './runner.js';
 
 /** The file an upload reads and how to read it. */
@@ -21,7 +21,8 @@ export interface CsvImport {
   entity: EntityDefinition;
   /** Values for the columns a file may leave out (its currency). */
   defaults: Record<string, string>;
-  keys: RowKeys;
+  /** Where each written row came from. */
+  rows: ImportRows;
   progress: Progress;
   signal: AbortSignal;
   importer: EntityImport<EntityRow>;
@@ -71,7 +72,7 @@ async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal): Asy
  * any row is bad.
  */
 export async function readCsv(file: CsvFile, run: CsvImport): Promise<number> {
-  const { entity, keys, progress, signal, importer } = run;
+  const { entity, progress, signal, importer } = run;
   const reader = new CsvReader();
   let validate = rowValidator(entity.schema);
   const errors = new RowErrors();
@@ -89,7 +90,7 @@ export async function readCsv(file: CsvFile, run: CsvImport): Promise<number> {
       if (!mapper) {
         const opened = openPreset(new Header(cells), file.preset, run);
         mapper = opened;
-        keys.columnOf = (field) => opened.columnOf(field) ?? field;
+        run.rows.columnOf = (field) => opened.columnOf(field) ?? field;
         validate = rowValidator(schemaForDecimal(entity.schema, decimalOf(file, reader)));
         width = cells.length;
         continue;
@@ -118,14 +119,10 @@ export async function readCsv(file: CsvFile, run: CsvImport): Promise<number> {
             message: issue.message,
           });
         }
-      } else {
-        const repeated: RepeatedRow | undefined = keys.add(parsed.data, row);
-        if (repeated) {
-          const { column } = repeated.identity;
-          errors.add({ row, column: mapper.columnOf(column) ?? column, message: repeatedMessage(repeated) });
-        } else if (errors.count === 0) {
-          rows.push(parsed.data);
-        }
+      } else if (errors.count === 0) {
+        // Two rows that are the same record are found by the sink, which sees every row anyway.
+        rows.push(parsed.data);
+        run.rows.add(row);
       }
     }
     for (; quotesSeen < reader.quoteProblems.length; quotesSeen++) {

@@ -93,12 +93,6 @@ export function customersEntity(sink: EntitySink<CustomerRow>): EntityDefinition
     schema: customerSchema,
     sink,
     fake: fakeCustomer,
-    identify: (row) =>
-      row.customer_id !== null
-        ? { column: 'id', value: row.customer_id, match: 'key' }
-        : row.email !== null
-          ? { column: 'email', value: row.email.toLowerCase(), match: 'other' }
-          : undefined,
     format: ({ customer_id, ...row }) => ({ ...row, id: customer_id }),
     // The sync target keys customers by their id (`id`; customers stored before ids existed
     // got their old local row number, as text, which is what the sync target held).

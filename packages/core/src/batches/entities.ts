@@ -31,14 +31,6 @@ export interface EntityDefinition<Row extends EntityRow = EntityRow> {
   sink: EntitySink<Row>;
   /** Realistic cell texts for row `index` of a seed (validated like an upload). Without it, no seeding. */
   fake?(faker: Faker, index: number): EntityInput;
-  /**
-   * What identifies a row within the tenant, to find two rows of one file that are the same
-   * record: the column of our CSV it is read from and the row's value. `match: 'key'` when the
-   * value is the sink's key (an `insert_only` import reports such rows that already exist);
-   * `'other'` when the storage matches by it (customers without an id, by e-mail). Undefined: the
-   * row is new whatever else the file holds. Default: the sink's key columns, as stored.
-   */
-  identify?(row: Row): RowIdentity | undefined;
   /** A stored row back to cell values for export (default: the columns as stored). */
   format?(row: Row): Record<string, string | number | null>;
   /**
@@ -46,31 +38,6 @@ export interface EntityDefinition<Row extends EntityRow = EntityRow> {
    * target's table (default: as stored).
    */
   syncRecord?(row: Record<string, unknown>): Record<string, unknown>;
-}
-
-/** See {@link EntityDefinition.identify}. */
-export interface RowIdentity {
-  column: string;
-  value: string;
-  match: 'key' | 'other';
-}
-
-/** How the Data Manager identifies an entity's rows: its own rule, else the sink's key. */
-export function identifier(entity: EntityDefinition): ((row: EntityRow) => RowIdentity | undefined) | undefined {
-  if (entity.identify) return entity.identify.bind(entity);
-  const key = entity.sink.key;
-  if (key.length === 0) return undefined;
-  const column = key.join(', ');
-  return (row) => {
-    const values = key.map((field) => row[field]);
-    if (values.some((value) => value === null || value === undefined)) return undefined;
-    return { column, value: keyText(values), match: 'key' };
-  };
-}
-
-/** A key's values as one text (what {@link identifier} and `ExistingKeys` are compared by). */
-export function keyText(values: readonly unknown[]): string {
-  return values.length === 1 ? String(values[0]) : JSON.stringify(values);
 }
 
 const TYPE = /^[a-z][a-z0-9_]{0,63}$/;

@@ -12,6 +12,7 @@ import {
   type ImportCounts,
   type ImportMode,
   type ImportTarget,
+  RepeatedKeys,
 } from '../storage/batches.js';
 import { describeIssues, formatBound, summarize } from '../validation.js';
 import { readCsv } from './csv-import.js';
@@ -20,8 +21,8 @@ import { rowValidator } from './fields.js';
 import { DECIMAL_MARKS, type DecimalMark, isCurrencyCode } from './money.js';
 import { type BatchOutbox, queueBatchRows } from './outbox.js';
 import { requirePreset } from './presets/index.js';
-import { existingRows } from './row-errors.js';
-import { RowKeys } from './row-keys.js';
+import { existingRows, repeatedRows } from './row-errors.js';
+import { ImportRows } from './row-numbers.js';
 import { type BatchRun, type BatchRunner, type Progress, TAKEN_OVER } from './runner.js';
 
 export const DEFAULT_SEED_COUNT = 25;
@@ -106,7 +107,7 @@ export class BatchImports {
     const fake = entity.fake;
     if (!fake) throw fieldError('entity_type', `${entity.type} has no generator to seed from`);
     const mode = importMode(options.mode);
-    const keys = new RowKeys(entity);
+    const written = new ImportRows();
     const batch = { type: 'seed', entityType: entity.type, preset: null, totalBytes: null, mode } as const;
     const { idempotencyKey } = options;
     return this.#parts.runner.start(
@@ -116,7 +117,7 @@ export class BatchImports {
       async (record, progress, signal) => {
         const { faker } = await import('@faker-js/faker/locale/en_US');
         const validate = rowValidator(entity.schema);
-        await this.#write(record, entity, keys, progress, signal, async (importer) => {
+        await this.#write(record, entity, written, progress, signal, async (importer) => {
           for (let start = 0; start < count; start += SEED_CHUNK) {
             // Seeding per chunk keeps the shared generator deterministic: a chunk is generated
             // without a pause, so concurrent seeds cannot interleave inside it.
@@ -129,9 +130,8 @@ export class BatchImports {
                   `The ${entity.type} generator made an invalid row: ${summarize(describeIssues(parsed.error.issues), 'the row')}`,
                 );
               }
-              const repeated = keys.add(parsed.data, index + 1);
-              if (repeated) throw new Error(`The ${entity.type} generator made row ${index + 1} twice.`);
               rows.push(parsed.data);
+              written.add(index + 1);
             }
             await importer.write(rows);
             progress.processed += rows.length;
@@ -166,7 +166,7 @@ export class BatchImports {
       throw fieldError('totalBytes', 'must be a whole number of bytes');
     }
     const mode = importMode(options.mode);
-    const keys = new RowKeys(entity);
+    const written = new ImportRows();
     const batch = {
       type: 'upload',
       entityType: entity.type,
@@ -179,8 +179,8 @@ export class BatchImports {
       { ...batch, idempotencyKey: options.idempotencyKey },
       options.ticket,
       (record, progress, signal) =>
-        this.#write(record, entity, keys, progress, signal, (importer) =>
-          readCsv(options, { entity, defaults, keys, progress, signal, importer }),
+        this.#write(record, entity, written, progress, signal, (importer) =>
+          readCsv(options, { entity, defaults, rows: written, progress, signal, importer }),
         ),
       // The first request's batch stands: this file is closed unread.
       () => void options.source[Symbol.asyncIterator]().return?.(),
@@ -194,7 +194,7 @@ export class BatchImports {
   async #write(
     batch: BatchRecord,
     entity: EntityDefinition,
-    keys: RowKeys,
+    written: ImportRows,
     progress: Progress,
     signal: AbortSignal,
     produce: (importer: EntityImport<EntityRow>) => Promise<number>,
@@ -224,7 +224,11 @@ export class BatchImports {
       });
     } catch (error) {
       await importer.abort().catch(() => undefined);
-      if (error instanceof ExistingKeys) throw existingRows(error, keys);
+      if (error instanceof ExistingKeys) throw existingRows(error, written);
+      if (error instanceof RepeatedKeys) {
+        if (batch.type === 'seed') throw new Error(`The ${entity.type} generator made a row twice: ${error.message}`);
+        throw repeatedRows(error, written);
+      }
       throw error;
     }
     this.#parts.logger.info('Data Manager batch completed', {

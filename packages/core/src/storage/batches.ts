@@ -171,16 +171,47 @@ export interface ImportCounts {
 
 /**
  * Thrown by an `insert_only` commit when written rows have keys the tenant already has; nothing
- * is written. `keys` holds the first 100 such rows' key values (in the sink's `key` order),
- * `count` how many there were.
+ * is written. `rows` holds the positions of the first 100 such rows (0 for the first row written
+ * to the import, in write order), `count` how many there were, `column` the key as the entity's
+ * CSV names it.
  */
 export class ExistingKeys extends Error {
   constructor(
-    readonly keys: ReadonlyArray<readonly unknown[]>,
+    readonly rows: readonly number[],
     readonly count: number,
+    readonly column: string,
   ) {
     super(`${count} row(s) have a key that already exists.`);
     this.name = 'ExistingKeys';
+  }
+}
+
+/** A written row that is the same record as an earlier row of the same import. */
+export interface RepeatedKey {
+  /** The row's position in the import (0 for the first row written, in write order). */
+  row: number;
+  /** The position of the earlier row it repeats. */
+  first: number;
+  /** The field both rows share, as the entity's CSV names it (`sku`, `id`, `email`). */
+  column: string;
+  /** The value they share. */
+  value: string;
+  /** `key`: the sink's key; `other`: a field the sink matches rows without a key by. */
+  match: 'key' | 'other';
+}
+
+/**
+ * Thrown by a commit when two written rows are the same record (the same key, or the same value of
+ * the field rows without a key are matched by); nothing is written. `repeats` holds the first 100
+ * such rows in write order, `count` how many there were.
+ */
+export class RepeatedKeys extends Error {
+  constructor(
+    readonly repeats: readonly RepeatedKey[],
+    readonly count: number,
+  ) {
+    super(`${count} row(s) repeat an earlier row's key.`);
+    this.name = 'RepeatedKeys';
   }
 }
 
@@ -197,14 +228,16 @@ export type ImportFinish = (tx: IntegrationStorage, counts: ImportCounts) => Pro
 /** An open bulk write of one batch. Nothing written through it is visible before `commit`. */
 export interface EntityImport<Row> {
   /**
-   * Adds rows. Called many times with a few hundred rows each; rows keep their order. The Data
-   * Manager never writes two rows with the same key into one import.
+   * Adds rows. Called many times with a few hundred rows each; rows keep their order, which is
+   * what the positions in {@link ExistingKeys} and {@link RepeatedKeys} count. The rows may repeat
+   * a key: the sink finds that, not the Data Manager.
    */
   write(rows: readonly Row[]): void | Promise<void>;
   /**
    * Merges every written row into the table by the sink's `key` (per the target's `mode`) and
    * runs `finish` with the counts in the same transaction; if `finish` throws, nothing is
-   * published. Throws {@link ExistingKeys} in `insert_only` mode. The import is closed
+   * published. Throws {@link RepeatedKeys} when two written rows are the same record, and
+   * {@link ExistingKeys} in `insert_only` mode when a row's key exists. The import is closed
    * afterwards either way.
    */
   commit(finish: ImportFinish): Promise<ImportCounts>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerRow } from '../batches/customers.js';
 import type { ProductRow } from '../batches/products.js';
-import { type EntitySink, ExistingKeys, type ImportCounts, type ImportMode } from './batches.js';
+import { type EntitySink, ExistingKeys, type ImportCounts, type ImportMode, RepeatedKeys } from './batches.js';
 import type { IntegrationStorage } from './port.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
@@ -63,6 +63,26 @@ async function written(storage: IntegrationStorage, sink: AnySink, tenantId: str
 
 const bySku = (rows: Record<string, unknown>[]) => rows.map((row) => [row.sku, row.price]);
 
+/** Writes `rows` in chunks of two and returns the commit's failure (the import is aborted after). */
+async function failedImport(
+  sink: AnySink,
+  tenantId: string,
+  rows: readonly Record<string, unknown>[],
+  mode?: ImportMode,
+): Promise<unknown> {
+  const open = await sink.open({ tenantId, batchId: 'batch-9', createdAt: T1, mode });
+  for (let start = 0; start < rows.length; start += 2) await open.write(rows.slice(start, start + 2));
+  let finished = false;
+  const failure = await open
+    .commit(async () => {
+      finished = true;
+    })
+    .catch((error: unknown) => error);
+  await open.abort();
+  expect(finished).toBe(false);
+  return failure;
+}
+
 /**
  * Business keys: every Data Manager table is unique by its key within a tenant, imports merge by
  * it (`upsert` or `insert_only`) and count what they did, and a purge follows the ownership rules
@@ -116,7 +136,8 @@ export function describeEntitySinkKeysConformance(storage: () => IntegrationStor
         .catch((error: unknown) => error);
       await open.abort();
       expect(failure).toBeInstanceOf(ExistingKeys);
-      expect(failure).toMatchObject({ count: 2, keys: [['A2'], ['A1']] });
+      // Positions in write order: the second and third rows written.
+      expect(failure).toMatchObject({ count: 2, rows: [1, 2], column: 'sku' });
       expect(finished).toBe(false);
       expect(bySku(await rowsOf(sink, 'tenant-a'))).toEqual([
         ['A1', 100],
@@ -128,6 +149,38 @@ export function describeEntitySinkKeysConformance(storage: () => IntegrationStor
         updated: 0,
         unchanged: 0,
       });
+    });
+
+    it('refuses rows that repeat a key, naming each later row and the first, and writes nothing', async (context) => {
+      const sink = productSink(context);
+      // Into an empty tenant (the table's unique key refuses the insert) ...
+      const fresh = [product('A1'), product('A2'), product('A1', 5), product('A3'), product('A1', 6), product('A3')];
+      const failure = await failedImport(sink, 'tenant-a', fresh);
+      expect(failure).toBeInstanceOf(RepeatedKeys);
+      expect(failure).toMatchObject({
+        count: 3,
+        repeats: [
+          { row: 2, first: 0, column: 'sku', value: 'A1', match: 'key' },
+          { row: 4, first: 0, column: 'sku', value: 'A1', match: 'key' },
+          { row: 5, first: 3, column: 'sku', value: 'A3', match: 'key' },
+        ],
+      });
+      expect(await rowsOf(sink, 'tenant-a')).toEqual([]);
+      // ... and onto stored rows, where a repeated existing key would otherwise update one row twice.
+      await importRows(sink, 'tenant-a', 'batch-1', [product('A1'), product('A2')]);
+      const cases = [
+        { rows: [product('A1', 7), product('A2'), product('A1', 8)], first: 0, value: 'A1' },
+        { rows: [product('A1', 7), product('B1'), product('B1', 8)], first: 1, value: 'B1' },
+      ];
+      for (const { rows, first, value } of cases) {
+        const again = await failedImport(sink, 'tenant-a', rows);
+        expect(again).toBeInstanceOf(RepeatedKeys);
+        expect(again).toMatchObject({ count: 1, repeats: [{ row: 2, first, value, match: 'key' }] });
+      }
+      expect(bySku(await rowsOf(sink, 'tenant-a'))).toEqual([
+        ['A1', 100],
+        ['A2', 100],
+      ]);
     });
 
     it('purges only the rows a batch still owns, and previews the count first', async (context) => {
@@ -234,6 +287,23 @@ export function describeEntitySinkKeysConformance(storage: () => IntegrationStor
         unchanged: 0,
       });
       expect((await rowsOf(sink, 'tenant-b'))[0]?.customer_id).not.toBe(grace);
+
+      // The same id twice, and two rows without an id with one e-mail (whatever its case): refused.
+      const repeated = await failedImport(sink, 'tenant-b', [
+        customer('c-9', 'x@example.com'),
+        customer(null, 'Lin@example.com'),
+        customer('c-9', 'y@example.com'),
+        customer(null, 'lin@EXAMPLE.com'),
+      ]);
+      expect(repeated).toBeInstanceOf(RepeatedKeys);
+      expect(repeated).toMatchObject({
+        count: 2,
+        repeats: [
+          { row: 2, first: 0, column: 'id', value: 'c-9', match: 'key' },
+          { row: 3, first: 1, column: 'email', value: 'lin@example.com', match: 'other' },
+        ],
+      });
+      expect(await rowsOf(sink, 'tenant-b')).toHaveLength(1);
     });
   });
 }

@@ -1,0 +1,26 @@
+/**
+ * Where the rows written to one import came from: the spreadsheet row number of each, by its
+ * position in the import (the order rows were written), so what the sink reports by position
+ * (a repeated key, a key that exists) can name the rows of the file. Four bytes a row.
+ */
+export class ImportRows {
+  #numbers = new Int32Array(4096);
+  #length = 0;
+  /** The file's name for a field (the CSV reader sets it once it knows the file's format). */
+  columnOf: (field: string) => string = (field) => field;
+
+  /** Records that the next row written came from spreadsheet row `rowNumber`. */
+  add(rowNumber: number): void {
+    if (this.#length === this.#numbers.length) {
+      const grown = new Int32Array(this.#numbers.length * 2);
+      grown.set(this.#numbers);
+      this.#numbers = grown;
+    }
+    this.#numbers[this.#length++] = rowNumber;
+  }
+
+  /** The spreadsheet row number of the row written at `position`. */
+  rowOf(position: number): number | undefined {
+    return Number.isInteger(position) && position >= 0 && position < this.#length ? this.#numbers[position] : undefined;
+  }
+}
