@@ -126,19 +126,15 @@ export function describeEntitySinkKeysConformance(storage: () => IntegrationStor
     it('refuses an insert-only import whose keys exist, writing nothing', async (context) => {
       const sink = productSink(context);
       await importRows(sink, 'tenant-a', 'batch-1', [product('A1'), product('A2')]);
-      const open = await sink.open({ tenantId: 'tenant-a', batchId: 'batch-2', createdAt: T1, mode: 'insert_only' });
-      await open.write([product('B1'), product('A2', 1), product('A1', 2)]);
-      let finished = false;
-      const failure = await open
-        .commit(async () => {
-          finished = true;
-        })
-        .catch((error: unknown) => error);
-      await open.abort();
+      const failure = await failedImport(
+        sink,
+        'tenant-a',
+        [product('B1'), product('A2', 1), product('A1', 2)],
+        'insert_only',
+      );
       expect(failure).toBeInstanceOf(ExistingKeys);
       // Positions in write order: the second and third rows written.
       expect(failure).toMatchObject({ count: 2, rows: [1, 2], column: 'sku' });
-      expect(finished).toBe(false);
       expect(bySku(await rowsOf(sink, 'tenant-a'))).toEqual([
         ['A1', 100],
         ['A2', 100],
