@@ -55,24 +55,28 @@ async function scanQrCode(): Promise<string> {
 }
 
 describe('<pos-stripe-checkout-button> on the demo page', () => {
-  it('says why no checkout opens while Stripe is not connected', async () => {
+  it('offers no card payment while Stripe is not connected, and says so', async () => {
     expect(await orderId()).toMatch(/^ORDER-[0-9A-F]{8}$/);
-    await button.getByRole('button', { name: 'Pay $42.50 by card' }).click();
-    const alert = button.getByRole('alert');
-    await alert.waitFor();
-    expect(await alert.textContent()).toContain('Stripe is not connected');
+    const note = button.locator('[part="not-connected"]');
+    await note.waitFor();
+    expect(await note.textContent()).toBe('Card payments need Stripe: connect Stripe to take them.');
+    expect(await button.getByRole('button').count()).toBe(0);
     expect(await button.locator('[part="session"]').count()).toBe(0);
   });
 
   it('opens a checkout session, with its link and a QR code of the same link', async () => {
-    // The merchant connects Stripe through the simulated consent page.
-    const consent = await demo.browser.newPage();
-    await consent.goto(`${server.url}/demo/connect/stripe`);
+    // The merchant connects Stripe with the card on the same page; the button offers payment at once.
+    const popupOpened = page.waitForEvent('popup');
+    await page
+      .locator('pos-integration-card[provider="stripe"]')
+      .getByRole('button', { name: 'Connect Stripe' })
+      .click();
+    const consent = await popupOpened;
     await consent.getByRole('button', { name: 'Connect (simulated)' }).click();
-    await consent.waitForURL(/status=connected/);
-    await consent.close();
+    await consent.waitForEvent('close');
 
     await button.getByRole('button', { name: 'Pay $42.50 by card' }).click();
+    expect(await button.locator('[part="not-connected"]').count()).toBe(0);
     const link = button.getByRole('link', { name: 'Open the checkout page' });
     await link.waitFor();
     const payment = await server.integrations.payments?.get('demo', await orderId());

@@ -15,6 +15,8 @@ export const checkoutStrings = {
   checkoutExpired: 'The checkout expired or was cancelled.',
   checkoutFailed: 'The payment failed.',
   checkoutAgain: 'Start a new checkout',
+  checkoutNotConnected: 'Card payments need Stripe: connect Stripe to take them.',
+  checkoutNeedsReconnect: 'Stripe needs to be connected again before it can take card payments.',
 };
 
 export type CheckoutStrings = typeof checkoutStrings;

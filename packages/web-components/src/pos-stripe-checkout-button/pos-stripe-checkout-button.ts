@@ -35,7 +35,9 @@ function phaseOf(payment: Payment | undefined, now: number): Phase {
  *
  * An order that already has a payment shows it: an open session is resumed, a paid order says
  * so. The element renders nothing when the server takes no card payments (`payments` off in
- * its capabilities).
+ * its capabilities), and offers no payment while Stripe is not connected for the tenant: it says
+ * so instead, and looks again when a `pos-connected` or `pos-disconnected` event for Stripe
+ * reaches the document (a card on the same page connected it) or when `refresh()` is called.
  *
  * @summary Takes an order's card payment with Stripe Checkout: a link, a QR code, and the paid state.
  * @tag pos-stripe-checkout-button
@@ -53,6 +55,7 @@ function phaseOf(payment: Payment | undefined, now: number): Phase {
  * @csspart link - The checkout page link.
  * @csspart status - The `aria-live` status line; also `status-paid` once paid.
  * @csspart error - Why the checkout could not start, or why its link is not shown.
+ * @csspart not-connected - The line shown instead of the button while Stripe is not connected.
  *
  * @cssprop --pos-qr-size - The QR code's width and height (default 11rem).
  * @cssprop --pos-color-primary - The pay button.
@@ -79,6 +82,8 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
 
   /** Whether the server takes card payments; nothing renders until it says so. */
   @state() private accessor offered = false;
+  /** Stripe's connection for the tenant: payments are offered only while `connected`. */
+  @state() private accessor connection: 'connected' | 'not_connected' | 'needs_reconnect' = 'connected';
   @state() private accessor current: Payment | undefined = undefined;
   @state() private accessor busy = false;
   @state() private accessor error = '';
@@ -97,13 +102,26 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    document.addEventListener('pos-connected', this.#onConnection);
+    document.addEventListener('pos-disconnected', this.#onConnection);
     if (this.hasUpdated) this.#schedulePoll();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('pos-connected', this.#onConnection);
+    document.removeEventListener('pos-disconnected', this.#onConnection);
     this.#stopPolling();
   }
+
+  /** Reads the capabilities, Stripe's connection and the order's payment again. */
+  refresh(): Promise<void> {
+    return this.#load();
+  }
+
+  #onConnection = (event: CustomEvent<{ provider: string }>): void => {
+    if (event.detail.provider === 'stripe') void this.#load();
+  };
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const configChanged = changed.has('apiBase') || changed.has('token') || changed.has('fetch');
@@ -122,6 +140,9 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
       this.offered = capabilities.features.payments === true;
       this.hidden = !this.offered;
       if (!this.offered) return;
+      const stripe = await this.api.status('stripe');
+      if (request !== this.#request) return;
+      this.connection = stripe.connected ? 'connected' : stripe.needs_reconnect ? 'needs_reconnect' : 'not_connected';
       void this.#loadQr();
       if (!this.orderId) return;
       const payment = await this.#read();
@@ -236,8 +257,18 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
       paid: strings.checkoutPaid(amount),
       ended: payment?.status === 'failed' ? strings.checkoutFailed : strings.checkoutExpired,
     }[phase];
+    // An order's payment is shown whatever the connection; a new one needs Stripe connected.
+    const offer = (phase === 'idle' || phase === 'ended') && this.connection === 'connected';
+    const needsStripe = (phase === 'idle' || phase === 'ended') && this.connection !== 'connected';
     return html`<div part="base" class="phase-${phase}">
-      ${phase === 'idle' || phase === 'ended' ? this.#renderButton(phase, amount) : nothing}
+      ${offer ? this.#renderButton(phase, amount) : nothing}
+      ${
+        needsStripe
+          ? html`<p part="not-connected" class="detail">${
+              this.connection === 'needs_reconnect' ? strings.checkoutNeedsReconnect : strings.checkoutNotConnected
+            }</p>`
+          : nothing
+      }
       ${phase === 'open' && payment ? this.#renderSession(payment, amount) : nothing}
       <p part=${phase === 'paid' ? 'status status-paid' : 'status'} class="status" role="status" aria-live="polite">${
         phase === 'paid' ? html`<span class="badge paid">${status}</span>` : status
