@@ -26,6 +26,8 @@ export interface PosEventMap {
     payments: PaymentSplit[];
     valid: boolean;
   };
+  /** "Record payment" was pressed with a valid selection. */
+  'pos-payment-recorded': { method: PaymentSplit['method'] | 'split'; payments: PaymentSplit[] };
   /** A running batch moved on (polled while it is `processing`). */
   'pos-batch-progress': { batch: DataBatch };
   'pos-batch-completed': { batch: DataBatch };

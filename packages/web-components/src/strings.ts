@@ -86,6 +86,7 @@ export const defaultStrings = {
   splitRemaining: (amount: string) => `${amount} left to assign.`,
   splitOver: (amount: string) => `${amount} more than the total.`,
   splitInvalidAmount: (index: number) => `Payment ${index}: enter an amount such as 12.50.`,
+  recordPayment: 'Record payment',
 
   entityType: 'Data',
   entityName: (type: string) =>

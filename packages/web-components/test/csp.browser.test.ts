@@ -67,6 +67,8 @@ describe('the demo page under its Content-Security-Policy', () => {
     const select = page.locator('pos-payment-method-select');
     await select.getByRole('radio', { name: 'Card' }).check();
     await expect.poll(() => page.locator('#selection').textContent()).toBe('Ready to record card 42.50.');
+    await select.getByRole('button', { name: 'Record payment' }).click();
+    await expect.poll(() => page.locator('#selection').textContent()).toBe('Recorded card 42.50.');
 
     expect(demo.cspViolations).toEqual([]);
   });

@@ -126,13 +126,15 @@ describe('a lite build', () => {
 
 describe('<pos-payment-method-select>', () => {
   const changes: Array<{ method: string; payments: Array<{ method: string; amount: number }>; valid: boolean }> = [];
+  const recorded: Array<{ method: string; payments: Array<{ method: string; amount: number }> }> = [];
 
   beforeAll(async () => {
     await page.exposeFunction('recordChange', (detail: (typeof changes)[number]) => changes.push(detail));
+    await page.exposeFunction('recordPayment', (detail: (typeof recorded)[number]) => recorded.push(detail));
     await page.evaluate(() => {
-      document.addEventListener('pos-payment-method-change', (event) =>
-        (window as unknown as { recordChange(detail: unknown): void }).recordChange(event.detail),
-      );
+      const page = window as unknown as { recordChange(detail: unknown): void; recordPayment(detail: unknown): void };
+      document.addEventListener('pos-payment-method-change', (event) => page.recordChange(event.detail));
+      document.addEventListener('pos-payment-recorded', (event) => page.recordPayment(event.detail));
     });
   });
 
@@ -166,13 +168,20 @@ describe('<pos-payment-method-select>', () => {
     await amount(1).fill('20');
     await amount(2).fill('20.00');
     expect(await balance.textContent()).toContain('$2.50 left to assign.');
+    // Still typing: what is left is information, not an error.
+    expect(await balance.getAttribute('class')).toContain('remaining');
     expect(last()?.valid).toBe(false);
+    // Recording now marks it.
+    await select.getByRole('button', { name: 'Record payment' }).click();
+    expect(await balance.getAttribute('class')).toContain('unbalanced');
+    expect(recorded).toEqual([]);
 
     await amount(2).fill('30');
     expect(await balance.textContent()).toContain('$7.50 more than the total.');
     expect(last()?.valid).toBe(false);
 
     await amount(2).fill('12.345');
+    await amount(2).press('Tab');
     expect(await select.locator('[part="errors"]').textContent()).toContain(
       'Payment 2: enter an amount such as 12.50.',
     );
@@ -197,6 +206,19 @@ describe('<pos-payment-method-select>', () => {
       await select.evaluate((element) => (element as HTMLElementTagNameMap['pos-payment-method-select']).valid),
     ).toBe(true);
     await screenshot(page, 'payment-method-split');
+    await select.getByRole('button', { name: 'Record payment' }).click();
+    await expect
+      .poll(() => recorded)
+      .toEqual([
+        {
+          method: 'split',
+          payments: [
+            { method: 'cash', amount: 2000 },
+            { method: 'card', amount: 1225 },
+            { method: 'check', amount: 1025 },
+          ],
+        },
+      ]);
 
     await select.getByRole('button', { name: 'Remove payment 3' }).click();
     expect(await balance.textContent()).toContain('$10.25 left to assign.');

@@ -46,6 +46,11 @@ if (pos.deliverOAuthResult?.(window) !== 'delivered') {
       ? 'Ready to record ' + payments.map((p) => p.method + ' ' + (p.amount / 100).toFixed(2)).join(' + ') + '.'
       : 'The split does not add up to the total yet.';
   });
+  document.addEventListener('pos-payment-recorded', (event) => {
+    const { payments } = event.detail;
+    selection.textContent =
+      'Recorded ' + payments.map((p) => p.method + ' ' + (p.amount / 100).toFixed(2)).join(' + ') + '.';
+  });
 }
 `;
 }

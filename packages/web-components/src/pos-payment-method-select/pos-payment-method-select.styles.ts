@@ -80,6 +80,14 @@ export const paymentStyles = css`
     color: var(--pos-color-danger);
   }
 
+  .balance.remaining {
+    font-weight: 400;
+  }
+
+  .actions {
+    margin-top: 0.75rem;
+  }
+
   .errors {
     margin: 0;
     padding-left: 1.1rem;

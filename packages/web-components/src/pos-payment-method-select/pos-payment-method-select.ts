@@ -35,7 +35,13 @@ function methodLabel(method: PaymentMethod): string {
  * @summary Manual payment selection: cash, card, check, other, or a split that adds up to the total.
  * @tag pos-payment-method-select
  *
+ * A "Record payment" button ends the panel: with a valid selection it fires
+ * `pos-payment-recorded`; otherwise it marks what is missing. While the cashier is still typing,
+ * an amount left to assign is shown as information, not as an error; it turns into one when
+ * they try to record, and an amount that is not a number is flagged once its field is left.
+ *
  * @event pos-payment-method-change - The choice or a split amount changed. `detail: { method, payments, valid }`, amounts in minor units.
+ * @event pos-payment-recorded - "Record payment" was pressed with a valid selection. `detail: { method, payments }`, amounts in minor units.
  *
  * @csspart base - The fieldset around everything.
  * @csspart label - The legend with the total.
@@ -47,9 +53,10 @@ function methodLabel(method: PaymentMethod): string {
  * @csspart button - The add and remove buttons; also `add-button` and `remove-button`.
  * @csspart balance - The live "left to assign" / "adds up" message.
  * @csspart errors - The list of invalid amounts.
+ * @csspart record-button - The "Record payment" button (also `button`).
  *
  * @cssprop --pos-color-primary - The selected method's outline.
- * @cssprop --pos-color-danger - Unbalanced totals and invalid amounts.
+ * @cssprop --pos-color-danger - Totals over the amount, and what is missing once the cashier tries to record.
  * @cssprop --pos-color-success - The balanced message.
  */
 export class PosPaymentMethodSelect extends LitElement {
@@ -68,6 +75,11 @@ export class PosPaymentMethodSelect extends LitElement {
     { key: 1, method: 'cash', text: '' },
     { key: 2, method: 'card', text: '' },
   ];
+
+  /** The cashier pressed "Record payment": what is missing is now an error. */
+  @state() private accessor attempted = false;
+  /** Split rows whose amount field the cashier has left. */
+  @state() private accessor left: ReadonlySet<number> = new Set();
 
   #nextKey = 3;
 
@@ -94,7 +106,17 @@ export class PosPaymentMethodSelect extends LitElement {
 
   #choose(event: Event): void {
     this.method = (event.target as HTMLInputElement).value as PaymentMethod;
+    this.attempted = false;
     this.#changed();
+  }
+
+  #record(): void {
+    if (!this.valid) {
+      this.attempted = true;
+      return;
+    }
+    this.attempted = false;
+    emit(this, 'pos-payment-recorded', { method: this.method, payments: this.payments });
   }
 
   #updateRow(key: number, patch: Partial<SplitRow>): void {
@@ -135,6 +157,11 @@ export class PosPaymentMethodSelect extends LitElement {
         )}
       </div>
       ${this.method === 'split' ? this.#renderSplit() : nothing}
+      <div class="actions">
+        <button type="button" class="primary" part="button record-button" @click=${this.#record}>
+          ${strings.recordPayment}
+        </button>
+      </div>
     </fieldset>`;
   }
 
@@ -142,7 +169,12 @@ export class PosPaymentMethodSelect extends LitElement {
     const parsed = this.rows.map((row) => parseAmount(row.text, this.currency));
     const invalid = this.rows
       .map((row, index) => ({ row, index, amount: parsed[index] }))
-      .filter(({ row, amount }) => row.text.trim() !== '' && (amount === null || amount === 0));
+      .filter(
+        ({ row, amount }) =>
+          (this.attempted || this.left.has(row.key)) &&
+          (amount === null || amount === 0) &&
+          (row.text.trim() !== '' || this.attempted),
+      );
     const assigned = parsed.reduce<number>((sum, amount) => sum + (amount ?? 0), 0);
     const difference = this.total - assigned;
     const balance =
@@ -177,6 +209,9 @@ export class PosPaymentMethodSelect extends LitElement {
               .value=${row.text}
               aria-invalid=${bad ? 'true' : 'false'}
               @input=${(event: Event) => this.#updateRow(row.key, { text: (event.target as HTMLInputElement).value })}
+              @change=${() => {
+                this.left = new Set([...this.left, row.key]);
+              }}
             />
           </label>
           <button
@@ -193,7 +228,12 @@ export class PosPaymentMethodSelect extends LitElement {
       <div>
         <button type="button" part="button add-button" @click=${this.#addRow}>${strings.addSplit}</button>
       </div>
-      <p part="balance" class="balance ${difference === 0 ? 'balanced' : 'unbalanced'}" role="status" aria-live="polite">
+      <p
+        part="balance"
+        class="balance ${difference === 0 ? 'balanced' : difference < 0 || this.attempted ? 'unbalanced' : 'remaining'}"
+        role="status"
+        aria-live="polite"
+      >
         ${balance}
       </p>
       ${
