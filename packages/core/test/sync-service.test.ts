@@ -171,7 +171,7 @@ describe('flushing', () => {
     const failure = (await integrations.logs('tenant-a', 'hub', { event: 'sync_failed' })).logs[0];
     expect(failure).toMatchObject({
       level: 'error',
-      message: 'Hub refused 2 products rows: duplicate barcode 111',
+      message: 'Hub refused 2 rows of products: duplicate barcode 111',
       details: { entity: 'products', table: 'pos_products', count: 2, record_keys: ['P13', 'P31'] },
     });
 

@@ -184,7 +184,7 @@ describe('<pos-data-manager> on the demo page', () => {
     await dialog.waitFor();
     await expect
       .poll(() => dialog.textContent())
-      .toContain(`${LARGE_ROWS.toLocaleString('en-US')} products rows this batch added will be deleted.`);
+      .toContain(`${LARGE_ROWS.toLocaleString('en-US')} products this batch added will be deleted.`);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(await target.getAttribute('data-status')).toBe('completed');
@@ -201,7 +201,7 @@ describe('<pos-data-manager> on the demo page', () => {
     // The Purge button is gone: the focus moves to the list it was in.
     expect(await deepFocus(page)).toMatchObject({ host: ['pos-data-manager'], tag: 'h3' });
     expect(await target.getByRole('button', { name: 'Purge' }).count()).toBe(0);
-    expect(await notice().textContent()).toBe(`Purged: ${LARGE_ROWS.toLocaleString('en-US')} products rows deleted.`);
+    expect(await notice().textContent()).toBe(`Purged: ${LARGE_ROWS.toLocaleString('en-US')} products deleted.`);
     const purge = rows().first();
     expect(await purge.locator('th').textContent()).toContain('Purge · Products');
     expect(events().at(-1)).toMatchObject({ type: 'pos-batch-purged', id: batchId });

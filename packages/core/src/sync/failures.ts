@@ -46,7 +46,7 @@ export function groupRejections(
     const count = plans.length;
     return {
       itemIds: plans.flatMap((plan) => plan.itemIds),
-      message: `${connector.displayName} refused ${plural(count, `${entity} row`)}: ${reason}`,
+      message: `${connector.displayName} refused ${plural(count, 'row')} of ${entity}: ${reason}`,
       details: {
         error_code: error.code,
         entity,

@@ -57,11 +57,11 @@ export const dataManagerStrings = {
   confirmPurgeTitle: 'Purge this batch?',
   confirmPurgeCounting: 'Counting the rows this purge would delete…',
   confirmPurgeBody: (removes: string, keeps: number, keepsText: string, entity: string) =>
-    `${removes} ${entity.toLowerCase()} rows this batch added will be deleted.` +
-    (keeps > 0 ? ` ${keepsText} rows it added stay, because a later batch imported them again.` : '') +
-    ' Rows it only updated keep their current values.',
+    `${removes} ${entity.toLowerCase()} this batch added will be deleted.` +
+    (keeps > 0 ? ` ${keepsText} others it added stay, because a later batch imported them again.` : '') +
+    ' Those it only updated keep their current values.',
   confirmPurge: 'Purge',
-  purgeDone: (count: string, entity: string) => `Purged: ${count} ${entity.toLowerCase()} rows deleted.`,
+  purgeDone: (count: string, entity: string) => `Purged: ${count} ${entity.toLowerCase()} deleted.`,
 };
 
 export type DataManagerStrings = typeof dataManagerStrings;
