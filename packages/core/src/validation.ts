@@ -114,7 +114,8 @@ function bounds(issue: SchemaIssue, big: boolean): string {
     return issue.origin === 'array' || issue.origin === 'set'
       ? `must have exactly ${words}`
       : `must be exactly ${words}`;
-  if (issue.origin === 'string' && !big && limit === 1) return 'must not be empty';
+  // An empty text where one is needed reads like a field left out.
+  if (issue.origin === 'string' && !big && limit === 1) return 'is required';
   if (issue.origin === 'array' || issue.origin === 'set') {
     if (!big && limit === 1) return 'must have at least one item';
     return `must have ${big ? 'at most' : 'at least'} ${words}`;
@@ -216,11 +217,21 @@ function expand(issue: SchemaIssue, prefix: readonly PropertyKey[], out: FieldPr
   out.push({ field: fieldPath(path), message });
 }
 
-/** Each issue as a field and a fragment; unions and unknown keys become one problem per field. */
+/**
+ * Each issue as a field and a fragment; unions and unknown keys become one problem per field, and
+ * a field with several problems is reported by its first (an empty token is "required", not also
+ * "too short" and "must not contain spaces"), so a schema lists its checks from the most basic.
+ */
 export function describeIssues(issues: readonly SchemaIssue[]): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const issue of issues) expand(issue, [], problems);
-  return problems;
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    if (problem.field === '') return true;
+    if (seen.has(problem.field)) return false;
+    seen.add(problem.field);
+    return true;
+  });
 }
 
 const SHOWN_PROBLEMS = 3;

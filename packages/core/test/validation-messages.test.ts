@@ -64,7 +64,7 @@ describe('validation messages for people', () => {
     expect(failure(schema, { low: 0 }).message).toBe('low must be at least 1.');
     expect(failure(schema, { below: 9 }).message).toBe('below must be less than 5.');
     expect(failure(schema, { name: 'x'.repeat(41) }).message).toBe('name must be at most 40 characters.');
-    expect(failure(schema, { code: '' }).message).toBe('code must not be empty.');
+    expect(failure(schema, { code: '' }).message).toBe('code is required.');
     expect(failure(schema, { tags: ['a', 'b', 'c'] }).message).toBe('tags must have at most 2 items.');
     expect(failure(schema, { some: [] }).message).toBe('some must have at least one item.');
   });

@@ -18,7 +18,8 @@ export const squareCredentialsSchema = z
     access_token: z
       .string()
       .trim()
-      .min(16, 'must be a Square access token')
+      .min(1)
+      .min(16, 'is too short for a Square access token: copy the whole token from the Square Developer Console')
       .max(512)
       .regex(/^\S+$/, 'must not contain spaces'),
     location_id: z

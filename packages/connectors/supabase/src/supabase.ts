@@ -53,7 +53,13 @@ const projectUrl = z
   });
 
 const token = (what: string) =>
-  z.string().trim().min(20, `must be a ${what}`).max(4096).regex(/^\S+$/, 'must not contain spaces');
+  z
+    .string()
+    .trim()
+    .min(1)
+    .min(20, `is too short for a ${what}: copy all of it from the Supabase dashboard`)
+    .max(4096)
+    .regex(/^\S+$/, 'must not contain spaces');
 
 export const supabaseCredentialsSchema = z
   .object({
