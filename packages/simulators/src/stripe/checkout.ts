@@ -16,14 +16,13 @@ const noSuchSession = (id: string) =>
 export function stripeCheckout(state: StripeState) {
   const seconds = () => Math.floor(state.now() / 1000);
 
-  /** The session as it is now: an open session past its expiry has expired (Stripe does it a little later). */
-  function current(id: string): SimulatedSession | undefined {
-    const session = state.sessions.get(id);
-    if (session?.status === 'open' && session.expires_at <= seconds()) {
-      Object.assign(session, { status: 'expired', url: null });
-    }
-    return session;
-  }
+  /**
+   * The session, and whether its time ran out. Stripe expires sessions a little after `expires_at`,
+   * so the API still shows it open; only its hosted page refuses payment from then on.
+   */
+  const current = (id: string) => state.sessions.get(id);
+  const payable = (session: SimulatedSession | undefined) =>
+    session?.status === 'open' && session.expires_at > seconds();
 
   /** The session a request may act on: the platform key and the session's own account, else Stripe's error. */
   function sessionOf(request: SimulatedRequest, id: string) {
@@ -187,7 +186,12 @@ export function stripeCheckout(state: StripeState) {
       ({ root }, { id = '' }) => {
         const session = current(id);
         if (!session) return noSuchSession(id);
-        if (session.status !== 'open') return text(410, `SIMULATION: this checkout session is ${session.status}.`);
+        if (!payable(session)) {
+          return text(
+            410,
+            `SIMULATION: this checkout session is ${session.status === 'open' ? 'past its expiry' : session.status}.`,
+          );
+        }
         return html(
           checkoutPage({
             sessionId: session.id,
