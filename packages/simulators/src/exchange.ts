@@ -28,6 +28,8 @@ export interface SimulatedResponse {
 export interface Simulator {
   /** Sent as `X-Simulated` on every answer, so nobody mistakes it for the provider. */
   readonly name: string;
+  /** What it answers, as `METHOD /path` (`:name` a path segment, `ANY` any method), for route listings. */
+  readonly routes: readonly string[];
   handle(request: SimulatedRequest): Promise<SimulatedResponse | undefined>;
 }
 
@@ -97,6 +99,7 @@ export function simulator(name: string, routes: Route[]): Simulator {
   });
   return {
     name,
+    routes: routes.map(([method, pattern]) => `${method === '*' ? 'ANY' : method} ${pattern}`),
     async handle(request) {
       for (const route of compiled) {
         if (route.method !== '*' && route.method !== request.method) continue;
@@ -118,6 +121,7 @@ export function simulator(name: string, routes: Route[]): Simulator {
 export function combine(name: string, ...parts: Simulator[]): Simulator {
   return {
     name,
+    routes: parts.flatMap((part) => part.routes),
     async handle(request) {
       for (const part of parts) {
         const answer = await part.handle(request);

@@ -7,10 +7,11 @@ type NodeRequest = IncomingMessage & { baseUrl?: string };
 /**
  * A simulator as a Node.js request listener, for `http.createServer(listener)` or Express's
  * `app.use('/prefix', listener)`. Paths the simulator does not know go to Express's `next`, or
- * get a 404 on a bare server. The body is read here, so no body parser may run before it.
+ * get a 404 on a bare server. The body is read here, so no body parser may run before it. The
+ * listener carries the simulator's `routes`, so a route listing of the host app can show them.
  */
 export function nodeListener(simulated: Simulator) {
-  return async (req: NodeRequest, res: ServerResponse, next?: (error?: unknown) => void): Promise<void> => {
+  const listener = async (req: NodeRequest, res: ServerResponse, next?: (error?: unknown) => void): Promise<void> => {
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -43,4 +44,5 @@ export function nodeListener(simulated: Simulator) {
       res.writeHead(500).end();
     }
   };
+  return Object.assign(listener, { routes: simulated.routes });
 }

@@ -122,6 +122,7 @@ export function createSupabaseSimulator(options: SupabaseSimulatorOptions = {}) 
 
   const simulated: Simulator = {
     name: 'supabase',
+    routes: ['GET /rest/v1/', 'ANY /rest/v1/:table'],
     async handle(request) {
       const passed = gateway({
         method: request.method,
