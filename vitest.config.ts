@@ -22,6 +22,8 @@ export default defineConfig({
       { find: /^@pos\/connector-clover$/, replacement: source('./packages/connectors/clover/src/index.ts') },
       { find: /^@pos\/connector-supabase$/, replacement: source('./packages/connectors/supabase/src/index.ts') },
       { find: /^@pos\/web-components$/, replacement: source('./packages/web-components/src/index.ts') },
+      { find: /^@pos\/simulators$/, replacement: source('./packages/simulators/src/index.ts') },
+      { find: /^@pos\/simulators\/msw$/, replacement: source('./packages/simulators/src/msw.ts') },
       { find: /^@pos\/reference-server$/, replacement: source('./examples/reference-server/src/index.ts') },
       { find: /^@pos\/test-support$/, replacement: source('./test-support/src/index.ts') },
     ],

@@ -11,6 +11,8 @@ import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/co
 const IGNORED_RESOLUTIONS = {
   // A browser package, published as ES modules only: require() is not a way to load it.
   '@pos/web-components': ['node10', 'node16-cjs'],
+  // Demo and test tooling, published as ES modules only.
+  '@pos/simulators': ['node10', 'node16-cjs'],
 };
 /** Exports that are not modules. */
 const NOT_MODULES = {

@@ -37,7 +37,7 @@ interface Layer {
   rawPath?: string | string[];
   name: string;
   route?: { path: string; methods: Record<string, boolean> };
-  handle: { stack?: Layer[] };
+  handle: { stack?: Layer[]; routes?: string[] };
 }
 
 const joinPath = (prefix: string, path: string) => (path === '/' ? prefix || '/' : `${prefix}${path}`);
@@ -53,6 +53,13 @@ function mountedRoutes(stack: Layer[], prefix = ''): string[] {
     } else if (layer.handle.stack) {
       const mount = String(layer.rawPath);
       routes.push(...mountedRoutes(layer.handle.stack, mount === '/' ? prefix : `${prefix}${mount}`));
+    } else if (layer.handle.routes) {
+      // A simulator of @pos/simulators (its nodeListener) lists the routes it answers.
+      const mount = `${prefix}${String(layer.rawPath)}`;
+      for (const route of layer.handle.routes) {
+        const [method, path] = route.split(' ') as [string, string];
+        routes.push(`${method} ${joinPath(mount, path)}`);
+      }
     } else if (layer.name === 'serveStatic' && layer.rawPath !== '/') {
       routes.push(`GET ${joinPath(prefix, String(layer.rawPath))}/*`);
     }

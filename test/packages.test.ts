@@ -116,7 +116,13 @@ beforeAll(async () => {
         name: 'pos-packages-scratch',
         private: true,
         type: 'module',
-        dependencies: { ...local, express: '^5.1.0', '@types/node': rootManifest.devDependencies['@types/node'] },
+        // msw: the optional peer of @pos/simulators/msw, which the every-entry-point check imports.
+        dependencies: {
+          ...local,
+          express: '^5.1.0',
+          msw: rootManifest.devDependencies.msw,
+          '@types/node': rootManifest.devDependencies['@types/node'],
+        },
         overrides: { ...local, 'better-sqlite3': sqlite.version },
       },
       null,
@@ -383,6 +389,9 @@ const EXAMPLES: Record<string, Example> = {
       expect(authorize.searchParams.get('client_id')).toBe('DEMOCLOVERAPP');
       expect((await capabilities(port)).features.clover).toBe(true);
     });
+  },
+  '@pos/simulators': async ({ code }) => {
+    expect(await runToEnd('simulators', code)).toContain("200 square Joe's Coffee");
   },
   '@pos/server-express': async ({ code }) => {
     const port = String(await freePort());

@@ -1,6 +1,9 @@
+// The provider simulators (Stripe, Square, Clover, Supabase's gateway) come from @pos/simulators,
+// shared with the reference server's demo mode; the msw ones under the names the tests know.
+export * from '@pos/simulators';
+export * from '@pos/simulators/msw';
 export { CHROMIUM_PATH, launchChromium } from './browser.js';
 export { ManualClock, TEST_KEY_A, TEST_KEY_B } from './clock.js';
-export * from './clover.js';
 export { productRow } from './data-manager.js';
 export {
   type ApiRequest,
@@ -22,6 +25,5 @@ export {
 } from './postgres.js';
 export { type PostgrestOptions, type PostgrestServer, postgrestBinary, startPostgrest } from './postgrest.js';
 export { type NodeProcess, type NodeProcessOptions, spawnNode, startWorker, type Worker } from './processes.js';
-export * from './square.js';
-export * from './stripe.js';
-export { type GatewayRequest, type SupabaseStack, signSupabaseJwt, startSupabaseStack } from './supabase.js';
+export { signedWebhook } from './stripe.js';
+export { type SupabaseStack, signSupabaseJwt, startSupabaseStack } from './supabase.js';

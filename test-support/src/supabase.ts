@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type GatewayKey, type GatewayRequest, supabaseGateway } from '@pos/simulators';
+
 import { type PostgresCluster, startPostgresCluster } from './postgres.js';
 import { type PostgrestServer, startPostgrest } from './postgrest.js';
-
-const REST_PREFIX = '/rest/v1';
 
 /** The roles a Supabase project has before any of the merchant's SQL runs. */
 const SUPABASE_BOOTSTRAP_SQL = `
@@ -27,15 +27,6 @@ export function signSupabaseJwt(secret: string, claims: Record<string, unknown>)
   const payload = base64url(JSON.stringify(claims));
   const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
   return `${header}.${payload}.${signature}`;
-}
-
-/** What the gateway saw of one request, to check which headers a client sent. */
-export interface GatewayRequest {
-  method: string;
-  path: string;
-  apikey: string | null;
-  authorization: string | null;
-  prefer: string | null;
 }
 
 export interface SupabaseStack {
@@ -67,64 +58,42 @@ function psql(url: string, query: string): string {
   return result.stdout.trim();
 }
 
-function send(res: ServerResponse, status: number, body: Record<string, unknown>) {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+function send(res: ServerResponse, answer: { status: number; headers: Record<string, string>; body: string }) {
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
 }
 
-/**
- * Supabase's API gateway in miniature, in front of a real PostgREST: it serves PostgREST under
- * `/rest/v1`, requires an `apikey`, turns new `sb_…` keys into the matching role's JWT, and
- * answers with the gateway's own error shapes (no `code` field). It is strict where Supabase is
- * ambiguous: an `sb_…` key sent as a Bearer token goes on to PostgREST as is, which rejects it.
- */
-function gateway(upstream: string, keys: Map<string, { role: string; jwt: string }>, requests: GatewayRequest[]) {
+/** Supabase's gateway (from @pos/simulators) as a proxy in front of a real PostgREST. */
+function gateway(upstream: string, keys: Map<string, GatewayKey>, requests: GatewayRequest[]) {
+  const admit = supabaseGateway(keys, requests);
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://gateway');
-    const apikey = req.headers.apikey?.toString() ?? url.searchParams.get('apikey');
-    const authorization = req.headers.authorization ?? null;
-    requests.push({
+    const passed = admit({
       method: req.method ?? 'GET',
       path: `${url.pathname}${url.search}`,
-      apikey,
-      authorization,
+      apikey: req.headers.apikey?.toString() ?? url.searchParams.get('apikey'),
+      authorization: req.headers.authorization ?? null,
       prefer: req.headers.prefer?.toString() ?? null,
     });
-    if (url.pathname !== REST_PREFIX && !url.pathname.startsWith(`${REST_PREFIX}/`)) {
-      return send(res, 404, { message: 'no Route matched with those values' });
-    }
-    if (!apikey) {
-      return send(res, 401, {
-        message: 'No API key found in request',
-        hint: 'No `apikey` request header or url param was found.',
-      });
-    }
-    const key = keys.get(apikey);
-    if (!key) {
-      return send(res, 401, {
-        message: 'Invalid API key',
-        hint: 'Double check your Supabase `anon` or `service_role` API key.',
-      });
-    }
-    const path = url.pathname.slice(REST_PREFIX.length) || '/';
-    if (path === '/' && key.role !== 'service_role') {
-      return send(res, 403, {
-        message: 'Access to schema is forbidden',
-        hint: 'Accessing the schema via the Data API is only allowed using a secret API key.',
-      });
-    }
+    if ('status' in passed) return send(res, passed);
     const headers = { ...req.headers };
     delete headers.host;
     delete headers.apikey;
-    if (!authorization) headers.authorization = `Bearer ${key.jwt}`;
+    if (passed.authorization) headers.authorization = passed.authorization;
     const target = new URL(upstream);
-    target.pathname = path;
+    target.pathname = passed.path;
     target.search = url.search;
     const proxied = httpRequest(target, { method: req.method, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
-    proxied.on('error', () => send(res, 502, { message: 'An invalid response was received from the upstream server' }));
+    proxied.on('error', () =>
+      send(res, {
+        status: 502,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'An invalid response was received from the upstream server' }),
+      }),
+    );
     req.pipe(proxied);
   });
 }

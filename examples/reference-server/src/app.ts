@@ -16,7 +16,6 @@ import express, { type Express } from 'express';
 import { apiKeyTenantResolver } from './api-keys.js';
 import type { ServerConfig } from './config.js';
 import { demoCheckoutLinks } from './demo/checkout-links.js';
-import { cloverSimulator } from './demo/clover-simulator.js';
 import { demoConnectLinks } from './demo/connect-links.js';
 import {
   DEMO_API_KEY,
@@ -28,9 +27,7 @@ import {
 } from './demo/constants.js';
 import { seedDemoData } from './demo/data-manager.js';
 import { demoEncryptionKey } from './demo/encryption-key.js';
-import { squareSimulator } from './demo/square-simulator.js';
-import { stripeSimulator } from './demo/stripe-simulator.js';
-import { supabaseSimulator } from './demo/supabase-simulator.js';
+import { demoSimulators } from './demo/simulators.js';
 import { demoWebhookSecret } from './demo/webhook-secret.js';
 import { webComponentsBundleBuilt } from './web/assets.js';
 import { checkoutReturnPage, checkoutReturnUrls } from './web/checkout-return-page.js';
@@ -152,17 +149,19 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
     next();
   });
   if (demo && config.variant === 'full') {
-    app.use(`${SIMULATOR_PREFIX}/square`, squareSimulator());
-    app.use(`${SIMULATOR_PREFIX}/supabase`, supabaseSimulator());
     app.use(
-      `${SIMULATOR_PREFIX}/stripe`,
-      stripeSimulator({
-        redirectUri: callbackUrl('stripe'),
-        webhookUrl: () => `${ownUrl}/api/payments/webhooks/stripe`,
-        ...(webhookSecret ? { webhookSecret: webhookSecret.split(',')[0]?.trim() as string } : {}),
-      }).router,
+      demoSimulators({
+        callbackUrl,
+        ...(webhookSecret
+          ? {
+              stripeWebhook: {
+                url: () => `${ownUrl}/api/payments/webhooks/stripe`,
+                secret: webhookSecret.split(',')[0]?.trim() as string,
+              },
+            }
+          : {}),
+      }),
     );
-    app.use(`${SIMULATOR_PREFIX}/clover`, cloverSimulator({ redirectUri: callbackUrl('clover') }).router);
     app.use(demoConnectLinks(integrations, await import('@pos/server-express/full')));
     app.use(demoCheckoutLinks(integrations));
   }

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nodeListener } from '@pos/simulators';
 import { apiClient, listen } from '@pos/test-support';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { supabaseSimulator } from '../src/demo/supabase-simulator.js';
+import { demoSupabase } from '../src/demo/simulators.js';
 import {
   ConfigError,
   consoleLogger,
@@ -239,7 +240,7 @@ describe('real mode', () => {
       readConfig({ POS_ALLOWED_PRIVATE_HOSTS: ' 127.0.0.1:54321, [::1]:8000 ' }, 'demo').allowedPrivateHosts,
     ).toEqual(['127.0.0.1:54321', '[::1]:8000']);
     // A simulated project on loopback, as a local Supabase would be.
-    const project = await listen(express().use(supabaseSimulator()));
+    const project = await listen(express().use(nodeListener(demoSupabase())));
     const key = 'store-1-key-0123456789abcdef';
     const env = { POS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), POS_API_KEYS: `store-1:${key}` };
     const body = { project_url: project.url, service_key: DEMO_SUPABASE_KEY };

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { nodeListener } from '@pos/simulators';
 import { integrationMigrations, MIGRATION_TABLE } from '@pos/storage-kysely';
 import {
   type ApiResponse,
@@ -16,9 +17,7 @@ import {
 import express from 'express';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { squareSimulator } from '../src/demo/square-simulator.js';
-import { stripeSimulator } from '../src/demo/stripe-simulator.js';
-import { supabaseSimulator } from '../src/demo/supabase-simulator.js';
+import { demoSquare, demoStripe, demoSupabase } from '../src/demo/simulators.js';
 import {
   DEMO_SQUARE_LOCATION,
   DEMO_SQUARE_TOKEN,
@@ -42,18 +41,18 @@ let square: Listening;
 let supabase: Listening;
 let stripe: Listening;
 const STRIPE_REDIRECT_URI = 'http://pos.test/api/integrations/stripe/callback';
-const stripeSimulation = stripeSimulator({ redirectUri: () => STRIPE_REDIRECT_URI });
+const stripeSimulation = demoStripe({ redirectUri: () => STRIPE_REDIRECT_URI });
 beforeAll(async () => {
   if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first (npm test does).`);
   cluster = await startPostgresCluster();
   // Instances are separate processes, out of msw's reach: providers are simulated over real HTTP.
-  square = await listen(express().use(squareSimulator()));
-  supabase = await listen(express().use(supabaseSimulator()));
+  square = await listen(express().use(nodeListener(demoSquare())));
+  supabase = await listen(express().use(nodeListener(demoSupabase())));
   // Session creates are slowed down so that creates from both processes really overlap.
   const slowCreates = express.Router().post('/v1/checkout/sessions', (_req, _res, next) => {
     setTimeout(next, 150);
   });
-  stripe = await listen(express().use(slowCreates).use(stripeSimulation.router));
+  stripe = await listen(express().use(slowCreates).use(nodeListener(stripeSimulation.simulator)));
 });
 afterAll(async () => {
   await square?.close();
@@ -307,7 +306,7 @@ describe('three reference servers on one PostgreSQL database', () => {
   });
 
   it('open one Stripe Checkout session for 20 concurrent creates of one order across both instances', async () => {
-    const before = { ...stripeSimulation.stats };
+    const before = { ...stripeSimulation.calls };
     const order = { order_id: 'ORDER-1001', amount: 4250, currency: 'usd' };
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
@@ -318,8 +317,8 @@ describe('three reference servers on one PostgreSQL database', () => {
     const sessions = new Set(responses.map((response) => response.body.session_id));
     const payments = new Set(responses.map((response) => response.body.payment_id));
     expect([sessions.size, payments.size]).toEqual([1, 1]);
-    expect(stripeSimulation.stats.createRequests - before.createRequests).toBe(1);
-    expect(stripeSimulation.stats.sessionsCreated - before.sessionsCreated).toBe(1);
+    expect(stripeSimulation.calls.createSession - before.createSession).toBe(1);
+    expect(stripeSimulation.calls.sessionsCreated - before.sessionsCreated).toBe(1);
     sessionId = [...sessions][0] as string;
     for (const instance of [c, b]) {
       expect((await instance.api('GET', '/api/payments/orders/ORDER-1001/payment')).body).toMatchObject({

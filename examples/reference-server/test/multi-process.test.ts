@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CredentialVault, createKeyRing, type IntegrationStorage, systemClock } from '@pos/integrations-core';
+import { nodeListener } from '@pos/simulators';
 import { createPostgresStorage } from '@pos/storage-postgres';
 import { createSqliteStorage } from '@pos/storage-sqlite';
 import {
@@ -18,7 +19,7 @@ import {
 } from '@pos/test-support';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloverSimulator } from '../src/demo/clover-simulator.js';
+import { demoClover } from '../src/demo/simulators.js';
 import { DEMO_CLOVER_APP_ID, DEMO_CLOVER_APP_SECRET } from '../src/index.js';
 import { INSTANCE_API_KEY, INSTANCE_TENANT, startReferenceServers } from './support/instances.js';
 
@@ -27,7 +28,7 @@ const REDIRECT_URI = 'http://pos.test/api/integrations/clover/callback';
 
 let dir: string;
 let cluster: PostgresCluster;
-let clover: ReturnType<typeof cloverSimulator>;
+let clover: ReturnType<typeof demoClover>;
 let cloverServer: Listening;
 
 beforeAll(async () => {
@@ -36,12 +37,12 @@ beforeAll(async () => {
   cluster = await startPostgresCluster();
   // The processes are out of msw's reach: Clover is simulated over real HTTP, its refreshes slowed
   // down so calls from both processes really overlap.
-  clover = cloverSimulator({ redirectUri: () => REDIRECT_URI });
+  clover = demoClover({ redirectUri: () => REDIRECT_URI });
   const app = express();
   app.use('/oauth/v2/refresh', (_req, _res, next) => {
     setTimeout(next, 150);
   });
-  app.use(clover.router);
+  app.use(nodeListener(clover.simulator));
   cloverServer = await listen(app);
 });
 
@@ -130,7 +131,7 @@ describe.each([
       });
       expect(landed.headers.get('location')).toContain('status=connected');
       const original = clover.latestRefreshToken();
-      const refreshesBefore = clover.counts.refresh;
+      const refreshesBefore = clover.calls.refresh;
 
       clover.revokeAccessTokens(); // every call now meets a 401 and asks for one renewal
       const responses = await Promise.all(
@@ -139,7 +140,7 @@ describe.each([
         ),
       );
       expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
-      expect(clover.counts.refresh - refreshesBefore).toBe(1);
+      expect(clover.calls.refresh - refreshesBefore).toBe(1);
 
       const storage = await servers.openStorage();
       try {
@@ -154,7 +155,7 @@ describe.each([
       // The stored pair is the live one: the next renewal, from the other process, works with it.
       clover.revokeAccessTokens();
       expect((await second('POST', '/api/integrations/clover/test')).body).toMatchObject({ success: true });
-      expect(clover.counts.refresh - refreshesBefore).toBe(2);
+      expect(clover.calls.refresh - refreshesBefore).toBe(2);
     } finally {
       await servers.stop();
     }

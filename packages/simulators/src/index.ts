@@ -1,0 +1,58 @@
+// Simulated Stripe Connect, Square, Clover and Supabase for demos and tests: each provider is plain
+// request handlers over in-memory state, served by `nodeListener` (Node.js, Express) or by the
+// msw handlers of `@pos/simulators/msw`.
+export {
+  CLOVER_API,
+  CLOVER_APP_ID,
+  CLOVER_APP_SECRET,
+  CLOVER_MERCHANT_ID,
+  CLOVER_OAUTH,
+  CLOVER_REDIRECT_URI,
+  type CloverMerchant,
+  cloverMerchant,
+} from './clover/fixtures.js';
+export { type CloverSimulator, type CloverSimulatorOptions, createCloverSimulator } from './clover/simulator.js';
+export { combine, type SimulatedRequest, type SimulatedResponse, type Simulator } from './exchange.js';
+export { nodeListener } from './node.js';
+export {
+  createSquareSimulator,
+  SQUARE_LOCATION_ID,
+  SQUARE_PRODUCTION,
+  SQUARE_TOKEN,
+  type SquareSimulatorOptions,
+  squareErrorBody,
+  squareLocation,
+} from './square.js';
+export {
+  deliverStripeEvent,
+  type StripeDelivery,
+  type StripeWebhookEndpoint,
+  stripeEvent,
+  stripeSignature,
+} from './stripe/events.js';
+export {
+  type SimulatedSession,
+  STRIPE_ACCOUNT_ID,
+  STRIPE_API,
+  STRIPE_CLIENT_ID,
+  STRIPE_CONNECT,
+  STRIPE_REDIRECT_URI,
+  STRIPE_SECRET_KEY,
+  STRIPE_WEBHOOK_SECRET,
+  type StripeAccount,
+  stripeAccount,
+} from './stripe/fixtures.js';
+export { createStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from './stripe/simulator.js';
+export {
+  type GatewayKey,
+  type GatewayPass,
+  type GatewayRequest,
+  REST_PREFIX,
+  supabaseGateway,
+} from './supabase/gateway.js';
+export {
+  createSupabaseSimulator,
+  SUPABASE_SECRET_KEY,
+  SUPABASE_TABLES,
+  type SupabaseSimulatorOptions,
+} from './supabase/simulator.js';
