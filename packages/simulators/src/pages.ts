@@ -42,7 +42,8 @@ export interface ConsentPage {
   requester: string;
   /** What the merchant grants, e.g. "Demo Coffee (acct_…)". */
   account: string;
-  scope: string;
+  /** The scope the request names; absent for providers whose apps get fixed permissions (Clover). */
+  scope?: string;
   /** Where the form posts; the hidden fields travel with the choice. */
   action: string;
   fields: Record<string, string>;
@@ -62,8 +63,11 @@ export function consentPage(page: ConsentPage): string {
     primary: 'approve',
     accent: '#2563eb',
     main: `      <h1>Connect to ${escapeHtml(page.provider)} (simulated)</h1>
-      <p><strong>${escapeHtml(page.requester)}</strong> asks for <code>${escapeHtml(page.scope)}</code> access to
-        <strong>${escapeHtml(page.account)}</strong>.</p>
+      <p><strong>${escapeHtml(page.requester)}</strong> asks for ${
+        page.scope === undefined
+          ? `access to <strong>${escapeHtml(page.account)}</strong>, with the permissions set for the app in ${escapeHtml(page.provider)}'s developer dashboard.`
+          : `<code>${escapeHtml(page.scope)}</code> access to <strong>${escapeHtml(page.account)}</strong>.`
+      }</p>
       <form method="post" action="${escapeHtml(page.action)}">
         ${hidden}
         <div class="actions">

@@ -102,7 +102,6 @@ export function createCloverSimulator(options: CloverSimulatorOptions = {}) {
             provider: 'Clover',
             requester: `POS Integrations demo app (${appId})`,
             account: `${merchant.name} (merchant ${merchant.id})`,
-            scope: 'the permissions the app requests',
             action: `${root}/oauth/v2/authorize/decision`,
             fields: { redirect_uri: redirectUri, ...(options.echoState && state ? { state } : {}) },
           }),
