@@ -100,6 +100,8 @@ export function describeConnectorConformance(
       expect(refused.status, refused.text).toBeGreaterThanOrEqual(400);
       expect(refused.status).toBeLessThan(500);
       expect(refused.body).toMatchObject({ success: false, message: expect.any(String) });
+      // The answer's status is the one the connector declared for its code.
+      expect(refused.status).toBe(connector.errorCodes?.[refused.body.error_code]?.status);
       return refused.body.error_code as string;
     }
     const { callback } = await authorize(TENANT, UNKNOWN_CODE);
