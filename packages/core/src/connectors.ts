@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { Clock } from './clock.js';
+import type { OAuthRedirect } from './connectors/kit/oauth.js';
 import type { ErrorCodeTable } from './error-codes.js';
 import { IntegrationError } from './errors.js';
 import type { OutboundHttp } from './http/outbound.js';
@@ -138,8 +139,11 @@ export interface OAuthConnector<S extends SecretValues = SecretValues, P extends
   /** Code for a failed or denied authorization, e.g. `STRIPE_OAUTH_FAILED`. */
   readonly oauthFailedCode: string;
   authorizationUrl(state: string, context: ConnectorContext): string;
-  /** Exchanges the redirect's code. Called at most once per code: codes are single use. */
-  exchange(query: Record<string, string>, context: ConnectorContext): Promise<OAuthGrant<S, P>>;
+  /**
+   * Exchanges the redirect's code. Called at most once per code (codes are single use), after
+   * core consumed the state and checked that a code came.
+   */
+  exchange(redirect: OAuthRedirect, context: ConnectorContext): Promise<OAuthGrant<S, P>>;
   /**
    * Trades the refresh token for a new grant; absent for tokens that do not expire. Core calls it
    * at most once at a time per tenant across every server sharing the storage, ahead of expiry

@@ -18,6 +18,22 @@ export {
   variantHasIntegrations,
 } from './capabilities.js';
 export { type Clock, systemClock } from './clock.js';
+// --- connector toolkit (packages/core/src/connectors/kit/): the plumbing a connector would otherwise
+// repeat (docs/architecture.md, "Adding a connector"). Kept in one block to move to a subpath whole.
+export { type ProviderCallOptions, providerCalls } from './connectors/kit/calls.js';
+export { type Environment, type EnvReader, readEnv } from './connectors/kit/env.js';
+export {
+  type HeaderSource,
+  isTimeout,
+  type ProviderFailure,
+  providerUnavailable,
+  rateLimited,
+  transientStatus,
+  unreachable,
+} from './connectors/kit/failures.js';
+export { type Lazy, resolveBase, resolveLazy } from './connectors/kit/lazy.js';
+export { authorizationUrl, type OAuthRedirect, oauthRedirect } from './connectors/kit/oauth.js';
+// --- end of connector toolkit
 export {
   type ApiKeyConnector,
   type ConnectionRecords,

@@ -1,9 +1,18 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Integrations } from '@pos/integrations-core';
-import { consoleLogger, createReferenceServer, readConfig, webComponentsBundleBuilt } from '@pos/reference-server';
-import { launchChromium } from '@pos/test-support';
+import { type Connector, createIntegrations, createKeyRing, type Integrations } from '@pos/integrations-core';
+import {
+  consoleLogger,
+  createReferenceServer,
+  readConfig,
+  webComponentsBundleBuilt,
+  webPages,
+} from '@pos/reference-server';
+import { integrationsRouter } from '@pos/server-express';
+import { createSqliteStorage } from '@pos/storage-sqlite';
+import { launchChromium, listen, TEST_KEY_A } from '@pos/test-support';
+import express from 'express';
 import type { Browser, ElementHandle, Locator, Page } from 'playwright-core';
 
 export interface DemoServer {
@@ -176,6 +185,47 @@ export async function openHostPage(
       await page.close();
       await demo.close();
       if (errors.length > 0) throw new Error(`Uncaught errors in ${name}:\n${errors.join('\n')}`);
+    },
+  };
+}
+
+export interface HostServer {
+  url: string;
+  integrations: Integrations;
+  close(): Promise<void>;
+}
+
+/** The key `startHostServer`'s page is signed in with, for the tenant `store-1`. */
+export const HOST_API_KEY = 'store-1-key-0123456789abcdef';
+
+/**
+ * A host's own server in real mode (the page carries no key; the merchant types
+ * {@link HOST_API_KEY}): its settings page and the router for `connectors`, over a fresh
+ * database, on an ephemeral port. `before` is mounted first (a provider's consent page).
+ */
+export async function startHostServer(connectors: Connector[], before?: express.Router): Promise<HostServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'pos-host-'));
+  const integrations = createIntegrations({
+    storage: await createSqliteStorage({ filename: join(dir, 'pos.db') }),
+    cipher: createKeyRing({ keys: [{ key: TEST_KEY_A }] }),
+    connectors,
+  });
+  const app = express();
+  if (before) app.use(before);
+  app.use(webPages({ capabilities: integrations.capabilities() }));
+  app.use(
+    integrationsRouter(integrations, {
+      resolveTenant: (req) => (req.get('authorization') === `Bearer ${HOST_API_KEY}` ? 'store-1' : undefined),
+    }),
+  );
+  const server = await listen(app);
+  return {
+    url: server.url,
+    integrations,
+    async close() {
+      await server.close();
+      await integrations.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,22 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  createIntegrations,
-  createKeyRing,
-  IntegrationError,
-  type Integrations,
-  type OAuthConnector,
-} from '@pos/integrations-core';
-import { webPages } from '@pos/reference-server';
-import { integrationsRouter } from '@pos/server-express';
-import { createSqliteStorage } from '@pos/storage-sqlite';
-import { type Listening, launchChromium, listen, TEST_KEY_A } from '@pos/test-support';
+import { IntegrationError, type Integrations, type OAuthConnector } from '@pos/integrations-core';
+import { launchChromium } from '@pos/test-support';
 import express from 'express';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOST_API_KEY, type HostServer, startHostServer } from './harness.js';
 
-const API_KEY = 'store-1-key-0123456789abcdef';
+const API_KEY = HOST_API_KEY;
 
 /**
  * A small OAuth provider double: its consent page offers Allow (a code this connector accepts)
@@ -30,8 +19,8 @@ function fakeOAuthProvider(baseUrl: () => string): { connector: OAuthConnector; 
     stateInvalidCode: 'CLOVER_STATE_INVALID',
     oauthFailedCode: 'CLOVER_OAUTH_FAILED',
     authorizationUrl: (state) => `${baseUrl()}/consent?state=${encodeURIComponent(state)}`,
-    async exchange(query) {
-      if (query.code !== 'allowed-code') throw new IntegrationError('CLOVER_OAUTH_FAILED', 'Unknown code.');
+    async exchange({ code }) {
+      if (code !== 'allowed-code') throw new IntegrationError('CLOVER_OAUTH_FAILED', 'Unknown code.');
       return { secret: { access_token: 'fake-clover-access-token-0001' }, publicData: { merchant_id: 'M-FAKE-1' } };
     },
     summary: async () => ({ merchant_name: 'Fake Bakery', merchant_id: 'M-FAKE-1' }),
@@ -48,37 +37,20 @@ function fakeOAuthProvider(baseUrl: () => string): { connector: OAuthConnector; 
 }
 
 let browser: Browser;
-let server: Listening;
+let server: HostServer;
 let integrations: Integrations;
-let dir: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'pos-oauth-'));
   let url = '';
   const provider = fakeOAuthProvider(() => url);
-  integrations = createIntegrations({
-    storage: await createSqliteStorage({ filename: join(dir, 'pos.db') }),
-    cipher: createKeyRing({ keys: [{ key: TEST_KEY_A }] }),
-    connectors: [provider.connector],
-  });
-  const app = express();
-  app.use(provider.consent);
-  // Real mode: the page carries no key; the merchant types one in.
-  app.use(webPages({ capabilities: integrations.capabilities() }));
-  app.use(
-    integrationsRouter(integrations, {
-      resolveTenant: (req) => (req.get('authorization') === `Bearer ${API_KEY}` ? 'store-1' : undefined),
-    }),
-  );
-  [browser, server] = await Promise.all([launchChromium(), listen(app)]);
+  [browser, server] = await Promise.all([launchChromium(), startHostServer([provider.connector], provider.consent)]);
   url = server.url;
+  integrations = server.integrations;
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await integrations?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** Signs the settings page in with the API key; `navigate: false` stays on the current URL. */

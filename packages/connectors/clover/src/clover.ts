@@ -1,10 +1,14 @@
 import {
-  DEFAULT_RETRY_POLICY,
+  authorizationUrl,
   IntegrationError,
+  type Lazy,
   type OAuthConnector,
   type OAuthGrant,
+  providerCalls,
   type RetryPolicy,
-  withRetries,
+  readEnv,
+  resolveBase,
+  resolveLazy,
 } from '@pos/integrations-core';
 import { ofetch } from 'ofetch';
 import { z } from 'zod';
@@ -24,10 +28,6 @@ const merchantPath = (merchantId: string) => `/v3/merchants/${encodeURIComponent
 
 export type CloverRegion = keyof typeof CLOVER_HOSTS;
 export const CLOVER_REGIONS = Object.keys(CLOVER_HOSTS) as CloverRegion[];
-
-/** A value, or a function read on every call (e.g. a URL known only once a server listens). */
-export type Lazy<T> = T | (() => T);
-const resolve = <T>(value: Lazy<T>): T => (typeof value === 'function' ? (value as () => T)() : value);
 
 export interface CloverOptions {
   /** The app id (used as `client_id`). */
@@ -94,10 +94,16 @@ export function clover(options: CloverOptions): CloverConnector {
   if (!CLOVER_HOSTS[region]) {
     throw new IntegrationError('VALIDATION_FAILED', `The Clover region must be one of ${CLOVER_REGIONS.join(', ')}.`);
   }
-  const apiBase = () => resolve(options.apiBase ?? CLOVER_HOSTS[region].api).replace(/\/$/, '');
-  const oauthBase = () => resolve(options.oauthBase ?? CLOVER_HOSTS[region].oauth).replace(/\/$/, '');
+  const apiBase = () => resolveBase(options.apiBase ?? CLOVER_HOSTS[region].api);
+  const oauthBase = () => resolveBase(options.oauthBase ?? CLOVER_HOSTS[region].oauth);
   const timeout = options.timeoutMs ?? 10_000;
-  const retry = options.retry ?? DEFAULT_RETRY_POLICY;
+  const call = providerCalls({
+    retry: options.retry,
+    mapError: (error) =>
+      error instanceof z.ZodError
+        ? new IntegrationError('PROVIDER_UNAVAILABLE', 'Clover answered with a merchant that could not be read.')
+        : fromCloverError(error, 'api'),
+  });
 
   /** Token calls run once: a refresh token is single use, and a code is too. */
   async function tokenCall(call: CloverCall, path: string, body: Record<string, string>) {
@@ -118,21 +124,15 @@ export function clover(options: CloverOptions): CloverConnector {
   }
 
   function readMerchant(merchantId: string, accessToken: string, withAddress: boolean) {
-    return withRetries(async () => {
-      try {
-        const answer = await ofetch(`${apiBase()}${merchantPath(merchantId)}`, {
-          headers: { authorization: `Bearer ${accessToken}` },
-          ...(withAddress ? { query: { expand: 'address' } } : {}),
-          timeout,
-          retry: false,
-        });
-        return merchant.parse(answer);
-      } catch (error) {
-        throw error instanceof z.ZodError
-          ? new IntegrationError('PROVIDER_UNAVAILABLE', 'Clover answered with a merchant that could not be read.')
-          : fromCloverError(error, 'api');
-      }
-    }, retry);
+    return call(async () => {
+      const answer = await ofetch(`${apiBase()}${merchantPath(merchantId)}`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+        ...(withAddress ? { query: { expand: 'address' } } : {}),
+        timeout,
+        retry: false,
+      });
+      return merchant.parse(answer);
+    });
   }
 
   /**
@@ -194,18 +194,17 @@ export function clover(options: CloverOptions): CloverConnector {
     account: { accountId: (data) => data.merchant_id, inUseCode: 'CLOVER_MERCHANT_IN_USE', label: 'Clover merchant' },
 
     authorizationUrl(state) {
-      const redirect = new URL(resolve(options.redirectUri));
+      const redirect = new URL(resolveLazy(options.redirectUri));
       redirect.searchParams.set('state', state);
-      const params = new URLSearchParams({
+      return authorizationUrl(`${oauthBase()}${AUTHORIZE_PATH}`, {
         client_id: options.appId,
         redirect_uri: redirect.href,
         response_type: 'code',
         state,
       });
-      return `${oauthBase()}${AUTHORIZE_PATH}?${params}`;
     },
 
-    async exchange(query) {
+    async exchange({ code, query }) {
       // Clover names the merchant only here, in the redirect: the token response does not.
       const merchantId = query.merchant_id;
       if (!merchantId || !MERCHANT_ID.test(merchantId)) {
@@ -217,7 +216,7 @@ export function clover(options: CloverOptions): CloverConnector {
       const pair = await tokenCall('token', TOKEN_PATH, {
         client_id: options.appId,
         client_secret: options.appSecret,
-        code: query.code as string,
+        code,
       });
       // The redirect's merchant_id is only a query parameter: the new token must be able to read
       // that merchant, or the redirect named a merchant that did not approve this app.
@@ -266,22 +265,16 @@ export const CLOVER_REQUIRED_ENV = ['CLOVER_APP_ID', 'CLOVER_APP_SECRET', 'CLOVE
  * (`na` | `eu` | `la` | `sandbox`) and the overrides `CLOVER_API_BASE` and `CLOVER_OAUTH_BASE`.
  */
 export function cloverFromEnv(env: Record<string, string | undefined> = process.env): CloverConnector {
-  const read = (name: string) => env[name]?.trim() || undefined;
-  const missing = CLOVER_REQUIRED_ENV.filter((name) => !read(name));
-  if (missing.length > 0) {
-    throw new IntegrationError('VALIDATION_FAILED', `Clover needs ${missing.join(', ')} to be set.`);
-  }
-  const region = read('CLOVER_REGION') ?? 'na';
-  if (!(CLOVER_REGIONS as string[]).includes(region)) {
-    throw new IntegrationError('VALIDATION_FAILED', `CLOVER_REGION must be one of ${CLOVER_REGIONS.join(', ')}.`);
-  }
-  const apiBase = read('CLOVER_API_BASE');
-  const oauthBase = read('CLOVER_OAUTH_BASE');
+  const read = readEnv('Clover', env);
+  const required = read.required(CLOVER_REQUIRED_ENV);
+  const region = read.choice('CLOVER_REGION', CLOVER_REGIONS, 'na');
+  const apiBase = read.optional('CLOVER_API_BASE');
+  const oauthBase = read.optional('CLOVER_OAUTH_BASE');
   return clover({
-    appId: read('CLOVER_APP_ID') as string,
-    appSecret: read('CLOVER_APP_SECRET') as string,
-    redirectUri: read('CLOVER_REDIRECT_URI') as string,
-    region: region as CloverRegion,
+    appId: required.CLOVER_APP_ID,
+    appSecret: required.CLOVER_APP_SECRET,
+    redirectUri: required.CLOVER_REDIRECT_URI,
+    region,
     ...(apiBase ? { apiBase } : {}),
     ...(oauthBase ? { oauthBase } : {}),
   });

@@ -1,4 +1,4 @@
-import { declareErrorCodes, IntegrationError, parseRetryAfter } from '@pos/integrations-core';
+import { declareErrorCodes, IntegrationError, transientStatus, unreachable } from '@pos/integrations-core';
 import { FetchError } from 'ofetch';
 
 /** Clover's own error codes; the connector declares them to core as its `errorCodes`. */
@@ -31,28 +31,10 @@ export function fromCloverError(error: unknown, call: CloverCall): IntegrationEr
   if (error instanceof IntegrationError) return error;
   const status = error instanceof FetchError ? error.response?.status : undefined;
   const details = status === undefined ? undefined : { clover_status: status };
-  if (status === undefined) {
-    const timedOut = error instanceof Error && /timeout/i.test(`${error.name} ${error.message}`);
-    return new IntegrationError(
-      'PROVIDER_UNAVAILABLE',
-      timedOut
-        ? 'Clover did not answer in time. Try again shortly.'
-        : 'Clover could not be reached. Try again shortly.',
-      { cause: error },
-    );
-  }
-  if (status === 429) {
-    const retryAfter = parseRetryAfter(error instanceof FetchError ? error.response?.headers.get('retry-after') : null);
-    return new IntegrationError('RATE_LIMITED', 'Clover is rate limiting requests. Try again shortly.', {
-      details,
-      ...(retryAfter !== undefined ? { retryAfter } : {}),
-    });
-  }
-  if (status >= 500) {
-    return new IntegrationError('PROVIDER_UNAVAILABLE', `Clover is unavailable (HTTP ${status}). Try again shortly.`, {
-      details,
-    });
-  }
+  if (status === undefined) return unreachable('Clover', error);
+  const headers = error instanceof FetchError ? error.response?.headers : undefined;
+  const transient = transientStatus('Clover', status, { headers, ...(details ? { details } : {}) });
+  if (transient) return transient;
   if (call === 'token') {
     return cloverErrors.error(
       'CLOVER_OAUTH_FAILED',

@@ -1,3 +1,5 @@
+/** Re-exported from core's connector toolkit, where it now lives. */
+export type { Lazy } from '@pos/integrations-core';
 export {
   CLOVER_HOSTS,
   CLOVER_REGIONS,
@@ -9,6 +11,5 @@ export {
   type CloverSecret,
   clover,
   cloverFromEnv,
-  type Lazy,
 } from './clover.js';
 export { type CloverCall, cloverErrors, fromCloverError } from './errors.js';

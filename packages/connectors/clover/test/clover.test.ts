@@ -1,4 +1,4 @@
-import { createOutboundGuard, silentLogger, systemClock } from '@pos/integrations-core';
+import { createOutboundGuard, oauthRedirect, silentLogger, systemClock } from '@pos/integrations-core';
 import {
   CLOVER_API,
   CLOVER_APP_ID,
@@ -21,13 +21,13 @@ const fastRetry = { attempts: 3, baseDelayMs: 1, maxDelayMs: 100 };
 
 async function connectWith(connector: ReturnType<typeof clover>, sim: ReturnType<typeof cloverSimulation>) {
   const back = sim.approve(connector.authorizationUrl('state-value', context));
-  return connector.exchange(Object.fromEntries(back.searchParams), context);
+  return connector.exchange(oauthRedirect(Object.fromEntries(back.searchParams)), context);
 }
 
 describe('Clover connector', () => {
   it('reads its configuration from the environment and says what is missing', () => {
     expect(() => cloverFromEnv({})).toThrow(
-      'Clover needs CLOVER_APP_ID, CLOVER_APP_SECRET, CLOVER_REDIRECT_URI to be set.',
+      'Clover needs CLOVER_APP_ID, CLOVER_APP_SECRET and CLOVER_REDIRECT_URI to be set.',
     );
     expect(() => cloverFromEnv({ ...env, CLOVER_REGION: 'apac' })).toThrow(
       'CLOVER_REGION must be one of na, eu, la, sandbox.',
@@ -81,12 +81,14 @@ describe('Clover connector', () => {
     const connector = clover(options);
     const back = sim.approve(connector.authorizationUrl('s', context));
     const query = Object.fromEntries(back.searchParams);
-    await expect(connector.exchange({ ...query, merchant_id: '' }, context)).rejects.toMatchObject({
+    await expect(connector.exchange(oauthRedirect({ ...query, merchant_id: '' }), context)).rejects.toMatchObject({
       code: 'CLOVER_OAUTH_FAILED',
     });
-    await expect(connector.exchange({ ...query, client_id: 'OTHERAPP' }, context)).rejects.toMatchObject({
-      code: 'CLOVER_OAUTH_FAILED',
-    });
+    await expect(connector.exchange(oauthRedirect({ ...query, client_id: 'OTHERAPP' }), context)).rejects.toMatchObject(
+      {
+        code: 'CLOVER_OAUTH_FAILED',
+      },
+    );
     expect(sim.calls.token).toBe(0);
   });
 
@@ -99,7 +101,7 @@ describe('Clover connector', () => {
       return { ...Object.fromEntries(back.searchParams), merchant_id: merchantId };
     };
     // Someone edits the redirect to name another merchant: Clover's token cannot read it (401).
-    await expect(connector.exchange(approved('OTHERMERCHANT1'), context)).rejects.toMatchObject({
+    await expect(connector.exchange(oauthRedirect(approved('OTHERMERCHANT1')), context)).rejects.toMatchObject({
       code: 'CLOVER_OAUTH_FAILED',
       details: { clover_status: 401 },
       message: expect.stringContaining('cannot read the merchant named in the redirect (HTTP 401)'),
@@ -108,7 +110,7 @@ describe('Clover connector', () => {
 
     for (const status of [403, 404]) {
       mock.use(http.get(`${CLOVER_API}/v3/merchants/:id`, () => HttpResponse.json({}, { status })));
-      await expect(connector.exchange(approved(CLOVER_MERCHANT_ID), context)).rejects.toMatchObject({
+      await expect(connector.exchange(oauthRedirect(approved(CLOVER_MERCHANT_ID)), context)).rejects.toMatchObject({
         code: 'CLOVER_OAUTH_FAILED',
         details: { clover_status: status },
       });
@@ -117,12 +119,12 @@ describe('Clover connector', () => {
     mock.use(
       http.get(`${CLOVER_API}/v3/merchants/:id`, () => HttpResponse.json(cloverMerchant({ id: 'SOMEONEELSE01' }))),
     );
-    await expect(connector.exchange(approved(CLOVER_MERCHANT_ID), context)).rejects.toMatchObject({
+    await expect(connector.exchange(oauthRedirect(approved(CLOVER_MERCHANT_ID)), context)).rejects.toMatchObject({
       code: 'CLOVER_OAUTH_FAILED',
     });
     // An outage is not a refusal: it keeps its own code (the merchant starts again later).
     mock.use(http.get(`${CLOVER_API}/v3/merchants/:id`, () => HttpResponse.json({}, { status: 503 })));
-    await expect(connector.exchange(approved(CLOVER_MERCHANT_ID), context)).rejects.toMatchObject({
+    await expect(connector.exchange(oauthRedirect(approved(CLOVER_MERCHANT_ID)), context)).rejects.toMatchObject({
       code: 'PROVIDER_UNAVAILABLE',
     });
   });

@@ -1,4 +1,10 @@
-import { declareErrorCodes, IntegrationError, parseRetryAfter } from '@pos/integrations-core';
+import {
+  declareErrorCodes,
+  IntegrationError,
+  providerUnavailable,
+  transientStatus,
+  unreachable,
+} from '@pos/integrations-core';
 import { SquareError, SquareTimeoutError } from 'square';
 
 /** Square's own error codes; the connector declares them to core as its `errorCodes`. */
@@ -21,11 +27,7 @@ function firstError(error: SquareError) {
  */
 export function fromSquareError(error: unknown): IntegrationError {
   if (error instanceof IntegrationError) return error;
-  if (error instanceof SquareTimeoutError) {
-    return new IntegrationError('PROVIDER_UNAVAILABLE', 'Square did not answer in time. Try again shortly.', {
-      cause: error,
-    });
-  }
+  if (error instanceof SquareTimeoutError) return providerUnavailable('Square', { timedOut: true, cause: error });
   if (!(error instanceof SquareError)) {
     return new IntegrationError('PROVIDER_UNAVAILABLE', 'Square returned a response that could not be read.', {
       cause: error,
@@ -34,15 +36,7 @@ export function fromSquareError(error: unknown): IntegrationError {
   const status = error.statusCode;
   const square = firstError(error);
   const details = square ? { square_code: square.code } : undefined;
-  if (status === undefined) {
-    return new IntegrationError(
-      'PROVIDER_UNAVAILABLE',
-      'Square could not be reached. Check the network and try again.',
-      {
-        cause: error,
-      },
-    );
-  }
+  if (status === undefined) return unreachable('Square', error);
   if (status === 401 || (square && TOKEN_CODES.has(square.code))) {
     const reason =
       square?.code === 'ACCESS_TOKEN_EXPIRED'
@@ -75,18 +69,11 @@ export function fromSquareError(error: unknown): IntegrationError {
       },
     );
   }
-  if (status === 429) {
-    const retryAfter = parseRetryAfter(error.rawResponse?.headers.get('retry-after'));
-    return new IntegrationError('RATE_LIMITED', 'Square is rate limiting requests. Try again shortly.', {
-      details,
-      ...(retryAfter !== undefined ? { retryAfter } : {}),
-    });
-  }
-  if (status >= 500) {
-    return new IntegrationError('PROVIDER_UNAVAILABLE', `Square is unavailable (HTTP ${status}). Try again shortly.`, {
-      details,
-    });
-  }
+  const transient = transientStatus('Square', status, {
+    headers: error.rawResponse?.headers,
+    ...(details ? { details } : {}),
+  });
+  if (transient) return transient;
   return squareErrors.error(
     'SQUARE_REQUEST_REJECTED',
     `Square rejected the request (HTTP ${status}${square ? `, ${square.code}` : ''}).`,

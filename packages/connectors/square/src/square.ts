@@ -1,10 +1,12 @@
 import {
   type ApiKeyConnector,
   type ConnectorCredentials,
-  DEFAULT_RETRY_POLICY,
+  type Lazy,
   maskSecret,
+  providerCalls,
   type RetryPolicy,
-  withRetries,
+  readEnv,
+  resolveLazy,
 } from '@pos/integrations-core';
 import { type Square, SquareClient } from 'square';
 import { z } from 'zod';
@@ -47,7 +49,7 @@ type SquareCredentials = ConnectorCredentials<SquareSecret, SquarePublicData>;
 
 export interface SquareOptions {
   /** Overrides both environments' base URL (a mock server, a proxy); a function is read per call. */
-  baseUrl?: string | (() => string);
+  baseUrl?: Lazy<string>;
   retry?: RetryPolicy;
   timeoutSeconds?: number;
 }
@@ -64,25 +66,21 @@ function formatAddress(address: Square.Address | undefined): string {
 export function square(
   options: SquareOptions = {},
 ): ApiKeyConnector<SquareCredentialsParsed, SquareSecret, SquarePublicData> {
-  const retry = options.retry ?? DEFAULT_RETRY_POLICY;
+  const call = providerCalls({ retry: options.retry, mapError: fromSquareError });
 
   async function retrieveLocation(accessToken: string, locationId: string, environment: 'sandbox' | 'production') {
     const client = new SquareClient({
       token: accessToken,
-      baseUrl: options.baseUrl ?? (environment === 'sandbox' ? SANDBOX_BASE_URL : PRODUCTION_BASE_URL),
+      baseUrl: resolveLazy(options.baseUrl ?? (environment === 'sandbox' ? SANDBOX_BASE_URL : PRODUCTION_BASE_URL)),
       // Retries are ours (bounded, honouring Retry-After), not the SDK's.
       maxRetries: 0,
       timeoutInSeconds: options.timeoutSeconds ?? 15,
     });
-    return withRetries(async () => {
-      try {
-        const { location } = await client.locations.get({ locationId });
-        if (!location?.id) throw new Error('Square answered without a location.');
-        return location;
-      } catch (error) {
-        throw fromSquareError(error);
-      }
-    }, retry);
+    return call(async () => {
+      const { location } = await client.locations.get({ locationId });
+      if (!location?.id) throw new Error('Square answered without a location.');
+      return location;
+    });
   }
 
   const locationOf = (credentials: SquareCredentials) =>
@@ -149,6 +147,6 @@ export function square(
 
 /** Reads `SQUARE_BASE_URL` (optional) from the environment. */
 export function squareFromEnv(env: Record<string, string | undefined> = process.env): ReturnType<typeof square> {
-  const baseUrl = env.SQUARE_BASE_URL?.trim();
+  const baseUrl = readEnv('Square', env).optional('SQUARE_BASE_URL');
   return square(baseUrl ? { baseUrl } : {});
 }

@@ -3,10 +3,11 @@ import {
   type CheckoutEvent,
   type CheckoutSessionSnapshot,
   IntegrationError,
+  type Lazy,
+  resolveLazy,
   type SessionOutcome,
 } from '@pos/integrations-core';
 import type Stripe from 'stripe';
-import { type Lazy, resolve } from './client.js';
 import { fromStripeError } from './errors.js';
 import type { StripePublicData, StripeSecret } from './stripe.js';
 import { parseSignatureHeader, signatureAgeSeconds, signedBy, signingKey } from './webhook-signature.js';
@@ -195,7 +196,7 @@ export function stripeCheckout(
         payment_id: request.paymentId,
         attempt: String(request.attempt),
       };
-      const cancelUrl = options.cancelUrl && resolve(options.cancelUrl);
+      const cancelUrl = options.cancelUrl && resolveLazy(options.cancelUrl);
       const session = await call(() =>
         client.checkout.sessions.create(
           {
@@ -216,7 +217,7 @@ export function stripeCheckout(
               metadata,
               ...(fee !== undefined && fee > 0 ? { application_fee_amount: Math.floor(fee) } : {}),
             },
-            success_url: withOrder(resolve(options.successUrl), request.orderId),
+            success_url: withOrder(resolveLazy(options.successUrl), request.orderId),
             ...(cancelUrl ? { cancel_url: withOrder(cancelUrl, request.orderId) } : {}),
             expires_at: Math.floor(Date.parse(request.expiresAt) / 1000),
           },

@@ -1,14 +1,8 @@
+import { type Lazy, resolveLazy } from '@pos/integrations-core';
 import Stripe from 'stripe';
 
 export const STRIPE_API_BASE = 'https://api.stripe.com';
 export const STRIPE_CONNECT_BASE = 'https://connect.stripe.com';
-
-/** A value, or a function read on every call (e.g. a URL known only once a server listens). */
-export type Lazy<T> = T | (() => T);
-
-export function resolve<T>(value: Lazy<T>): T {
-  return typeof value === 'function' ? (value as () => T)() : value;
-}
 
 export interface StripeClientOptions {
   /** The platform's secret key (`sk_…`); every call, OAuth included, authenticates with it. */
@@ -37,8 +31,8 @@ export function createStripeClient(options: StripeClientOptions): Stripe {
   const connectBase = options.connectBase ?? STRIPE_CONNECT_BASE;
   const routedFetch: typeof fetch = (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.hostname === 'api.stripe.com') return fetch(rebase(url, resolve(apiBase)), init);
-    if (url.hostname === 'connect.stripe.com') return fetch(rebase(url, resolve(connectBase)), init);
+    if (url.hostname === 'api.stripe.com') return fetch(rebase(url, resolveLazy(apiBase)), init);
+    if (url.hostname === 'connect.stripe.com') return fetch(rebase(url, resolveLazy(connectBase)), init);
     return fetch(input, init);
   };
   return new Stripe(options.secretKey, {

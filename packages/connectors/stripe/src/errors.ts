@@ -1,4 +1,11 @@
-import { declareErrorCodes, IntegrationError, maskIdentifier } from '@pos/integrations-core';
+import {
+  declareErrorCodes,
+  IntegrationError,
+  maskIdentifier,
+  providerUnavailable,
+  rateLimited,
+  unreachable,
+} from '@pos/integrations-core';
 import Stripe from 'stripe';
 
 /** Stripe's own error codes; the connector declares them to core as its `errorCodes`. */
@@ -38,13 +45,9 @@ export function fromStripeError(error: unknown): IntegrationError {
     });
   }
   const details = stripeDetails(error);
-  if (error instanceof errors.StripeConnectionError) {
-    return new IntegrationError('PROVIDER_UNAVAILABLE', 'Stripe could not be reached. Try again shortly.', {
-      details,
-    });
-  }
+  if (error instanceof errors.StripeConnectionError) return unreachable('Stripe', error, { details });
   if (error instanceof errors.StripeRateLimitError) {
-    return new IntegrationError('RATE_LIMITED', 'Stripe is rate limiting requests. Try again shortly.', { details });
+    return rateLimited('Stripe', { details, retryAfter: error.headers?.['retry-after'] });
   }
   if (error instanceof errors.StripeAuthenticationError) {
     return stripeErrors.error(
@@ -65,7 +68,7 @@ export function fromStripeError(error: unknown): IntegrationError {
     );
   }
   if (error instanceof errors.StripeAPIError || (error.statusCode ?? 0) >= 500) {
-    return new IntegrationError('PROVIDER_UNAVAILABLE', 'Stripe is unavailable. Try again shortly.', { details });
+    return providerUnavailable('Stripe', { details, ...(error.statusCode ? { status: error.statusCode } : {}) });
   }
   return stripeErrors.error('STRIPE_REQUEST_REJECTED', `Stripe rejected the request (${details.stripe_error}).`, {
     details,

@@ -1,3 +1,5 @@
+/** Re-exported from core's connector toolkit, where it now lives. */
+export type { Lazy } from '@pos/integrations-core';
 export {
   MAX_SESSION_MINUTES,
   MIN_SESSION_MINUTES,
@@ -7,7 +9,6 @@ export {
 } from './checkout.js';
 export {
   createStripeClient,
-  type Lazy,
   STRIPE_API_BASE,
   STRIPE_CONNECT_BASE,
   type StripeClientOptions,

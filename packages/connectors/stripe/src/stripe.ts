@@ -1,14 +1,18 @@
 import {
-  DEFAULT_RETRY_POLICY,
+  authorizationUrl,
   IntegrationError,
+  type Lazy,
   maskIdentifier,
   type OAuthConnector,
+  providerCalls,
   type RetryPolicy,
-  withRetries,
+  readEnv,
+  resolveBase,
+  resolveLazy,
 } from '@pos/integrations-core';
 import type Stripe from 'stripe';
 import { type StripeCheckoutOptions, stripeCheckout } from './checkout.js';
-import { createStripeClient, type Lazy, resolve, STRIPE_CONNECT_BASE, type StripeClientOptions } from './client.js';
+import { createStripeClient, STRIPE_CONNECT_BASE, type StripeClientOptions } from './client.js';
 import { fromStripeDeauthorizeError, fromStripeError, fromStripeOAuthError, stripeErrors } from './errors.js';
 
 const AUTHORIZE_PATH = '/oauth/authorize';
@@ -69,16 +73,8 @@ function checkOptions(options: StripeOptions): void {
 export function stripe(options: StripeOptions): StripeConnector {
   checkOptions(options);
   const client = createStripeClient(options);
-  const retry = options.retry ?? DEFAULT_RETRY_POLICY;
-
-  const retrieveAccount = (accountId: string) =>
-    withRetries(async () => {
-      try {
-        return await client.accounts.retrieve(accountId);
-      } catch (error) {
-        throw fromStripeError(error);
-      }
-    }, retry);
+  const call = providerCalls({ retry: options.retry, mapError: fromStripeError });
+  const retrieveAccount = (accountId: string) => call(() => client.accounts.retrieve(accountId));
 
   return {
     id: 'stripe',
@@ -106,18 +102,21 @@ export function stripe(options: StripeOptions): StripeConnector {
     ...(options.checkout ? { checkout: stripeCheckout(client, options.checkout, isLiveKey(options.secretKey)) } : {}),
 
     authorizationUrl(state) {
-      const base = resolve(options.connectBase ?? STRIPE_CONNECT_BASE).replace(/\/$/, '');
-      const params = new URLSearchParams({ response_type: 'code', client_id: options.clientId, scope: SCOPE, state });
-      const redirectUri = options.redirectUri && resolve(options.redirectUri);
-      if (redirectUri) params.set('redirect_uri', redirectUri);
-      return `${base}${AUTHORIZE_PATH}?${params}`;
+      const base = resolveBase(options.connectBase ?? STRIPE_CONNECT_BASE);
+      return authorizationUrl(`${base}${AUTHORIZE_PATH}`, {
+        response_type: 'code',
+        client_id: options.clientId,
+        scope: SCOPE,
+        state,
+        redirect_uri: (options.redirectUri && resolveLazy(options.redirectUri)) || undefined,
+      });
     },
 
-    async exchange(query, context) {
+    async exchange({ code }, context) {
       let token: Stripe.OAuthToken;
       try {
         // One attempt, no retries: "consuming an authorization code more than once revokes the connection".
-        token = await client.oauth.token({ grant_type: 'authorization_code', code: query.code as string });
+        token = await client.oauth.token({ grant_type: 'authorization_code', code });
       } catch (error) {
         throw fromStripeOAuthError(error);
       }
@@ -244,18 +243,16 @@ export function stripeFromEnv(
   env: Record<string, string | undefined> = process.env,
   defaults: StripeEnvDefaults = {},
 ): StripeConnector {
-  const read = (name: string) => env[name]?.trim() || undefined;
-  const missing = STRIPE_REQUIRED_ENV.filter((name) => !read(name));
-  if (missing.length > 0) {
-    throw new IntegrationError('VALIDATION_FAILED', `Stripe needs ${missing.join(' and ')} to be set.`);
-  }
+  const reader = readEnv('Stripe', env);
+  const required = reader.required(STRIPE_REQUIRED_ENV);
+  const read = reader.optional;
   const redirectUri = read('STRIPE_REDIRECT_URI');
   const apiBase = read('STRIPE_API_BASE');
   const connectBase = read('STRIPE_CONNECT_BASE');
   const checkout = checkoutFromEnv(read, defaults);
   return stripe({
-    clientId: read('STRIPE_CLIENT_ID') as string,
-    secretKey: read('STRIPE_SECRET_KEY') as string,
+    clientId: required.STRIPE_CLIENT_ID,
+    secretKey: required.STRIPE_SECRET_KEY,
     ...(redirectUri ? { redirectUri } : {}),
     ...(apiBase ? { apiBase } : {}),
     ...(connectBase ? { connectBase } : {}),

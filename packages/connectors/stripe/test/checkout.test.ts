@@ -1,4 +1,10 @@
-import { checkoutIdempotencyKey, createOutboundGuard, silentLogger, systemClock } from '@pos/integrations-core';
+import {
+  checkoutIdempotencyKey,
+  createOutboundGuard,
+  oauthRedirect,
+  silentLogger,
+  systemClock,
+} from '@pos/integrations-core';
 import {
   STRIPE_ACCOUNT_ID,
   STRIPE_CLIENT_ID,
@@ -43,7 +49,7 @@ describe('Stripe Checkout', () => {
     const checkout = connector.checkout;
     if (!checkout) throw new Error('checkout expected');
     const back = sim.approve(connector.authorizationUrl('s', context));
-    const grant = await connector.exchange(Object.fromEntries(back.searchParams), context);
+    const grant = await connector.exchange(oauthRedirect(Object.fromEntries(back.searchParams)), context);
     const request = {
       tenantId: 'tenant-a',
       orderId: 'A #1',

@@ -1,4 +1,4 @@
-import { createOutboundGuard, silentLogger, systemClock } from '@pos/integrations-core';
+import { createOutboundGuard, oauthRedirect, silentLogger, systemClock } from '@pos/integrations-core';
 import {
   STRIPE_ACCOUNT_ID,
   STRIPE_API,
@@ -20,7 +20,7 @@ const fastRetry = { attempts: 3, baseDelayMs: 1, maxDelayMs: 100 };
 /** Exchanges a fresh code through the simulated consent page. */
 async function connectWith(connector: ReturnType<typeof stripe>, sim: ReturnType<typeof stripeSimulation>) {
   const back = sim.approve(connector.authorizationUrl('state-value', context));
-  return connector.exchange(Object.fromEntries(back.searchParams), context);
+  return connector.exchange(oauthRedirect(Object.fromEntries(back.searchParams)), context);
 }
 
 describe('Stripe connector', () => {
@@ -158,8 +158,8 @@ describe('Stripe connector', () => {
     const connector = stripe({ clientId: STRIPE_CLIENT_ID, secretKey: STRIPE_SECRET_KEY });
     const back = sim.approve(connector.authorizationUrl('s', context));
     const query = Object.fromEntries(back.searchParams);
-    await connector.exchange(query, context);
-    const again = connector.exchange(query, context);
+    await connector.exchange(oauthRedirect(query), context);
+    const again = connector.exchange(oauthRedirect(query), context);
     await expect(again).rejects.toMatchObject({
       code: 'STRIPE_OAUTH_FAILED',
       details: { stripe_error: 'invalid_grant' },
@@ -167,6 +167,8 @@ describe('Stripe connector', () => {
     await expect(again).rejects.toMatchObject({ message: expect.not.stringContaining(query.code as string) });
     expect(sim.calls.token).toBe(2);
     mock.use(http.post('https://connect.stripe.com/oauth/token', () => HttpResponse.error()));
-    await expect(connector.exchange({ code: 'ac_x' }, context)).rejects.toMatchObject({ code: 'STRIPE_OAUTH_FAILED' });
+    await expect(connector.exchange(oauthRedirect({ code: 'ac_x' }), context)).rejects.toMatchObject({
+      code: 'STRIPE_OAUTH_FAILED',
+    });
   });
 });

@@ -3,9 +3,10 @@ import {
   IntegrationError,
   type OutboundHttp,
   type OutboundInit,
-  parseRetryAfter,
   readBoundedText,
   type SyncTarget,
+  transientStatus,
+  unreachable,
 } from '@pos/integrations-core';
 import { supabaseErrors } from './errors.js';
 
@@ -86,12 +87,7 @@ export async function exchange(
     return { status: response.status, headers: response.headers, body: await jsonBody(response) };
   } catch (error) {
     if (error instanceof IntegrationError) throw error;
-    const timedOut = error instanceof Error && error.name === 'TimeoutError';
-    throw new IntegrationError(
-      'PROVIDER_UNAVAILABLE',
-      timedOut ? 'Supabase did not answer in time. Try again shortly.' : 'Supabase could not be reached.',
-      { cause: error },
-    );
+    throw unreachable('Supabase', error);
   }
 }
 
@@ -134,18 +130,10 @@ export function describe(error: PostgrestErrorBody, status: number): string {
 
 /** 429 and 5xx: worth retrying. Returns undefined for every other status. */
 export function transientError(response: SupabaseResponse): IntegrationError | undefined {
-  if (response.status === 429) {
-    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-    return new IntegrationError('RATE_LIMITED', 'Supabase is rate limiting requests. Try again shortly.', {
-      ...(retryAfter !== undefined ? { retryAfter } : {}),
-    });
-  }
-  if (response.status >= 500) {
-    return new IntegrationError('PROVIDER_UNAVAILABLE', `Supabase is unavailable (HTTP ${response.status}).`, {
-      details: { http_status: response.status },
-    });
-  }
-  return undefined;
+  return transientStatus('Supabase', response.status, {
+    headers: response.headers,
+    details: { http_status: response.status },
+  });
 }
 
 function keyRejected(response: SupabaseResponse): IntegrationError {

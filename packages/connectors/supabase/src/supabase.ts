@@ -2,12 +2,14 @@ import {
   type ApiKeyConnector,
   type ConnectorContext,
   type ConnectorCredentials,
-  DEFAULT_RETRY_POLICY,
   IntegrationError,
+  type Lazy,
   maskSecret,
+  providerCalls,
   type RetryPolicy,
+  readEnv,
+  resolveBase,
   type SyncEntity,
-  withRetries,
 } from '@pos/integrations-core';
 import { z } from 'zod';
 import { supabaseErrors } from './errors.js';
@@ -92,7 +94,7 @@ export interface SupabaseOptions {
   /** Entity → table and key, over {@link DEFAULT_SUPABASE_TABLES} (e.g. `{ orders: { table: 'pos_orders', key: ['order_id'] } }`). */
   tables?: Record<string, SyncEntity>;
   /** The Management API base (a mock, the demo simulator); a function is read per call. */
-  managementApiUrl?: string | (() => string);
+  managementApiUrl?: Lazy<string>;
   retry?: RetryPolicy;
   timeoutMs?: number;
 }
@@ -193,17 +195,15 @@ const managementSender: Send = (url, init) => fetch(url, { ...init, redirect: 'm
 export function supabase(
   options: SupabaseOptions = {},
 ): ApiKeyConnector<SupabaseCredentialsParsed, SupabaseSecret, SupabasePublicData> {
-  const retry = options.retry ?? DEFAULT_RETRY_POLICY;
+  const call = providerCalls({ retry: options.retry });
   const timeoutMs = options.timeoutMs ?? 15_000;
   const tables = validateTables({ ...DEFAULT_SUPABASE_TABLES, ...options.tables });
-  const managementUrl = () =>
-    (typeof options.managementApiUrl === 'function' ? options.managementApiUrl() : options.managementApiUrl) ??
-    MANAGEMENT_API_URL;
+  const managementUrl = () => resolveBase(options.managementApiUrl ?? MANAGEMENT_API_URL);
 
   /** `GET /rest/v1/`: answers 200 only to a secret or service_role key. */
   function readSchema(url: string, serviceKey: string, context: ConnectorContext): Promise<OpenApiRoot> {
     const send = projectSender(context.outbound);
-    return withRetries(async () => {
+    return call(async () => {
       const response = await exchange(send, `${url}${REST_PATH}/`, { headers: authHeaders(serviceKey), timeoutMs });
       if (response.status === 200) {
         const root = openApiRoot(response.body);
@@ -220,11 +220,11 @@ export function supabase(
         throw invalid(`This key may not read the project's schema: ${describe(error, response.status)}.`);
       }
       throw invalid(`Supabase rejected the service key: ${describe(error, response.status)}.`);
-    }, retry);
+    });
   }
 
   function readProject(ref: string, accessToken: string): Promise<ManagementProject> {
-    return withRetries(async () => {
+    return call(async () => {
       const response = await exchange(managementSender, `${managementUrl()}${projectPath(ref)}`, {
         headers: { authorization: `Bearer ${accessToken}` },
         timeoutMs,
@@ -236,7 +236,7 @@ export function supabase(
         throw invalid(`The access token cannot see the Supabase project "${ref}".`);
       }
       throw invalid(`Supabase rejected the access token (HTTP ${response.status}).`);
-    }, retry);
+    });
   }
 
   /** What the REST root says about the synced tables: which exist, which the setup SQL still has to create. */
@@ -347,6 +347,6 @@ export function supabase(
 
 /** Reads `SUPABASE_MANAGEMENT_API_URL` (optional) from the environment. */
 export function supabaseFromEnv(env: Record<string, string | undefined> = process.env): ReturnType<typeof supabase> {
-  const managementApiUrl = env.SUPABASE_MANAGEMENT_API_URL?.trim();
+  const managementApiUrl = readEnv('Supabase', env).optional('SUPABASE_MANAGEMENT_API_URL');
   return supabase(managementApiUrl ? { managementApiUrl } : {});
 }

@@ -1,4 +1,5 @@
 import type { ActivityLog } from '../activity.js';
+import { oauthRedirect } from '../connectors/kit/oauth.js';
 import type { ConnectorRegistry, OAuthConnector } from '../connectors.js';
 import { IntegrationError } from '../errors.js';
 import type { OAuthStateService } from '../oauth/state.js';
@@ -75,7 +76,7 @@ export class OAuthAuthorization {
 
     let grant: Awaited<ReturnType<OAuthConnector['exchange']>>;
     try {
-      grant = await connector.exchange(query, this.#parts.credentials.context(tenantId));
+      grant = await connector.exchange(oauthRedirect(query), this.#parts.credentials.context(tenantId));
     } catch (error) {
       const secrets = [query.code];
       throw await this.#parts.writes.connectFailed(

@@ -1,0 +1,94 @@
+/**
+ * The provider simulations of test-support, each seen through the interface the connector
+ * conformance suite needs: good and bad credentials (or a consent page), an outage, the secrets.
+ */
+import type { ConnectorSimulator } from '@pos/integrations-core/testing';
+import {
+  CLOVER_API,
+  CLOVER_APP_SECRET,
+  cloverSimulation,
+  SQUARE_LOCATION_ID,
+  SQUARE_PRODUCTION,
+  SQUARE_TOKEN,
+  STRIPE_API,
+  STRIPE_SECRET_KEY,
+  squareHandlers,
+  stripeSimulation,
+  type useProviderMock,
+} from '@pos/test-support';
+import { HttpResponse, http, type RequestHandler } from 'msw';
+
+import {
+  EXAMPLE_POS_API,
+  EXAMPLE_POS_KEY,
+  examplePosSimulation,
+} from '../../../test/fixtures/example-pos-simulator.js';
+
+type ProviderMock = ReturnType<typeof useProviderMock>;
+
+/** Every call to `base` answers 503 until the handlers are reset. */
+function outage(mock: ProviderMock, base: string) {
+  mock.use(http.all(`${base}/*`, () => HttpResponse.json({ message: 'Service Unavailable' }, { status: 503 })));
+}
+
+/** A fresh simulation before each test; `up` drops the outage by installing its handlers again. */
+function mswSimulator<Sim extends { handlers: RequestHandler[] }>(
+  mock: ProviderMock,
+  base: string,
+  simulate: () => Sim,
+  facts: (current: () => Sim) => Omit<ConnectorSimulator, 'reset' | 'down' | 'up'>,
+): ConnectorSimulator {
+  let sim = simulate();
+  return {
+    ...facts(() => sim),
+    reset() {
+      sim = simulate();
+      mock.resetHandlers(...sim.handlers);
+    },
+    down: () => outage(mock, base),
+    up: () => mock.resetHandlers(...sim.handlers),
+  };
+}
+
+/** Every token of the pairs an OAuth simulation issued. */
+const tokensOf = (issued: ReadonlyArray<{ access_token: string; refresh_token: string }>) =>
+  issued.flatMap((pair) => [pair.access_token, pair.refresh_token]);
+
+const WRONG_SQUARE_TOKEN = 'EAAAthisTokenIsNotValid000';
+
+export function squareSimulator(mock: ProviderMock): ConnectorSimulator {
+  return mswSimulator(
+    mock,
+    SQUARE_PRODUCTION,
+    () => ({ handlers: squareHandlers() }),
+    () => ({
+      validCredentials: () => ({ access_token: SQUARE_TOKEN, location_id: SQUARE_LOCATION_ID }),
+      invalidCredentials: () => ({ access_token: WRONG_SQUARE_TOKEN, location_id: SQUARE_LOCATION_ID }),
+      secrets: () => [SQUARE_TOKEN, WRONG_SQUARE_TOKEN],
+    }),
+  );
+}
+
+export function stripeSimulator(mock: ProviderMock): ConnectorSimulator {
+  return mswSimulator(mock, STRIPE_API, stripeSimulation, (sim) => ({
+    approve: (authUrl) => sim().approve(authUrl),
+    secrets: () => [STRIPE_SECRET_KEY, ...tokensOf(sim().issued)],
+  }));
+}
+
+export function cloverSimulator(mock: ProviderMock): ConnectorSimulator {
+  return mswSimulator(mock, CLOVER_API, cloverSimulation, (sim) => ({
+    approve: (authUrl) => sim().approve(authUrl),
+    secrets: () => [CLOVER_APP_SECRET, ...tokensOf(sim().issued)],
+  }));
+}
+
+const WRONG_EXAMPLE_KEY = 'ex_live_wrong_0123456789abc';
+
+export function examplePosSimulator(mock: ProviderMock): ConnectorSimulator {
+  return mswSimulator(mock, EXAMPLE_POS_API, examplePosSimulation, (sim) => ({
+    validCredentials: () => ({ api_key: EXAMPLE_POS_KEY }),
+    invalidCredentials: () => ({ api_key: WRONG_EXAMPLE_KEY }),
+    secrets: () => [EXAMPLE_POS_KEY, WRONG_EXAMPLE_KEY, ...sim().seenKeys],
+  }));
+}
