@@ -69,16 +69,16 @@ function batchRow(view: BatchTableView, batch: DataBatch) {
       ${kindOf(batch)}
       ${batch.preset && batch.type === 'upload' ? html`<span class="detail">${strings.batchPreset(batch.preset)}</span>` : nothing}
     </th>
-    <td>
+    <td data-label=${strings.columnStatus}>
       <span part="badge badge-${state}" class="badge ${state}">${label}</span>
       ${isRunning(batch) ? progress(view, batch) : nothing}
     </td>
-    <td class="number">
+    <td class="number" data-label=${strings.columnRows}>
       ${count(rows)}
       ${!isRunning(batch) && countsOf(batch) ? html`<span class="detail" part="batch-counts">${countsOf(batch)}</span>` : nothing}
     </td>
-    <td><time datetime=${batch.created_at}>${formatTimestamp(batch.created_at)}</time></td>
-    <td><div class="row-actions">
+    <td data-label=${strings.columnStarted}><time datetime=${batch.created_at}>${formatTimestamp(batch.created_at)}</time></td>
+    <td class="actions-cell"><div class="row-actions">
       ${
         batch.status === 'failed' && (batch.errors.length > 0 || batch.error_message)
           ? html`<button

@@ -23,7 +23,8 @@ type Busy = '' | 'seed' | 'upload' | 'purge';
  *
  * A running batch is polled until it completes or fails. A file the server rejects row by row
  * (`422 BATCH_FAILED`) shows its problems at once, from the answer itself. The element renders
- * nothing when the server has no Data Manager (`data_manager` off in its capabilities).
+ * nothing when the server has no Data Manager (`data_manager` off in its capabilities), and only
+ * the reason while it cannot load (none of the controls, which would fail the same way).
  *
  * @summary Sample data, CSV import with live progress, the batches they made, and purge.
  * @tag pos-data-manager
@@ -92,6 +93,8 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
   @state() private accessor error = '';
   @state() private accessor dragging = false;
   @state() private accessor expanded: ReadonlySet<string> = new Set();
+  /** The last load failed: only its message shows, none of the controls that would fail too. */
+  @state() private accessor unavailable = false;
 
   @query('input[type="file"]') private accessor fileInput!: HTMLInputElement | null;
 
@@ -157,10 +160,13 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
       const batches = await this.api.batches({ limit: this.limit });
       if (request !== this.#request) return;
       this.batches = batches;
+      this.unavailable = false;
       this.#schedulePoll();
     } catch (error) {
       if (request !== this.#request) return;
       this.offered = true; // the element is there to say what went wrong
+      this.unavailable = true;
+      this.hidden = false;
       this.error = strings.loadFailed(messageOf(error));
     } finally {
       if (request === this.#request) this.loaded = true;
@@ -290,6 +296,9 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
 
   override render() {
     if (!this.offered) return nothing;
+    if (this.unavailable) {
+      return html`<div part="base"><p part="error" role="alert">${this.error}</p></div>`;
+    }
     return html`<div part="base">
       ${this.#renderControls()}
       <p part="notice" class="notice" role="status" aria-live="polite">${this.notice}</p>
