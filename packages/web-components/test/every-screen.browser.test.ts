@@ -109,6 +109,51 @@ async function checkScreen(
 const square = () => page.locator('pos-integration-card[provider="square"]');
 const manager = () => page.locator('pos-data-manager');
 
+/** WCAG's contrast ratio of two `rgb(…)` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const [r = 0, g = 0, b = 0] = (color.match(/\d+(\.\d+)?/g) ?? []).map(Number).map((value) => {
+      const channel = value / 255;
+      return channel <= 0.04045 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (light + 0.05) / (dark + 0.05);
+}
+
+describe('the demo page for a keyboard', () => {
+  it('starts with a skip link that moves the focus to the content', async () => {
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    expect(await skip.evaluate((link) => link === document.activeElement)).toBe(true);
+    const box = await skip.boundingBox();
+    expect(box?.y).toBeGreaterThanOrEqual(0); // on screen once focused
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'phone-page-top');
+  });
+
+  it('draws focus rings at least 3:1 against the card, in the light and the dark theme', async () => {
+    const input = square().getByLabel('Access token');
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await input.focus();
+      const { ring, surface } = await input.evaluate((element) => {
+        const card = (element.getRootNode() as ShadowRoot).querySelector('[part~="base"]') as Element;
+        // The ring is the last of the box-shadows (a gap of the surface colour comes first).
+        const shadows = getComputedStyle(element).boxShadow.match(/rgba?\([^)]*\)/g) ?? [];
+        return { ring: shadows.at(-1) ?? '', surface: getComputedStyle(card).backgroundColor };
+      });
+      expect(ring, colorScheme).toMatch(/^rgb\(/); // opaque: no see-through ring
+      expect(contrast(ring, surface), `${colorScheme}: ${ring} on ${surface}`).toBeGreaterThanOrEqual(3);
+      await input.blur();
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+});
+
 describe('every screen of the demo fits a phone and passes axe-core', () => {
   it('integrations, every card not connected', async () => {
     await expect.poll(() => square().locator('[part~="badge"]').textContent()).toBe('Not connected');
