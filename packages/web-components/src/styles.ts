@@ -99,6 +99,7 @@ export const baseStyles = css`
     border-radius: calc(var(--pos-radius) - 2px);
     background: var(--pos-color-surface);
     min-height: 2.25rem;
+    max-width: 100%;
   }
 
   fieldset {

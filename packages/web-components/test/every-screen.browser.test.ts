@@ -34,6 +34,8 @@ interface Fit {
   dialogsOutside: string[];
   /** Boxes inside open dialogs that scroll sideways (a `<pre>` of details may; nothing else should). */
   sidewaysInDialogs: string[];
+  /** Boxes that stick out past the right edge of their element's outer box (`part="base"`). */
+  outsideTheirElement: string[];
 }
 
 /** How the page fits its window, measured after the layout settled. */
@@ -64,7 +66,24 @@ function measure(target: Page): Promise<Fit> {
       }
     };
     visit(document);
+    const outsideTheirElement: string[] = [];
+    for (const host of document.querySelectorAll(
+      'pos-integrations, pos-integration-card, pos-data-manager, pos-data-export, pos-payment-method-select, pos-stripe-checkout-button',
+    )) {
+      const base = host.shadowRoot?.querySelector('[part~="base"], fieldset');
+      if (!base) continue;
+      const edge = base.getBoundingClientRect().right;
+      for (const inner of base.querySelectorAll('*')) {
+        if (inner.closest('dialog, .scroll')) continue;
+        const right = inner.getBoundingClientRect().right;
+        if (right > edge + 1)
+          outsideTheirElement.push(
+            `${host.tagName.toLowerCase()} ${inner.tagName.toLowerCase()}.${inner.className}: ${right} > ${edge}`,
+          );
+      }
+    }
     return {
+      outsideTheirElement,
       scrollWidth: document.documentElement.scrollWidth,
       innerWidth: window.innerWidth,
       dialogsOutside,
@@ -92,6 +111,7 @@ async function checkScreen(
     );
     expect(fit.dialogsOutside, `${name} at ${width} px`).toEqual([]);
     expect(fit.sidewaysInDialogs, `${name} at ${width} px`).toEqual([]);
+    expect(fit.outsideTheirElement, `${name} at ${width} px`).toEqual([]);
   }
   await target.setViewportSize(PHONE);
   await measure(target);

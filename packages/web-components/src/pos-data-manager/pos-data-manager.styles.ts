@@ -7,6 +7,7 @@ export const dataManagerStyles = css`
 
   [part~='base'] {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 1rem;
     padding: var(--pos-card-padding, 1.25rem);
     background: var(--pos-color-surface);
@@ -24,6 +25,8 @@ export const dataManagerStyles = css`
   .field {
     display: grid;
     gap: 0.25rem;
+    min-width: 0;
+    max-width: 100%;
   }
 
   .field > label {
@@ -71,6 +74,8 @@ export const dataManagerStyles = css`
   .dropzone {
     position: relative;
     display: flex;
+    flex-wrap: wrap;
+    max-width: 100%;
     align-items: center;
     gap: 0.6rem;
     min-height: 2.25rem;
