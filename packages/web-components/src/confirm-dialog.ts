@@ -17,21 +17,15 @@ export interface ConfirmDialogOptions {
 
 /**
  * The modal "are you sure?" of a destructive action. The element opens it with `showModal()`;
- * Cancel has focus first, so Enter never destroys anything by accident.
+ * Cancel has focus first, so Enter never destroys anything by accident. Cancel sits at the end of
+ * the row, where a dialog's default button usually is, and the destructive button at the other
+ * end, apart from it, so a tap where Cancel is expected never destroys anything either.
  */
 export function confirmationDialog(options: ConfirmDialogOptions) {
   return html`<dialog part="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-body" @close=${options.onClose}>
     <h4 id="confirm-title">${options.title}</h4>
     <p id="confirm-body">${options.body}</p>
-    <div class="actions">
-      <button
-        type="button"
-        part="button cancel-button"
-        autofocus
-        @click=${(event: Event) => (event.currentTarget as HTMLElement).closest('dialog')?.close()}
-      >
-        ${strings.cancel}
-      </button>
+    <div class="actions confirm-actions">
       <button
         type="button"
         class="danger primary"
@@ -40,6 +34,14 @@ export function confirmationDialog(options: ConfirmDialogOptions) {
         @click=${options.onConfirm}
       >
         ${options.busy ? options.confirming : options.confirm}
+      </button>
+      <button
+        type="button"
+        part="button cancel-button"
+        autofocus
+        @click=${(event: Event) => (event.currentTarget as HTMLElement).closest('dialog')?.close()}
+      >
+        ${strings.cancel}
       </button>
     </div>
   </dialog>`;
@@ -51,6 +53,7 @@ export const confirmDialogStyles = css`
     border-radius: var(--pos-radius);
     padding: 1.25rem;
     max-width: min(28rem, calc(100vw - 2rem));
+    background: var(--pos-color-surface);
     color: var(--pos-color-text);
     font-family: var(--pos-font-family);
   }
@@ -66,5 +69,10 @@ export const confirmDialogStyles = css`
 
   dialog p {
     margin: 0 0 1rem;
+    overflow-wrap: anywhere;
+  }
+
+  .confirm-actions {
+    justify-content: space-between;
   }
 `;

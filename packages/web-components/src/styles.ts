@@ -6,22 +6,32 @@ import { css } from 'lit';
  */
 export const baseStyles = css`
   :host {
+    /*
+     * Light or dark as the reader's system prefers (prefers-color-scheme); a page forces one with
+     * --pos-color-scheme: light (or dark) on the element or any ancestor, and it reaches the
+     * elements nested inside. Every colour below is light-dark(light value, dark value).
+     */
+    color-scheme: var(--pos-color-scheme, light dark);
     --pos-font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
-    --pos-color-text: #1f2933;
-    --pos-color-muted: #52606d;
-    --pos-color-surface: #ffffff;
-    --pos-color-border: #d9e2ec;
-    --pos-color-primary: #2f5bea;
-    --pos-color-primary-text: #ffffff;
-    --pos-color-success: #137a3f;
-    --pos-color-success-surface: #e3f9e5;
-    --pos-color-warning: #8d5a00;
-    --pos-color-warning-surface: #fff3c4;
-    --pos-color-danger: #b42318;
-    --pos-color-danger-surface: #fde8e8;
+    --pos-color-text: light-dark(#1f2933, #e4e7eb);
+    --pos-color-muted: light-dark(#52606d, #b0bac5);
+    --pos-color-surface: light-dark(#ffffff, #1f2933);
+    --pos-color-subtle: light-dark(#f5f7fa, #151d26);
+    --pos-color-border: light-dark(#d9e2ec, #2d3a48);
+    --pos-color-primary: light-dark(#2f5bea, #8ab4ff);
+    --pos-color-primary-text: light-dark(#ffffff, #0b1a33);
+    --pos-color-success: light-dark(#137a3f, #6fcf97);
+    --pos-color-success-surface: light-dark(#e3f9e5, #12361f);
+    --pos-color-warning: light-dark(#8d5a00, #f7c948);
+    --pos-color-warning-surface: light-dark(#fff3c4, #3d2e00);
+    --pos-color-danger: light-dark(#b42318, #ff8a80);
+    --pos-color-danger-surface: light-dark(#fde8e8, #4a1414);
+    --pos-color-danger-text: light-dark(#ffffff, #1f2933);
+    --pos-color-focus: light-dark(#2f5bea, #8ab4ff);
     --pos-radius: 8px;
     --pos-spacing: 1rem;
-    --pos-focus-ring: 0 0 0 3px rgba(47, 91, 234, 0.45);
+    /* A gap the colour of the surface, then a solid ring: at least 3:1 against either theme's surface. */
+    --pos-focus-ring: 0 0 0 2px var(--pos-color-surface), 0 0 0 4px var(--pos-color-focus);
 
     font-family: var(--pos-font-family);
     color: var(--pos-color-text);
@@ -63,7 +73,7 @@ export const baseStyles = css`
   button.danger.primary {
     background: var(--pos-color-danger);
     border-color: var(--pos-color-danger);
-    color: #fff;
+    color: var(--pos-color-danger-text);
   }
 
   button:disabled {
@@ -75,7 +85,8 @@ export const baseStyles = css`
   input:focus-visible,
   select:focus-visible,
   summary:focus-visible {
-    outline: none;
+    /* Transparent, so only forced-colors mode (which drops shadows) draws it. */
+    outline: 2px solid transparent;
     box-shadow: var(--pos-focus-ring);
   }
 
@@ -88,6 +99,11 @@ export const baseStyles = css`
     border-radius: calc(var(--pos-radius) - 2px);
     background: var(--pos-color-surface);
     min-height: 2.25rem;
+    max-width: 100%;
+  }
+
+  fieldset {
+    min-width: 0;
   }
 
   label {

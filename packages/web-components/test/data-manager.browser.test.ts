@@ -208,4 +208,30 @@ describe('<pos-data-manager> on the demo page', () => {
     const stored = await server.integrations.batches?.get('demo', batchId);
     expect(stored?.purged_by).toBe(await purge.getAttribute('data-batch-id'));
   });
+
+  it('shows only why while it cannot load, and its controls again once it can', async () => {
+    const listing = (url: URL) => url.pathname === '/api/data-manager/batches';
+    const reload = (element: Element) => (element as Element & { reload(): Promise<void> }).reload();
+    await page.route(listing, (route) =>
+      route.fulfill({
+        status: 503,
+        json: { success: false, message: 'The database is not answering.', error_code: 'UNAVAILABLE' },
+      }),
+    );
+    await manager.evaluate(reload);
+    await expect
+      .poll(() => manager.locator('[part="error"]').textContent())
+      .toBe('Could not load: The database is not answering.');
+    // Nothing that would fail the same way is offered: no seed, no upload, no list.
+    expect(await manager.locator('[part~="controls"]').count()).toBe(0);
+    expect(await manager.getByRole('button').count()).toBe(0);
+    expect(await manager.locator('input, select').count()).toBe(0);
+    expect(await manager.locator('[part~="batches"]').count()).toBe(0);
+
+    await page.unroute(listing);
+    await manager.evaluate(reload);
+    await manager.getByRole('button', { name: 'Generate' }).waitFor();
+    expect(await manager.locator('[part="error"]').count()).toBe(0);
+    expect(await rows().count()).toBeGreaterThan(0);
+  });
 });

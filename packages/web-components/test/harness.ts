@@ -14,6 +14,7 @@ import { createSqliteStorage } from '@pos/storage-sqlite';
 import { launchChromium, listen, TEST_KEY_A } from '@pos/test-support';
 import express from 'express';
 import type { Browser, ElementHandle, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export interface DemoServer {
   url: string;
@@ -41,6 +42,24 @@ export async function startDemoServer(env: Record<string, string> = {}): Promise
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Stores for the demo tenant a Square token Square no longer accepts (as if revoked on Square's
+ * side), reloads the page, and tests the connection: the card then says it needs reconnecting.
+ */
+export async function revokeSquareToken(server: DemoServer, page: Page): Promise<void> {
+  await server.integrations.vault.put(
+    'demo',
+    'square',
+    { access_token: 'sq0atp-revoked-token-value-0000' },
+    { location_id: 'L-DEMO-MAIN', location_name: 'Demo Coffee — Main St' },
+  );
+  await page.reload();
+  const card = page.locator('pos-integration-card[provider="square"]');
+  await expect.poll(() => card.locator('[part~="badge"]').textContent()).toBe('Connected');
+  await card.getByRole('button', { name: 'Test connection' }).click();
+  await expect.poll(() => card.locator('[part~="badge"]').textContent()).toBe('Reconnect needed');
 }
 
 export interface RecordedEvent<Detail = Record<string, unknown>> {

@@ -1,7 +1,15 @@
 import { apiClient } from '@pos/test-support';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoPage, type DemoServer, deepFocus, everythingIn, openDemoPage, screenshot } from './harness.js';
+import {
+  type DemoPage,
+  type DemoServer,
+  deepFocus,
+  everythingIn,
+  openDemoPage,
+  revokeSquareToken,
+  screenshot,
+} from './harness.js';
 
 const DEMO_KEY = 'pos_demo_key_not_for_production';
 const SQUARE_TOKEN = 'sq0atp-demo-square-access-token';
@@ -150,16 +158,8 @@ describe('<pos-integrations> on the demo page', () => {
 
   it('says clearly when Square stopped accepting the stored token, and lets the merchant reconnect', async () => {
     // The token stored for the tenant is one Square no longer accepts (revoked on Square's side).
-    await server.integrations.vault.put(
-      'demo',
-      'square',
-      { access_token: 'sq0atp-revoked-token-value-0000' },
-      { location_id: SQUARE_LOCATION, location_name: 'Demo Coffee — Main St' },
-    );
-    await page.reload();
-    await expect.poll(() => badge().textContent()).toBe('Connected');
-    await card.getByRole('button', { name: 'Test connection' }).click();
-    await expect.poll(() => badge().textContent()).toBe('Reconnect needed');
+    await revokeSquareToken(server, page);
+    expect(await badge().textContent()).toBe('Reconnect needed');
     const notice = card.locator('[part="reconnect"]');
     expect(await notice.getAttribute('role')).toBe('alert');
     expect(await notice.textContent()).toContain('no longer accepts the stored credentials');

@@ -18,15 +18,23 @@ interface Declaration {
   members?: Array<{ name: string; privacy?: string }>;
 }
 
-/** Each element's folder: its class module, and the define module that registers it. */
-function elementSources(): Array<{ folder: string; tag: string; source: string; define: string }> {
+/**
+ * Each element's folder: its class module, the define module that registers it, and everything
+ * the folder renders (the class module and the template modules it composes).
+ */
+function elementSources(): Array<{ folder: string; tag: string; source: string; define: string; rendered: string }> {
   const src = new URL('src/', root);
   return readdirSync(src, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && entry.name.startsWith('pos-'))
     .map((entry) => {
-      const source = readFileSync(new URL(`${entry.name}/${entry.name}.ts`, src), 'utf8');
-      const define = readFileSync(new URL(`${entry.name}/define.ts`, src), 'utf8');
-      return { folder: entry.name, tag: /^ \* @tag ([a-z-]+)$/m.exec(source)?.[1] ?? '', source, define };
+      const folder = new URL(`${entry.name}/`, src);
+      const source = readFileSync(new URL(`${entry.name}.ts`, folder), 'utf8');
+      const define = readFileSync(new URL('define.ts', folder), 'utf8');
+      const rendered = readdirSync(folder)
+        .filter((file) => file.endsWith('.ts') && !file.endsWith('.styles.ts') && file !== 'define.ts')
+        .map((file) => readFileSync(new URL(file, folder), 'utf8'))
+        .join('\n');
+      return { folder: entry.name, tag: /^ \* @tag ([a-z-]+)$/m.exec(source)?.[1] ?? '', source, define, rendered };
     });
 }
 
@@ -46,7 +54,7 @@ describe('custom-elements.json', () => {
     manifest.modules.flatMap((module) => module.declarations ?? []).flatMap((d) => (d.tagName ? [[d.tagName, d]] : [])),
   );
 
-  for (const { folder, tag, source, define } of elementSources()) {
+  for (const { folder, tag, source, define, rendered } of elementSources()) {
     describe(tag, () => {
       const declared = declarations.get(tag);
       const className = /^export class (\w+)/m.exec(source)?.[1] ?? '';
@@ -88,7 +96,7 @@ describe('custom-elements.json', () => {
 
       it('documents every part it renders', () => {
         const parts = new Set(
-          [...source.matchAll(/\bpart="([^"$]+)"/g)].flatMap((match) => (match[1] ?? '').split(/\s+/)),
+          [...rendered.matchAll(/\bpart="([^"$]+)"/g)].flatMap((match) => (match[1] ?? '').split(/\s+/)),
         );
         const documented = JSON.stringify(declared?.cssParts ?? []);
         for (const part of parts) expect(documented, `part "${part}"`).toContain(part);

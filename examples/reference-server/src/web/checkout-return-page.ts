@@ -13,7 +13,7 @@ export function checkoutReturnUrls(ownUrl: () => string) {
 }
 
 const STYLE =
-  'body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2933}code{background:#f4f4f5;padding:0 4px;border-radius:4px}';
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2933}code{background:#f4f4f5;padding:0 4px;border-radius:4px;overflow-wrap:anywhere}';
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 

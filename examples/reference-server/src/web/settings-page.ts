@@ -25,22 +25,29 @@ export interface WebPagesOptions {
 
 /** The page's one `<style>` block, allowed by its hash in the page's Content-Security-Policy. */
 const PAGE_STYLE = `
-  body { margin: 0; font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; background: #f5f7fa; color: #1f2933; }
-  header.top { display: flex; align-items: center; gap: 1.5rem; padding: 0.9rem 1.5rem; background: #1f2933; color: #fff; }
+  :root { color-scheme: light dark; --page: light-dark(#f5f7fa, #111820); --text: light-dark(#1f2933, #e4e7eb); --muted: light-dark(#52606d, #b0bac5); --focus: light-dark(#2f5bea, #8ab4ff); }
+  body { margin: 0; font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; background: var(--page); color: var(--text); }
+  :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+  .skip { position: absolute; left: 0.5rem; top: -4rem; z-index: 10; padding: 0.5rem 0.9rem; border-radius: 6px; background: #1f2933; color: #fff; }
+  .skip:focus { top: 0.5rem; }
+  header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1.5rem; padding: 0.9rem clamp(1rem, 4vw, 1.5rem); background: #1f2933; color: #fff; }
   header.top h1 { font-size: 1.1rem; margin: 0; }
-  header.top nav { display: flex; gap: 1rem; }
+  header.top nav { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
   header.top a { color: #c8d6ff; }
-  main { max-width: 72rem; margin: 0 auto; padding: 1.5rem; display: grid; gap: 2rem; }
+  header.top a:focus-visible { outline-color: #c8d6ff; }
+  main { max-width: 72rem; margin: 0 auto; padding: 1.5rem clamp(0.75rem, 4vw, 1.5rem); display: grid; gap: 2rem; }
+  main > * { min-width: 0; }
+  main:focus { outline: none; }
   h2 { font-size: 1.25rem; margin: 0 0 1rem; }
-  .demo { background: #fff3c4; color: #5c3c00; border: 1px solid #f0c36d; border-radius: 8px; padding: 0.75rem 1rem; }
-  .demo code { background: #fff; padding: 0 0.25rem; border-radius: 3px; }
+  .demo { background: light-dark(#fff3c4, #3d2e00); color: light-dark(#5c3c00, #f7e0a3); border: 1px solid light-dark(#f0c36d, #8d5a00); border-radius: 8px; padding: 0.75rem 1rem; }
+  .demo code { background: light-dark(#fff, #1f2933); padding: 0 0.25rem; border-radius: 3px; overflow-wrap: anywhere; }
   .key { display: flex; flex-wrap: wrap; align-items: end; gap: 0.75rem; }
-  .key .hint { color: #52606d; font-size: 0.85rem; }
+  .key .hint { color: var(--muted); font-size: 0.85rem; }
   h3 { font-size: 1rem; margin: 0 0 0.75rem; }
   .order { margin: 0 0 1rem; }
   .payments { display: grid; gap: 1.5rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); align-items: start; }
-  #selection { margin: 0.75rem 0 0; color: #52606d; }
-  #next-order { margin-top: 0.75rem; font: inherit; padding: 0.45rem 0.9rem; border-radius: 6px; border: 1px solid #d9e2ec; background: #fff; cursor: pointer; }
+  #selection { margin: 0.75rem 0 0; color: var(--muted); }
+  #next-order { margin-top: 0.75rem; font: inherit; padding: 0.45rem 0.9rem; border-radius: 6px; border: 1px solid light-dark(#d9e2ec, #2d3a48); background: light-dark(#fff, #1f2933); color: inherit; cursor: pointer; }
 `;
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -146,6 +153,7 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
 <style>${PAGE_STYLE}</style>
 </head>
 <body>
+<a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <h1>POS Integrations</h1>
   <nav aria-label="Sections">
@@ -155,7 +163,7 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
     <a href="#checkout">Checkout</a>
   </nav>
 </header>
-<main>
+<main id="main" tabindex="-1">
   ${banner}
   ${integrationsSection}
   ${dataManagerSection}

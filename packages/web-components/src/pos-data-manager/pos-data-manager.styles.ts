@@ -7,6 +7,7 @@ export const dataManagerStyles = css`
 
   [part~='base'] {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 1rem;
     padding: var(--pos-card-padding, 1.25rem);
     background: var(--pos-color-surface);
@@ -24,6 +25,8 @@ export const dataManagerStyles = css`
   .field {
     display: grid;
     gap: 0.25rem;
+    min-width: 0;
+    max-width: 100%;
   }
 
   .field > label {
@@ -71,6 +74,8 @@ export const dataManagerStyles = css`
   .dropzone {
     position: relative;
     display: flex;
+    flex-wrap: wrap;
+    max-width: 100%;
     align-items: center;
     gap: 0.6rem;
     min-height: 2.25rem;
@@ -81,7 +86,7 @@ export const dataManagerStyles = css`
 
   .dropzone.active {
     border-color: var(--pos-color-primary);
-    background: var(--pos-dropzone-active, rgba(47, 91, 234, 0.08));
+    background: var(--pos-dropzone-active, color-mix(in srgb, var(--pos-color-primary) 10%, transparent));
   }
 
   .choose {
@@ -129,12 +134,79 @@ export const dataManagerStyles = css`
   }
 
   h3:focus-visible {
-    outline: none;
+    outline: 2px solid transparent;
     box-shadow: var(--pos-focus-ring);
   }
 
+  /* Contained: however wide the table, the page around it does not widen. */
   .scroll {
     overflow-x: auto;
+    container-type: inline-size;
+  }
+
+  .row-errors {
+    overflow-x: auto;
+  }
+
+  /* Narrow (a phone): each batch is a block of its own, cells labelled, Purge within reach. */
+  @container (max-width: 36rem) {
+    [part~='batches'] > thead {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+    }
+
+    [part~='batches'],
+    [part~='batches'] > tbody {
+      display: block;
+    }
+
+    [part~='batches'] > tbody > tr[part~='batch'] {
+      display: grid;
+      grid-template-columns: 1fr 1fr;
+      gap: 0.25rem 0.75rem;
+      padding: 0.6rem 0;
+    }
+
+    [part~='batches'] > tbody > tr > th,
+    [part~='batches'] > tbody > tr > td {
+      display: block;
+      padding: 0;
+      border-top: 0;
+    }
+
+    [part~='batches'] > tbody > tr > th {
+      grid-column: 1 / -1;
+    }
+
+    [part~='batches'] > tbody > tr.errors-row,
+    [part~='batches'] > tbody > tr.errors-row > td {
+      display: block;
+    }
+
+    [part~='batches'] > tbody {
+      border-top: 1px solid var(--pos-color-border);
+    }
+
+    [part~='batches'] > tbody > tr > td.number {
+      text-align: left;
+    }
+
+    [part~='batches'] > tbody > tr > td[data-label]::before {
+      content: attr(data-label) ': ';
+      color: var(--pos-color-muted);
+    }
+
+    [part~='batches'] > tbody > tr > td:nth-of-type(3),
+    [part~='batches'] > tbody > tr > td.actions-cell {
+      grid-column: 1 / -1;
+    }
+
+    [part~='batches'] .row-actions {
+      justify-content: flex-start;
+    }
   }
 
   table {

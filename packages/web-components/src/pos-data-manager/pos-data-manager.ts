@@ -1,31 +1,20 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { type ApiClientOptions, PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
-import { confirmationDialog, confirmDialogStyles } from '../confirm-dialog.js';
-import { cssProperties } from '../css-properties.js';
+import { confirmDialogStyles } from '../confirm-dialog.js';
 import { emit } from '../events.js';
-import { formatTimestamp, strings } from '../strings.js';
+import { strings } from '../strings.js';
 import './data-manager.strings.js';
 import { badgeStyles, baseStyles } from '../styles.js';
-import { type DataBatch, DataManagerClient, type PurgePreview } from './data-manager-client.js';
+import { count, countsOf, isBatch, isRunning, kindOf, newestFirst } from './batch-format.js';
+import { batchTable } from './batch-table.js';
+import { type DataBatch, DataManagerClient } from './data-manager-client.js';
+import { dataManagerControls } from './data-manager-controls.js';
 import { dataManagerStyles } from './pos-data-manager.styles.js';
-
-/** The presets the server reads; `''` lets it detect the format from the header. */
-const PRESETS = ['', 'pos', 'shopify', 'woocommerce', 'square'];
+import { PurgeConfirmation } from './purge-confirmation.js';
 
 type Busy = '' | 'seed' | 'upload' | 'purge';
-
-const isRunning = (batch: DataBatch) => batch.status === 'processing' || batch.status === 'pending';
-
-const count = (value: number) => new Intl.NumberFormat().format(value);
-
-const kindOf = (batch: DataBatch) => strings.batchKind(batch.type, strings.entityName(batch.entity_type));
-
-/** Newest first, as the server lists them (ids are time ordered). */
-const newestFirst = (a: DataBatch, b: DataBatch) =>
-  b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id);
 
 /**
  * The Data Manager: generate sample data, import a CSV (file picker or drag and drop, with its
@@ -34,7 +23,8 @@ const newestFirst = (a: DataBatch, b: DataBatch) =>
  *
  * A running batch is polled until it completes or fails. A file the server rejects row by row
  * (`422 BATCH_FAILED`) shows its problems at once, from the answer itself. The element renders
- * nothing when the server has no Data Manager (`data_manager` off in its capabilities).
+ * nothing when the server has no Data Manager (`data_manager` off in its capabilities), and only
+ * the reason while it cannot load (none of the controls, which would fail the same way).
  *
  * @summary Sample data, CSV import with live progress, the batches they made, and purge.
  * @tag pos-data-manager
@@ -98,21 +88,39 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
   @state() private accessor entityType = '';
   @state() private accessor preset = '';
   @state() private accessor busy: Busy = '';
-  @state() private accessor purgePreview: PurgePreview | undefined;
   @state() private accessor sending = '';
   @state() private accessor notice = '';
   @state() private accessor error = '';
   @state() private accessor dragging = false;
   @state() private accessor expanded: ReadonlySet<string> = new Set();
-  @state() private accessor purging: DataBatch | undefined = undefined;
+  /** The last load failed: only its message shows, none of the controls that would fail too. */
+  @state() private accessor unavailable = false;
 
-  @query('dialog') private accessor confirmDialog!: HTMLDialogElement | null;
   @query('input[type="file"]') private accessor fileInput!: HTMLInputElement | null;
 
   /** Rows asked of each running seed, for its progress fraction (the batch does not say). */
   #seedCounts = new Map<string, number>();
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
   #request = 0;
+
+  #purge = new PurgeConfirmation(this, {
+    client: () => this.api,
+    purging: () => this.busy === 'purge',
+    beginPurge: () => this.#beginAction('purge'),
+    purged: async (purged, result) => {
+      this.#put(purged);
+      this.#put(result.batch);
+      this.notice = strings.purgeDone(count(result.batch.record_count), strings.entityName(purged.entity_type));
+      emit(this, 'pos-batch-purged', { batch: purged, purge: result.batch });
+      // The Purge button is gone with its row's state: focus the list it was in.
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('#batches-title')?.focus();
+    },
+    refused: (error) => this.#refused('purge', error),
+    endPurge: () => {
+      this.busy = '';
+    },
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -152,10 +160,13 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
       const batches = await this.api.batches({ limit: this.limit });
       if (request !== this.#request) return;
       this.batches = batches;
+      this.unavailable = false;
       this.#schedulePoll();
     } catch (error) {
       if (request !== this.#request) return;
       this.offered = true; // the element is there to say what went wrong
+      this.unavailable = true;
+      this.hidden = false;
       this.error = strings.loadFailed(messageOf(error));
     } finally {
       if (request === this.#request) this.loaded = true;
@@ -253,30 +264,6 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
     }
   }
 
-  #picked(event: Event): void {
-    const file = (event.target as HTMLInputElement).files?.[0];
-    if (file) void this.#upload(file);
-  }
-
-  #dragOver(event: DragEvent): void {
-    if (!event.dataTransfer?.types.includes('Files')) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = this.busy ? 'none' : 'copy';
-    this.dragging = true;
-  }
-
-  #dragLeave(event: DragEvent): void {
-    const zone = event.currentTarget as HTMLElement;
-    if (!zone.contains(event.relatedTarget as Node | null)) this.dragging = false;
-  }
-
-  #drop(event: DragEvent): void {
-    event.preventDefault();
-    this.dragging = false;
-    const file = event.dataTransfer?.files[0];
-    if (file && !this.busy) void this.#upload(file);
-  }
-
   #schedulePoll(): void {
     if (this.#pollTimer !== undefined || !this.isConnected || !this.batches.some(isRunning)) return;
     this.#pollTimer = setTimeout(() => {
@@ -307,317 +294,50 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
     this.#schedulePoll();
   }
 
-  #askPurge(batch: DataBatch): void {
-    this.purging = batch;
-    this.purgePreview = undefined;
-    this.confirmDialog?.showModal();
-    this.api.purgePreview(batch.id).then(
-      (preview) => {
-        if (this.purging?.id === batch.id) this.purgePreview = preview;
-      },
-      (error: unknown) => {
-        this.confirmDialog?.close();
-        this.purging = undefined;
-        this.#refused('purge', error);
-      },
-    );
-  }
-
-  async #purge(): Promise<void> {
-    const target = this.purging;
-    if (!target) return;
-    this.#beginAction('purge');
-    try {
-      const result = await this.api.purge(target.id);
-      this.confirmDialog?.close();
-      const purged = await this.api.batch(target.id);
-      this.#put(purged);
-      this.#put(result.batch);
-      this.notice = strings.purgeDone(count(result.batch.record_count), strings.entityName(target.entity_type));
-      emit(this, 'pos-batch-purged', { batch: purged, purge: result.batch });
-      // The Purge button is gone with its row's state: focus the list it was in.
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('#batches-title')?.focus();
-    } catch (error) {
-      this.confirmDialog?.close();
-      this.#refused('purge', error);
-    } finally {
-      this.busy = '';
-      this.purging = undefined;
-    }
-  }
-
   override render() {
     if (!this.offered) return nothing;
+    if (this.unavailable) {
+      return html`<div part="base"><p part="error" role="alert">${this.error}</p></div>`;
+    }
     return html`<div part="base">
       ${this.#renderControls()}
       <p part="notice" class="notice" role="status" aria-live="polite">${this.notice}</p>
       ${this.error ? html`<p part="error" role="alert">${this.error}</p>` : nothing}
       <h3 id="batches-title" tabindex="-1">${strings.batchesLabel}</h3>
-      ${this.#renderBatches()}
-      ${this.#renderConfirm()}
+      ${batchTable({
+        batches: this.batches,
+        loaded: this.loaded,
+        expanded: this.expanded,
+        busy: this.busy !== '',
+        seedCounts: this.#seedCounts,
+        toggleErrors: (batch) => this.#expand(batch.id, !this.expanded.has(batch.id)),
+        askPurge: (batch) => this.#purge.ask(batch),
+      })}
+      ${this.#purge.render()}
     </div>`;
   }
 
   #renderControls() {
-    const busy = this.busy !== '';
-    return html`<div part="controls" class="controls">
-      ${this.#renderSelect(
-        'entity-type',
-        strings.entityType,
-        this.entityTypes,
-        this.entityType,
-        strings.entityName,
-        (value) => {
-          this.entityType = value;
-        },
-      )}
-      <form class="group" @submit=${this.#seed}>
-        <fieldset ?disabled=${busy}>
-          <legend>${strings.seedLegend}</legend>
-          <div class="row">
-            <div part="field" class="field">
-              <label for="count">${strings.seedCount}</label>
-              <input id="count" part="input" name="count" type="number" min="1" max="100000" step="1" value="25" required />
-            </div>
-            <button type="submit" part="button seed-button">${this.busy === 'seed' ? strings.seeding : strings.seed}</button>
-          </div>
-        </fieldset>
-      </form>
-      <fieldset class="group" ?disabled=${busy}>
-        <legend>${strings.uploadLegend}</legend>
-        <div class="row">
-          ${this.#renderSelect('preset', strings.preset, PRESETS, this.preset, strings.presetName, (value) => {
-            this.preset = value;
-          })}
-          <div
-            part=${this.dragging ? 'dropzone dropzone-active' : 'dropzone'}
-            class="dropzone ${this.dragging ? 'active' : ''}"
-            @dragenter=${this.#dragOver}
-            @dragover=${this.#dragOver}
-            @dragleave=${this.#dragLeave}
-            @drop=${this.#drop}
-          >
-            <input
-              id="file"
-              class="visually-hidden"
-              type="file"
-              accept=".csv,.tsv,.txt,text/csv"
-              ?disabled=${busy}
-              @change=${this.#picked}
-            />
-            <label for="file" part="button choose-button" class="choose">${strings.chooseFile}</label>
-            <span class="hint">${this.sending ? strings.uploading(this.sending) : strings.dropHint}</span>
-          </div>
-        </div>
-      </fieldset>
-    </div>`;
-  }
-
-  #renderSelect(
-    id: string,
-    label: string,
-    values: readonly string[],
-    selected: string,
-    name: (value: string) => string,
-    choose: (value: string) => void,
-  ) {
-    return html`<div part="field" class="field">
-      <label for=${id}>${label}</label>
-      <select id=${id} part="input" @change=${(event: Event) => choose((event.target as HTMLSelectElement).value)}>
-        ${values.map((value) => html`<option value=${value} ?selected=${value === selected}>${name(value)}</option>`)}
-      </select>
-    </div>`;
-  }
-
-  #renderBatches() {
-    if (this.batches.length === 0) {
-      return this.loaded
-        ? html`<slot name="empty"><p part="empty" class="empty">${strings.noBatches}</p></slot>`
-        : html`<p role="status">${strings.loading}</p>`;
-    }
-    return html`<div class="scroll">
-      <table part="batches" aria-labelledby="batches-title">
-        <thead>
-          <tr>
-            <th scope="col">${strings.columnBatch}</th>
-            <th scope="col">${strings.columnStatus}</th>
-            <th scope="col" class="number">${strings.columnRows}</th>
-            <th scope="col">${strings.columnStarted}</th>
-            <th scope="col"><span class="visually-hidden">${strings.columnActions}</span></th>
-          </tr>
-        </thead>
-        ${repeat(
-          this.batches,
-          (batch) => batch.id,
-          (batch) => html`<tbody>
-            ${this.#renderBatch(batch)} ${this.expanded.has(batch.id) ? this.#renderErrors(batch) : nothing}
-          </tbody>`,
-        )}
-      </table>
-    </div>`;
-  }
-
-  #renderBatch(batch: DataBatch) {
-    const state = batch.purged_by ? 'purged' : batch.status;
-    const label = {
-      pending: strings.batchStatusPending,
-      processing: strings.batchStatusProcessing,
-      completed: strings.batchStatusCompleted,
-      failed: strings.batchStatusFailed,
-      purged: strings.batchStatusPurged,
-    }[state];
-    const rows = isRunning(batch) ? batch.processed_count : batch.record_count;
-    const canPurge = batch.type !== 'purge' && batch.status === 'completed' && !batch.purged_by;
-    return html`<tr part="batch" data-batch-id=${batch.id} data-status=${state}>
-      <th scope="row">
-        ${kindOf(batch)}
-        ${batch.preset && batch.type === 'upload' ? html`<span class="detail">${strings.batchPreset(batch.preset)}</span>` : nothing}
-      </th>
-      <td>
-        <span part="badge badge-${state}" class="badge ${state}">${label}</span>
-        ${isRunning(batch) ? this.#renderProgress(batch) : nothing}
-      </td>
-      <td class="number">
-        ${count(rows)}
-        ${!isRunning(batch) && countsOf(batch) ? html`<span class="detail" part="batch-counts">${countsOf(batch)}</span>` : nothing}
-      </td>
-      <td><time datetime=${batch.created_at}>${formatTimestamp(batch.created_at)}</time></td>
-      <td><div class="row-actions">
-        ${
-          batch.status === 'failed' && (batch.errors.length > 0 || batch.error_message)
-            ? html`<button
-                type="button"
-                part="button errors-button"
-                aria-expanded=${this.expanded.has(batch.id) ? 'true' : 'false'}
-                aria-controls="errors-${batch.id}"
-                @click=${() => this.#expand(batch.id, !this.expanded.has(batch.id))}
-              >
-                ${strings.rowErrorsLabel}
-              </button>`
-            : nothing
-        }
-        ${
-          canPurge
-            ? html`<button
-                type="button"
-                class="danger"
-                part="button purge-button"
-                aria-haspopup="dialog"
-                ?disabled=${this.busy !== ''}
-                @click=${() => this.#askPurge(batch)}
-              >
-                ${strings.purge}
-              </button>`
-            : nothing
-        }
-      </div></td>
-    </tr>`;
-  }
-
-  #renderProgress(batch: DataBatch) {
-    const seedCount = this.#seedCounts.get(batch.id);
-    const fraction =
-      batch.total_bytes && batch.bytes_read !== null
-        ? batch.bytes_read / batch.total_bytes
-        : seedCount
-          ? batch.processed_count / seedCount
-          : undefined;
-    const percent = fraction === undefined ? undefined : Math.min(100, Math.floor(fraction * 100));
-    const text =
-      percent === 100
-        ? strings.progressFinishing
-        : [percent === undefined ? '' : `${percent} %`, strings.progressRows(count(batch.processed_count))]
-            .filter(Boolean)
-            .join(' · ');
-    return html`<div
-        part="progress"
-        class="progress ${percent === undefined ? 'indeterminate' : ''}"
-        role="progressbar"
-        aria-label=${strings.progressLabel(strings.entityName(batch.entity_type))}
-        aria-valuemin="0"
-        aria-valuemax="100"
-        aria-valuenow=${percent ?? nothing}
-        aria-valuetext=${text}
-      >
-        <div part="progress-bar" class="bar" ${cssProperties({ width: `${percent ?? 100}%` })}></div>
-      </div>
-      <span class="detail">${text}</span>`;
-  }
-
-  #renderErrors(batch: DataBatch) {
-    const more = batch.error_count - batch.errors.length;
-    return html`<tr class="errors-row">
-      <td colspan="5">
-        <div part="row-errors" id="errors-${batch.id}" class="row-errors">
-          ${batch.error_message ? html`<p>${batch.error_message}</p>` : nothing}
-          ${
-            batch.errors.length > 0
-              ? html`<table aria-label=${strings.rowErrorsLabel}>
-                  <thead>
-                    <tr>
-                      <th scope="col" class="number">${strings.columnRow}</th>
-                      <th scope="col">${strings.columnColumn}</th>
-                      <th scope="col">${strings.columnProblem}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${batch.errors.map(
-                      (problem) => html`<tr>
-                        <td class="number">${problem.row}</td>
-                        <td>${problem.column ?? strings.wholeRow}</td>
-                        <td>${problem.message}</td>
-                      </tr>`,
-                    )}
-                  </tbody>
-                </table>`
-              : nothing
-          }
-          ${more > 0 ? html`<p>${strings.moreRowErrors(count(more))}</p>` : nothing}
-          ${
-            batch.unknown_columns.length > 0
-              ? html`<p class="detail">${strings.unknownColumns(batch.unknown_columns.join(', '))}</p>`
-              : nothing
-          }
-        </div>
-      </td>
-    </tr>`;
-  }
-
-  #renderConfirm() {
-    const target = this.purging;
-    const preview = this.purgePreview;
-    return confirmationDialog({
-      title: strings.confirmPurgeTitle,
-      body:
-        target && preview?.batch_id === target.id
-          ? strings.confirmPurgeBody(
-              count(preview.removes),
-              preview.keeps,
-              count(preview.keeps),
-              strings.entityName(target.entity_type),
-            )
-          : strings.confirmPurgeCounting,
-      confirm: strings.confirmPurge,
-      confirming: strings.purging,
-      busy: this.busy === 'purge',
-      ready: preview !== undefined && preview.batch_id === target?.id,
-      onConfirm: () => void this.#purge(),
-      onClose: () => {
-        if (this.busy !== 'purge') this.purging = undefined;
+    return dataManagerControls({
+      entityTypes: this.entityTypes,
+      entityType: this.entityType,
+      preset: this.preset,
+      busy: this.busy,
+      dragging: this.dragging,
+      sending: this.sending,
+      chooseEntityType: (value) => {
+        this.entityType = value;
+      },
+      choosePreset: (value) => {
+        this.preset = value;
+      },
+      seed: (event) => void this.#seed(event),
+      upload: (file) => void this.#upload(file),
+      setDragging: (dragging) => {
+        this.dragging = dragging;
       },
     });
   }
-}
-
-/** "3 new · 1 updated · 6 unchanged" for a completed seed or import; empty otherwise. */
-function countsOf(batch: DataBatch): string {
-  if (batch.inserted_count === null || batch.updated_count === null || batch.unchanged_count === null) return '';
-  return strings.batchCounts(count(batch.inserted_count), count(batch.updated_count), count(batch.unchanged_count));
-}
-
-function isBatch(value: unknown): value is DataBatch {
-  return typeof value === 'object' && value !== null && typeof (value as DataBatch).id === 'string';
 }
 
 function messageOf(error: unknown): string {

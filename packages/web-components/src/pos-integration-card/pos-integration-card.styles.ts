@@ -7,6 +7,7 @@ export const cardStyles = css`
 
   [part~='base'] {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 0.85rem;
     padding: var(--pos-card-padding, 1.25rem);
     background: var(--pos-color-surface);

@@ -1,40 +1,23 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import {
-  type CredentialField,
-  type IntegrationDescriptor,
-  type IntegrationStatus,
-  PosApiError,
-} from '../api-client.js';
+import { type IntegrationDescriptor, type IntegrationStatus, PosApiError } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
-import { confirmationDialog, confirmDialogStyles } from '../confirm-dialog.js';
+import { confirmDialogStyles } from '../confirm-dialog.js';
 import { defineDependency } from '../define-element.js';
 import { emit } from '../events.js';
-import { isOAuthResult, type OAuthResult, oauthResultFromUrl } from '../oauth-return.js';
+import { type OAuthResult, oauthResultFromUrl } from '../oauth-return.js';
 import { PosIntegrationLogsDrawer } from '../pos-integration-logs-drawer/pos-integration-logs-drawer.js';
-import { formatTimestamp, strings } from '../strings.js';
+import { strings } from '../strings.js';
 import { badgeStyles, baseStyles } from '../styles.js';
+import { type CardActionsView, type Confirmable, cardActions, cardConfirm } from './card-actions.js';
+import { cardLogs } from './card-logs.js';
+import { cardLoading, cardStatus, cardToast, type Toast } from './card-status.js';
+import { cardSummary, SummaryLoader } from './card-summary.js';
+import { credentialsForm, credentialsOf, fieldErrorsOf } from './credentials-form.js';
+import { OAuthPopup } from './oauth-popup.js';
 import { cardStyles } from './pos-integration-card.styles.js';
 
 type Busy = '' | 'load' | 'save' | 'connect' | 'test' | 'resync' | 'disconnect';
-type BadgeState = 'connected' | 'disconnected' | 'error' | 'reconnect';
-
-interface Toast {
-  tone: 'success' | 'error';
-  text: string;
-}
-
-/** `location_name` → "Location name" */
-function humanize(key: string): string {
-  const words = key.replace(/_/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-function displayValue(value: unknown): string {
-  if (Array.isArray(value)) return value.map(displayValue).join(', ');
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value);
-}
 
 /**
  * One provider's card: its status, the live account summary, and the actions its kind allows.
@@ -119,29 +102,38 @@ export class PosIntegrationCard extends PosApiElement {
   @state() private accessor logsOpen = false;
   @state() private accessor loadError = '';
   /** What the confirmation dialog asks about. */
-  @state() private accessor confirming: 'disconnect' | 'resync' = 'disconnect';
+  @state() private accessor confirming: Confirmable = 'disconnect';
 
   @query('dialog') private accessor confirmDialog!: HTMLDialogElement | null;
 
-  #popup: Window | undefined;
-  #popupWatch: ReturnType<typeof setInterval> | undefined;
-  #summaryFor: string | undefined;
+  #summaryLoader = new SummaryLoader(
+    () => this.api.summary(this.provider),
+    (summary, error) => {
+      this.summary = summary;
+      this.summaryError = error;
+    },
+  );
+
+  #oauth = new OAuthPopup(this, {
+    provider: () => this.provider,
+    authorizationUrl: async () => (await this.api.authorizationUrl(this.provider)).auth_url,
+    failed: (error) => {
+      this.busy = '';
+      this.#reportError('connect', error);
+    },
+    redirecting: () => {
+      this.toast = { tone: 'success', text: strings.popupBlocked };
+    },
+    abandoned: () => {
+      if (this.busy === 'connect') this.busy = '';
+    },
+    returned: (result) => void this.#applyOAuthResult(result),
+  });
 
   constructor() {
     super();
     // The logs drawer, under the name this element's template uses, whatever name it was given itself.
     defineDependency('pos-integration-logs-drawer', PosIntegrationLogsDrawer);
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener('message', this.#onMessage);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    window.removeEventListener('message', this.#onMessage);
-    this.#stopWatchingPopup();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -151,7 +143,7 @@ export class PosIntegrationCard extends PosApiElement {
         void this.#load();
       }
     }
-    if (changed.has('status')) this.#syncSummary();
+    if (changed.has('status')) this.#summaryLoader.sync(this.status);
   }
 
   protected override firstUpdated(): void {
@@ -193,39 +185,8 @@ export class PosIntegrationCard extends PosApiElement {
     }
   }
 
-  #syncSummary(): void {
-    const status = this.status;
-    if (!status?.connected) {
-      this.summary = undefined;
-      this.summaryError = '';
-      this.#summaryFor = undefined;
-      return;
-    }
-    const key = `${status.connected_at}`;
-    if (this.#summaryFor === key) return;
-    this.#summaryFor = key;
-    this.api.summary(this.provider).then(
-      (summary) => {
-        this.summary = summary;
-        this.summaryError = '';
-      },
-      (error: unknown) => {
-        this.summary = undefined;
-        this.summaryError = error instanceof Error ? error.message : String(error);
-      },
-    );
-  }
-
   get #name(): string {
     return this.integration?.name ?? this.provider;
-  }
-
-  get #badge(): BadgeState {
-    const status = this.status;
-    if (!status) return 'disconnected';
-    if (status.needs_reconnect) return 'reconnect';
-    if (status.connected && status.status === 'error') return 'error';
-    return status.connected ? 'connected' : 'disconnected';
   }
 
   #reportError(action: string, error: unknown): void {
@@ -238,11 +199,7 @@ export class PosIntegrationCard extends PosApiElement {
   async #save(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
-    const values: Record<string, string> = {};
-    for (const field of this.integration?.fields ?? []) {
-      const value = String(new FormData(form).get(field.name) ?? '').trim();
-      if (value !== '') values[field.name] = value;
-    }
+    const values = credentialsOf(form, this.integration?.fields ?? []);
     this.busy = 'save';
     this.formError = '';
     this.fieldErrors = {};
@@ -267,50 +224,11 @@ export class PosIntegrationCard extends PosApiElement {
     }
   }
 
-  async #connectOAuth(): Promise<void> {
-    // Opened before any await, inside the click, so popup blockers let it through.
-    const popup = window.open('', `pos-oauth-${this.provider}`, 'popup,width=520,height=720') ?? undefined;
+  #connectOAuth(): void {
     this.busy = 'connect';
     this.toast = undefined;
-    let authUrl: string;
-    try {
-      authUrl = (await this.api.authorizationUrl(this.provider)).auth_url;
-    } catch (error) {
-      popup?.close();
-      this.busy = '';
-      this.#reportError('connect', error);
-      return;
-    }
-    if (!popup || popup.closed) {
-      this.toast = { tone: 'success', text: strings.popupBlocked };
-      window.location.assign(authUrl);
-      return;
-    }
-    popup.location.href = authUrl;
-    this.#popup = popup;
-    this.#stopWatchingPopup();
-    this.#popupWatch = setInterval(() => {
-      if (this.#popup?.closed) {
-        this.#stopWatchingPopup();
-        this.#popup = undefined;
-        if (this.busy === 'connect') this.busy = '';
-      }
-    }, 500);
+    void this.#oauth.connect();
   }
-
-  #stopWatchingPopup(): void {
-    if (this.#popupWatch !== undefined) clearInterval(this.#popupWatch);
-    this.#popupWatch = undefined;
-  }
-
-  #onMessage = (event: MessageEvent): void => {
-    // Only this origin's return page speaks for the provider; anything else is ignored.
-    if (event.origin !== window.location.origin || !isOAuthResult(event.data)) return;
-    if (event.data.provider !== this.provider) return;
-    this.#stopWatchingPopup();
-    this.#popup = undefined;
-    void this.#applyOAuthResult(event.data);
-  };
 
   async #applyOAuthResult(result: OAuthResult): Promise<void> {
     this.busy = '';
@@ -331,31 +249,36 @@ export class PosIntegrationCard extends PosApiElement {
     }
   }
 
-  async #test(): Promise<void> {
-    this.busy = 'test';
+  /** Runs a connected card's action: busy meanwhile; a failure closes the dialog and is reported. */
+  async #run(action: 'test' | Confirmable, work: () => Promise<void>): Promise<void> {
+    this.busy = action;
     this.toast = undefined;
     try {
-      const result = await this.api.test(this.provider);
-      this.toast = { tone: result.success ? 'success' : 'error', text: result.message };
-      emit(this, 'pos-tested', { provider: this.provider, ...result });
-      this.status = await this.api.status(this.provider);
+      await work();
     } catch (error) {
-      this.#reportError('test', error);
+      this.confirmDialog?.close();
+      this.#reportError(action, error);
     } finally {
       this.busy = '';
     }
   }
 
-  async #ask(what: 'disconnect' | 'resync'): Promise<void> {
+  #test = () =>
+    this.#run('test', async () => {
+      const result = await this.api.test(this.provider);
+      this.toast = { tone: result.success ? 'success' : 'error', text: result.message };
+      emit(this, 'pos-tested', { provider: this.provider, ...result });
+      this.status = await this.api.status(this.provider);
+    });
+
+  async #ask(what: Confirmable): Promise<void> {
     this.confirming = what;
     await this.updateComplete;
     this.confirmDialog?.showModal();
   }
 
-  async #resync(): Promise<void> {
-    this.busy = 'resync';
-    this.toast = undefined;
-    try {
+  #resync = () =>
+    this.#run('resync', async () => {
       const result = await this.api.resync(this.provider);
       this.confirmDialog?.close();
       this.toast = { tone: 'success', text: result.message };
@@ -365,20 +288,11 @@ export class PosIntegrationCard extends PosApiElement {
         pending_queue_count: result.pending_queue_count,
       });
       // The summary's pending count shows the queued rows.
-      this.#summaryFor = undefined;
-      this.#syncSummary();
-    } catch (error) {
-      this.confirmDialog?.close();
-      this.#reportError('resync', error);
-    } finally {
-      this.busy = '';
-    }
-  }
+      this.#summaryLoader.reload(this.status);
+    });
 
-  async #disconnect(): Promise<void> {
-    this.busy = 'disconnect';
-    this.toast = undefined;
-    try {
+  #disconnect = () =>
+    this.#run('disconnect', async () => {
       const result = await this.api.disconnect(this.provider);
       this.confirmDialog?.close();
       this.status = await this.api.status(this.provider);
@@ -387,13 +301,7 @@ export class PosIntegrationCard extends PosApiElement {
       // The Disconnect button is gone: move focus to what comes next, the way to connect again.
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('form input, form select, [part~="connect-button"]')?.focus();
-    } catch (error) {
-      this.confirmDialog?.close();
-      this.#reportError('disconnect', error);
-    } finally {
-      this.busy = '';
-    }
-  }
+    });
 
   #openLogs(): void {
     this.logsOpen = true;
@@ -409,202 +317,61 @@ export class PosIntegrationCard extends PosApiElement {
   override render() {
     if (this.hidden) return nothing;
     if (!this.integration || !this.status) {
-      return html`<div part="base" aria-busy=${this.busy === 'load'}>
-        ${
-          this.loadError
-            ? html`<p part="error" class="notice error" role="alert">${strings.loadFailed(this.loadError)}</p>`
-            : html`<p class="meta" role="status">${strings.loading}</p>`
-        }
-      </div>`;
+      return cardLoading(this.busy === 'load', this.loadError);
     }
     const status = this.status;
-    const badge = this.#badge;
     const needsCredentials = !status.connected || status.needs_reconnect;
-    const badgeLabel = {
-      connected: strings.statusConnected,
-      disconnected: strings.statusDisconnected,
-      error: strings.statusError,
-      reconnect: strings.statusReconnect,
-    }[badge];
-
+    const actions = this.#actionsView();
     return html`
       <article part="base" aria-labelledby="title">
-        <header part="header">
-          <h3 part="title" id="title">${this.#name}</h3>
-          <span part="badge badge-${badge}" class="badge ${badge}">${badgeLabel}</span>
-          <slot name="header-actions"></slot>
-        </header>
-        ${this.#renderMeta(status)}
-        ${
-          status.needs_reconnect
-            ? html`<p part="reconnect" class="notice" role="alert">
-              ${strings.reconnectExplained(this.#name)}
-              ${status.last_error ? html`<br />${strings.lastError(status.last_error)}` : nothing}
-            </p>`
-            : status.connected && status.last_error
-              ? html`<p part="error" class="notice error">${strings.lastError(status.last_error)}</p>`
-              : nothing
-        }
-        ${status.connected && !status.needs_reconnect ? this.#renderSummary() : nothing}
+        ${cardStatus(this.#name, status)}
+        ${status.connected && !status.needs_reconnect ? cardSummary(this.#name, this.summary, this.summaryError) : nothing}
         ${needsCredentials ? this.#renderConnect() : nothing}
-        ${status.connected ? this.#renderActions() : nothing}
-        <div part="toast" class="toast ${this.toast?.tone ?? ''}" role="status" aria-live="polite">${
-          this.toast
-            ? html`<span>${this.toast.text}</span>
-                <button type="button" part="button dismiss-button" @click=${() => {
-                  this.toast = undefined;
-                }}>${strings.dismiss}</button>`
-            : nothing
-        }</div>
-        ${this.#renderConfirm()}
+        ${status.connected ? cardActions(actions) : nothing}
+        ${cardToast(this.toast, () => {
+          this.toast = undefined;
+        })}
+        ${cardConfirm(actions)}
       </article>
       ${
         status.connected || this.logsOpen
-          ? html`<pos-integration-logs-drawer
-              provider=${this.provider}
-              provider-name=${this.#name}
-              .apiBase=${this.apiBase}
-              .token=${this.token}
-              .fetch=${this.fetch}
-              ?open=${this.logsOpen}
-              @pos-logs-closed=${this.#logsClosed}
-            ><slot name="logs-empty" slot="empty"></slot></pos-integration-logs-drawer>`
+          ? cardLogs({
+              provider: this.provider,
+              name: this.#name,
+              apiBase: this.apiBase,
+              token: this.token,
+              fetch: this.fetch,
+              open: this.logsOpen,
+              closed: () => void this.#logsClosed(),
+            })
           : nothing
       }
     `;
   }
 
-  #renderMeta(status: IntegrationStatus) {
-    const parts: string[] = [];
-    if (status.connected && status.connected_at)
-      parts.push(strings.connectedSince(formatTimestamp(status.connected_at)));
-    if (status.connected && status.last_tested_at)
-      parts.push(strings.lastTested(formatTimestamp(status.last_tested_at)));
-    return parts.length > 0 ? html`<p part="meta" class="meta">${parts.join(' · ')}</p>` : nothing;
-  }
-
-  #renderSummary() {
-    if (this.summaryError) {
-      return html`<p part="error" class="notice error">${strings.summaryFailed(this.summaryError)}</p>`;
-    }
-    if (!this.summary) return nothing;
-    const entries = Object.entries(this.summary).filter(
-      ([, value]) =>
-        value !== null && value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0),
-    );
-    if (entries.length === 0) {
-      return html`<slot name="summary-empty"><p part="summary-empty" class="meta">${strings.summaryEmpty}</p></slot>`;
-    }
-    return html`<dl part="summary" aria-label=${strings.summaryLabel(this.#name)}>
-      ${entries.map(([key, value]) => html`<dt>${humanize(key)}</dt><dd>${displayValue(value)}</dd>`)}
-    </dl>`;
-  }
-
   #renderConnect() {
-    const integration = this.integration;
-    if (!integration) return nothing;
-    if (integration.kind === 'oauth') {
-      return html`<div part="actions" class="actions">
-        <button
-          type="button"
-          class="primary"
-          part="button connect-button"
-          ?disabled=${this.busy !== ''}
-          @click=${this.#connectOAuth}
-        >
-          ${this.busy === 'connect' ? strings.connecting : strings.connect(this.#name)}
-        </button>
-      </div>`;
-    }
-    const fields = integration.fields ?? [];
-    return html`<form part="form" @submit=${this.#save} novalidate>
-      <fieldset ?disabled=${this.busy === 'save'}>
-        <legend>${strings.credentialsLegend(this.#name)}</legend>
-        ${fields.map((field) => this.#renderField(field))}
-        <div class="actions">
-          <button type="submit" class="primary" part="button save-button">
-            ${this.busy === 'save' ? strings.saving : strings.save}
-          </button>
-        </div>
-        ${this.formError ? html`<p part="form-error" role="alert">${this.formError}</p>` : nothing}
-      </fieldset>
-    </form>`;
-  }
-
-  #renderField(field: CredentialField) {
-    const id = `field-${field.name}`;
-    const error = this.fieldErrors[field.name];
-    const describedBy = [field.secret ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-    const control = field.options
-      ? html`<select id=${id} name=${field.name} part="input" ?required=${field.required} aria-invalid=${error ? 'true' : 'false'}>
-          ${field.required ? nothing : html`<option value="">${strings.optionDefault}</option>`}
-          ${field.options.map((option) => html`<option value=${option}>${option}</option>`)}
-        </select>`
-      : html`<input
-          id=${id}
-          name=${field.name}
-          part="input"
-          type=${field.secret ? 'password' : 'text'}
-          autocomplete="off"
-          spellcheck="false"
-          placeholder=${field.placeholder ?? ''}
-          ?required=${field.required}
-          aria-required=${field.required ? 'true' : 'false'}
-          aria-invalid=${error ? 'true' : 'false'}
-          aria-describedby=${describedBy || nothing}
-        />`;
-    return html`<label part="field" for=${id}>
-      ${field.label}
-      ${control}
-      ${field.secret ? html`<span class="hint" id="${id}-hint">${strings.secretHint}</span>` : nothing}
-      ${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : nothing}
-    </label>`;
-  }
-
-  #renderActions() {
-    const busy = this.busy !== '';
-    return html`<div part="actions" class="actions">
-      <button type="button" part="button test-button" ?disabled=${busy} @click=${this.#test}>
-        ${this.busy === 'test' ? strings.testing : strings.test}
-      </button>
-      <button type="button" part="button logs-button" aria-haspopup="dialog" @click=${this.#openLogs}>
-        ${strings.viewLogs}
-      </button>
-      ${
-        this.integration?.sync
-          ? html`<button type="button" part="button resync-button" aria-haspopup="dialog" ?disabled=${busy} @click=${() => this.#ask('resync')}>
-              ${this.busy === 'resync' ? strings.resyncing : strings.resync}
-            </button>`
-          : nothing
-      }
-      <button type="button" class="danger" part="button disconnect-button" aria-haspopup="dialog" ?disabled=${busy} @click=${() => this.#ask('disconnect')}>
-        ${strings.disconnect}
-      </button>
-    </div>`;
-  }
-
-  #renderConfirm() {
-    const name = this.#name;
-    const resync = this.confirming === 'resync';
-    return confirmationDialog({
-      title: resync ? strings.confirmResyncTitle(name) : strings.confirmDisconnectTitle(name),
-      body: resync ? strings.confirmResyncBody(name) : strings.confirmDisconnectBody(name),
-      confirm: resync ? strings.confirmResync : strings.confirmDisconnect,
-      confirming: resync ? strings.resyncing : strings.disconnecting,
-      busy: this.busy === this.confirming,
-      onConfirm: () => void (resync ? this.#resync() : this.#disconnect()),
+    if (!this.integration) return nothing;
+    return credentialsForm({
+      integration: this.integration,
+      name: this.#name,
+      busy: this.busy,
+      formError: this.formError,
+      fieldErrors: this.fieldErrors,
+      save: (event) => void this.#save(event),
+      connectOAuth: () => this.#connectOAuth(),
     });
   }
-}
 
-/** `details.issues` of a validation error, by field name. */
-function fieldErrorsOf(error: unknown): Record<string, string> {
-  if (!(error instanceof PosApiError)) return {};
-  const issues = error.details?.issues;
-  if (!Array.isArray(issues)) return {};
-  const byField: Record<string, string> = {};
-  for (const issue of issues as Array<{ field?: unknown; message?: unknown }>) {
-    if (typeof issue.field === 'string' && typeof issue.message === 'string') byField[issue.field] ??= issue.message;
+  #actionsView(): CardActionsView {
+    return {
+      name: this.#name,
+      busy: this.busy,
+      sync: Boolean(this.integration?.sync),
+      confirming: this.confirming,
+      test: () => void this.#test(),
+      openLogs: () => this.#openLogs(),
+      ask: (what) => void this.#ask(what),
+      confirmed: (what) => void (what === 'resync' ? this.#resync() : this.#disconnect()),
+    };
   }
-  return byField;
 }

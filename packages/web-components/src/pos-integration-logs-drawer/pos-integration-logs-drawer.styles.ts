@@ -63,11 +63,14 @@ export const drawerStyles = css`
     margin: 0;
     padding: 0;
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 0.6rem;
   }
 
+  /* minmax(0, …): a long line in the details wraps inside its box, never widens the entry. */
   li {
     display: grid;
+    grid-template-columns: minmax(0, 1fr);
     gap: 0.25rem;
     padding: 0.6rem 0.75rem;
     border: 1px solid var(--pos-color-border);
@@ -120,10 +123,12 @@ export const drawerStyles = css`
   pre {
     margin: 0.35rem 0 0;
     padding: 0.5rem;
-    background: #f5f7fa;
+    background: var(--pos-color-subtle);
     border-radius: 4px;
     font-size: 0.8rem;
-    overflow: auto;
+    /* Wrapped, not scrolled: readable on a phone, and no scroll box a keyboard cannot reach. */
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
   }
 
   .more {

@@ -7,7 +7,7 @@ export const integrationsStyles = css`
 
   [part~='grid'] {
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(var(--pos-integrations-card-min, 24rem), 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, var(--pos-integrations-card-min, 24rem)), 1fr));
     gap: var(--pos-integrations-gap, 1rem);
     align-items: start;
   }

@@ -10,6 +10,7 @@ export const paymentStyles = css`
     border-radius: var(--pos-radius);
     padding: var(--pos-spacing);
     margin: 0;
+    min-width: 0;
     display: grid;
     gap: 0.85rem;
     background: var(--pos-color-surface);
@@ -58,9 +59,15 @@ export const paymentStyles = css`
 
   .row {
     display: grid;
-    grid-template-columns: minmax(7rem, 1fr) minmax(7rem, 1fr) auto;
+    grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) auto;
     gap: 0.5rem;
     align-items: end;
+  }
+
+  .row input,
+  .row select {
+    width: 100%;
+    min-width: 0;
   }
 
   input[aria-invalid='true'] {

@@ -44,7 +44,7 @@ export const checkoutStyles = css`
   }
 
   a:focus-visible {
-    outline: none;
+    outline: 2px solid transparent;
     box-shadow: var(--pos-focus-ring);
     border-radius: 2px;
   }

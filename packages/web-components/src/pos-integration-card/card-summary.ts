@@ -1,0 +1,70 @@
+import { html, nothing } from 'lit';
+import type { IntegrationStatus } from '../api-client.js';
+import { strings } from '../strings.js';
+
+/** `location_name` → "Location name" */
+function humanize(key: string): string {
+  const words = key.replace(/_/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function displayValue(value: unknown): string {
+  if (Array.isArray(value)) return value.map(displayValue).join(', ');
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+
+/**
+ * A connected provider's live account summary as a description list, or why it is missing.
+ * Rendered in `<pos-integration-card>`'s shadow root, so its parts are the card's.
+ */
+export function cardSummary(name: string, summary: Record<string, unknown> | undefined, error: string) {
+  if (error) {
+    return html`<p part="error" class="notice error">${strings.summaryFailed(error)}</p>`;
+  }
+  if (!summary) return nothing;
+  const entries = Object.entries(summary).filter(
+    ([, value]) =>
+      value !== null && value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0),
+  );
+  if (entries.length === 0) {
+    return html`<slot name="summary-empty"><p part="summary-empty" class="meta">${strings.summaryEmpty}</p></slot>`;
+  }
+  return html`<dl part="summary" aria-label=${strings.summaryLabel(name)}>
+    ${entries.map(([key, value]) => html`<dt>${humanize(key)}</dt><dd>${displayValue(value)}</dd>`)}
+  </dl>`;
+}
+
+/**
+ * Keeps a card's summary current: asks the server once per connection (a new `connected_at`),
+ * again when told to, and clears it while the provider is not connected.
+ */
+export class SummaryLoader {
+  #for: string | undefined;
+
+  constructor(
+    private readonly load: () => Promise<Record<string, unknown>>,
+    private readonly show: (summary: Record<string, unknown> | undefined, error: string) => void,
+  ) {}
+
+  sync(status: IntegrationStatus | undefined): void {
+    if (!status?.connected) {
+      this.#for = undefined;
+      this.show(undefined, '');
+      return;
+    }
+    const key = `${status.connected_at}`;
+    if (this.#for === key) return;
+    this.#for = key;
+    this.load().then(
+      (summary) => this.show(summary, ''),
+      (error: unknown) => this.show(undefined, error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  /** Asks again even if the connection is the same one. */
+  reload(status: IntegrationStatus | undefined): void {
+    this.#for = undefined;
+    this.sync(status);
+  }
+}
