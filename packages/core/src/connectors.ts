@@ -37,6 +37,8 @@ export interface CredentialField {
   required: boolean;
   /** A fixed set of choices, e.g. `sandbox` / `production`. */
   options?: string[];
+  /** What a field left out means (`production`): a form shows it chosen instead of an empty choice. */
+  default?: string;
   placeholder?: string;
 }
 

@@ -21,6 +21,8 @@ export interface CredentialField {
   secret: boolean;
   required: boolean;
   options?: string[];
+  /** What leaving the field out means; the form shows it chosen. */
+  default?: string;
   placeholder?: string;
 }
 

@@ -24,7 +24,8 @@ export const defaultStrings = {
 
   credentialsLegend: (name: string) => `${name} credentials`,
   secretHint: 'Stored encrypted on the server; never shown again.',
-  optionDefault: 'Default',
+  optionDefault: 'Not set',
+  checkFields: 'Check the fields marked above.',
   save: 'Save and connect',
   saving: 'Connecting…',
   connect: (name: string) => `Connect ${name}`,

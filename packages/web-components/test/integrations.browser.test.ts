@@ -48,11 +48,19 @@ describe('<pos-integrations> on the demo page', () => {
     const token = card.getByLabel('Access token');
     expect(await token.getAttribute('type')).toBe('password');
     expect(await card.getByLabel('Location ID').getAttribute('type')).toBe('text');
-    expect(await card.getByLabel('Environment').locator('option').allTextContents()).toEqual([
-      'Default',
-      'production',
-      'sandbox',
+    // The connector's default is shown chosen, in words, instead of an empty "Default" choice.
+    expect(await card.getByLabel('Environment').locator('option').allTextContents()).toEqual(['Production', 'Sandbox']);
+    expect(await card.getByLabel('Environment').inputValue()).toBe('production');
+
+    // An empty form: each field says it is required, once, by its label; the form does not repeat it.
+    await card.getByRole('button', { name: 'Save and connect' }).click();
+    await card.locator('[part="form-error"]').waitFor();
+    expect(await card.locator('[part="form-error"]').textContent()).toBe('Check the fields marked above.');
+    expect(await card.locator('.field-error').allTextContents()).toEqual([
+      'Access token is required',
+      'Location ID is required',
     ]);
+    expect(await token.getAttribute('aria-invalid')).toBe('true');
     await screenshot(page, 'integrations-disconnected');
   });
 

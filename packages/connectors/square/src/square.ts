@@ -99,7 +99,14 @@ export function square(
     credentialFields: [
       { name: 'access_token', label: 'Access token', secret: true, required: true, placeholder: 'EAAA…' },
       { name: 'location_id', label: 'Location ID', secret: false, required: true, placeholder: 'L1ABC…' },
-      { name: 'environment', label: 'Environment', secret: false, required: false, options: ['production', 'sandbox'] },
+      {
+        name: 'environment',
+        label: 'Environment',
+        secret: false,
+        required: false,
+        options: ['production', 'sandbox'],
+        default: 'production',
+      },
     ],
 
     async verify({ access_token, location_id, environment }) {

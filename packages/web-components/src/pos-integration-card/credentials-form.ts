@@ -47,7 +47,14 @@ export function credentialsForm(view: CredentialsView) {
           ${view.busy === 'save' ? strings.saving : strings.save}
         </button>
       </div>
-      ${view.formError ? html`<p part="form-error" role="alert">${view.formError}</p>` : nothing}
+      ${
+        view.formError
+          ? html`<p part="form-error" role="alert">${
+              // The problems are said beside their fields: once is enough.
+              fields.some((field) => view.fieldErrors[field.name]) ? strings.checkFields : view.formError
+            }</p>`
+          : nothing
+      }
     </fieldset>
   </form>`;
 }
@@ -57,8 +64,11 @@ function credentialField(field: CredentialField, error: string | undefined) {
   const describedBy = [field.secret ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   const control = field.options
     ? html`<select id=${id} name=${field.name} part="input" ?required=${field.required} aria-invalid=${error ? 'true' : 'false'}>
-        ${field.required ? nothing : html`<option value="">${strings.optionDefault}</option>`}
-        ${field.options.map((option) => html`<option value=${option}>${option}</option>`)}
+        ${field.required || field.default !== undefined ? nothing : html`<option value="">${strings.optionDefault}</option>`}
+        ${field.options.map(
+          (option) =>
+            html`<option value=${option} ?selected=${option === field.default}>${optionText(option)}</option>`,
+        )}
       </select>`
     : html`<input
         id=${id}
@@ -77,8 +87,14 @@ function credentialField(field: CredentialField, error: string | undefined) {
     ${field.label}
     ${control}
     ${field.secret ? html`<span class="hint" id="${id}-hint">${strings.secretHint}</span>` : nothing}
-    ${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : nothing}
+    ${error ? html`<span class="field-error" id="${id}-error">${field.label} ${error}</span>` : nothing}
   </label>`;
+}
+
+/** `production` → `Production`, `read_write` → `Read write`: a choice as a word. */
+function optionText(option: string): string {
+  const words = option.replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** The non-empty values of the provider's fields in a submitted credentials form, trimmed. */
