@@ -12,8 +12,8 @@ export { mountExport } from './csv-export.js';
 export { errorHandler, notFound } from './errors.js';
 export type { IntegrationsRouterOptions } from './router.js';
 
-export const csvExport: Feature = ({ router, integrations, authenticate }) => {
-  if (integrations.batches) mountExport(router, integrations.batches, { authenticate });
+export const csvExport: Feature = ({ router, integrations, authenticate, describe }) => {
+  if (integrations.batches) mountExport(router, integrations.batches, { authenticate, describe });
 };
 
 /** Mounts the export variant's routes (serves lite and export instances; refuses full ones). */

@@ -8,7 +8,9 @@ import {
   createKeyRing,
   type Integrations,
   type LimitOptions,
+  type LogFields,
   type Logger,
+  type LogMethod,
   type OutboundOptions,
   type PaymentOptions,
   type SyncOptions,
@@ -29,10 +31,16 @@ export const TENANT_KEYS: Record<string, string> = {
 /** Collects everything the SDK hands the host's logger. */
 export function capturingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const push = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-  };
-  return { lines, debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') };
+  // Held to pino's calling convention, `(fields, message)` or `(message)`, as a pino logger would be.
+  const level =
+    (name: string): LogMethod =>
+    (first: LogFields | string, message?: string) => {
+      if (typeof first === 'string' && message !== undefined) {
+        throw new Error(`Logger.${name} called as (message, fields): "${first}"`);
+      }
+      lines.push(typeof first === 'string' ? `${name} ${first} {}` : `${name} ${message} ${JSON.stringify(first)}`);
+    };
+  return { lines, debug: level('debug'), info: level('info'), warn: level('warn'), error: level('error') };
 }
 
 export interface TestServer {
