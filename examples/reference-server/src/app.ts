@@ -9,7 +9,7 @@ import {
   type Logger,
   type Variant,
 } from '@pos/integrations-core';
-import type { IntegrationsRouterOptions } from '@pos/server-express/lite';
+import { corsHandler, type IntegrationsRouterOptions } from '@pos/server-express/lite';
 import { createPostgresStorage } from '@pos/storage-postgres';
 import { createSqliteStorage } from '@pos/storage-sqlite';
 import express, { type Express } from 'express';
@@ -181,6 +181,9 @@ export async function createReferenceServer(
   if (integrations.payments) {
     app.use(checkoutReturnPage({ integrations, security, ...(demo ? { demoTenant: DEMO_TENANT } : {}) }));
   }
+  // Pages on the POS_CORS_ORIGINS may load the web components' bundles from here too (module
+  // scripts and their chunks are fetched with CORS), as the README's embedding example does.
+  if (config.corsOrigins.length > 0) app.use('/assets', corsHandler({ origins: config.corsOrigins }));
   if (!webComponentsBundleBuilt()) {
     logger.warn('The web components bundle is not built, so the pages at / cannot load it: run "npm run build".');
   }

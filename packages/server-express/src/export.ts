@@ -7,7 +7,7 @@ import type { Router } from 'express';
 import { mountExport } from './csv-export.js';
 import { buildRouter, type Feature, type IntegrationsRouterOptions } from './router.js';
 
-export { type CorsOptions, normalizeOrigin } from './cors.js';
+export { type CorsOptions, corsHandler, normalizeOrigin } from './cors.js';
 export { mountExport } from './csv-export.js';
 export { errorHandler, notFound } from './errors.js';
 export type { IntegrationsRouterOptions } from './router.js';

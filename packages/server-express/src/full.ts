@@ -8,7 +8,7 @@ import { mountIntegrations } from './integrations.js';
 import { mountPayments } from './payments.js';
 import { buildRouter, type Feature, type IntegrationsRouterOptions } from './router.js';
 
-export { type CorsOptions, normalizeOrigin } from './cors.js';
+export { type CorsOptions, corsHandler, normalizeOrigin } from './cors.js';
 export { mountExport } from './csv-export.js';
 export { type DataManagerOptions, DEFAULT_MAX_UPLOAD_BYTES, mountDataManager } from './data-manager.js';
 export { errorHandler, notFound } from './errors.js';
