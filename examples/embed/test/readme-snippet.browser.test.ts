@@ -87,7 +87,7 @@ describe('README: web components in a page served by python3 -m http.server', ()
             (r) => r.status,
             () => 0,
           ),
-        { timeout: 15_000 },
+        { timeout: 60_000 },
       )
       .toBe(200);
 
@@ -118,7 +118,7 @@ describe('README: web components in a page served by python3 -m http.server', ()
     // The Data Manager lists the demo tenant's seeded batches (its chunk loaded from the API's origin).
     const manager = page.locator('pos-data-manager');
     await manager.getByRole('button', { name: 'Generate' }).waitFor();
-    await expect.poll(() => manager.getByRole('row').count(), { timeout: 15_000 }).toBeGreaterThan(1);
+    await expect.poll(() => manager.getByRole('row').count(), { timeout: 60_000 }).toBeGreaterThan(1);
     await page.getByRole('radio', { name: 'Card' }).waitFor();
     expect(await page.getByText(/Could not reach|answered 404/).count()).toBe(0);
     // Everything came from the API's origin through CORS: the bundle and its chunks, then the data.
