@@ -24,8 +24,8 @@ import * as exportBuild from '@pos/server-express/export';
 import * as fullBuild from '@pos/server-express/full';
 import * as liteBuild from '@pos/server-express/lite';
 import { createSqliteStorage } from '@pos/storage-sqlite';
-import { TEST_KEY_A } from '@pos/test-support';
-import type { Router } from 'express';
+import { listen, TEST_KEY_A } from '@pos/test-support';
+import express, { type Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -92,6 +92,18 @@ function documentedServerRoutes(): Array<{ route: string; when: string }> {
     route: `${match[1]} ${match[2]}`,
     when: match[3] as string,
   }));
+}
+
+interface OpenApiOperation {
+  summary?: string;
+  parameters?: Array<{ name: string; in: string }>;
+  requestBody?: { content: Record<string, { schema: unknown }> };
+  responses: Record<string, unknown>;
+}
+
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, OpenApiOperation>>;
 }
 
 const TENANT_KEY = 'docs-key-0123456789abcdef';
@@ -164,6 +176,62 @@ describe(`${DOC} documents every mounted route`, () => {
       ).toEqual([]);
     });
   }
+
+  for (const variant of VARIANTS) {
+    it(`is what GET /api/openapi.json of the ${variant} router describes, route for route`, async () => {
+      const router = await sdkRouter(variant);
+      const mounted = new Set(mountedRoutes(router.stack as unknown as Layer[]));
+      const server = await listen(express().use(router));
+      closers.push(() => server.close());
+      const answer = await fetch(`${server.url}/api/openapi.json`);
+      expect(answer.status).toBe(200);
+      const document = (await answer.json()) as OpenApiDocument;
+      expect(document.openapi).toBe('3.1.0');
+      const described = new Set(
+        Object.entries(document.paths).flatMap(([path, item]) =>
+          Object.keys(item).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+        ),
+      );
+      const missing = [...mounted].filter((route) => !described.has(route));
+      const extra = [...described].filter((route) => !mounted.has(route));
+      expect(
+        missing,
+        `mounted by the ${variant} router but missing from its OpenAPI document: ${missing.join(', ')}`,
+      ).toEqual([]);
+      expect(extra, `in the ${variant} router's OpenAPI document but not mounted: ${extra.join(', ')}`).toEqual([]);
+      for (const [path, item] of Object.entries(document.paths)) {
+        for (const [method, operation] of Object.entries(item)) {
+          const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+          const declared = (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+          expect(declared, `${method} ${path}: path parameters`).toEqual(inPath);
+          expect(operation.summary, `${method} ${path}: summary`).toBeTruthy();
+          expect(Object.keys(operation.responses), `${method} ${path}: responses`).toContain('4XX');
+        }
+      }
+    });
+  }
+
+  it('describes bodies and queries with the schemas that validate them', async () => {
+    const server = await listen(express().use(await sdkRouter('full')));
+    closers.push(() => server.close());
+    const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as OpenApiDocument;
+    const seed = document.paths['/api/data-manager/seed']?.post?.requestBody?.content['application/json']?.schema;
+    expect(seed).toMatchObject({
+      type: 'object',
+      required: ['entity_type'],
+      additionalProperties: false,
+      properties: { count: { type: 'integer', minimum: 1 }, mode: { enum: ['upsert', 'insert_only'] } },
+    });
+    const square = document.paths['/api/integrations/square/credentials']?.post?.requestBody?.content[
+      'application/json'
+    ]?.schema as { required?: string[] };
+    expect(square.required).toEqual(expect.arrayContaining(['access_token', 'location_id']));
+    const logs = document.paths['/api/integrations/square/logs']?.get?.parameters ?? [];
+    expect(logs.map((parameter) => parameter.name)).toEqual(['limit', 'cursor', 'level', 'event']);
+    const upload =
+      document.paths['/api/data-manager/upload']?.post?.requestBody?.content['multipart/form-data']?.schema;
+    expect(upload).toMatchObject({ required: ['entity_type', 'file'] });
+  });
 
   it("matches the reference server's own routes: all of them in demo mode, the ones marked always in real mode", async () => {
     const table = documentedServerRoutes();

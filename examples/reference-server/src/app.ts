@@ -9,10 +9,11 @@ import {
   type Logger,
   type Variant,
 } from '@pos/integrations-core';
-import type { IntegrationsRouterOptions } from '@pos/server-express/lite';
+import { corsHandler, type IntegrationsRouterOptions } from '@pos/server-express/lite';
 import { createPostgresStorage } from '@pos/storage-postgres';
 import { createSqliteStorage } from '@pos/storage-sqlite';
 import express, { type Express } from 'express';
+import type { Logger as PinoLogger } from 'pino';
 import { apiKeyTenantResolver } from './api-keys.js';
 import type { ServerConfig } from './config.js';
 import { demoCheckoutLinks } from './demo/checkout-links.js';
@@ -29,6 +30,8 @@ import { seedDemoData } from './demo/data-manager.js';
 import { demoEncryptionKey } from './demo/encryption-key.js';
 import { demoSimulators } from './demo/simulators.js';
 import { demoWebhookSecret } from './demo/webhook-secret.js';
+import { healthRoutes } from './health.js';
+import { requestLogger } from './logging.js';
 import { webComponentsBundleBuilt } from './web/assets.js';
 import { checkoutReturnPage, checkoutReturnUrls } from './web/checkout-return-page.js';
 import { webPages } from './web/settings-page.js';
@@ -39,6 +42,11 @@ export interface ReferenceServer {
   config: ServerConfig;
   /** Starts listening; resolves with the URL once the port is bound. */
   listen(): Promise<RunningServer>;
+}
+
+export interface ReferenceServerOptions {
+  /** Logs one JSON line per request with this pino logger (`main.js` passes the server's own). */
+  requestLog?: PinoLogger;
 }
 
 export interface RunningServer {
@@ -73,7 +81,11 @@ function hostPort(origin: string): string {
 }
 
 /** Builds the reference POS server: its storage, the configured connectors and every route. */
-export async function createReferenceServer(config: ServerConfig, logger: Logger): Promise<ReferenceServer> {
+export async function createReferenceServer(
+  config: ServerConfig,
+  logger: Logger,
+  options: ReferenceServerOptions = {},
+): Promise<ReferenceServer> {
   const demo = config.mode === 'demo';
   const encryptionKey = config.encryptionKey ?? (demo ? demoEncryptionKey(config.dataDir) : undefined);
   if (!encryptionKey) throw new Error('No encryption key configured.');
@@ -128,9 +140,8 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   const apiKeys = demo ? [{ tenantId: DEMO_TENANT, key: DEMO_API_KEY }, ...config.apiKeys] : config.apiKeys;
   const app = express();
   app.disable('x-powered-by');
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', mode: config.mode, variant: config.variant });
-  });
+  if (options.requestLog) app.use(requestLogger(options.requestLog));
+  app.use(healthRoutes({ config, storage, logger }));
   // The API first: its webhook route is the busiest, and every layer before it runs per request.
   // It answers only its own paths (`/api/…`); the pages and simulators below keep theirs.
   const { integrationsRouter } = await ROUTERS[config.variant]();
@@ -169,6 +180,9 @@ export async function createReferenceServer(config: ServerConfig, logger: Logger
   if (integrations.payments) {
     app.use(checkoutReturnPage({ integrations, security, ...(demo ? { demoTenant: DEMO_TENANT } : {}) }));
   }
+  // Pages on the POS_CORS_ORIGINS may load the web components' bundles from here too (module
+  // scripts and their chunks are fetched with CORS), as the README's embedding example does.
+  if (config.corsOrigins.length > 0) app.use('/assets', corsHandler({ origins: config.corsOrigins }));
   if (!webComponentsBundleBuilt()) {
     logger.warn('The web components bundle is not built, so the pages at / cannot load it: run "npm run build".');
   }

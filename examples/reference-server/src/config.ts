@@ -44,6 +44,20 @@ export interface ServerConfig extends LimitsConfig {
   batchLeaseMs: number;
   /** Origins allowed to frame the server's pages (`POS_FRAME_ANCESTORS`); none by default. */
   frameAncestors: string[];
+  /** The least severe entries logged (`LOG_LEVEL`, default `info`); `silent` logs nothing. */
+  logLevel: LogLevel;
+}
+
+/** pino's levels, most severe first, and `silent`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function parseLogLevel(value: string | undefined): LogLevel {
+  const level = value?.trim().toLowerCase() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${value}".`);
+  }
+  return level as LogLevel;
 }
 
 export class ConfigError extends Error {
@@ -221,6 +235,7 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     uploadMaxBytes: parseUploadLimit(env.POS_UPLOAD_MAX_MB),
     batchLeaseMs: parseBatchLease(env.POS_BATCH_LEASE_MS),
     frameAncestors: parseFrameAncestors(env.POS_FRAME_ANCESTORS),
+    logLevel: parseLogLevel(env.LOG_LEVEL),
     ...readLimits(env, parseUploadLimit(env.POS_UPLOAD_MAX_MB)),
   };
   if (mode === 'real') {

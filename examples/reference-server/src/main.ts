@@ -8,7 +8,7 @@ import {
   DEMO_SUPABASE_KEY,
   SIMULATOR_PREFIX,
 } from './demo/constants.js';
-import { consoleLogger } from './logger.js';
+import { serverLogger } from './logging.js';
 
 function demoBanner(url: string, config: ServerConfig): string {
   const line = '═'.repeat(72);
@@ -60,7 +60,6 @@ function demoBanner(url: string, config: ServerConfig): string {
 
 async function main() {
   const demo = process.argv.includes('--demo') || process.env.POS_DEMO === '1';
-  const logger = consoleLogger();
   let config: ServerConfig;
   try {
     config = readConfig(process.env, demo ? 'demo' : 'real');
@@ -71,19 +70,24 @@ async function main() {
     }
     throw error;
   }
-  const server = await createReferenceServer(config, logger);
+  // JSON lines on stdout, at LOG_LEVEL: the SDK's entries and one per request.
+  const logger = serverLogger(config.logLevel);
+  const server = await createReferenceServer(config, logger, { requestLog: logger });
   const running = await server.listen();
   if (demo) {
     process.stdout.write(`${demoBanner(running.url, config)}\n`);
     if (!['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
-      logger.warn('Demo mode is listening beyond this machine with a published API key.', { host: config.host });
+      logger.warn({ host: config.host }, 'Demo mode is listening beyond this machine with a published API key.');
     }
   } else {
-    logger.info('POS Integrations reference server listening', {
-      url: running.url,
-      variant: config.variant,
-      database: describeDatabase(config),
-    });
+    logger.info(
+      {
+        url: running.url,
+        variant: config.variant,
+        database: describeDatabase(config),
+      },
+      'POS Integrations reference server listening',
+    );
   }
   const stop = () => {
     running.close().then(

@@ -21,7 +21,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoClover } from '../src/demo/simulators.js';
 import { DEMO_CLOVER_APP_ID, DEMO_CLOVER_APP_SECRET } from '../src/index.js';
-import { INSTANCE_API_KEY, INSTANCE_TENANT, startReferenceServers } from './support/instances.js';
+import { INSTANCE_API_KEY, INSTANCE_TENANT, LISTENING_LINE, startReferenceServers } from './support/instances.js';
 
 const main = new URL('../dist/main.js', import.meta.url).pathname;
 const REDIRECT_URI = 'http://pos.test/api/integrations/clover/callback';
@@ -82,7 +82,7 @@ async function onSqliteFile(): Promise<TwoServers> {
   for (let index = 0; index < 2; index += 1) {
     const child = spawnNode(main, { env, cwd: dir });
     processes.push(child);
-    const [, url] = await child.waitForOutput(/server listening \{"url":"(http:\/\/[^"]+)"/, 20_000);
+    const [, url] = await child.waitForOutput(LISTENING_LINE, 20_000);
     urls.push(url as string);
   }
   return {

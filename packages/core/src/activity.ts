@@ -73,12 +73,15 @@ export class ActivityLog {
       details,
       createdAt: this.clock.now().toISOString(),
     });
-    this.logger[LOGGER_LEVEL[entry.level]](message, {
-      tenant_id: entry.tenantId,
-      provider: entry.provider,
-      event: entry.event,
-      ...(details ? { details } : {}),
-    });
+    this.logger[LOGGER_LEVEL[entry.level]](
+      {
+        tenant_id: entry.tenantId,
+        provider: entry.provider,
+        event: entry.event,
+        ...(details ? { details } : {}),
+      },
+      message,
+    );
   }
 
   async list(tenantId: string, provider: string, options: LogListOptions = {}): Promise<LogPage> {

@@ -247,7 +247,7 @@ export class Integrations {
       await this.#resync.run(tenantId, provider, { onConnect: true });
     } catch (error) {
       const message = error instanceof IntegrationError ? error.message : 'The rows could not be queued.';
-      this.logger.error('Queuing every row after connecting failed', { tenant_id: tenantId, provider });
+      this.logger.error({ tenant_id: tenantId, provider }, 'Queuing every row after connecting failed');
       await this.activity.record({
         tenantId,
         provider,

@@ -110,7 +110,17 @@ export {
 export { BATCH_RETRY_AFTER_SECONDS, type BatchTicket } from './limits/batch-slots.js';
 export { DEFAULT_LIMITS, type LimitOptions, type ResolvedLimits } from './limits/options.js';
 export { DEFAULT_LOG_INTERVAL_MS, LogThrottle, type LogThrottleOptions } from './log-throttle.js';
-export { jsonLogger, type Logger, silentLogger } from './logger.js';
+export {
+  type FlexibleLogger,
+  type FlexibleLogMethod,
+  jsonLogger,
+  type LogFields,
+  type Logger,
+  type LogMethod,
+  logEntry,
+  loggerFrom,
+  silentLogger,
+} from './logger.js';
 export {
   DEFAULT_REFRESH_MARGIN_MS,
   type RefreshReason,

@@ -47,12 +47,15 @@ export class LogThrottle {
     }
     if (now.getTime() - this.#lastLineAt < this.#intervalMs) return;
     this.#lastLineAt = now.getTime();
-    this.#options.logger[this.#options.level](this.#options.message, {
-      ...fields,
-      count: this.#count,
-      since: this.#since.toISOString(),
-      ...(countBy !== undefined ? { [`by_${countBy}`]: this.#by } : {}),
-    });
+    this.#options.logger[this.#options.level](
+      {
+        ...fields,
+        count: this.#count,
+        since: this.#since.toISOString(),
+        ...(countBy !== undefined ? { [`by_${countBy}`]: this.#by } : {}),
+      },
+      this.#options.message,
+    );
     this.#count = 0;
     this.#since = undefined;
     this.#by = {};

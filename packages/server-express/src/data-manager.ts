@@ -1,11 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import {
   BATCH_ID_PATTERN,
   type Batches,
@@ -21,10 +15,11 @@ import {
   PRESET_IDS,
   parseInput,
 } from '@pos/integrations-core';
-import busboy from 'busboy';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import type { OperationDoc } from './openapi.js';
 import { entityType, tenantOf } from './request.js';
+import { drain, fileChunks, spool } from './upload-spool.js';
 
 export interface DataManagerOptions {
   /** Largest accepted upload, in bytes (default 200 MiB); larger ones get 413 `PAYLOAD_TOO_LARGE`. */
@@ -96,109 +91,6 @@ function idempotencyKey(req: Request): { idempotencyKey?: string } {
   return key === undefined ? {} : { idempotencyKey: key };
 }
 
-/** Reads the rest of a request body and throws it away. */
-async function drain(req: IncomingMessage): Promise<void> {
-  if (req.readableEnded || req.destroyed) return;
-  await new Promise<void>((resolve) => {
-    req.once('end', resolve);
-    req.once('close', resolve);
-    req.resume();
-  });
-}
-
-/** The spooled file's bytes; the file is opened only when the import starts reading. */
-async function* fileChunks(path: string): AsyncGenerator<Buffer> {
-  yield* createReadStream(path, { highWaterMark: 64 * 1024 });
-}
-
-interface SpooledUpload {
-  path: string | undefined;
-  bytes: number;
-  fields: Record<string, string>;
-  problems: string[];
-  tooLarge: boolean;
-}
-
-/**
- * Reads a multipart upload to its end, writing the `file` part to a temporary file as it
- * arrives (never into memory). Only afterwards does the route answer: a server that answers
- * while the client is still sending makes common clients stop sending.
- */
-async function spool(req: IncomingMessage, dir: string, maxBytes: number): Promise<SpooledUpload> {
-  const upload: SpooledUpload = { path: undefined, bytes: 0, fields: {}, problems: [], tooLarge: false };
-  let output: WriteStream | undefined;
-  let written: Promise<void> = Promise.resolve();
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({
-      headers: req.headers,
-      limits: { fileSize: maxBytes, files: 1, fields: 8, fieldSize: 1024, parts: 12 },
-    });
-  } catch {
-    await drain(req);
-    throw new IntegrationError('VALIDATION_FAILED', 'The multipart/form-data content type has no boundary.');
-  }
-  let file: Readable | undefined;
-  parser.on('file', (name, stream) => {
-    if (name !== 'file' || upload.path !== undefined) {
-      upload.problems.push(`unexpected file field "${name}"`);
-      stream.resume();
-      return;
-    }
-    file = stream;
-    upload.path = join(dir, `pos-upload-${randomUUID()}.csv`);
-    output = createWriteStream(upload.path, { mode: 0o600 });
-    stream.on('data', (chunk: Buffer) => {
-      upload.bytes += chunk.length;
-    });
-    stream.on('limit', () => {
-      upload.tooLarge = true;
-    });
-    written = pipeline(stream, output);
-  });
-  parser.on('field', (name, value, info) => {
-    if (!['entity_type', 'preset', 'currency', 'decimal', 'mode'].includes(name))
-      upload.problems.push(`unknown field "${name}"`);
-    else if (name in upload.fields) upload.problems.push(`field "${name}" is repeated`);
-    else if (info.valueTruncated) upload.problems.push(`field "${name}" is too long`);
-    else upload.fields[name] = value;
-  });
-  parser.on('partsLimit', () => upload.problems.push('too many parts'));
-  parser.on('filesLimit', () => upload.problems.push('only one file may be sent'));
-  parser.on('fieldsLimit', () => upload.problems.push('too many fields'));
-  // Piped rather than `pipeline`d: a parser error must not destroy the request, whose socket
-  // still has to carry the 400.
-  const parsed = new Promise<void>((resolve, reject) => {
-    parser.once('close', resolve);
-    parser.once('error', reject);
-    req.once('error', reject);
-    req.once('close', () => {
-      if (!req.complete) reject(new Error('aborted'));
-    });
-  });
-  req.pipe(parser);
-  try {
-    await parsed;
-    await written;
-  } catch {
-    req.unpipe(parser);
-    file?.destroy();
-    output?.destroy();
-    await written.catch(() => undefined);
-    if (upload.path) await unlink(upload.path).catch(() => undefined);
-    if (!req.complete && (req.destroyed || req.socket.destroyed)) {
-      // The client went away mid-body: nobody reads this answer, and it is no server error.
-      throw new IntegrationError('VALIDATION_FAILED', 'The upload was cut off before its end.');
-    }
-    await drain(req);
-    throw new IntegrationError(
-      'VALIDATION_FAILED',
-      'The upload is not a valid multipart/form-data body: send the file as a form with a "file" field.',
-    );
-  }
-  return upload;
-}
-
 /**
  * The Data Manager's routes (full variant): seed, upload, batches, batch, purge. Every input is
  * validated before anything is written.
@@ -206,14 +98,34 @@ async function spool(req: IncomingMessage, dir: string, maxBytes: number): Promi
 export function mountDataManager(
   router: Router,
   batches: Batches,
-  parts: { authenticate: RequestHandler; json: RequestHandler; options?: DataManagerOptions },
+  parts: {
+    authenticate: RequestHandler;
+    json: RequestHandler;
+    options?: DataManagerOptions;
+    /** Adds each route to the router's OpenAPI document. */
+    describe?: (operation: OperationDoc) => void;
+  },
 ): void {
   const { authenticate, json } = parts;
+  const describe = parts.describe ?? (() => {});
+  const tag = 'Data Manager';
+  const started = {
+    '201': { description: 'The finished batch.' },
+    '202': { description: 'The batch runs in the background; `Location` points at it.' },
+  };
   const maxUploadBytes = parts.options?.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const backgroundAboveBytes = parts.options?.backgroundAboveBytes ?? 8 * 1024 * 1024;
   const backgroundAboveRows = parts.options?.backgroundAboveRows ?? 5000;
   const uploadDir = parts.options?.uploadDir ?? tmpdir();
 
+  describe({
+    method: 'post',
+    path: '/api/data-manager/seed',
+    tag,
+    summary: 'Generates sample rows as one batch.',
+    body: seedBody,
+    responses: started,
+  });
   router.post('/api/data-manager/seed', authenticate, json, async (req, res) => {
     const body = parseInput(seedBody, req.body, 'request body');
     const run = await batches.seed(tenantOf(res), {
@@ -226,6 +138,14 @@ export function mountDataManager(
     await answer(res, run, (body.count ?? 0) > backgroundAboveRows);
   });
 
+  describe({
+    method: 'post',
+    path: '/api/data-manager/upload',
+    tag,
+    summary: 'Imports a CSV file as one batch.',
+    form: { fields: uploadFields, file: 'file' },
+    responses: started,
+  });
   router.post('/api/data-manager/upload', authenticate, async (req, res) => {
     if (!req.is('multipart/form-data')) {
       await drain(req);
@@ -293,6 +213,13 @@ export function mountDataManager(
     await answer(res, run, upload.bytes > backgroundAboveBytes);
   });
 
+  describe({
+    method: 'get',
+    path: '/api/data-manager/batches',
+    tag,
+    summary: "The tenant's batches, newest first.",
+    query: listQuery,
+  });
   router.get('/api/data-manager/batches', authenticate, async (req, res) => {
     const query = parseInput(listQuery, req.query, 'query');
     res.json(
@@ -303,16 +230,38 @@ export function mountDataManager(
     );
   });
 
+  const byId = { params: { id: batchId } };
+  describe({
+    method: 'get',
+    path: '/api/data-manager/batches/:id',
+    tag,
+    summary: 'One batch and its progress.',
+    ...byId,
+  });
   router.get('/api/data-manager/batches/:id', authenticate, async (req, res) => {
     const id = parseInput(batchId, req.params.id, 'id in the path');
     res.json(await batches.get(tenantOf(res), id));
   });
 
+  describe({
+    method: 'get',
+    path: '/api/data-manager/batches/:id/purge-preview',
+    tag,
+    summary: 'What purging the batch would delete, and what it would leave (rows later batches changed).',
+    ...byId,
+  });
   router.get('/api/data-manager/batches/:id/purge-preview', authenticate, async (req, res) => {
     const id = parseInput(batchId, req.params.id, 'id in the path');
     res.json({ success: true, ...(await batches.previewPurge(tenantOf(res), id)) });
   });
 
+  describe({
+    method: 'delete',
+    path: '/api/data-manager/batches/:id',
+    tag,
+    summary: "Deletes the batch's rows.",
+    ...byId,
+  });
   router.delete('/api/data-manager/batches/:id', authenticate, async (req, res) => {
     const id = parseInput(batchId, req.params.id, 'id in the path');
     const { purge, alreadyPurged } = await batches.purge(tenantOf(res), id);

@@ -25,12 +25,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(error);
     const { status, body, retryAfter } = toErrorBody(fromBodyParser(error) ?? error);
     if (status >= 500 && body.error_code === 'INTERNAL_ERROR') {
-      logger.error('Unhandled error', {
-        method: req.method,
-        path: req.path,
-        error:
-          error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
-      });
+      logger.error(
+        {
+          method: req.method,
+          path: req.path,
+          error:
+            error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+        },
+        'Unhandled error',
+      );
     }
     if (retryAfter !== undefined) res.setHeader('Retry-After', String(Math.ceil(retryAfter)));
     res.status(status).json(body);

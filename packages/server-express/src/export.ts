@@ -7,13 +7,13 @@ import type { Router } from 'express';
 import { mountExport } from './csv-export.js';
 import { buildRouter, type Feature, type IntegrationsRouterOptions } from './router.js';
 
-export { type CorsOptions, normalizeOrigin } from './cors.js';
+export { type CorsOptions, corsHandler, normalizeOrigin } from './cors.js';
 export { mountExport } from './csv-export.js';
 export { errorHandler, notFound } from './errors.js';
 export type { IntegrationsRouterOptions } from './router.js';
 
-export const csvExport: Feature = ({ router, integrations, authenticate }) => {
-  if (integrations.batches) mountExport(router, integrations.batches, { authenticate });
+export const csvExport: Feature = ({ router, integrations, authenticate, describe }) => {
+  if (integrations.batches) mountExport(router, integrations.batches, { authenticate, describe });
 };
 
 /** Mounts the export variant's routes (serves lite and export instances; refuses full ones). */

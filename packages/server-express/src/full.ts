@@ -8,7 +8,7 @@ import { mountIntegrations } from './integrations.js';
 import { mountPayments } from './payments.js';
 import { buildRouter, type Feature, type IntegrationsRouterOptions } from './router.js';
 
-export { type CorsOptions, normalizeOrigin } from './cors.js';
+export { type CorsOptions, corsHandler, normalizeOrigin } from './cors.js';
 export { mountExport } from './csv-export.js';
 export { type DataManagerOptions, DEFAULT_MAX_UPLOAD_BYTES, mountDataManager } from './data-manager.js';
 export { errorHandler, notFound } from './errors.js';
@@ -23,22 +23,24 @@ export { captureRawBody } from './payments.js';
 export type { IntegrationsRouterOptions } from './router.js';
 
 // First, so webhooks (the busiest route) do not walk past every connector's routes.
-const payments: Feature = ({ router, integrations, authenticate, json }) => {
+const payments: Feature = ({ router, integrations, authenticate, json, describe }) => {
   if (integrations.payments && variantHasIntegrations(integrations.variant)) {
     mountPayments(router, integrations.payments, {
       authenticate,
       json,
       logger: integrations.logger,
       clock: integrations.clock,
+      describe,
     });
   }
 };
 
-const dataManager: Feature = ({ router, integrations, options, authenticate, json }) => {
+const dataManager: Feature = ({ router, integrations, options, authenticate, json, describe }) => {
   if (integrations.batches && variantHasIntegrations(integrations.variant)) {
     mountDataManager(router, integrations.batches, {
       authenticate,
       json,
+      describe,
       ...(options.dataManager ? { options: options.dataManager } : {}),
     });
   }

@@ -24,8 +24,12 @@ const logsQuery = z
   })
   .strip();
 
-const emptyBody = z.union([z.undefined(), z.object({}).strict()]);
-const syncBody = z.union([z.undefined(), z.object({ retry_failed: z.boolean().optional() }).strict()]);
+/** Bodies that may be left out: the schema of the object when one is sent, and the body's. */
+const emptyObject = z.object({}).strict();
+const emptyBody = z.union([z.undefined(), emptyObject]);
+const syncFields = z.object({ retry_failed: z.boolean().optional() }).strict();
+const syncBody = z.union([z.undefined(), syncFields]);
+const callbackFields = z.object({ state: z.string(), code: z.string().optional(), error: z.string().optional() });
 
 /**
  * The provider's redirect query as plain strings. A parameter repeated with one value counts
@@ -52,23 +56,46 @@ function withQuery(url: string, params: Record<string, string>): string {
  * `disconnect` and `logs`, plus `credentials` (API-key providers) or `auth-url` and `callback`
  * (OAuth providers), and `sync` and `resync` for the connector that receives the sync outbox. Full variant.
  */
-export function mountIntegrations({ router, integrations, options, authenticate, json }: FeatureContext): void {
+export function mountIntegrations({
+  router,
+  integrations,
+  options,
+  authenticate,
+  json,
+  describe,
+}: FeatureContext): void {
   if (!variantHasIntegrations(integrations.variant)) return;
   const returnUrl = options.oauthReturnUrl ?? '/settings/integrations';
   const connectors = integrations.connectors.list();
 
+  describe({
+    method: 'get',
+    path: '/api/integrations',
+    tag: 'Integrations',
+    summary: 'The configured connectors, with the fields their credentials forms ask for.',
+  });
   router.get('/api/integrations', authenticate, (_req, res) => {
     res.json({ integrations: connectors.map(describeConnector) });
   });
 
   for (const connector of connectors) {
     const base = `/api/integrations/${connector.id}`;
+    const tag = connector.displayName;
+    const route = (method: 'get' | 'post' | 'delete', path: string, summary: string, extra = {}) =>
+      describe({ method, path: `${base}/${path}`, tag, summary, ...extra });
 
     if (connector.kind === 'api_key') {
+      route('post', 'credentials', `Verifies ${connector.displayName} credentials and stores them sealed.`, {
+        body: connector.credentialsSchema,
+      });
       router.post(`${base}/credentials`, authenticate, json, async (req, res) => {
         res.json(await integrations.connections.connect(tenantOf(res), connector.id, req.body));
       });
     } else {
+      route('post', 'auth-url', `Starts the ${connector.displayName} OAuth flow: the URL to send the browser to.`, {
+        body: emptyObject,
+        bodyRequired: false,
+      });
       router.post(`${base}/auth-url`, authenticate, json, async (req, res) => {
         parseInput(emptyBody, req.body, 'request body');
         const started = await integrations.connections.authorizationUrl(tenantOf(res), connector.id);
@@ -77,6 +104,11 @@ export function mountIntegrations({ router, integrations, options, authenticate,
       });
       // The provider sends the browser here: it is authenticated by its single-use state, and
       // must be the browser that asked for the auth URL (it carries that flow's cookie).
+      route('get', 'callback', `Where ${connector.displayName} sends the browser back; redirects to the return URL.`, {
+        authenticated: false,
+        query: callbackFields,
+        responses: { '302': { description: 'Back to the return URL with `status` (and `error_code`).' } },
+      });
       router.get(`${base}/callback`, async (req, res) => {
         // The callback URL holds a one-time code: keep it out of caches and of the next page's Referer.
         res.setHeader('Cache-Control', 'no-store');
@@ -86,7 +118,7 @@ export function mountIntegrations({ router, integrations, options, authenticate,
           res.redirect(302, withQuery(returnUrl, { provider: connector.id, ...params }));
         if (!isBoundOAuthFlow(req, query.state)) {
           // Another browser (or none): the state is left unspent for the browser that owns it.
-          integrations.logger.warn('OAuth callback without the cookie of its flow', { provider: connector.id });
+          integrations.logger.warn({ provider: connector.id }, 'OAuth callback without the cookie of its flow');
           back({ status: 'error', error_code: connector.stateInvalidCode });
           return;
         }
@@ -103,30 +135,47 @@ export function mountIntegrations({ router, integrations, options, authenticate,
       });
     }
 
+    route('get', 'status', 'Whether the tenant is connected, and the public facts kept about the connection.');
     router.get(`${base}/status`, authenticate, async (_req, res) => {
       res.json(await integrations.connections.status(tenantOf(res), connector.id));
     });
+    route('get', 'summary', `What ${connector.displayName} says about the connected account now.`);
     router.get(`${base}/summary`, authenticate, async (_req, res) => {
       res.json(await integrations.connections.summary(tenantOf(res), connector.id));
+    });
+    route('post', 'test', 'Calls the provider with the stored credentials.', {
+      body: emptyObject,
+      bodyRequired: false,
     });
     router.post(`${base}/test`, authenticate, json, async (req, res) => {
       parseInput(emptyBody, req.body, 'request body');
       res.json(await integrations.connections.test(tenantOf(res), connector.id));
     });
+    route('delete', 'disconnect', 'Deletes the stored credentials.');
     router.delete(`${base}/disconnect`, authenticate, async (_req, res) => {
       res.json(await integrations.connections.disconnect(tenantOf(res), connector.id));
     });
+    route('get', 'logs', "The tenant's integration log for this connector, newest first.", { query: logsQuery });
     router.get(`${base}/logs`, authenticate, async (req, res) => {
       const query = parseInput(logsQuery, req.query, 'query');
       res.json(await integrations.connections.logs(tenantOf(res), connector.id, query));
     });
     if (connector.sync) {
       // Flush now; `{ "retry_failed": true }` first requeues rows the target refused before.
+      route('post', 'sync', 'Pushes pending changes now.', {
+        body: syncFields,
+        bodyRequired: false,
+      });
       router.post(`${base}/sync`, authenticate, json, async (req, res) => {
         const body = parseInput(syncBody, req.body, 'request body');
         res.json(await integrations.sync.flush(tenantOf(res), { retryFailed: body?.retry_failed === true }));
       });
       // Queues every current row again (the next flush delivers them): 202 with how many.
+      route('post', 'resync', 'Queues every current row again; the next push delivers them.', {
+        body: emptyObject,
+        bodyRequired: false,
+        responses: { '202': { description: 'How many rows were queued.' } },
+      });
       router.post(`${base}/resync`, authenticate, json, async (req, res) => {
         parseInput(emptyBody, req.body, 'request body');
         res.status(202).json(await integrations.resync(tenantOf(res), connector.id));

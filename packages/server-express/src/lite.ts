@@ -6,7 +6,7 @@ import type { Integrations } from '@pos/integrations-core';
 import type { Router } from 'express';
 import { buildRouter, type IntegrationsRouterOptions } from './router.js';
 
-export { type CorsOptions, normalizeOrigin } from './cors.js';
+export { type CorsOptions, corsHandler, normalizeOrigin } from './cors.js';
 export { errorHandler, notFound } from './errors.js';
 export type { IntegrationsRouterOptions } from './router.js';
 

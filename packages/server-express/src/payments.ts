@@ -10,6 +10,7 @@ import {
   paymentListInput,
 } from '@pos/integrations-core';
 import type { Request, RequestHandler, Router } from 'express';
+import type { OperationDoc } from './openapi.js';
 import { tenantOf } from './request.js';
 
 /** Where `captureRawBody` keeps the bytes, for a host that parses JSON before the router. */
@@ -65,6 +66,8 @@ export interface PaymentRoutes {
   logger: Logger;
   /** The clock the rejected-webhook log line is throttled on (one line a minute at most). */
   clock: Clock;
+  /** Adds each route to the router's OpenAPI document. */
+  describe?: (operation: OperationDoc) => void;
 }
 
 /**
@@ -84,28 +87,59 @@ export function mountPayments(router: Router, payments: PaymentService, routes: 
     message: 'Webhook rejected: signature invalid',
     countBy: 'reason',
   });
+  const describe = routes.describe ?? (() => {});
+  const tag = 'Payments';
+  describe({
+    method: 'post',
+    path: '/api/payments/checkout-session',
+    tag,
+    summary: "Opens (or returns) the provider's hosted checkout for an order.",
+    body: checkoutSessionInput,
+  });
   router.post('/api/payments/checkout-session', authenticate, json, async (req, res) => {
     const body = parseInput(checkoutSessionInput, req.body, 'request body');
     res.json(await payments.createCheckoutSession(tenantOf(res), body));
   });
 
+  describe({
+    method: 'get',
+    path: '/api/payments/orders/:orderId/payment',
+    tag,
+    summary: "An order's payment and the webhook events applied to it.",
+    params: { orderId: orderIdSchema },
+  });
   router.get('/api/payments/orders/:orderId/payment', authenticate, async (req, res) => {
     const orderId = parseInput(orderIdSchema, req.params.orderId, 'order id in the path');
     res.json(await payments.get(tenantOf(res), orderId));
   });
 
+  describe({
+    method: 'get',
+    path: '/api/payments',
+    tag,
+    summary: "The tenant's payments, newest first.",
+    query: paymentListInput,
+  });
   router.get('/api/payments', authenticate, async (req, res) => {
     res.json(await payments.list(tenantOf(res), parseInput(paymentListInput, req.query, 'query')));
   });
 
   // Any content type: the signature covers the bytes, whatever the provider labels them.
+  describe({
+    method: 'post',
+    path: `/api/payments/webhooks/${payments.provider}`,
+    tag,
+    summary: 'Signed webhook events from the checkout provider (authenticated by their signature).',
+    authenticated: false,
+    rawBody: `The provider's signed bytes, verified with the \`${signatureHeader}\` header.`,
+  });
   router.post(`/api/payments/webhooks/${payments.provider}`, async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     const body = await rawBodyOf(req, maxBodyBytes);
     if (!body) {
       logger.error(
-        'A webhook body was parsed before it reached the verifier, so its signature cannot be checked. Mount integrationsRouter before express.json(), or use express.json({ verify: captureRawBody }).',
         { path: req.path },
+        'A webhook body was parsed before it reached the verifier, so its signature cannot be checked. Mount integrationsRouter before express.json(), or use express.json({ verify: captureRawBody }).',
       );
       throw new IntegrationError(
         'WEBHOOK_BODY_UNAVAILABLE',

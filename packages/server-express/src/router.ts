@@ -6,9 +6,11 @@ import {
   type Variant,
 } from '@pos/integrations-core';
 import express, { type Request, type RequestHandler, Router } from 'express';
+import { version } from '../package.json';
 import { type CorsOptions, corsHandler } from './cors.js';
 import type { DataManagerOptions } from './data-manager.js';
 import { errorHandler, notFound } from './errors.js';
+import { ApiDescription, type OperationDoc } from './openapi.js';
 
 /** The same options for every variant, so switching variants only changes the import path. */
 export interface IntegrationsRouterOptions {
@@ -43,6 +45,8 @@ export interface FeatureContext {
   authenticate: RequestHandler;
   /** The JSON body parser with the configured limit. */
   json: RequestHandler;
+  /** Adds a route to the OpenAPI document (`GET /api/openapi.json`); call it beside each route mounted. */
+  describe: (operation: OperationDoc) => void;
 }
 
 /** One group of routes; it checks the instance's variant and configuration itself. */
@@ -95,10 +99,34 @@ export function buildRouter(integrations: Integrations, options: IntegrationsRou
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+  const api = new ApiDescription();
+  const describe = api.add;
+  describe({
+    method: 'get',
+    path: '/api/capabilities',
+    tag: 'Capabilities',
+    summary: 'What this server offers: its variant and feature flags.',
+    authenticated: false,
+  });
   router.get('/api/capabilities', (_req, res) => {
     res.json(withReportedFeatures(integrations.capabilities(), build.reportedFeatures ?? []));
   });
-  for (const feature of build.features) feature({ router, integrations, options, authenticate, json });
+  describe({
+    method: 'get',
+    path: '/api/openapi.json',
+    tag: 'Capabilities',
+    summary: 'This document: every route this router mounts, as OpenAPI 3.1.',
+    authenticated: false,
+  });
+  let document: Record<string, unknown> | undefined;
+  router.get('/api/openapi.json', (_req, res) => {
+    document ??= api.document({
+      title: `POS Integrations API (${integrations.variant})`,
+      version,
+    });
+    res.json(document);
+  });
+  for (const feature of build.features) feature({ router, integrations, options, authenticate, json, describe });
 
   // Anything under `/api` that is not mounted (or not with this method) is a 404 with the error
   // body, never Express's HTML page. A host with routes of its own under `/api` after the router

@@ -8,7 +8,9 @@ import {
   createKeyRing,
   type Integrations,
   type LimitOptions,
+  type LogFields,
   type Logger,
+  type LogMethod,
   type OutboundOptions,
   type PaymentOptions,
   type SyncOptions,
@@ -18,6 +20,7 @@ import {
 import { createSqliteStorage, type SqliteStorage } from '@pos/storage-sqlite';
 import { type ApiRequest, apiClient, listen, TEST_KEY_A } from '@pos/test-support';
 import express from 'express';
+import { pino } from 'pino';
 import { type CorsOptions, type DataManagerOptions, integrationsRouter } from '../src/index.js';
 
 export const TENANT_KEYS: Record<string, string> = {
@@ -29,10 +32,23 @@ export const TENANT_KEYS: Record<string, string> = {
 /** Collects everything the SDK hands the host's logger. */
 export function capturingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const push = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-  };
-  return { lines, debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') };
+  // Held to pino's calling convention, `(fields, message)` or `(message)`, as a pino logger would be.
+  const level =
+    (name: string): LogMethod =>
+    (first: LogFields | string, message?: string) => {
+      if (typeof first === 'string' && message !== undefined) {
+        throw new Error(`Logger.${name} called as (message, fields): "${first}"`);
+      }
+      lines.push(typeof first === 'string' ? `${name} ${first} {}` : `${name} ${message} ${JSON.stringify(first)}`);
+    };
+  return { lines, debug: level('debug'), info: level('info'), warn: level('warn'), error: level('error') };
+}
+
+/** A real pino logger, handed to the SDK as it is, whose JSON lines are collected. */
+export function pinoCapturingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const logger: Logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+  return Object.assign(logger, { lines });
 }
 
 export interface TestServer {
@@ -67,6 +83,8 @@ export interface TestServerOptions {
   mountPath?: string;
   /** The router's CORS option. */
   cors?: CorsOptions;
+  /** The host's logger (default: `capturingLogger()`). */
+  logger?: Logger & { lines: string[] };
 }
 
 /** Real SQLite in a temp file, real Express on an ephemeral port. */
@@ -74,7 +92,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const dir = options.sharing ? undefined : mkdtempSync(join(tmpdir(), 'pos-server-'));
   const dbPath = options.sharing?.dbPath ?? join(dir as string, 'pos.db');
   const storage = await createSqliteStorage({ filename: dbPath });
-  const logger = capturingLogger();
+  const logger = options.logger ?? capturingLogger();
   const integrations = createIntegrations({
     storage,
     cipher: createKeyRing({ keys: [{ key: TEST_KEY_A }] }),

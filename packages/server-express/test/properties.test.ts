@@ -3,7 +3,7 @@ import { SQUARE_PRODUCTION, squareErrorBody, squareLocation, useProviderMock } f
 import fc from 'fast-check';
 import { HttpResponse, http } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { databaseBytes, startTestServer, type TestServer } from './harness.js';
+import { databaseBytes, pinoCapturingLogger, startTestServer, type TestServer } from './harness.js';
 
 /** Square that accepts whatever token the current run generated, and echoes bad ones in its errors. */
 let acceptedToken = '';
@@ -32,44 +32,72 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
+/** Property 3 against one server: every place a secret could leak, with `server.logger`'s lines. */
+function secretsStayInTheVault(server: () => TestServer, runs: number) {
+  return fc.assert(
+    fc.asyncProperty(token, token, locationId, async (secret, wrongSecret, location) => {
+      fc.pre(secret !== wrongSecret && !secret.includes(wrongSecret) && !wrongSecret.includes(secret));
+      acceptedToken = secret;
+      const api = server().as('tenant-a');
+      const responses = [
+        await api('POST', '/api/integrations/square/credentials', {
+          body: { access_token: wrongSecret, location_id: location },
+        }),
+        await api('POST', '/api/integrations/square/credentials', {
+          body: { access_token: secret, location_id: location },
+        }),
+        await api('GET', '/api/integrations/square/status'),
+        await api('GET', '/api/integrations/square/summary'),
+        await api('POST', '/api/integrations/square/test'),
+        await api('GET', '/api/integrations/square/logs?limit=200'),
+      ];
+      acceptedToken = 'rotated-elsewhere';
+      responses.push(await api('POST', '/api/integrations/square/test'));
+      responses.push(await api('GET', '/api/integrations/square/summary'));
+      responses.push(await api('GET', '/api/integrations/square/logs?limit=200'));
+      responses.push(await api('DELETE', '/api/integrations/square/disconnect'));
+      expect(responses[1]?.status).toBe(200);
+
+      const { storage, logger } = server();
+      const logRows = JSON.stringify(storage.database.prepare('select * from integration_logs').all());
+      const statusRows = JSON.stringify(storage.database.prepare('select * from integration_status').all());
+      for (const value of [secret, wrongSecret]) {
+        for (const response of responses) expect(response.text).not.toContain(value);
+        expect(logRows).not.toContain(value);
+        expect(statusRows).not.toContain(value);
+        expect(logger.lines.join('\n')).not.toContain(value);
+        expect(databaseBytes(server())).not.toContain(value);
+      }
+    }),
+    { numRuns: runs },
+  );
+}
+
 describe('Property 3: a stored secret never leaves the vault', () => {
   it('is absent from every response, log row, logger line and the database file', async () => {
-    await fc.assert(
-      fc.asyncProperty(token, token, locationId, async (secret, wrongSecret, location) => {
-        fc.pre(secret !== wrongSecret && !secret.includes(wrongSecret) && !wrongSecret.includes(secret));
-        acceptedToken = secret;
-        const api = server.as('tenant-a');
-        const responses = [
-          await api('POST', '/api/integrations/square/credentials', {
-            body: { access_token: wrongSecret, location_id: location },
-          }),
-          await api('POST', '/api/integrations/square/credentials', {
-            body: { access_token: secret, location_id: location },
-          }),
-          await api('GET', '/api/integrations/square/status'),
-          await api('GET', '/api/integrations/square/summary'),
-          await api('POST', '/api/integrations/square/test'),
-          await api('GET', '/api/integrations/square/logs?limit=200'),
-        ];
-        acceptedToken = 'rotated-elsewhere';
-        responses.push(await api('POST', '/api/integrations/square/test'));
-        responses.push(await api('GET', '/api/integrations/square/summary'));
-        responses.push(await api('GET', '/api/integrations/square/logs?limit=200'));
-        responses.push(await api('DELETE', '/api/integrations/square/disconnect'));
-        expect(responses[1]?.status).toBe(200);
+    await secretsStayInTheVault(() => server, 15);
+  });
 
-        const logRows = JSON.stringify(server.storage.database.prepare('select * from integration_logs').all());
-        const statusRows = JSON.stringify(server.storage.database.prepare('select * from integration_status').all());
-        for (const value of [secret, wrongSecret]) {
-          for (const response of responses) expect(response.text).not.toContain(value);
-          expect(logRows).not.toContain(value);
-          expect(statusRows).not.toContain(value);
-          expect(server.logger.lines.join('\n')).not.toContain(value);
-          expect(databaseBytes(server)).not.toContain(value);
-        }
-      }),
-      { numRuns: 15 },
-    );
+  it('is absent from the JSON lines of a pino logger handed to the SDK as it is', async () => {
+    const withPino = await startTestServer({
+      connectors: [square({ retry: fastRetry })],
+      logger: pinoCapturingLogger(),
+    });
+    try {
+      await secretsStayInTheVault(() => withPino, 8);
+      // pino wrote the SDK's entries with their fields (not the message alone).
+      const entries = withPino.logger.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(entries).toContainEqual(
+        expect.objectContaining({
+          msg: expect.any(String),
+          tenant_id: 'tenant-a',
+          provider: 'square',
+          event: 'connected',
+        }),
+      );
+    } finally {
+      await withPino.close();
+    }
   });
 });
 

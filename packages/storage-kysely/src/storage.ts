@@ -179,6 +179,13 @@ export class KyselyStorage implements IntegrationStorage {
     return rows.map((row) => row.name);
   }
 
+  async ping(): Promise<void> {
+    await this.db
+      .selectFrom(sql.table(MIGRATION_TABLE).as('history'))
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirst();
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
     await this.options.onClose?.();

@@ -13,6 +13,6 @@ export async function seedDemoData(integrations: Integrations, logger: Logger): 
     ['customers', 2027],
   ] as const) {
     const batch = await (await batches.seed(DEMO_TENANT, { entityType, count: 25, seed })).done;
-    logger.info('Demo data seeded', { entity_type: entityType, batch_id: batch.id, status: batch.status });
+    logger.info({ entity_type: entityType, batch_id: batch.id, status: batch.status }, 'Demo data seeded');
   }
 }

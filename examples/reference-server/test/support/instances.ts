@@ -74,13 +74,16 @@ async function settleAll<T>(starts: Array<Promise<T>>, stopAll: () => Promise<un
  * process has its own connection pool; provider simulators must be real HTTP servers in the
  * test process (msw does not reach into children), passed as base URLs in `env`.
  */
+/** The JSON line a real-mode server logs once it listens, with its URL. */
+export const LISTENING_LINE = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"POS Integrations reference server listening"/;
+
 export async function startReferenceServers(options: InstancesOptions): Promise<ReferenceInstances> {
   const count = options.count ?? 2;
   const processes = Array.from({ length: count }, (_, index) => spawnNode(MAIN, { env: instanceEnv(options, index) }));
   const stop = () => Promise.all(processes.map((child) => child.stop()));
   const instances = await settleAll(
     processes.map(async (child, index) => {
-      const [, url] = await child.waitForOutput(/server listening \{"url":"(http:\/\/[^"]+)"/, 20_000);
+      const [, url] = await child.waitForOutput(LISTENING_LINE, 20_000);
       return { index, url: url as string, api: apiClient(url as string, { token: INSTANCE_API_KEY }), process: child };
     }),
     stop,

@@ -129,10 +129,13 @@ export function stripe(options: StripeOptions): StripeConnector {
         account = await retrieveAccount(accountId);
       } catch (error) {
         // The code is spent and the account connected: keep it, the summary reads the details later.
-        context.logger.warn('Stripe account details unavailable at connect time', {
-          tenant_id: context.tenantId,
-          error_code: error instanceof IntegrationError ? error.code : 'PROVIDER_UNAVAILABLE',
-        });
+        context.logger.warn(
+          {
+            tenant_id: context.tenantId,
+            error_code: error instanceof IntegrationError ? error.code : 'PROVIDER_UNAVAILABLE',
+          },
+          'Stripe account details unavailable at connect time',
+        );
       }
       const secret: StripeSecret = {};
       if (token.access_token) secret.access_token = token.access_token;

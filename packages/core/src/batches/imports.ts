@@ -231,12 +231,15 @@ export class BatchImports {
       }
       throw error;
     }
-    this.#parts.logger.info('Data Manager batch completed', {
-      batch_id: batch.id,
-      tenant_id: batch.tenantId,
-      type: batch.type,
-      entity_type: batch.entityType,
-    });
+    this.#parts.logger.info(
+      {
+        batch_id: batch.id,
+        tenant_id: batch.tenantId,
+        type: batch.type,
+        entity_type: batch.entityType,
+      },
+      'Data Manager batch completed',
+    );
   }
 }
 

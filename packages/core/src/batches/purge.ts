@@ -116,7 +116,7 @@ export class BatchPurges {
         details: { batch: toDataBatch(await runner.find(tenantId, failed.id)) },
       });
     }
-    logger.info('Data Manager batch purged', { batch_id: target.id, tenant_id: tenantId, purge_id: purgeId });
+    logger.info({ batch_id: target.id, tenant_id: tenantId, purge_id: purgeId }, 'Data Manager batch purged');
     return { purge: toDataBatch(await runner.find(tenantId, purgeId)), alreadyPurged: false };
   }
 

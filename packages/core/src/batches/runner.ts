@@ -81,12 +81,15 @@ export class BatchRunner {
       completedAt: now.toISOString(),
     });
     for (const batch of failed) {
-      logger.warn('Data Manager batch recovered as failed', {
-        batch_id: batch.id,
-        tenant_id: batch.tenantId,
-        type: batch.type,
-        entity_type: batch.entityType,
-      });
+      logger.warn(
+        {
+          batch_id: batch.id,
+          tenant_id: batch.tenantId,
+          type: batch.type,
+          entity_type: batch.entityType,
+        },
+        'Data Manager batch recovered as failed',
+      );
     }
     return failed.map(toDataBatch);
   }
@@ -98,7 +101,7 @@ export class BatchRunner {
       () => {
         this.#sweeper ??= setInterval(() => {
           this.recover().catch((error: unknown) => {
-            this.#parts.logger.warn('Data Manager recovery sweep failed', { error: String(error) });
+            this.#parts.logger.warn({ error: String(error) }, 'Data Manager recovery sweep failed');
           });
         }, this.#parts.leaseMs / 2);
         this.#sweeper.unref?.();
@@ -221,7 +224,7 @@ export class BatchRunner {
             if (!alive) controller.abort(new IntegrationError('BATCH_FAILED', TAKEN_OVER));
           },
           (error: unknown) =>
-            logger.warn('Data Manager heartbeat failed', { batch_id: batch.id, error: String(error) }),
+            logger.warn({ batch_id: batch.id, error: String(error) }, 'Data Manager heartbeat failed'),
         );
     }, this.#parts.heartbeatMs);
     heartbeat.unref?.();
@@ -266,10 +269,13 @@ export class BatchRunner {
         completedAt: this.#parts.clock.now().toISOString(),
       });
     } catch (storeError) {
-      this.#parts.logger.error('Data Manager could not record a failed batch', {
-        batch_id: batch.id,
-        error: String(storeError),
-      });
+      this.#parts.logger.error(
+        {
+          batch_id: batch.id,
+          error: String(storeError),
+        },
+        'Data Manager could not record a failed batch',
+      );
     }
     this.logFailure(batch, error);
   }
@@ -283,14 +289,17 @@ export class BatchRunner {
       entity_type: batch.entityType,
     };
     if (isIntegrationError(error)) {
-      this.#parts.logger.warn('Data Manager batch failed', { ...fields, reason: error.message });
+      this.#parts.logger.warn({ ...fields, reason: error.message }, 'Data Manager batch failed');
     } else {
       // Not a user's mistake: keep the details for the operator, out of the batch.
-      this.#parts.logger.error('Data Manager batch failed', {
-        ...fields,
-        error:
-          error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
-      });
+      this.#parts.logger.error(
+        {
+          ...fields,
+          error:
+            error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+        },
+        'Data Manager batch failed',
+      );
     }
   }
 }

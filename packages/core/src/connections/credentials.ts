@@ -119,9 +119,12 @@ export class CredentialAccess {
   /** Any failure from a connector as an IntegrationError whose text holds no secret. */
   asProviderError(error: unknown, secrets: string[], fallbackCode = 'PROVIDER_UNAVAILABLE'): IntegrationError {
     if (error instanceof IntegrationError) return error.withMessage(redact(error.message, secrets));
-    this.#parts.logger.error('Unexpected connector failure', {
-      error: redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), secrets),
-    });
+    this.#parts.logger.error(
+      {
+        error: redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), secrets),
+      },
+      'Unexpected connector failure',
+    );
     return new IntegrationError(fallbackCode, 'The provider call failed unexpectedly.', {
       status: fallbackCode === 'PROVIDER_UNAVAILABLE' ? 502 : undefined,
     });

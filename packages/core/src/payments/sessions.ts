@@ -315,11 +315,14 @@ export class CheckoutSessions {
         this.#checkout.expireSession(sessionId, credentials, context),
       );
     } catch (error) {
-      this.#parts.logger.warn('Could not expire an unused checkout session', {
-        provider: this.#provider,
-        session_id: sessionId,
-        error_code: error instanceof IntegrationError ? error.code : 'UNKNOWN',
-      });
+      this.#parts.logger.warn(
+        {
+          provider: this.#provider,
+          session_id: sessionId,
+          error_code: error instanceof IntegrationError ? error.code : 'UNKNOWN',
+        },
+        'Could not expire an unused checkout session',
+      );
     }
   }
 

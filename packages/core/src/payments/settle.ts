@@ -107,7 +107,7 @@ export async function applySessionEvent(
   for (let tries = 0; tries < MAX_CAS_ATTEMPTS; tries += 1) {
     const row = tenantId && orderId ? await tx.payments.get(tenantId, orderId) : undefined;
     if (!row) {
-      parts.logger.info('Webhook event for an unknown checkout session', about);
+      parts.logger.info(about, 'Webhook event for an unknown checkout session');
       return 'unknown_session';
     }
     const attempt = await attemptOf(row);
@@ -116,16 +116,19 @@ export async function applySessionEvent(
       // Signed by the provider but not a session made here for this payment. From the payment's
       // own account it joins the trail as refused; from anywhere else it leaves no mark on it.
       if (event.account === null || row.providerAccount !== event.account) {
-        parts.logger.info('Webhook event for an unknown checkout session', about);
+        parts.logger.info(about, 'Webhook event for an unknown checkout session');
         return 'unknown_session';
       }
       const refused: PaymentEventEntry = { ...entry(unchanged, false), refused: 'unknown_session' };
       if (!(await tx.payments.update(row, { events: trail(row, refused) }, now))) continue;
-      parts.logger.warn('Webhook event for a checkout session this platform did not create; ignored', {
-        ...about,
-        tenant_id: row.tenantId,
-        order_id: row.orderId,
-      });
+      parts.logger.warn(
+        {
+          ...about,
+          tenant_id: row.tenantId,
+          order_id: row.orderId,
+        },
+        'Webhook event for a checkout session this platform did not create; ignored',
+      );
       return 'unknown_session';
     }
 
@@ -174,12 +177,15 @@ export async function applySessionEvent(
     if (!written) continue;
     if (written.status !== row.status) await parts.enqueue(tx, written);
     if (paidEarlier) {
-      parts.logger.error('A replaced checkout session was paid: check the order for a second payment', {
-        provider: parts.provider,
-        tenant_id: row.tenantId,
-        order_id: row.orderId,
-        session_id: session.id,
-      });
+      parts.logger.error(
+        {
+          provider: parts.provider,
+          tenant_id: row.tenantId,
+          order_id: row.orderId,
+          session_id: session.id,
+        },
+        'A replaced checkout session was paid: check the order for a second payment',
+      );
     }
     return applied ? 'applied' : 'unchanged';
   }

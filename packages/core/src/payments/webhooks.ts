@@ -76,12 +76,15 @@ export class WebhookInbox {
         case 'deauthorized':
           return { received: true, duplicate: false, outcome: await this.#deauthorize(tx, event) };
         default:
-          this.#parts.logger.info('Webhook event ignored', {
-            provider: this.#provider,
-            event_id: event.id,
-            type: event.type,
-            reason: event.reason,
-          });
+          this.#parts.logger.info(
+            {
+              provider: this.#provider,
+              event_id: event.id,
+              type: event.type,
+              reason: event.reason,
+            },
+            'Webhook event ignored',
+          );
           return { received: true, duplicate: false, outcome: 'ignored' };
       }
     };
@@ -113,11 +116,14 @@ export class WebhookInbox {
       });
       if (done) disconnected += 1;
     }
-    logger.info('Provider account deauthorized', {
-      provider: this.#provider,
-      event_id: event.id,
-      tenants_disconnected: disconnected,
-    });
+    logger.info(
+      {
+        provider: this.#provider,
+        event_id: event.id,
+        tenants_disconnected: disconnected,
+      },
+      'Provider account deauthorized',
+    );
     return disconnected > 0 ? 'disconnected' : 'ignored';
   }
 }

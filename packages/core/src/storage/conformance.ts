@@ -90,6 +90,14 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
       expect(await storage.credentials.get('tenant-a', 'square')).toBeDefined();
     });
 
+    it('answers a readiness ping while open, and refuses it once closed', async () => {
+      if (!storage.ping) return; // optional in the port; the Kysely adapters have it
+      await expect(storage.ping()).resolves.toBeUndefined();
+      const closed = await create();
+      await closed.close();
+      await expect(closed.ping?.()).rejects.toThrow();
+    });
+
     describe('credentials', () => {
       it('stores and reads back a credential with version 1', async () => {
         const written = await storage.credentials.put(credential('tenant-a', 'square'), T0);

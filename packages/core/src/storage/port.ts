@@ -193,6 +193,11 @@ export interface IntegrationStorage {
    * operator about stored data a migration changed (rows it merged, say).
    */
   migrate(): Promise<readonly string[] | undefined>;
+  /**
+   * Resolves once the database answered a query against the schema, for readiness checks;
+   * rejects when it cannot be reached. Optional: callers fall back on an empty transaction.
+   */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }
 

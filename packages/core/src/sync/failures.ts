@@ -85,9 +85,12 @@ export async function flushStopped(
     failure = stop.error.withMessage(redact(stop.error.message, secrets));
   } else {
     const { error } = stop;
-    parts.logger.error('Unexpected sync failure', {
-      error: redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), secrets),
-    });
+    parts.logger.error(
+      {
+        error: redact(error instanceof Error ? `${error.name}: ${error.message}` : String(error), secrets),
+      },
+      'Unexpected sync failure',
+    );
     failure = new IntegrationError('PROVIDER_UNAVAILABLE', 'The sync failed unexpectedly.');
   }
   const now = parts.clock.now().toISOString();

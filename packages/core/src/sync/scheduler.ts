@@ -116,9 +116,12 @@ export class SyncScheduler {
       this.#timer = setTimeout(() => {
         this.#pass = this.pass(intervalMs)
           .catch((error: unknown) => {
-            this.#parts.logger.error('The periodic sync pass failed', {
-              error: error instanceof Error ? error.message : String(error),
-            });
+            this.#parts.logger.error(
+              {
+                error: error instanceof Error ? error.message : String(error),
+              },
+              'The periodic sync pass failed',
+            );
           })
           .finally(() => {
             this.#pass = undefined;
