@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CredentialVault, createKeyRing, type IntegrationStorage, systemClock } from '@pos/integrations-core';
+import { createKeyRing, type IntegrationStorage, systemClock } from '@pos/integrations-core';
 import { createPostgresStorage } from '@pos/storage-postgres';
 import { createSqliteStorage } from '@pos/storage-sqlite';
 import {
@@ -18,6 +18,7 @@ import {
 } from '@pos/test-support';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CredentialVault } from '../../../packages/core/src/vault.js';
 import { cloverSimulator } from '../src/demo/clover-simulator.js';
 import { DEMO_CLOVER_APP_ID, DEMO_CLOVER_APP_SECRET } from '../src/index.js';
 import { INSTANCE_API_KEY, INSTANCE_TENANT, startReferenceServers } from './support/instances.js';

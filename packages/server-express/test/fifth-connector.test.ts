@@ -4,13 +4,8 @@
  * `integrations` and a flag of its own, and the seed's fixed flags stay listed.
  */
 import { square } from '@pos/connector-square';
-import {
-  type ApiKeyConnector,
-  createIntegrations,
-  createKeyRing,
-  declareErrorCodes,
-  IntegrationError,
-} from '@pos/integrations-core';
+import { createIntegrations, createKeyRing, IntegrationError } from '@pos/integrations-core';
+import { type ApiKeyConnector, declareErrorCodes } from '@pos/integrations-core/connector';
 import { createSqliteStorage } from '@pos/storage-sqlite';
 import { SQUARE_LOCATION_ID, SQUARE_TOKEN, squareHandlers, TEST_KEY_A, useProviderMock } from '@pos/test-support';
 import { HttpResponse, http } from 'msw';

@@ -1,4 +1,4 @@
-import { ExistingKeys, type ImportCounts, type ImportTarget } from '@pos/integrations-core';
+import { ExistingKeys, type ImportCounts, type ImportTarget } from '@pos/integrations-core/storage';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { readInteger } from './numbers.js';
 import type { SqlDialectName } from './schema.js';

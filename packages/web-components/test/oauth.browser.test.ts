@@ -1,13 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createIntegrations,
-  createKeyRing,
-  IntegrationError,
-  type Integrations,
-  type OAuthConnector,
-} from '@pos/integrations-core';
+import { createIntegrations, createKeyRing, IntegrationError, type Integrations } from '@pos/integrations-core';
+import type { OAuthConnector } from '@pos/integrations-core/connector';
 import { webPages } from '@pos/reference-server';
 import { integrationsRouter } from '@pos/server-express';
 import { createSqliteStorage } from '@pos/storage-sqlite';

@@ -5,7 +5,7 @@ import {
   type OAuthGrant,
   type RetryPolicy,
   withRetries,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import { ofetch } from 'ofetch';
 import { z } from 'zod';
 import { type CloverCall, cloverErrors, fromCloverError } from './errors.js';

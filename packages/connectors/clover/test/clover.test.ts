@@ -1,4 +1,5 @@
-import { createOutboundGuard, silentLogger, systemClock } from '@pos/integrations-core';
+import { silentLogger, systemClock } from '@pos/integrations-core';
+import { createOutboundGuard } from '@pos/integrations-core/connector';
 import {
   CLOVER_API,
   CLOVER_APP_ID,

@@ -5,7 +5,7 @@ import {
   maskSecret,
   type RetryPolicy,
   withRetries,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import { type Square, SquareClient } from 'square';
 import { z } from 'zod';
 import { fromSquareError, squareErrors } from './errors.js';

@@ -1,4 +1,5 @@
-import { createOutboundGuard, IntegrationError, silentLogger, systemClock } from '@pos/integrations-core';
+import { IntegrationError, silentLogger, systemClock } from '@pos/integrations-core';
+import { createOutboundGuard } from '@pos/integrations-core/connector';
 import {
   SQUARE_LOCATION_ID,
   SQUARE_PRODUCTION,

@@ -4,7 +4,7 @@ import {
   type CheckoutSessionSnapshot,
   IntegrationError,
   type SessionOutcome,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import type Stripe from 'stripe';
 import { type Lazy, resolve } from './client.js';
 import { fromStripeError } from './errors.js';

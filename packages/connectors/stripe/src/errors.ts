@@ -1,4 +1,4 @@
-import { declareErrorCodes, IntegrationError, maskIdentifier } from '@pos/integrations-core';
+import { declareErrorCodes, IntegrationError, maskIdentifier } from '@pos/integrations-core/connector';
 import Stripe from 'stripe';
 
 /** Stripe's own error codes; the connector declares them to core as its `errorCodes`. */

@@ -5,7 +5,7 @@ import {
   type OAuthConnector,
   type RetryPolicy,
   withRetries,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import type Stripe from 'stripe';
 import { type StripeCheckoutOptions, stripeCheckout } from './checkout.js';
 import { createStripeClient, type Lazy, resolve, STRIPE_CONNECT_BASE, type StripeClientOptions } from './client.js';

@@ -1,4 +1,5 @@
-import { checkoutIdempotencyKey, createOutboundGuard, silentLogger, systemClock } from '@pos/integrations-core';
+import { silentLogger, systemClock } from '@pos/integrations-core';
+import { checkoutIdempotencyKey, createOutboundGuard } from '@pos/integrations-core/connector';
 import {
   STRIPE_ACCOUNT_ID,
   STRIPE_CLIENT_ID,

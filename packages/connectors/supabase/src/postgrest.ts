@@ -6,7 +6,7 @@ import {
   parseRetryAfter,
   readBoundedText,
   type SyncTarget,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import { supabaseErrors } from './errors.js';
 
 /** PostgREST's upsert preference: merge on the key, answer without a body. */

@@ -8,7 +8,7 @@ import {
   type RetryPolicy,
   type SyncEntity,
   withRetries,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import { z } from 'zod';
 import { supabaseErrors } from './errors.js';
 import {
