@@ -1,5 +1,4 @@
-import { IntegrationError, silentLogger, systemClock } from '@pos/integrations-core';
-import { createOutboundGuard } from '@pos/integrations-core/connector';
+import { createOutboundGuard, IntegrationError, silentLogger, systemClock } from '@pos/integrations-core/connector';
 import {
   SQUARE_LOCATION_ID,
   SQUARE_PRODUCTION,

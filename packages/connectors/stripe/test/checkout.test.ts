@@ -1,5 +1,9 @@
-import { silentLogger, systemClock } from '@pos/integrations-core';
-import { checkoutIdempotencyKey, createOutboundGuard } from '@pos/integrations-core/connector';
+import {
+  checkoutIdempotencyKey,
+  createOutboundGuard,
+  silentLogger,
+  systemClock,
+} from '@pos/integrations-core/connector';
 import {
   STRIPE_ACCOUNT_ID,
   STRIPE_CLIENT_ID,

@@ -1,5 +1,4 @@
-import { silentLogger, systemClock } from '@pos/integrations-core';
-import { createOutboundGuard } from '@pos/integrations-core/connector';
+import { createOutboundGuard, silentLogger, systemClock } from '@pos/integrations-core/connector';
 import {
   STRIPE_ACCOUNT_ID,
   STRIPE_API,
