@@ -7,7 +7,10 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@pos\/integrations-core\/testing$/, replacement: source('./packages/core/src/testing.ts') },
+      {
+        find: /^@pos\/integrations-core\/(connector|storage|testing)$/,
+        replacement: source('./packages/core/src/$1.ts'),
+      },
       { find: /^@pos\/integrations-core$/, replacement: source('./packages/core/src/index.ts') },
       { find: /^@pos\/storage-kysely$/, replacement: source('./packages/storage-kysely/src/index.ts') },
       { find: /^@pos\/storage-sqlite$/, replacement: source('./packages/storage-sqlite/src/index.ts') },

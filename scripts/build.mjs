@@ -12,9 +12,10 @@ const verbose = process.argv.includes('--verbose');
 const force = process.argv.includes('--force');
 const check = process.argv.includes('--check');
 
-/** Not sources: build outputs, installed packages and the tests (they are not built). */
+/** Not sources: build outputs, API reports (written from the build), installed packages and the tests (not built). */
 const NOT_SOURCES = new Set([
   'dist',
+  'api',
   'node_modules',
   'test',
   'data',

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CredentialVault, createKeyRing, type IntegrationStorage, systemClock } from '@pos/integrations-core';
+import { createKeyRing, type IntegrationStorage, systemClock } from '@pos/integrations-core';
 import { nodeListener } from '@pos/simulators';
 import { createPostgresStorage } from '@pos/storage-postgres';
 import { createSqliteStorage } from '@pos/storage-sqlite';
@@ -19,6 +19,7 @@ import {
 } from '@pos/test-support';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CredentialVault } from '../../../packages/core/src/vault.js';
 import { demoClover } from '../src/demo/simulators.js';
 import { DEMO_CLOVER_APP_ID, DEMO_CLOVER_APP_SECRET } from '../src/index.js';
 import { INSTANCE_API_KEY, INSTANCE_TENANT, LISTENING_LINE, startReferenceServers } from './support/instances.js';

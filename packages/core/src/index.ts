@@ -1,16 +1,48 @@
+/**
+ * `@pos/integrations-core`: what an application needs. Create the facade with `createIntegrations`,
+ * give it a key ring, a storage adapter and connectors, catch `IntegrationError`, and read the
+ * types of what its services answer. Writing a connector: `@pos/integrations-core/connector`;
+ * writing a storage adapter: `@pos/integrations-core/storage`; test suites for either:
+ * `@pos/integrations-core/testing`. `packages/core/api/*.api.md` lists each entry point's names.
+ *
+ * Here: the facade and its options (storage, cipher and key ring, connectors, clock, logger,
+ * limits, token renewal, outbound guard, sync, payments, Data Manager entities); the errors and
+ * the error body; variants and capabilities; the input schemas and bounds an HTTP layer validates
+ * with; and the types of what the services answer (`integrations.connections`, `.sync`,
+ * `.payments`, `.batches`), exported as types where the facade builds the object.
+ */
+
 export {
   type ActivityEntry,
-  ActivityLog,
+  type ActivityLog,
   type LogListOptions,
   type LogPage,
   type LogView,
   MAX_LOG_PAGE,
 } from './activity.js';
-export * from './batches/index.js';
+export type { EntityDefinition, EntityInput, EntityRow } from './batches/entities.js';
+export { BATCH_ID as BATCH_ID_PATTERN } from './batches/ids.js';
+export { DECIMAL_MARKS, type DecimalMark } from './batches/money.js';
+export { PRESET_IDS } from './batches/presets/index.js';
+export {
+  type Batches,
+  type BatchesOptions,
+  type BatchRun,
+  type CsvExport,
+  DEFAULT_BATCH_PAGE,
+  DEFAULT_SEED_COUNT,
+  MAX_BATCH_PAGE,
+  MAX_ROW_ERRORS,
+  MAX_SEED_COUNT,
+  type PurgePlan,
+  type PurgeResult,
+  type SeedOptions,
+  type UploadOptions,
+} from './batches/service.js';
+export type { DataBatch } from './batches/view.js';
 export {
   type Capabilities,
   type CapabilityFeatures,
-  computeCapabilities,
   isVariant,
   VARIANTS,
   type Variant,
@@ -18,35 +50,7 @@ export {
   variantHasIntegrations,
 } from './capabilities.js';
 export { type Clock, systemClock } from './clock.js';
-// --- connector toolkit (packages/core/src/connectors/kit/): the plumbing a connector would otherwise
-// repeat (docs/architecture.md, "Adding a connector"). Kept in one block to move to a subpath whole.
-export { type ProviderCallOptions, providerCalls } from './connectors/kit/calls.js';
-export { type Environment, type EnvReader, readEnv } from './connectors/kit/env.js';
-export {
-  type HeaderSource,
-  isTimeout,
-  type ProviderFailure,
-  providerUnavailable,
-  rateLimited,
-  transientStatus,
-  unreachable,
-} from './connectors/kit/failures.js';
-export { type Lazy, resolveBase, resolveLazy } from './connectors/kit/lazy.js';
-export { authorizationUrl, type OAuthRedirect, oauthRedirect } from './connectors/kit/oauth.js';
-// --- end of connector toolkit
-export {
-  type ApiKeyConnector,
-  type ConnectionRecords,
-  type Connector,
-  type ConnectorContext,
-  type ConnectorCredentials,
-  ConnectorRegistry,
-  type CredentialField,
-  type OAuthConnector,
-  type OAuthGrant,
-  type ProviderAccountRule,
-  type TestResult,
-} from './connectors.js';
+export type { Connector, ConnectorRegistry } from './connectors.js';
 export { type CreateIntegrationsOptions, createIntegrations, Integrations } from './create.js';
 export {
   type Cipher,
@@ -58,79 +62,61 @@ export {
   keyFingerprint,
   keyRingFromEnv,
 } from './crypto/cipher.js';
-export { maskIdentifier, maskSecret, redact } from './crypto/mask.js';
-export { Secret } from './crypto/secret.js';
-export {
-  type DeclaredErrorCodes,
-  declareErrorCodes,
-  type ErrorCodeInfo,
-  ErrorCodeRegistry,
-  type ErrorCodeTable,
-} from './error-codes.js';
+export type { ErrorCodeInfo, ErrorCodeRegistry, ErrorCodeTable } from './error-codes.js';
 export {
   ERROR_STATUS,
   type ErrorBody,
   type ErrorCode,
   type ErrorResponse,
-  fieldError,
   IntegrationError,
   type IntegrationErrorOptions,
   isIntegrationError,
   type KnownErrorCode,
   parseInput,
   toErrorBody,
-  validationError,
 } from './errors.js';
-export {
-  type AddressKind,
-  classifyAddress,
-  isPublicAddress,
-} from './http/addresses.js';
-export { discardBody, readBoundedText } from './http/body.js';
-export {
-  createOutboundGuard,
-  normalizeHostPort,
-  OutboundGuard,
-  type OutboundHttp,
-  type OutboundInit,
-  type OutboundOptions,
-  type OutboundResolver,
-  type ResolvedAddress,
-} from './http/outbound.js';
-export { DEFAULT_RETRY_POLICY, isRetryable, parseRetryAfter, type RetryPolicy, withRetries } from './http/retry.js';
-export {
-  type ActionResult,
-  type AuthorizationComplete,
-  type AuthorizationStart,
-  type ConnectResult,
+export { normalizeHostPort, type OutboundGuard, type OutboundOptions, type OutboundResolver } from './http/outbound.js';
+export type { RetryPolicy } from './http/retry.js';
+export type {
+  ActionResult,
+  AuthorizationComplete,
+  AuthorizationStart,
+  ConnectResult,
   IntegrationService,
-  type IntegrationStatusView,
-  type TestOutcome,
+  IntegrationStatusView,
+  TestOutcome,
 } from './integrations.js';
 export { BATCH_RETRY_AFTER_SECONDS, type BatchTicket } from './limits/batch-slots.js';
 export { DEFAULT_LIMITS, type LimitOptions, type ResolvedLimits } from './limits/options.js';
 export { DEFAULT_LOG_INTERVAL_MS, LogThrottle, type LogThrottleOptions } from './log-throttle.js';
 export {
   type FlexibleLogger,
-  type FlexibleLogMethod,
   jsonLogger,
   type LogFields,
   type Logger,
   type LogMethod,
-  logEntry,
   loggerFrom,
   silentLogger,
 } from './logger.js';
+export { DEFAULT_REFRESH_MARGIN_MS, type TokenRefreshOptions } from './oauth/refresh.js';
+export { OAUTH_STATE_TTL_MS, type OAuthStateService } from './oauth/state.js';
 export {
-  DEFAULT_REFRESH_MARGIN_MS,
-  type RefreshReason,
-  TokenRefresher,
-  type TokenRefreshOptions,
-} from './oauth/refresh.js';
-export { type ConsumedState, OAUTH_STATE_TTL_MS, OAuthStateService } from './oauth/state.js';
-export * from './payments/index.js';
-export { ExistingKeys, IMPORT_MODES, RepeatedKeys } from './storage/batches.js';
-export type * from './storage/port.js';
+  type CheckoutSessionInput,
+  checkoutSessionInput,
+  MAX_PAYMENT_AMOUNT,
+  MAX_PAYMENT_PAGE,
+  orderIdSchema,
+  type PaymentListInput,
+  paymentListInput,
+  paymentStatusSchema,
+} from './payments/input.js';
+export type { WebhookDelivery, WebhookRules } from './payments/provider.js';
+export type { PaymentOptions, PaymentService, WebhookResult } from './payments/service.js';
+export type { PaymentDetail, PaymentPage, PaymentView } from './payments/view.js';
+export type { EntitySink } from './storage/batches.js';
+export { IMPORT_MODES, type ImportMode } from './storage/batches.js';
+export type { PaymentStatus } from './storage/payments.js';
+export type { IntegrationStorage, JsonObject } from './storage/port.js';
 export type { ResyncReport } from './sync/resync.js';
 export {
   DEFAULT_SYNC_CONCURRENCY,
@@ -146,25 +132,7 @@ export {
   type PeriodicFlushOptions,
   type SyncOptions,
   type SyncReport,
-  SyncService,
+  type SyncService,
   type SyncStats,
 } from './sync/service.js';
-export { type SyncCapability, type SyncEntity, type SyncTarget, TENANT_COLUMN } from './sync/target.js';
-export {
-  describeIssues,
-  type FieldProblem,
-  fieldPath,
-  formatBound,
-  issueMessage,
-  PERSON_MESSAGES,
-  type SchemaIssue,
-  summarize,
-  ZOD_WORDING,
-} from './validation.js';
-export {
-  CredentialVault,
-  credentialAssociatedData,
-  type RotationReport,
-  type SecretValues,
-  type StoredCredentials,
-} from './vault.js';
+export type { CredentialVault, RotationReport, SecretValues, StoredCredentials } from './vault.js';

@@ -1,6 +1,11 @@
 /**
- * `@pos/integrations-core/testing`: the conformance suites, for vitest. Storage adapters run
- * `describeStorageConformance`, connectors `describeConnectorConformance`.
+ * `@pos/integrations-core/testing`: suites a storage adapter or a connector runs in its own tests
+ * (vitest; `vitest` is an optional peer dependency of this package, needed only here).
+ *
+ * ```ts
+ * import { describeStorageConformance } from '@pos/integrations-core/testing';
+ * describeStorageConformance({ name: 'sqlite', create: () => createSqliteStorage({ filename: ':memory:' }) });
+ * ```
  */
 export * from './connectors/conformance.js';
-export * from './storage/conformance.js';
+export { describeStorageConformance, type StorageConformanceOptions } from './storage/conformance.js';

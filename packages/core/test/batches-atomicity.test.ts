@@ -1,15 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  csvLine,
-  type DataBatch,
-  type EntityImport,
-  type EntitySink,
-  formatPrice,
-  PRODUCT_COLUMNS,
-  type ProductRow,
-  productsEntity,
-} from '../src/index.js';
+import { csvLine } from '../src/batches/csv-writer.js';
+import { formatPrice } from '../src/batches/money.js';
+import { PRODUCT_COLUMNS, type ProductRow, productsEntity } from '../src/batches/products.js';
+import type { DataBatch, EntitySink } from '../src/index.js';
+import type { EntityImport } from '../src/storage.js';
 import { chunked, type DataManagerHarness, startDataManager } from './data-manager-harness.js';
 
 /** Property 12 (docs/properties.md): a batch that fails partway leaves no row behind and is marked failed. */

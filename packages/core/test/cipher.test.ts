@@ -2,14 +2,8 @@ import { createSqliteStorage } from '@pos/storage-sqlite';
 import { TEST_KEY_A as KEY_A, TEST_KEY_B as KEY_B, ManualClock } from '@pos/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  CredentialVault,
-  createKeyRing,
-  credentialAssociatedData,
-  DecryptionError,
-  generateEncryptionKey,
-  keyRingFromEnv,
-} from '../src/index.js';
+import { createKeyRing, DecryptionError, generateEncryptionKey, keyRingFromEnv } from '../src/index.js';
+import { CredentialVault, credentialAssociatedData } from '../src/vault.js';
 
 const identifier = fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,30}$/);
 const secretValue = fc.string({ minLength: 1, maxLength: 200 });

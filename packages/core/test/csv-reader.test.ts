@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvFormatError, CsvReader } from '../src/index.js';
+import { CsvFormatError, CsvReader } from '../src/batches/csv-reader.js';
 import { chunked } from './data-manager-harness.js';
 
 async function read(source: AsyncIterable<Uint8Array | string>) {

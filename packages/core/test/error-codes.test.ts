@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  type ApiKeyConnector,
-  type Connector,
-  declareErrorCodes,
-  ERROR_STATUS,
-  ErrorCodeRegistry,
-  type OAuthConnector,
-  toErrorBody,
-} from '../src/index.js';
+import { type ApiKeyConnector, declareErrorCodes, type OAuthConnector } from '../src/connector.js';
+import { ErrorCodeRegistry } from '../src/error-codes.js';
+import { type Connector, ERROR_STATUS, toErrorBody } from '../src/index.js';
 
 const posErrors = declareErrorCodes({
   POS_KEY_REFUSED: { status: 400, meaning: 'the POS refused the key' },

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createSqliteStorage, type SqliteStorage } from '@pos/storage-sqlite';
 import { ManualClock, TEST_KEY_A } from '@pos/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIntegrations, createKeyRing, IntegrationService, type Integrations } from '../src/index.js';
+import { createIntegrations, createKeyRing, type Integrations } from '../src/index.js';
+import { IntegrationService } from '../src/integrations.js';
 import { hub, MemoryTarget } from './memory-sync-target.js';
 
 let dir: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type ApiKeyConnector, IntegrationError, type JsonObject, type SyncTarget } from '../src/index.js';
+import type { ApiKeyConnector, JsonObject, SyncTarget } from '../src/connector.js';
+import { IntegrationError } from '../src/index.js';
 
 /**
  * A sync target in memory that behaves like PostgREST with `merge-duplicates`: rows keyed by

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPrice, MAX_PRICE_MINOR, parsePrice } from '../src/index.js';
+import { formatPrice, MAX_PRICE_MINOR, parsePrice } from '../src/batches/money.js';
 
 describe('prices in minor units', () => {
   it.each([

@@ -2,7 +2,8 @@ import { createSqliteStorage, type SqliteStorage } from '@pos/storage-sqlite';
 import { ManualClock } from '@pos/test-support';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OAUTH_STATE_TTL_MS, OAuthStateService } from '../src/index.js';
+import { OAUTH_STATE_TTL_MS } from '../src/index.js';
+import { OAuthStateService } from '../src/oauth/state.js';
 
 describe('OAuth state service', () => {
   let storage: SqliteStorage;

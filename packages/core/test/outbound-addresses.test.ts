@@ -1,7 +1,7 @@
 import { BlockList } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyAddress, isPublicAddress } from '../src/index.js';
+import { classifyAddress, isPublicAddress } from '../src/connector.js';
 
 describe('the address classifier', () => {
   it.each([

@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboundGuard } from '../src/connector.js';
 import { checkedLookup } from '../src/http/outbound.js';
-import { createOutboundGuard, type OutboundResolver } from '../src/index.js';
+import type { OutboundResolver } from '../src/index.js';
 
 /** A listener on loopback that counts every connection and request it receives. */
 interface Listener {

@@ -12,15 +12,12 @@ import {
   type CheckoutSessionRequest,
   type CheckoutSessionSnapshot,
   checkoutIdempotencyKey,
-  createIntegrations,
-  createKeyRing,
-  IntegrationError,
-  type Integrations,
   type JsonObject,
-  nextState,
   type SessionOutcome,
   type SyncTarget,
-} from '../src/index.js';
+} from '../src/connector.js';
+import { createIntegrations, createKeyRing, IntegrationError, type Integrations } from '../src/index.js';
+import { nextState } from '../src/payments/state.js';
 
 const OUTCOMES: SessionOutcome[] = ['completed_paid', 'completed_unpaid', 'async_succeeded', 'async_failed', 'expired'];
 

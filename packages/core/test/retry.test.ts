@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IntegrationError, parseRetryAfter, withRetries } from '../src/index.js';
+import { parseRetryAfter, withRetries } from '../src/connector.js';
+import { IntegrationError } from '../src/index.js';
 
 describe('withRetries', () => {
   const policy = { attempts: 3, baseDelayMs: 10, maxDelayMs: 2_000 };

@@ -1,15 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { CUSTOMER_COLUMNS, customerSchema } from '../src/batches/customers.js';
 import { rowValidator, schemaForDecimal } from '../src/batches/fields.js';
-import {
-  CUSTOMER_COLUMNS,
-  customerSchema,
-  PERSON_MESSAGES,
-  PRODUCT_COLUMNS,
-  productSchema,
-  ZOD_WORDING,
-} from '../src/index.js';
+import { PRODUCT_COLUMNS, productSchema } from '../src/batches/products.js';
+import { PERSON_MESSAGES, ZOD_WORDING } from '../src/validation.js';
 
 // Cells as real files have them: blanks, padding, numbers in several spellings, currency codes,
 // e-mail addresses, over-long texts; now and then a value that is not text at all.

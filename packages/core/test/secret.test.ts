@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskSecret, redact, Secret } from '../src/index.js';
+import { maskSecret, redact, Secret } from '../src/connector.js';
 
 describe('masking', () => {
   it('shows a known prefix and the last four characters', () => {

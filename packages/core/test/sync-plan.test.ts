@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { SyncItem } from '../src/index.js';
+import type { SyncItem } from '../src/storage.js';
 import { chunkByColumns, planChanges } from '../src/sync/plan.js';
 
 type Rows = Map<string, Record<string, unknown>>;

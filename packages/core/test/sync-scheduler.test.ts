@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import { createSqliteStorage, type SqliteStorage } from '@pos/storage-sqlite';
 import { ManualClock, TEST_KEY_A } from '@pos/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createIntegrations,
-  createKeyRing,
-  type Integrations,
-  type JsonObject,
-  type SyncOptions,
-} from '../src/index.js';
+import type { JsonObject } from '../src/connector.js';
+import { createIntegrations, createKeyRing, type Integrations, type SyncOptions } from '../src/index.js';
 import { hub, MemoryTarget } from './memory-sync-target.js';
 
 /** A target that takes `delayMs` per request, like a slow but working endpoint. */

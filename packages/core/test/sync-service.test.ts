@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import { createSqliteStorage, type SqliteStorage } from '@pos/storage-sqlite';
 import { ManualClock, TEST_KEY_A } from '@pos/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createIntegrations,
-  createKeyRing,
-  IntegrationError,
-  type Integrations,
-  type JsonObject,
-} from '../src/index.js';
+import type { JsonObject } from '../src/connector.js';
+import { createIntegrations, createKeyRing, IntegrationError, type Integrations } from '../src/index.js';
 import { hub, MemoryTarget } from './memory-sync-target.js';
 
 const product = (sku: string, extra: JsonObject = {}) => ({ sku, name: `Product ${sku}`, price: 100, ...extra });

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { createSqliteStorage } from '@pos/storage-sqlite';
 import { ManualClock, TEST_KEY_A } from '@pos/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OAuthConnector } from '../src/connector.js';
 import {
-  type CredentialStore,
   createIntegrations,
   createKeyRing,
   IntegrationError,
   type IntegrationStorage,
   type Integrations,
-  type OAuthConnector,
 } from '../src/index.js';
+import type { CredentialStore } from '../src/storage.js';
 
 type Secret = { access_token: string; refresh_token: string };
 const HOUR = 3_600_000;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { IntegrationError, parseInput, toErrorBody, ZOD_WORDING } from '../src/index.js';
+import { IntegrationError, parseInput, toErrorBody } from '../src/index.js';
+import { ZOD_WORDING } from '../src/validation.js';
 
 /** What a caller sees of a failed parse: the message and the listed problems. */
 function failure(schema: z.ZodType<unknown, unknown>, value: unknown, what = 'request body') {

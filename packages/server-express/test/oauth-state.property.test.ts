@@ -1,6 +1,7 @@
 import { clover } from '@pos/connector-clover';
 import { stripe } from '@pos/connector-stripe';
-import { createOutboundGuard, OAUTH_STATE_TTL_MS, silentLogger } from '@pos/integrations-core';
+import { OAUTH_STATE_TTL_MS, silentLogger } from '@pos/integrations-core';
+import { createOutboundGuard } from '@pos/integrations-core/connector';
 import {
   CLOVER_APP_ID,
   CLOVER_APP_SECRET,

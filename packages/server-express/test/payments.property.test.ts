@@ -1,8 +1,10 @@
-import { nextState, type PaymentStatus, type SessionOutcome, type SessionState } from '@pos/integrations-core';
+import type { PaymentStatus } from '@pos/integrations-core';
+import type { SessionOutcome } from '@pos/integrations-core/connector';
 import { STRIPE_WEBHOOK_SECRET, stripeEvent, useProviderMock } from '@pos/test-support';
 import fc from 'fast-check';
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { nextState, type SessionState } from '../../core/src/payments/state.js';
 import { type PaymentsServer, sessionEvent, startPaymentsServer } from './payments-harness.js';
 
 const mock = useProviderMock();

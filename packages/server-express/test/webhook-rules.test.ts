@@ -2,7 +2,9 @@
  * The webhook route follows the checkout capability: a provider that signs in its own header and
  * sends small bodies gets exactly that header read and that limit enforced, over real HTTP.
  */
-import { type ApiKeyConnector, type CheckoutEvent, IntegrationError } from '@pos/integrations-core';
+
+import { IntegrationError } from '@pos/integrations-core';
+import type { ApiKeyConnector, CheckoutEvent } from '@pos/integrations-core/connector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startTestServer, type TestServer } from './harness.js';

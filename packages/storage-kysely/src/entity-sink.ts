@@ -6,7 +6,7 @@ import type {
   IntegrationStorage,
   PurgePreview,
   PurgeWork,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/storage';
 import type { Kysely } from 'kysely';
 import type { MergeTable } from './merge-sql.js';
 import { readInteger } from './numbers.js';

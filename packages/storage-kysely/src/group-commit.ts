@@ -1,4 +1,4 @@
-import type { IntegrationStorage } from '@pos/integrations-core';
+import type { IntegrationStorage } from '@pos/integrations-core/storage';
 
 /** The most work one shared transaction takes; the rest goes into the next one. */
 const GROUP_LIMIT = 64;

@@ -4,7 +4,7 @@ import {
   type ImportTarget,
   type RepeatedKey,
   RepeatedKeys,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/storage';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { readInteger } from './numbers.js';
 import type { SqlDialectName } from './schema.js';

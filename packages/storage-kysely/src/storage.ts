@@ -1,4 +1,4 @@
-import type { EntitySink, IntegrationStorage } from '@pos/integrations-core';
+import type { EntitySink, IntegrationStorage } from '@pos/integrations-core/storage';
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { type BulkLoader, ENTITY_TABLES, type EntityRow, type EntityTable, KyselyEntitySink } from './entity-sink.js';
 import { GroupCommit } from './group-commit.js';

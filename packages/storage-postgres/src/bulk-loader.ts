@@ -1,4 +1,4 @@
-import type { EntityImport, ImportCounts, ImportFinish, ImportTarget } from '@pos/integrations-core';
+import type { EntityImport, ImportCounts, ImportFinish, ImportTarget } from '@pos/integrations-core/storage';
 import {
   type BulkLoader,
   type EntityRow,

@@ -9,7 +9,7 @@ import {
   type ImportFinish,
   type ImportTarget,
   IntegrationError,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/storage';
 import {
   type BulkLoader,
   type EntityRow,

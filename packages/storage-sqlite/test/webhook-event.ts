@@ -1,4 +1,4 @@
-import type { WebhookEventRecord } from '@pos/integrations-core';
+import type { WebhookEventRecord } from '@pos/integrations-core/storage';
 
 /** A recorded Stripe event with the given id, for tests that only need rows to write. */
 export const webhookEvent = (eventId: string): WebhookEventRecord => ({

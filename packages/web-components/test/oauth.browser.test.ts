@@ -1,4 +1,5 @@
-import { IntegrationError, type Integrations, type OAuthConnector } from '@pos/integrations-core';
+import { IntegrationError, type Integrations } from '@pos/integrations-core';
+import type { OAuthConnector } from '@pos/integrations-core/connector';
 import { launchChromium } from '@pos/test-support';
 import express from 'express';
 import type { Browser, Locator, Page } from 'playwright-core';

@@ -9,7 +9,7 @@ import {
   readEnv,
   resolveBase,
   resolveLazy,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import { ofetch } from 'ofetch';
 import { z } from 'zod';
 import { type CloverCall, cloverErrors, fromCloverError } from './errors.js';

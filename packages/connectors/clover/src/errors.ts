@@ -1,4 +1,4 @@
-import { declareErrorCodes, IntegrationError, transientStatus, unreachable } from '@pos/integrations-core';
+import { declareErrorCodes, IntegrationError, transientStatus, unreachable } from '@pos/integrations-core/connector';
 import { FetchError } from 'ofetch';
 
 /** Clover's own error codes; the connector declares them to core as its `errorCodes`. */

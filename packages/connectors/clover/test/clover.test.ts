@@ -1,4 +1,4 @@
-import { createOutboundGuard, oauthRedirect, silentLogger, systemClock } from '@pos/integrations-core';
+import { createOutboundGuard, oauthRedirect, silentLogger, systemClock } from '@pos/integrations-core/connector';
 import {
   CLOVER_API,
   CLOVER_APP_ID,

@@ -4,7 +4,7 @@ import {
   providerUnavailable,
   transientStatus,
   unreachable,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import { SquareError, SquareTimeoutError } from 'square';
 
 /** Square's own error codes; the connector declares them to core as its `errorCodes`. */

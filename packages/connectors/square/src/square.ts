@@ -7,7 +7,7 @@ import {
   type RetryPolicy,
   readEnv,
   resolveLazy,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import { type Square, SquareClient } from 'square';
 import { z } from 'zod';
 import { fromSquareError, squareErrors } from './errors.js';

@@ -1,4 +1,4 @@
-import { createOutboundGuard, IntegrationError, silentLogger, systemClock } from '@pos/integrations-core';
+import { createOutboundGuard, IntegrationError, silentLogger, systemClock } from '@pos/integrations-core/connector';
 import {
   SQUARE_LOCATION_ID,
   SQUARE_PRODUCTION,

@@ -6,7 +6,7 @@ import {
   type Lazy,
   resolveLazy,
   type SessionOutcome,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import type Stripe from 'stripe';
 import { fromStripeError } from './errors.js';
 import type { StripePublicData, StripeSecret } from './stripe.js';

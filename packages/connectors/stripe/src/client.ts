@@ -1,4 +1,4 @@
-import { type Lazy, resolveLazy } from '@pos/integrations-core';
+import { type Lazy, resolveLazy } from '@pos/integrations-core/connector';
 import Stripe from 'stripe';
 
 export const STRIPE_API_BASE = 'https://api.stripe.com';

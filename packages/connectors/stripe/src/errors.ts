@@ -5,7 +5,7 @@ import {
   providerUnavailable,
   rateLimited,
   unreachable,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import Stripe from 'stripe';
 
 /** Stripe's own error codes; the connector declares them to core as its `errorCodes`. */

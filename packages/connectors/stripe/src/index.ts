@@ -1,5 +1,5 @@
 /** Re-exported from core's connector toolkit, where it now lives. */
-export type { Lazy } from '@pos/integrations-core';
+export type { Lazy } from '@pos/integrations-core/connector';
 export {
   MAX_SESSION_MINUTES,
   MIN_SESSION_MINUTES,

@@ -9,7 +9,7 @@ import {
   readEnv,
   resolveBase,
   resolveLazy,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import type Stripe from 'stripe';
 import { type StripeCheckoutOptions, stripeCheckout } from './checkout.js';
 import { createStripeClient, STRIPE_CONNECT_BASE, type StripeClientOptions } from './client.js';

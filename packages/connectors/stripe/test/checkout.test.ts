@@ -4,7 +4,7 @@ import {
   oauthRedirect,
   silentLogger,
   systemClock,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import {
   STRIPE_ACCOUNT_ID,
   STRIPE_CLIENT_ID,

@@ -1,4 +1,4 @@
-import { createOutboundGuard, oauthRedirect, silentLogger, systemClock } from '@pos/integrations-core';
+import { createOutboundGuard, oauthRedirect, silentLogger, systemClock } from '@pos/integrations-core/connector';
 import {
   STRIPE_ACCOUNT_ID,
   STRIPE_API,

@@ -1,4 +1,4 @@
-import { declareErrorCodes } from '@pos/integrations-core';
+import { declareErrorCodes } from '@pos/integrations-core/connector';
 
 /** Supabase's own error codes; the connector declares them to core as its `errorCodes`. */
 export const supabaseErrors = declareErrorCodes({

@@ -7,7 +7,7 @@ import {
   type SyncTarget,
   transientStatus,
   unreachable,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import { supabaseErrors } from './errors.js';
 
 /** PostgREST's upsert preference: merge on the key, answer without a body. */

@@ -10,7 +10,7 @@ import {
   readEnv,
   resolveBase,
   type SyncEntity,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/connector';
 import { z } from 'zod';
 import { supabaseErrors } from './errors.js';
 import {

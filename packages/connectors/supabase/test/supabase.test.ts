@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import {
   createIntegrations,
   createKeyRing,
-  createOutboundGuard,
   type Integrations,
-  type JsonObject,
   silentLogger,
   systemClock,
 } from '@pos/integrations-core';
+import { createOutboundGuard, type JsonObject } from '@pos/integrations-core/connector';
 import { createSqliteStorage } from '@pos/storage-sqlite';
 import { type SupabaseStack, startSupabaseStack, TEST_KEY_A, useProviderMock } from '@pos/test-support';
 import { delay, HttpResponse, http, passthrough } from 'msw';

@@ -9,7 +9,7 @@ import type {
   BatchType,
   ImportMode,
   NewBatch,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/storage';
 import type { Kysely, Selectable } from 'kysely';
 import { readInteger } from '../numbers.js';
 import type { DataBatchesTable, IntegrationsDatabase } from '../schema.js';

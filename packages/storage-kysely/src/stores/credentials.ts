@@ -1,4 +1,9 @@
-import type { CredentialRecord, CredentialStore, CredentialWrite, RefreshLeaseClaim } from '@pos/integrations-core';
+import type {
+  CredentialRecord,
+  CredentialStore,
+  CredentialWrite,
+  RefreshLeaseClaim,
+} from '@pos/integrations-core/storage';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { runCompiled } from '../compiled.js';
 import { readInteger } from '../numbers.js';

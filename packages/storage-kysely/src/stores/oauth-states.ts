@@ -1,4 +1,4 @@
-import type { OAuthStateRecord, OAuthStateStore } from '@pos/integrations-core';
+import type { OAuthStateRecord, OAuthStateStore } from '@pos/integrations-core/storage';
 import type { Kysely } from 'kysely';
 import { readInteger } from '../numbers.js';
 import type { IntegrationsDatabase } from '../schema.js';

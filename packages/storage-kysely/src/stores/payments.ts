@@ -8,7 +8,7 @@ import type {
   PaymentStore,
   WebhookEventRecord,
   WebhookEventStore,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/storage';
 import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import { runCompiled } from '../compiled.js';
 import { readInteger } from '../numbers.js';

@@ -3,7 +3,7 @@ import type {
   ProviderAccountLink,
   ProviderAccountRecord,
   ProviderAccountStore,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/storage';
 import type { Kysely } from 'kysely';
 import type { IntegrationsDatabase } from '../schema.js';
 

@@ -1,4 +1,4 @@
-import type { ConnectionStatus, StatusRecord, StatusStore } from '@pos/integrations-core';
+import type { ConnectionStatus, StatusRecord, StatusStore } from '@pos/integrations-core/storage';
 import type { Kysely } from 'kysely';
 import type { IntegrationsDatabase } from '../schema.js';
 

@@ -7,7 +7,7 @@ import type {
   SyncQueueStore,
   SyncStateRecord,
   SyncStateStore,
-} from '@pos/integrations-core';
+} from '@pos/integrations-core/storage';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { readInteger } from '../numbers.js';
 import type { IntegrationsDatabase, SyncQueueTable } from '../schema.js';
