@@ -25,7 +25,10 @@ function readByCode(): Set<string> {
   expect(server).toContain('stripeFromEnv(');
   expect(server).toContain('cloverFromEnv(');
   for (const file of ['packages/connectors/stripe/src/stripe.ts', 'packages/connectors/clover/src/clover.ts']) {
-    read.push(...names(readFileSync(join(root, file), 'utf8'), /\bread\('([A-Z][A-Z0-9_]+)'\)/g));
+    const text = readFileSync(join(root, file), 'utf8');
+    // `read('NAME')`, `read.optional('NAME')`, `read.choice('NAME', …)` and the required lists.
+    read.push(...names(text, /\bread(?:\.\w+)?\('([A-Z][A-Z0-9_]+)'/g));
+    for (const list of names(text, /_REQUIRED_ENV = \[([^\]]+)\]/g)) read.push(...names(list, /'([A-Z][A-Z0-9_]+)'/g));
   }
   return new Set(read.filter((name) => name === name.toUpperCase()));
 }
