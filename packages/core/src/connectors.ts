@@ -95,6 +95,12 @@ interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
    * configured. A connector that declares codes declares the ones it names below too.
    */
   readonly errorCodes?: ErrorCodeTable;
+  /**
+   * What people call the fields of this connector's summary (`charges_enabled: 'Card payments'`),
+   * sent to UIs with the connector's description. A field without a label is shown by its name
+   * in words (`location_name` → "Location name").
+   */
+  readonly labels?: Readonly<Record<string, string>>;
   /** Provider summary built from a live provider response (property 6, docs/properties.md). */
   summary(credentials: ConnectorCredentials<S, P>, context: ConnectorContext): Promise<JsonObject>;
   /** Resolves only when the provider answered 2xx; throws an {@link IntegrationError} otherwise. */

@@ -191,6 +191,7 @@ function describeConnector(connector: Connector) {
     name: connector.displayName,
     kind: connector.kind,
     ...(connector.kind === 'api_key' ? { fields: connector.credentialFields } : {}),
+    ...(connector.labels ? { labels: connector.labels } : {}),
     ...(connector.sync ? { sync: true } : {}),
   };
 }

@@ -32,6 +32,8 @@ export interface IntegrationDescriptor {
   name: string;
   kind: IntegrationKind;
   fields?: CredentialField[];
+  /** What the connector calls its summary fields (`charges_enabled: 'Card payments'`). */
+  labels?: Record<string, string>;
   /** Present when the connector receives the sync outbox (Supabase). */
   sync?: boolean;
 }

@@ -21,6 +21,19 @@ export const defaultStrings = {
   summaryLabel: (name: string) => `${name} account`,
   summaryFailed: (reason: string) => `The account details could not be read: ${reason}`,
   summaryEmpty: 'No account details to show yet.',
+  /**
+   * Your own names for summary fields, by field (`{ charges_enabled: 'Kartenzahlungen' }`); they
+   * win over the labels the connector declares.
+   */
+  fieldLabels: {
+    // The sync figures core adds to a sync target's summary.
+    last_sync_at: 'Last sync',
+    pending_queue_count: 'Changes waiting to sync',
+    failed_queue_count: 'Changes the target refused',
+    reachable: 'Reachable now',
+  } as Record<string, string>,
+  yes: 'Yes',
+  no: 'No',
 
   credentialsLegend: (name: string) => `${name} credentials`,
   secretHint: 'Stored encrypted on the server; never shown again.',

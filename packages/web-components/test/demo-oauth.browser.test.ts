@@ -55,6 +55,11 @@ describe('the demo page’s OAuth round trips through the simulated consent page
         await expect.poll(() => badge().textContent()).toBe('Connected');
         expect(await toast().textContent()).toContain(`${name} connected.`);
         await card().locator('[part="summary"]').getByText(shown).first().waitFor();
+        // The summary speaks to people: the connector's labels, yes/no instead of true/false.
+        const terms = await card().locator('[part="summary"] dt').allTextContents();
+        expect(terms).toContain(provider === 'stripe' ? 'Card payments enabled' : 'Merchant');
+        expect(terms.join(' ')).not.toMatch(/_|\bid\b/);
+        expect(await card().locator('[part="summary"]').textContent()).not.toMatch(/\btrue\b|\bfalse\b/);
         expect(await server.integrations.status('demo', provider)).toMatchObject({ connected: true });
         if (provider === 'stripe') {
           await screenshot(page, 'oauth-connected', (await card().elementHandle()) ?? undefined);

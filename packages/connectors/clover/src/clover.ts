@@ -186,6 +186,7 @@ export function clover(options: CloverOptions): CloverConnector {
   return {
     id: 'clover',
     displayName: 'Clover',
+    labels: { merchant_name: 'Merchant', merchant_id: 'Merchant ID' },
     kind: 'oauth',
     errorCodes: cloverErrors.table,
     stateInvalidCode: 'CLOVER_STATE_INVALID',

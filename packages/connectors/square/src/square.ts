@@ -93,6 +93,12 @@ export function square(
   return {
     id: 'square',
     displayName: 'Square',
+    labels: {
+      location_name: 'Location',
+      business_name: 'Business',
+      location_status: 'Location status',
+      timezone: 'Time zone',
+    },
     kind: 'api_key',
     errorCodes: squareErrors.table,
     credentialsSchema: squareCredentialsSchema,

@@ -79,6 +79,14 @@ export function stripe(options: StripeOptions): StripeConnector {
   return {
     id: 'stripe',
     displayName: 'Stripe',
+    labels: {
+      business_name: 'Business',
+      default_currency: 'Currency',
+      account_id_masked: 'Account',
+      charges_enabled: 'Card payments enabled',
+      payouts_enabled: 'Payouts enabled',
+      details_submitted: 'Account details submitted',
+    },
     kind: 'oauth',
     errorCodes: stripeErrors.table,
     notConnectedCode: 'STRIPE_NOT_CONNECTED',

@@ -249,6 +249,13 @@ export function supabase(
   return {
     id: 'supabase',
     displayName: 'Supabase',
+    labels: {
+      project_name: 'Project',
+      project_ref: 'Project reference',
+      project_url: 'Project URL',
+      project_status: 'Project status',
+      postgrest_version: 'PostgREST version',
+    },
     kind: 'api_key',
     features: ['supabase', 'sync'],
     errorCodes: supabaseErrors.table,

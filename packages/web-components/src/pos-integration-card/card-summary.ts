@@ -1,24 +1,41 @@
 import { html, nothing } from 'lit';
 import type { IntegrationStatus } from '../api-client.js';
-import { strings } from '../strings.js';
+import { formatTimestamp, strings } from '../strings.js';
 
-/** `location_name` → "Location name" */
+/** `location_name` → "Location name", `CREDIT_CARD_PROCESSING` → "Credit card processing". */
 function humanize(key: string): string {
-  const words = key.replace(/_/g, ' ').trim();
+  const words = key.replace(/_/g, ' ').trim().toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const ENUM_WORD = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/;
+
+/** A summary value as a person reads it: dates in their locale, yes/no, enumerations as words. */
 function displayValue(value: unknown): string {
   if (Array.isArray(value)) return value.map(displayValue).join(', ');
+  if (typeof value === 'boolean') return value ? strings.yes : strings.no;
+  if (typeof value === 'string' && ISO_TIME.test(value)) return formatTimestamp(value);
+  if (typeof value === 'string' && ENUM_WORD.test(value)) return humanize(value);
   if (typeof value === 'object' && value !== null) return JSON.stringify(value);
   return String(value);
+}
+
+/** The host's name for a field, else the connector's, else the field's name in words. */
+function labelOf(key: string, labels: Readonly<Record<string, string>> | undefined): string {
+  return strings.fieldLabels[key] ?? labels?.[key] ?? humanize(key);
 }
 
 /**
  * A connected provider's live account summary as a description list, or why it is missing.
  * Rendered in `<pos-integration-card>`'s shadow root, so its parts are the card's.
  */
-export function cardSummary(name: string, summary: Record<string, unknown> | undefined, error: string) {
+export function cardSummary(
+  name: string,
+  summary: Record<string, unknown> | undefined,
+  error: string,
+  labels?: Readonly<Record<string, string>>,
+) {
   if (error) {
     return html`<p part="error" class="notice error">${strings.summaryFailed(error)}</p>`;
   }
@@ -31,7 +48,7 @@ export function cardSummary(name: string, summary: Record<string, unknown> | und
     return html`<slot name="summary-empty"><p part="summary-empty" class="meta">${strings.summaryEmpty}</p></slot>`;
   }
   return html`<dl part="summary" aria-label=${strings.summaryLabel(name)}>
-    ${entries.map(([key, value]) => html`<dt>${humanize(key)}</dt><dd>${displayValue(value)}</dd>`)}
+    ${entries.map(([key, value]) => html`<dt>${labelOf(key, labels)}</dt><dd>${displayValue(value)}</dd>`)}
   </dl>`;
 }
 

@@ -325,7 +325,7 @@ export class PosIntegrationCard extends PosApiElement {
     return html`
       <article part="base" aria-labelledby="title">
         ${cardStatus(this.#name, status)}
-        ${status.connected && !status.needs_reconnect ? cardSummary(this.#name, this.summary, this.summaryError) : nothing}
+        ${status.connected && !status.needs_reconnect ? cardSummary(this.#name, this.summary, this.summaryError, this.integration?.labels) : nothing}
         ${needsCredentials ? this.#renderConnect() : nothing}
         ${status.connected ? cardActions(actions) : nothing}
         ${cardToast(this.toast, () => {
