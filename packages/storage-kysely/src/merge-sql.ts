@@ -80,6 +80,7 @@ export async function mergeStaged(
   let updated = 0;
   let unchanged = 0;
   let matched = 0;
+  let stagedRows: number | undefined;
   if (tenantHasRows) {
     if (target.mode === 'insert_only') {
       const order = sql`s.${sql.ref(staged.order)}`;
@@ -124,7 +125,8 @@ export async function mergeStaged(
       unchanged = matched - updated;
       // Every staged row matched a stored one, each a different one: nothing to insert (a
       // re-import of the same file).
-      if (matched === (await stagedCount(db, staged))) return { inserted: 0, updated, unchanged };
+      stagedRows = await stagedCount(db, staged);
+      if (matched === stagedRows) return { inserted: 0, updated, unchanged };
     }
   }
 
@@ -149,7 +151,7 @@ export async function mergeStaged(
   }
   await sql`RELEASE SAVEPOINT pos_merge_insert`.execute(db);
   // Fewer rows matched and inserted than staged: some staged rows repeat an existing key.
-  if (tenantHasRows && target.mode !== 'insert_only' && matched + inserted !== (await stagedCount(db, staged))) {
+  if (stagedRows !== undefined && matched + inserted !== stagedRows) {
     await refuseRepeats(db, table, staged);
   }
   return { inserted, updated, unchanged };
