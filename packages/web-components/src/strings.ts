@@ -131,6 +131,12 @@ export function addStrings(defaults: Partial<PosStrings>): void {
   }
 }
 
+/** `location_name` → "Location name", `CREDIT_CARD_PROCESSING` → "Credit card processing". */
+export function inWords(name: string): string {
+  const words = name.replace(/_/g, ' ').trim().toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** "Jun 3, 2025, 10:04:12 AM" in the reader's locale and time zone. */
 export function formatTimestamp(iso: string): string {
   const date = new Date(iso);

@@ -1,12 +1,6 @@
 import { html, nothing } from 'lit';
 import type { IntegrationStatus } from '../api-client.js';
-import { formatTimestamp, strings } from '../strings.js';
-
-/** `location_name` → "Location name", `CREDIT_CARD_PROCESSING` → "Credit card processing". */
-function humanize(key: string): string {
-  const words = key.replace(/_/g, ' ').trim().toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+import { formatTimestamp, inWords, strings } from '../strings.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const ENUM_WORD = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/;
@@ -16,14 +10,14 @@ function displayValue(value: unknown): string {
   if (Array.isArray(value)) return value.map(displayValue).join(', ');
   if (typeof value === 'boolean') return value ? strings.yes : strings.no;
   if (typeof value === 'string' && ISO_TIME.test(value)) return formatTimestamp(value);
-  if (typeof value === 'string' && ENUM_WORD.test(value)) return humanize(value);
+  if (typeof value === 'string' && ENUM_WORD.test(value)) return inWords(value);
   if (typeof value === 'object' && value !== null) return JSON.stringify(value);
   return String(value);
 }
 
 /** The host's name for a field, else the connector's, else the field's name in words. */
 function labelOf(key: string, labels: Readonly<Record<string, string>> | undefined): string {
-  return strings.fieldLabels[key] ?? labels?.[key] ?? humanize(key);
+  return strings.fieldLabels[key] ?? labels?.[key] ?? inWords(key);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { type CredentialField, type IntegrationDescriptor, PosApiError } from '../api-client.js';
-import { strings } from '../strings.js';
+import { inWords, strings } from '../strings.js';
 
 /** What the way to connect shows, and what its buttons ask of the card. */
 export interface CredentialsView {
@@ -66,8 +66,7 @@ function credentialField(field: CredentialField, error: string | undefined) {
     ? html`<select id=${id} name=${field.name} part="input" ?required=${field.required} aria-invalid=${error ? 'true' : 'false'}>
         ${field.required || field.default !== undefined ? nothing : html`<option value="">${strings.optionDefault}</option>`}
         ${field.options.map(
-          (option) =>
-            html`<option value=${option} ?selected=${option === field.default}>${optionText(option)}</option>`,
+          (option) => html`<option value=${option} ?selected=${option === field.default}>${inWords(option)}</option>`,
         )}
       </select>`
     : html`<input
@@ -89,12 +88,6 @@ function credentialField(field: CredentialField, error: string | undefined) {
     ${field.secret ? html`<span class="hint" id="${id}-hint">${strings.secretHint}</span>` : nothing}
     ${error ? html`<span class="field-error" id="${id}-error">${field.label} ${error}</span>` : nothing}
   </label>`;
-}
-
-/** `production` → `Production`, `read_write` → `Read write`: a choice as a word. */
-function optionText(option: string): string {
-  const words = option.replaceAll('_', ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** The non-empty values of the provider's fields in a submitted credentials form, trimmed. */
