@@ -2,22 +2,22 @@ import type { Clock } from '@pos/integrations-core';
 
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
-  private current: Date;
+  #current: Date;
 
   constructor(start = '2026-03-01T12:00:00.000Z') {
-    this.current = new Date(start);
+    this.#current = new Date(start);
   }
 
   now(): Date {
-    return new Date(this.current);
+    return new Date(this.#current);
   }
 
   advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
+    this.#current = new Date(this.#current.getTime() + ms);
   }
 
   set(iso: string): void {
-    this.current = new Date(iso);
+    this.#current = new Date(iso);
   }
 }
 

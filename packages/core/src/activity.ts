@@ -49,21 +49,25 @@ const LOGGER_LEVEL = { info: 'info', warning: 'warn', error: 'error' } as const;
  * to the host's logger. Every message and detail passes through secret masking first.
  */
 export class ActivityLog {
-  constructor(
-    private readonly storage: IntegrationStorage,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-  ) {}
+  readonly #storage: IntegrationStorage;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+
+  constructor(storage: IntegrationStorage, clock: Clock, logger: Logger) {
+    this.#storage = storage;
+    this.#clock = clock;
+    this.#logger = logger;
+  }
 
   using(storage: IntegrationStorage): ActivityLog {
-    return new ActivityLog(storage, this.clock, this.logger);
+    return new ActivityLog(storage, this.#clock, this.#logger);
   }
 
   async record(entry: ActivityEntry): Promise<void> {
     const secrets = [...(entry.secrets ?? [])];
     const message = redact(entry.message, secrets);
     const details = entry.details ? (JSON.parse(redact(JSON.stringify(entry.details), secrets)) as JsonObject) : null;
-    await this.storage.logs.append({
+    await this.#storage.logs.append({
       id: randomUUID(),
       tenantId: entry.tenantId,
       provider: entry.provider,
@@ -71,9 +75,9 @@ export class ActivityLog {
       event: entry.event,
       message,
       details,
-      createdAt: this.clock.now().toISOString(),
+      createdAt: this.#clock.now().toISOString(),
     });
-    this.logger[LOGGER_LEVEL[entry.level]](
+    this.#logger[LOGGER_LEVEL[entry.level]](
       {
         tenant_id: entry.tenantId,
         provider: entry.provider,
@@ -89,7 +93,7 @@ export class ActivityLog {
     if (options.cursor !== undefined && !CURSOR.test(options.cursor)) {
       throw new IntegrationError('VALIDATION_FAILED', 'The cursor is not one this server issued.');
     }
-    const rows = await this.storage.logs.list({
+    const rows = await this.#storage.logs.list({
       tenantId,
       provider,
       limit: limit + 1,

@@ -70,7 +70,10 @@ export class IntegrationService {
   readonly #writes: ConnectionWrites;
   readonly #authorization: OAuthAuthorization;
 
-  constructor(private readonly parts: ServiceParts) {
+  readonly #parts: ServiceParts;
+
+  constructor(parts: ServiceParts) {
+    this.#parts = parts;
     this.#credentials = new CredentialAccess(parts);
     this.#writes = new ConnectionWrites(parts);
     this.#authorization = new OAuthAuthorization({
@@ -82,7 +85,7 @@ export class IntegrationService {
 
   async connect(tenantId: string, provider: string, input: unknown): Promise<ConnectResult> {
     assertTenant(tenantId);
-    const connector = this.parts.connectors.get(provider);
+    const connector = this.#parts.connectors.get(provider);
     if (connector.kind !== 'api_key') {
       throw new IntegrationError(
         'VALIDATION_FAILED',
@@ -112,7 +115,7 @@ export class IntegrationService {
       message: `${connector.displayName} connected.`,
       status: await this.status(tenantId, provider),
     };
-    await this.parts.onConnected?.(tenantId, provider);
+    await this.#parts.onConnected?.(tenantId, provider);
     return result;
   }
 
@@ -126,16 +129,16 @@ export class IntegrationService {
    */
   async completeAuthorization(provider: string, query: Record<string, string>): Promise<AuthorizationComplete> {
     const result = await this.#authorization.complete(provider, query);
-    await this.parts.onConnected?.(result.tenantId, provider);
+    await this.#parts.onConnected?.(result.tenantId, provider);
     return result;
   }
 
   async status(tenantId: string, provider: string): Promise<IntegrationStatusView> {
     assertTenant(tenantId);
-    const connector = this.parts.connectors.get(provider);
+    const connector = this.#parts.connectors.get(provider);
     const [record, credentials] = await Promise.all([
-      this.parts.storage.statuses.get(tenantId, provider),
-      this.parts.storage.credentials.get(tenantId, provider),
+      this.#parts.storage.statuses.get(tenantId, provider),
+      this.#parts.storage.credentials.get(tenantId, provider),
     ]);
     const connected = credentials !== undefined;
     const status: ConnectionStatus = connected ? (record?.status === 'error' ? 'error' : 'connected') : 'disconnected';
@@ -159,7 +162,7 @@ export class IntegrationService {
    * public fields and the queue figures, with `reachable: false`.
    */
   async summary(tenantId: string, provider: string): Promise<JsonObject> {
-    const target = this.parts.syncTarget;
+    const target = this.#parts.syncTarget;
     if (!target?.supports(provider)) return this.#liveSummary(tenantId, provider);
     let live: JsonObject;
     try {
@@ -167,9 +170,9 @@ export class IntegrationService {
     } catch (error) {
       const passing =
         error instanceof IntegrationError && ['PROVIDER_UNAVAILABLE', 'RATE_LIMITED'].includes(error.code);
-      const stored = passing ? await this.parts.storage.credentials.get(tenantId, provider) : undefined;
+      const stored = passing ? await this.#parts.storage.credentials.get(tenantId, provider) : undefined;
       if (!stored) throw error;
-      const connector = this.parts.connectors.get(provider);
+      const connector = this.#parts.connectors.get(provider);
       return {
         ...(connector.statusFields?.(stored.publicData) ?? {}),
         reachable: false,
@@ -182,7 +185,7 @@ export class IntegrationService {
 
   async #liveSummary(tenantId: string, provider: string): Promise<JsonObject> {
     assertTenant(tenantId);
-    const connector = this.parts.connectors.get(provider);
+    const connector = this.#parts.connectors.get(provider);
     const stored = await this.requireCredentials(tenantId, connector);
     const secrets = secretValues(stored.secret);
     try {
@@ -191,7 +194,7 @@ export class IntegrationService {
       );
     } catch (error) {
       const failure = this.#credentials.asProviderError(error, secrets);
-      await this.parts.activity.record({
+      await this.#parts.activity.record({
         tenantId,
         provider,
         level: 'error',
@@ -207,7 +210,7 @@ export class IntegrationService {
   /** Returns `success: true` only when the provider answered 2xx (property 5, docs/properties.md). */
   async test(tenantId: string, provider: string): Promise<TestOutcome> {
     assertTenant(tenantId);
-    const connector = this.parts.connectors.get(provider);
+    const connector = this.#parts.connectors.get(provider);
     const stored = await this.requireCredentials(tenantId, connector);
     const secrets = secretValues(stored.secret);
     const testedAt = this.#now();
@@ -215,11 +218,11 @@ export class IntegrationService {
       const result = await this.#credentials.using(tenantId, connector, stored, secrets, (credentials) =>
         connector.test(credentials, this.context(tenantId)),
       );
-      await this.parts.storage.statuses.put({
+      await this.#parts.storage.statuses.put({
         ...freshStatus(tenantId, provider, 'connected', testedAt),
         lastTestedAt: testedAt,
       });
-      await this.parts.activity.record({
+      await this.#parts.activity.record({
         tenantId,
         provider,
         level: 'info',
@@ -230,7 +233,7 @@ export class IntegrationService {
       return { success: true, message: result.message, tested_at: testedAt };
     } catch (error) {
       const failure = this.#credentials.asProviderError(error, secrets);
-      await this.parts.storage.statuses.put({
+      await this.#parts.storage.statuses.put({
         tenantId,
         provider,
         status: 'error',
@@ -240,7 +243,7 @@ export class IntegrationService {
         needsReconnect: failure.needsReconnect,
         updatedAt: testedAt,
       });
-      await this.parts.activity.record({
+      await this.#parts.activity.record({
         tenantId,
         provider,
         level: 'error',
@@ -256,14 +259,14 @@ export class IntegrationService {
   /** Revokes at the provider where possible, then deletes the credentials (property 4, docs/properties.md). */
   async disconnect(tenantId: string, provider: string): Promise<ActionResult> {
     assertTenant(tenantId);
-    const connector = this.parts.connectors.get(provider);
-    const stored = await this.parts.storage.credentials.get(tenantId, provider);
+    const connector = this.#parts.connectors.get(provider);
+    const stored = await this.#parts.storage.credentials.get(tenantId, provider);
     if (!stored) {
       return { success: true, message: `${connector.displayName} is not connected.` };
     }
     const secrets: string[] = [];
     // Revoking ends the platform's access to the account for everyone: only its holder may.
-    const revoke = (await holdsProviderAccount(this.parts.storage, connector, tenantId, stored.publicData))
+    const revoke = (await holdsProviderAccount(this.#parts.storage, connector, tenantId, stored.publicData))
       ? connector.revoke
       : undefined;
     if (revoke) {
@@ -275,7 +278,7 @@ export class IntegrationService {
         );
       } catch (error) {
         const failure = this.#credentials.asProviderError(error, secrets);
-        await this.parts.activity.record({
+        await this.#parts.activity.record({
           tenantId,
           provider,
           level: 'warning',
@@ -286,7 +289,7 @@ export class IntegrationService {
         });
       }
     }
-    await this.parts.storage.transaction((tx) =>
+    await this.#parts.storage.transaction((tx) =>
       this.#writes.remove(tx, tenantId, connector, {
         level: 'info',
         message: `${connector.displayName} disconnected.`,
@@ -309,7 +312,7 @@ export class IntegrationService {
     notice: { happenedAt: string; message: string },
   ): Promise<boolean> {
     assertTenant(tenantId);
-    const connector = this.parts.connectors.get(provider);
+    const connector = this.#parts.connectors.get(provider);
     const stored = await storage.credentials.get(tenantId, provider);
     // Provider times have whole seconds: a connection made after the notice's second is newer.
     if (!stored || Date.parse(stored.createdAt) >= Date.parse(notice.happenedAt) + 1000) return false;
@@ -323,8 +326,8 @@ export class IntegrationService {
 
   async logs(tenantId: string, provider: string, options: LogListOptions = {}): Promise<LogPage> {
     assertTenant(tenantId);
-    this.parts.connectors.get(provider);
-    return this.parts.activity.list(tenantId, provider, options);
+    this.#parts.connectors.get(provider);
+    return this.#parts.activity.list(tenantId, provider, options);
   }
 
   /** Decrypted credentials, or the connector's not-connected error. */
@@ -354,6 +357,6 @@ export class IntegrationService {
   }
 
   #now(): string {
-    return this.parts.clock.now().toISOString();
+    return this.#parts.clock.now().toISOString();
   }
 }

@@ -40,15 +40,19 @@ export function credentialAssociatedData(tenantId: string, provider: string, fie
 
 /** Encrypted credentials per tenant and provider. The only code that sees plaintext secrets at rest. */
 export class CredentialVault {
-  constructor(
-    private readonly storage: IntegrationStorage,
-    private readonly cipher: Cipher,
-    private readonly clock: Clock,
-  ) {}
+  readonly #storage: IntegrationStorage;
+  readonly #cipher: Cipher;
+  readonly #clock: Clock;
+
+  constructor(storage: IntegrationStorage, cipher: Cipher, clock: Clock) {
+    this.#storage = storage;
+    this.#cipher = cipher;
+    this.#clock = clock;
+  }
 
   /** The same vault writing through another storage handle, e.g. inside a transaction. */
   using(storage: IntegrationStorage): CredentialVault {
-    return new CredentialVault(storage, this.cipher, this.clock);
+    return new CredentialVault(storage, this.#cipher, this.#clock);
   }
 
   /** Stores a tenant's credentials, replacing any earlier ones (a new connection). */
@@ -59,10 +63,10 @@ export class CredentialVault {
     publicData: P,
     expiresAt: string | null = null,
   ): Promise<StoredCredentials<S, P>> {
-    const ciphertext = await this.seal(tenantId, provider, secret);
-    const record = await this.storage.credentials.put(
+    const ciphertext = await this.#seal(tenantId, provider, secret);
+    const record = await this.#storage.credentials.put(
       { tenantId, provider, ciphertext, publicData, expiresAt },
-      this.now(),
+      this.#now(),
     );
     return stored(secret, publicData, record);
   }
@@ -76,11 +80,11 @@ export class CredentialVault {
     publicData: P,
     expiresAt: string | null = null,
   ): Promise<StoredCredentials<S, P> | undefined> {
-    const ciphertext = await this.seal(tenantId, provider, secret);
-    const record = await this.storage.credentials.replace(
+    const ciphertext = await this.#seal(tenantId, provider, secret);
+    const record = await this.#storage.credentials.replace(
       { tenantId, provider, ciphertext, publicData, expiresAt },
       expectedVersion,
-      this.now(),
+      this.#now(),
     );
     return record && stored(secret, publicData, record);
   }
@@ -97,11 +101,11 @@ export class CredentialVault {
     publicData: P,
     expiresAt: string | null,
   ): Promise<StoredCredentials<S, P> | undefined> {
-    const ciphertext = await this.seal(tenantId, provider, secret);
-    const record = await this.storage.credentials.completeRefresh(
+    const ciphertext = await this.#seal(tenantId, provider, secret);
+    const record = await this.#storage.credentials.completeRefresh(
       { tenantId, provider, ciphertext, publicData, expiresAt },
       leaseId,
-      this.now(),
+      this.#now(),
     );
     return record && stored(secret, publicData, record);
   }
@@ -110,13 +114,13 @@ export class CredentialVault {
     tenantId: string,
     provider: string,
   ): Promise<StoredCredentials<S, P> | undefined> {
-    const record = await this.storage.credentials.get(tenantId, provider);
+    const record = await this.#storage.credentials.get(tenantId, provider);
     if (!record) return undefined;
-    return stored((await this.open(record)) as S, record.publicData as P, record);
+    return stored((await this.#open(record)) as S, record.publicData as P, record);
   }
 
   async delete(tenantId: string, provider: string): Promise<boolean> {
-    return this.storage.credentials.delete(tenantId, provider);
+    return this.#storage.credentials.delete(tenantId, provider);
   }
 
   /** Re-seals every stored credential with the cipher's active key. Safe to run again. */
@@ -124,23 +128,23 @@ export class CredentialVault {
     const report: RotationReport = { total: 0, rotated: 0, alreadyCurrent: 0, unreadable: [] };
     let after: { tenantId: string; provider: string } | undefined;
     for (;;) {
-      const page = await this.storage.credentials.listPage(after, ROTATION_PAGE);
+      const page = await this.#storage.credentials.listPage(after, ROTATION_PAGE);
       for (const record of page) {
         report.total += 1;
-        if (this.cipher.keyIdOf(record.ciphertext) === this.cipher.activeKeyId) {
+        if (this.#cipher.keyIdOf(record.ciphertext) === this.#cipher.activeKeyId) {
           report.alreadyCurrent += 1;
           continue;
         }
         const aad = credentialAssociatedData(record.tenantId, record.provider);
         let plaintext: string;
         try {
-          plaintext = await this.cipher.decrypt(record.ciphertext, aad);
+          plaintext = await this.#cipher.decrypt(record.ciphertext, aad);
         } catch {
           report.unreadable.push({ tenantId: record.tenantId, provider: record.provider });
           continue;
         }
-        const ciphertext = await this.cipher.encrypt(plaintext, aad);
-        const written = await this.storage.credentials.replace(
+        const ciphertext = await this.#cipher.encrypt(plaintext, aad);
+        const written = await this.#storage.credentials.replace(
           {
             tenantId: record.tenantId,
             provider: record.provider,
@@ -149,7 +153,7 @@ export class CredentialVault {
             expiresAt: record.expiresAt,
           },
           record.version,
-          this.now(),
+          this.#now(),
         );
         // A concurrent write already sealed fresh credentials with the active key.
         if (written) report.rotated += 1;
@@ -162,13 +166,13 @@ export class CredentialVault {
     return report;
   }
 
-  private seal(tenantId: string, provider: string, secret: SecretValues): Promise<string> {
-    return this.cipher.encrypt(JSON.stringify(secret), credentialAssociatedData(tenantId, provider));
+  #seal(tenantId: string, provider: string, secret: SecretValues): Promise<string> {
+    return this.#cipher.encrypt(JSON.stringify(secret), credentialAssociatedData(tenantId, provider));
   }
 
-  private async open(record: CredentialRecord): Promise<SecretValues> {
+  async #open(record: CredentialRecord): Promise<SecretValues> {
     try {
-      const plaintext = await this.cipher.decrypt(
+      const plaintext = await this.#cipher.decrypt(
         record.ciphertext,
         credentialAssociatedData(record.tenantId, record.provider),
       );
@@ -183,7 +187,7 @@ export class CredentialVault {
     }
   }
 
-  private now(): string {
-    return this.clock.now().toISOString();
+  #now(): string {
+    return this.#clock.now().toISOString();
   }
 }

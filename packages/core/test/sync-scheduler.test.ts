@@ -10,12 +10,15 @@ import { hub, MemoryTarget } from './memory-sync-target.js';
 
 /** A target that takes `delayMs` per request, like a slow but working endpoint. */
 class SlowTarget extends MemoryTarget {
-  constructor(private readonly delayMs: number) {
+  readonly #delayMs: number;
+
+  constructor(delayMs: number) {
     super();
+    this.#delayMs = delayMs;
   }
 
   override async upsert(table: string, conflict: readonly string[], rows: readonly JsonObject[]) {
-    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    await new Promise((resolve) => setTimeout(resolve, this.#delayMs));
     return super.upsert(table, conflict, rows);
   }
 }

@@ -52,19 +52,31 @@ function provider(clock: ManualClock) {
   return { connector, state };
 }
 
+/** `target` with some members replaced; every other method still runs on `target` itself. */
+function overriding<T extends object>(target: T, overrides: Partial<T>): T {
+  return new Proxy(target, {
+    get(inner, key) {
+      if (Object.hasOwn(overrides, key)) return overrides[key as keyof T];
+      const value = Reflect.get(inner, key, inner);
+      return typeof value === 'function' ? value.bind(inner) : value;
+    },
+  });
+}
+
 /** The storage as another process sees it, with every lease claim held until `claimants` arrive. */
 function withClaimBarrier(storage: IntegrationStorage, claimants: number): IntegrationStorage {
   const waiting: Array<() => void> = [];
-  const credentials: CredentialStore = Object.create(storage.credentials);
-  credentials.claimRefreshLease = async (claim) => {
-    await new Promise<void>((release) => {
-      waiting.push(release);
-      if (waiting.length >= claimants) for (const go of waiting.splice(0)) go();
-      setTimeout(release, 500);
-    });
-    return storage.credentials.claimRefreshLease(claim);
-  };
-  return Object.assign(Object.create(storage), { credentials });
+  const credentials = overriding<CredentialStore>(storage.credentials, {
+    claimRefreshLease: async (claim) => {
+      await new Promise<void>((release) => {
+        waiting.push(release);
+        if (waiting.length >= claimants) for (const go of waiting.splice(0)) go();
+        setTimeout(release, 500);
+      });
+      return storage.credentials.claimRefreshLease(claim);
+    },
+  });
+  return overriding(storage, { credentials });
 }
 
 let dir: string;

@@ -77,18 +77,22 @@ const PAGE = 1000;
 
 /** Purge and export in dialect-neutral Kysely; bulk import through the adapter's loader. */
 export class KyselyEntitySink implements EntitySink<EntityRow> {
-  constructor(
-    private readonly host: SinkHost,
-    private readonly table: EntityTable,
-    private readonly loader: BulkLoader,
-  ) {}
+  readonly #host: SinkHost;
+  readonly #table: EntityTable;
+  readonly #loader: BulkLoader;
+
+  constructor(host: SinkHost, table: EntityTable, loader: BulkLoader) {
+    this.#host = host;
+    this.#table = table;
+    this.#loader = loader;
+  }
 
   open(target: ImportTarget): Promise<EntityImport<EntityRow>> {
-    return this.loader.open(this.table, target);
+    return this.#loader.open(this.#table, target);
   }
 
   get key(): readonly string[] {
-    return this.table.key;
+    return this.#table.key;
   }
 
   /**
@@ -99,12 +103,12 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
    * their current values, and go back to the batch that inserted them).
    */
   deleteBatch(target: BatchTarget, work: PurgeWork): Promise<number> {
-    return this.host.transaction(async (tx) => {
+    return this.#host.transaction(async (tx) => {
       await work.before?.(tx);
       const { db } = tx as unknown as SinkHost;
       // biome-ignore lint/suspicious/noExplicitAny: the table is chosen at run time.
       const any = db as Kysely<any>;
-      const { name } = this.table;
+      const { name } = this.#table;
       const mine = (query: Dynamic) =>
         query.where('tenant_id', '=', target.tenantId).where('batch_id', '=', target.batchId);
       const result = await mine(any.deleteFrom(name)).where('seen_batch_id', 'is', null).executeTakeFirst();
@@ -125,9 +129,9 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
 
   async previewPurge(target: BatchTarget): Promise<PurgePreview> {
     // biome-ignore lint/suspicious/noExplicitAny: the table is chosen at run time.
-    const db = this.host.db as Kysely<any>;
+    const db = this.#host.db as Kysely<any>;
     const row = await db
-      .selectFrom(this.table.name)
+      .selectFrom(this.#table.name)
       .select((eb) => [eb.fn.countAll().as('inserted'), eb.fn.count('seen_batch_id').as('keeps')])
       .where('tenant_id', '=', target.tenantId)
       .where('batch_id', '=', target.batchId)
@@ -152,8 +156,8 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
         (after) =>
           where(
             db
-              .selectFrom(this.table.name)
-              .select(['id', owner, 'created_at', ...this.table.columns])
+              .selectFrom(this.#table.name)
+              .select(['id', owner, 'created_at', ...this.#table.columns])
               .where('tenant_id', '=', target.tenantId),
           )
             .where('id', '>', after)
@@ -177,20 +181,20 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
   }
 
   readAll(tenantId: string): AsyncIterable<readonly EntityRow[]> {
-    return this.#tenantPages(tenantId, ['id', 'batch_id', 'created_at', ...this.table.columns], true);
+    return this.#tenantPages(tenantId, ['id', 'batch_id', 'created_at', ...this.#table.columns], true);
   }
 
   read(tenantId: string): AsyncIterable<readonly EntityRow[]> {
-    return this.#tenantPages(tenantId, ['id', ...this.table.columns], false);
+    return this.#tenantPages(tenantId, ['id', ...this.#table.columns], false);
   }
 
   #tenantPages(tenantId: string, columns: readonly string[], keepId: boolean): AsyncIterable<readonly EntityRow[]> {
     // biome-ignore lint/suspicious/noExplicitAny: the column list is chosen per table at run time.
-    const db = this.host.db as Kysely<any>;
+    const db = this.#host.db as Kysely<any>;
     return this.#pages(
       (after) =>
         db
-          .selectFrom(this.table.name)
+          .selectFrom(this.#table.name)
           .select([...columns])
           .where('tenant_id', '=', tenantId)
           .where('id', '>', after)
@@ -202,8 +206,8 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
   }
 
   async count(tenantId: string): Promise<number> {
-    const row = await this.host.db
-      .selectFrom(this.table.name)
+    const row = await this.#host.db
+      .selectFrom(this.#table.name)
       .select((eb) => eb.fn.countAll().as('rows'))
       .where('tenant_id', '=', tenantId)
       .executeTakeFirstOrThrow();
@@ -220,7 +224,7 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
       for (const row of rows) {
         if (keepId) row.id = readInteger(row.id as number);
         else delete row.id;
-        for (const column of this.table.integerColumns) {
+        for (const column of this.#table.integerColumns) {
           if (row[column] !== null) row[column] = readInteger(row[column] as number);
         }
       }

@@ -33,7 +33,11 @@ export class GroupCommit {
   readonly #waiting: Waiting[] = [];
   #running = false;
 
-  constructor(private readonly host: GroupHost) {}
+  readonly #host: GroupHost;
+
+  constructor(host: GroupHost) {
+    this.#host = host;
+  }
 
   run<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -56,7 +60,7 @@ export class GroupCommit {
     const values: unknown[] = [];
     let thrown: { index: number; error: unknown } | undefined;
     try {
-      await this.host.transaction(async (tx) => {
+      await this.#host.transaction(async (tx) => {
         for (const [index, { work }] of group.entries()) {
           try {
             values.push(await work(tx));

@@ -76,12 +76,11 @@ export class KyselyStorage implements IntegrationStorage {
   readonly syncQueue: KyselySyncQueueStore;
   readonly syncState: KyselySyncStateStore;
   readonly batches: KyselyBatchStore;
-  // Not a #private field: wrappers made with Object.create(storage) must still reach it.
-  private readonly sinks = new Map<string, KyselyEntitySink>();
+  readonly #sinks = new Map<string, KyselyEntitySink>();
   readonly payments: KyselyPaymentStore;
   readonly webhookEvents: KyselyWebhookEventStore;
   // Made on first use (transactions build storages of their own and never need one).
-  private group: GroupCommit | undefined;
+  #group: GroupCommit | undefined;
 
   constructor(
     readonly db: Kysely<IntegrationsDatabase>,
@@ -102,10 +101,10 @@ export class KyselyStorage implements IntegrationStorage {
   entitySink(entityType: string): EntitySink<EntityRow> | undefined {
     const loader = this.options.bulkLoader;
     if (!loader || !Object.hasOwn(ENTITY_TABLES, entityType)) return undefined;
-    let sink = this.sinks.get(entityType);
+    let sink = this.#sinks.get(entityType);
     if (!sink) {
       sink = new KyselyEntitySink(this, ENTITY_TABLES[entityType as EntityTable['name']], loader);
-      this.sinks.set(entityType, sink);
+      this.#sinks.set(entityType, sink);
     }
     return sink;
   }
@@ -123,8 +122,8 @@ export class KyselyStorage implements IntegrationStorage {
    */
   groupTransaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T> {
     if (this.db.isTransaction || this.options.dialect !== 'sqlite') return this.transaction(work);
-    this.group ??= new GroupCommit(this);
-    return this.group.run(work);
+    this.#group ??= new GroupCommit(this);
+    return this.#group.run(work);
   }
 
   /**
@@ -144,8 +143,8 @@ export class KyselyStorage implements IntegrationStorage {
   async migrate(): Promise<string[]> {
     const { migrationLock } = this.options;
     const notes: string[] = [];
-    if (migrationLock) await migrationLock(() => this.migrateNow(notes));
-    else await this.migrateNow(notes);
+    if (migrationLock) await migrationLock(() => this.#migrateNow(notes));
+    else await this.#migrateNow(notes);
     this.migrationNotes.push(...notes);
     return notes;
   }
@@ -153,9 +152,9 @@ export class KyselyStorage implements IntegrationStorage {
   /** What the migrations this storage ran said (see `migrate`). */
   readonly migrationNotes: string[] = [];
 
-  private async migrateNow(notes: string[]): Promise<void> {
+  async #migrateNow(notes: string[]): Promise<void> {
     const known = integrationMigrations(this.options.dialect, notes);
-    const fromNewerReleases = (await this.ranMigrations()).filter((name) => !(name in known));
+    const fromNewerReleases = (await this.#ranMigrations()).filter((name) => !(name in known));
     const migrations = { ...Object.fromEntries(fromNewerReleases.map((name) => [name, ALREADY_RAN])), ...known };
     const provider: MigrationProvider = { getMigrations: async () => migrations };
     const { error } = await new Migrator({
@@ -169,7 +168,7 @@ export class KyselyStorage implements IntegrationStorage {
   }
 
   /** The names in the migration history; none before the first migration. */
-  private async ranMigrations(): Promise<string[]> {
+  async #ranMigrations(): Promise<string[]> {
     const tables = await this.db.introspection.getTables({ withInternalKyselyTables: true });
     if (!tables.some((table) => table.name === MIGRATION_TABLE)) return [];
     const rows = await this.db

@@ -48,10 +48,14 @@ const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
  * the process dies mid-import its connection drops and PostgreSQL rolls everything back.
  */
 export class PostgresBulkLoader implements BulkLoader {
-  constructor(private readonly connect: () => Promise<ImportConnection>) {}
+  readonly #connect: () => Promise<ImportConnection>;
+
+  constructor(connect: () => Promise<ImportConnection>) {
+    this.#connect = connect;
+  }
 
   async open(table: EntityTable, target: ImportTarget): Promise<EntityImport<EntityRow>> {
-    const connection = await this.connect();
+    const connection = await this.#connect();
     // Kysely over this one connection: the completion in `commit` runs inside the import's transaction.
     const db = new Kysely<IntegrationsDatabase>({
       dialect: new PostgresDialect({
@@ -88,14 +92,27 @@ class PostgresImport implements EntityImport<EntityRow> {
   #failure: Error | undefined;
   #closed = false;
 
+  readonly #connection: ImportConnection;
+  readonly #db: Kysely<IntegrationsDatabase>;
+  readonly #transaction: ControlledTransaction<IntegrationsDatabase>;
+  readonly #copy: CopyStream;
+  readonly #table: EntityTable;
+  readonly #target: ImportTarget;
+
   constructor(
-    private readonly connection: ImportConnection,
-    private readonly db: Kysely<IntegrationsDatabase>,
-    private readonly transaction: ControlledTransaction<IntegrationsDatabase>,
-    private readonly copy: CopyStream,
-    private readonly table: EntityTable,
-    private readonly target: ImportTarget,
+    connection: ImportConnection,
+    db: Kysely<IntegrationsDatabase>,
+    transaction: ControlledTransaction<IntegrationsDatabase>,
+    copy: CopyStream,
+    table: EntityTable,
+    target: ImportTarget,
   ) {
+    this.#connection = connection;
+    this.#db = db;
+    this.#transaction = transaction;
+    this.#copy = copy;
+    this.#table = table;
+    this.#target = target;
     // A refused row, a lost connection: remembered, and thrown by the next write or the commit.
     copy.on('error', (error) => {
       this.#failure ??= error;
@@ -105,7 +122,7 @@ class PostgresImport implements EntityImport<EntityRow> {
   write(rows: readonly EntityRow[]): void | Promise<void> {
     if (this.#closed) throw new Error('The import is closed.');
     if (this.#failure) throw this.#failure;
-    const columns = this.table.columns;
+    const columns = this.#table.columns;
     let text = '';
     for (const row of rows) {
       let separator = '';
@@ -115,19 +132,19 @@ class PostgresImport implements EntityImport<EntityRow> {
       }
       text += '\n';
     }
-    if (text === '' || this.copy.write(text)) return;
+    if (text === '' || this.#copy.write(text)) return;
     // The buffer is full (PostgreSQL is slower than the parser, or waits on a lock): wait for it.
     return new Promise<void>((resolve, reject) => {
       const drained = () => {
-        this.copy.off('error', failed);
+        this.#copy.off('error', failed);
         resolve();
       };
       const failed = (error: Error) => {
-        this.copy.off('drain', drained);
+        this.#copy.off('drain', drained);
         reject(error);
       };
-      this.copy.once('drain', drained);
-      this.copy.once('error', failed);
+      this.#copy.once('drain', drained);
+      this.#copy.once('error', failed);
     });
   }
 
@@ -137,21 +154,21 @@ class PostgresImport implements EntityImport<EntityRow> {
     try {
       if (this.#failure) throw this.#failure;
       await new Promise<void>((resolve, reject) => {
-        this.copy.once('error', reject);
-        this.copy.end(() => {
-          this.copy.off('error', reject);
+        this.#copy.once('error', reject);
+        this.#copy.end(() => {
+          this.#copy.off('error', reject);
           resolve();
         });
       });
       counts = await mergeStaged(
-        this.transaction,
+        this.#transaction,
         'postgres',
-        this.table,
+        this.#table,
         { table: sql.raw(STAGED), order: 'seq' },
-        this.target,
+        this.#target,
       );
-      await finish(new KyselyStorage(this.transaction, { dialect: 'postgres' }), counts);
-      await this.transaction.commit().execute();
+      await finish(new KyselyStorage(this.#transaction, { dialect: 'postgres' }), counts);
+      await this.#transaction.commit().execute();
     } catch (error) {
       await this.#close(error as Error);
       throw error;
@@ -172,7 +189,7 @@ class PostgresImport implements EntityImport<EntityRow> {
   async #close(reason?: Error): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.db.destroy();
-    await this.connection.release(reason ?? this.#failure);
+    await this.#db.destroy();
+    await this.#connection.release(reason ?? this.#failure);
   }
 }

@@ -84,15 +84,17 @@ async function removeAbandonedStaging(dir: string): Promise<void> {
  * across an `await` is never deadlocked by a synchronous busy wait.
  */
 export class SqliteBulkLoader implements BulkLoader {
-  constructor(
-    private readonly filename: string,
-    private readonly options: SqliteBulkLoaderOptions = {},
-  ) {
+  readonly #filename: string;
+  readonly #options: SqliteBulkLoaderOptions;
+
+  constructor(filename: string, options: SqliteBulkLoaderOptions = {}) {
+    this.#filename = filename;
+    this.#options = options;
     void removeAbandonedStaging(options.stagingDir ?? tmpdir());
   }
 
   async open(table: EntityTable, target: ImportTarget): Promise<EntityImport<EntityRow>> {
-    const staging = join(this.options.stagingDir ?? tmpdir(), `pos-staging-${randomUUID()}.db`);
+    const staging = join(this.#options.stagingDir ?? tmpdir(), `pos-staging-${randomUUID()}.db`);
     // The staged rows are a tenant's customers or catalogue, in a shared temp folder: owner only.
     createPrivateFile(staging);
     const worker = new Worker(STAGING_WORKER_SOURCE, {
@@ -106,9 +108,9 @@ export class SqliteBulkLoader implements BulkLoader {
         cacheKiB: 2 * 1024,
       },
     });
-    return new SqliteImport(worker, staging, this.filename, table, target, {
-      lockTimeoutMs: this.options.lockTimeoutMs ?? 30_000,
-      cacheMiB: this.options.cacheMiB ?? 16,
+    return new SqliteImport(worker, staging, this.#filename, table, target, {
+      lockTimeoutMs: this.#options.lockTimeoutMs ?? 30_000,
+      cacheMiB: this.#options.cacheMiB ?? 16,
     });
   }
 }
@@ -123,14 +125,27 @@ class SqliteImport implements EntityImport<EntityRow> {
   #finished: Promise<void>;
   #closed = false;
 
+  readonly #worker: Worker;
+  readonly #staging: string;
+  readonly #filename: string;
+  readonly #table: EntityTable;
+  readonly #target: ImportTarget;
+  readonly #options: { lockTimeoutMs: number; cacheMiB: number };
+
   constructor(
-    private readonly worker: Worker,
-    private readonly staging: string,
-    private readonly filename: string,
-    private readonly table: EntityTable,
-    private readonly target: ImportTarget,
-    private readonly options: { lockTimeoutMs: number; cacheMiB: number },
+    worker: Worker,
+    staging: string,
+    filename: string,
+    table: EntityTable,
+    target: ImportTarget,
+    options: { lockTimeoutMs: number; cacheMiB: number },
   ) {
+    this.#worker = worker;
+    this.#staging = staging;
+    this.#filename = filename;
+    this.#table = table;
+    this.#target = target;
+    this.#options = options;
     this.#columns = table.columns;
     this.#finished = new Promise<void>((resolve, reject) => {
       const fail = (error: Error) => {
@@ -176,7 +191,7 @@ class SqliteImport implements EntityImport<EntityRow> {
     // One JSON string per message: a string crosses threads as a copy of its bytes. Posting the
     // array itself costs this thread less, but reading it back cost the staging thread more than
     // that saved (measured in whole imports).
-    this.worker.postMessage({ type: 'rows', json: JSON.stringify(values) });
+    this.#worker.postMessage({ type: 'rows', json: JSON.stringify(values) });
     this.#inFlight += 1;
   }
 
@@ -184,16 +199,16 @@ class SqliteImport implements EntityImport<EntityRow> {
     if (this.#closed) throw new Error('The import is closed.');
     if (this.#failure) throw this.#failure;
     if (this.#pending.length > 0) this.#send(this.#pending);
-    this.worker.postMessage({ type: 'end' });
+    this.#worker.postMessage({ type: 'end' });
     let connection: Database.Database | undefined;
     let kysely: Kysely<IntegrationsDatabase> | undefined;
     try {
       await this.#finished;
-      connection = new Database(this.filename);
+      connection = new Database(this.#filename);
       connection.pragma('busy_timeout = 0');
       connection.pragma('synchronous = NORMAL');
-      connection.pragma(`cache_size = -${Math.trunc(this.options.cacheMiB * 1024)}`);
-      connection.prepare('ATTACH DATABASE ? AS staging').run(this.staging);
+      connection.pragma(`cache_size = -${Math.trunc(this.#options.cacheMiB * 1024)}`);
+      connection.prepare('ATTACH DATABASE ? AS staging').run(this.#staging);
       const db = new Kysely<IntegrationsDatabase>({ dialect: new SqliteDialect({ database: connection }) });
       kysely = db;
       return await retryWhileBusy(
@@ -203,18 +218,18 @@ class SqliteImport implements EntityImport<EntityRow> {
             const counts = await mergeStaged(
               trx,
               'sqlite',
-              this.table,
+              this.#table,
               { table: sql`staging.staging`, order: 'rowid' },
-              this.target,
+              this.#target,
             );
             await finish(new KyselyStorage(trx, { dialect: 'sqlite' }), counts);
             return counts;
           }),
-        this.options.lockTimeoutMs,
+        this.#options.lockTimeoutMs,
         () =>
           new IntegrationError(
             'BATCH_FAILED',
-            `Another writer kept the database locked for ${Math.round(this.options.lockTimeoutMs / 1000)} s; nothing was written.`,
+            `Another writer kept the database locked for ${Math.round(this.#options.lockTimeoutMs / 1000)} s; nothing was written.`,
           ),
       );
     } finally {
@@ -233,8 +248,8 @@ class SqliteImport implements EntityImport<EntityRow> {
     if (this.#closed) return;
     this.#closed = true;
     this.#pending = [];
-    this.worker.removeAllListeners('exit');
-    await this.worker.terminate();
-    await rm(this.staging, { force: true });
+    this.#worker.removeAllListeners('exit');
+    await this.#worker.terminate();
+    await rm(this.#staging, { force: true });
   }
 }

@@ -28,10 +28,10 @@ export class WalCheckpointer {
   #worker: Worker | undefined;
   #stopped = false;
 
-  constructor(
-    private readonly database: Database.Database,
-    options: WalCheckpointOptions = {},
-  ) {
+  readonly #database: Database.Database;
+
+  constructor(database: Database.Database, options: WalCheckpointOptions = {}) {
+    this.#database = database;
     this.#threshold = options.thresholdBytes ?? 4 * 1024 * 1024;
     this.#intervalMs = options.intervalMs ?? 250;
     database.pragma('wal_autocheckpoint = 0');
@@ -42,7 +42,7 @@ export class WalCheckpointer {
   #startWhenLarge(): void {
     let size = 0;
     try {
-      size = statSync(`${this.database.name}-wal`).size;
+      size = statSync(`${this.#database.name}-wal`).size;
     } catch {
       return;
     }
@@ -50,15 +50,15 @@ export class WalCheckpointer {
     clearInterval(this.#timer);
     const worker = new Worker(CHECKPOINT_WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: driverPath, path: this.database.name, intervalMs: this.#intervalMs },
+      workerData: { driver: driverPath, path: this.#database.name, intervalMs: this.#intervalMs },
     });
     // It never keeps a process alive on its own; stop() waits for it.
     worker.unref();
     worker.once('exit', () => {
-      if (this.#stopped || !this.database.open) return;
+      if (this.#stopped || !this.#database.open) return;
       // Gone without being stopped: commits checkpoint again, as SQLite does by default.
       this.#worker = undefined;
-      this.database.pragma('wal_autocheckpoint = 1000');
+      this.#database.pragma('wal_autocheckpoint = 1000');
     });
     worker.on('error', () => {});
     this.#worker = worker;

@@ -55,10 +55,10 @@ export class TokenRefresher {
   readonly #pollMs: number;
   readonly #inFlight = new Map<string, Promise<StoredCredentials>>();
 
-  constructor(
-    private readonly parts: RefresherParts,
-    options: TokenRefreshOptions = {},
-  ) {
+  readonly #parts: RefresherParts;
+
+  constructor(parts: RefresherParts, options: TokenRefreshOptions = {}) {
+    this.#parts = parts;
     this.marginMs = options.marginMs ?? DEFAULT_REFRESH_MARGIN_MS;
     this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.#pollMs = options.pollMs ?? DEFAULT_POLL_MS;
@@ -66,12 +66,12 @@ export class TokenRefresher {
 
   /** True when the access token expires within the margin. */
   isDue(credentials: StoredCredentials): boolean {
-    return credentials.expiresAt !== null && Date.parse(credentials.expiresAt) - this.marginMs <= this.nowMs();
+    return credentials.expiresAt !== null && Date.parse(credentials.expiresAt) - this.marginMs <= this.#nowMs();
   }
 
   /** True while the access token has not expired yet (it may be inside the margin). */
   isUsable(credentials: StoredCredentials): boolean {
-    return credentials.expiresAt === null || Date.parse(credentials.expiresAt) > this.nowMs();
+    return credentials.expiresAt === null || Date.parse(credentials.expiresAt) > this.#nowMs();
   }
 
   /**
@@ -100,7 +100,7 @@ export class TokenRefresher {
     staleVersion: number,
     reason: RefreshReason,
   ): Promise<StoredCredentials> {
-    const { storage, vault } = this.parts;
+    const { storage, vault } = this.#parts;
     const giveUpAt = Date.now() + this.#leaseMs + 5_000;
     let version = staleVersion;
     let sawOtherServerRefreshing = false;
@@ -117,7 +117,7 @@ export class TokenRefresher {
         sawOtherServerRefreshing = false;
         continue;
       }
-      const now = this.parts.clock.now();
+      const now = this.#parts.clock.now();
       const leaseHeld = record.refreshLeaseUntil !== null && Date.parse(record.refreshLeaseUntil) > now.getTime();
       if (leaseHeld) {
         sawOtherServerRefreshing = true;
@@ -155,7 +155,7 @@ export class TokenRefresher {
     leaseId: string,
     reason: RefreshReason,
   ): Promise<StoredCredentials> {
-    const { storage, vault, activity } = this.parts;
+    const { storage, vault, activity } = this.#parts;
     const refresh = connector.refresh;
     const credentials = await vault.get(tenantId, connector.id);
     if (!refresh || !credentials) {
@@ -165,9 +165,9 @@ export class TokenRefresher {
     const secrets = secretsOf(credentials);
     let grant: Awaited<ReturnType<NonNullable<OAuthConnector['refresh']>>>;
     try {
-      grant = await refresh(credentials, this.parts.context(tenantId));
+      grant = await refresh(credentials, this.#parts.context(tenantId));
     } catch (error) {
-      const failure = this.parts.describeFailure(error, secrets);
+      const failure = this.#parts.describeFailure(error, secrets);
       // Refused: the refresh token is dead and the merchant must connect again. Otherwise the
       // provider was unreachable, and a later call may try again.
       const refused = failure.needsReconnect;
@@ -227,14 +227,14 @@ export class TokenRefresher {
 
   /** A refresh the provider already refused is not sent again until the merchant reconnects. */
   async #refuseIfAlreadyRefused(tenantId: string, connector: OAuthConnector): Promise<void> {
-    const status = await this.parts.storage.statuses.get(tenantId, connector.id);
+    const status = await this.#parts.storage.statuses.get(tenantId, connector.id);
     if (status?.needsReconnect && status.lastErrorCode === connector.tokenExpiredCode) {
       throw fromStatus(status, connector);
     }
   }
 
   async #failureSeenElsewhere(tenantId: string, connector: OAuthConnector): Promise<IntegrationError> {
-    const status = await this.parts.storage.statuses.get(tenantId, connector.id);
+    const status = await this.#parts.storage.statuses.get(tenantId, connector.id);
     if (status?.needsReconnect) return fromStatus(status, connector);
     return new IntegrationError(
       'PROVIDER_UNAVAILABLE',
@@ -244,8 +244,8 @@ export class TokenRefresher {
   }
 
   async #markNeedsReconnect(tenantId: string, provider: string, error: IntegrationError): Promise<void> {
-    const previous = await this.parts.storage.statuses.get(tenantId, provider);
-    await this.parts.storage.statuses.put({
+    const previous = await this.#parts.storage.statuses.get(tenantId, provider);
+    await this.#parts.storage.statuses.put({
       tenantId,
       provider,
       status: 'error',
@@ -253,12 +253,12 @@ export class TokenRefresher {
       lastError: error.message,
       lastErrorCode: error.code,
       needsReconnect: true,
-      updatedAt: this.parts.clock.now().toISOString(),
+      updatedAt: this.#parts.clock.now().toISOString(),
     });
   }
 
-  private nowMs(): number {
-    return this.parts.clock.now().getTime();
+  #nowMs(): number {
+    return this.#parts.clock.now().getTime();
   }
 }
 

@@ -26,11 +26,15 @@ export class OAuthStateService {
   readonly #issuing = new Map<string, Promise<unknown>>();
 
   /** `maxOpenPerTenant`: how many unused, unexpired states one tenant may hold (default: no limit). */
-  constructor(
-    private readonly store: OAuthStateStore,
-    private readonly clock: Clock,
-    private readonly maxOpenPerTenant = Number.POSITIVE_INFINITY,
-  ) {}
+  readonly #store: OAuthStateStore;
+  readonly #clock: Clock;
+  readonly #maxOpenPerTenant: number;
+
+  constructor(store: OAuthStateStore, clock: Clock, maxOpenPerTenant = Number.POSITIVE_INFINITY) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#maxOpenPerTenant = maxOpenPerTenant;
+  }
 
   /**
    * A new state for the tenant and provider. Throws `RATE_LIMITED` (429) when the tenant already
@@ -49,20 +53,20 @@ export class OAuthStateService {
 
   async #issue(tenantId: string, provider: string, data: JsonObject | null): Promise<string> {
     const state = randomBytes(STATE_BYTES).toString('base64url');
-    const now = this.clock.now();
-    await this.store.deleteExpired(now.toISOString());
-    if (Number.isFinite(this.maxOpenPerTenant)) {
-      const open = await this.store.countOpen(tenantId, now.toISOString());
-      if (open.count >= this.maxOpenPerTenant) {
+    const now = this.#clock.now();
+    await this.#store.deleteExpired(now.toISOString());
+    if (Number.isFinite(this.#maxOpenPerTenant)) {
+      const open = await this.#store.countOpen(tenantId, now.toISOString());
+      if (open.count >= this.#maxOpenPerTenant) {
         const firstExpiry = open.firstExpiresAt ? Date.parse(open.firstExpiresAt) : now.getTime();
         throw rateLimited(
           `This account has ${open.count} connections waiting for their provider's authorization, the most it may have: finish one, or try again once the oldest link expires.`,
           (firstExpiry - now.getTime()) / 1000,
-          { limit: 'oauth_states_per_tenant', max: this.maxOpenPerTenant },
+          { limit: 'oauth_states_per_tenant', max: this.#maxOpenPerTenant },
         );
       }
     }
-    await this.store.insert({
+    await this.#store.insert({
       stateHash: hashState(state),
       tenantId,
       provider,
@@ -79,9 +83,9 @@ export class OAuthStateService {
    */
   async consume(provider: string, state: unknown): Promise<ConsumedState | undefined> {
     if (typeof state !== 'string' || !STATE_SHAPE.test(state)) return undefined;
-    const record = await this.store.take(hashState(state));
+    const record = await this.#store.take(hashState(state));
     if (!record || record.provider !== provider) return undefined;
-    if (record.expiresAt <= this.clock.now().toISOString()) return undefined;
+    if (record.expiresAt <= this.#clock.now().toISOString()) return undefined;
     return { tenantId: record.tenantId, data: record.data };
   }
 }

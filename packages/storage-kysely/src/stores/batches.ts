@@ -48,11 +48,15 @@ function toRecord(row: Selectable<DataBatchesTable>): BatchRecord {
 const ACTIVE: BatchStatus[] = ['pending', 'processing'];
 
 export class KyselyBatchStore implements BatchStore {
-  constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
+  readonly #db: Kysely<IntegrationsDatabase>;
+
+  constructor(db: Kysely<IntegrationsDatabase>) {
+    this.#db = db;
+  }
 
   async insert(batch: NewBatch): Promise<BatchRecord> {
     const key = batch.idempotencyKey ?? null;
-    const row = await this.db
+    const row = await this.#db
       .insertInto('data_batches')
       .values({
         id: batch.id,
@@ -85,7 +89,7 @@ export class KyselyBatchStore implements BatchStore {
       .returningAll()
       .executeTakeFirst();
     if (row) return toRecord(row);
-    const earlier = await this.db
+    const earlier = await this.#db
       .selectFrom('data_batches')
       .selectAll()
       .where('tenant_id', '=', batch.tenantId)
@@ -95,7 +99,7 @@ export class KyselyBatchStore implements BatchStore {
   }
 
   async get(tenantId: string, id: string): Promise<BatchRecord | undefined> {
-    const row = await this.db
+    const row = await this.#db
       .selectFrom('data_batches')
       .selectAll()
       .where('tenant_id', '=', tenantId)
@@ -105,7 +109,7 @@ export class KyselyBatchStore implements BatchStore {
   }
 
   async list(query: BatchListQuery): Promise<BatchRecord[]> {
-    let select = this.db.selectFrom('data_batches').selectAll().where('tenant_id', '=', query.tenantId);
+    let select = this.#db.selectFrom('data_batches').selectAll().where('tenant_id', '=', query.tenantId);
     if (query.entityType !== undefined) select = select.where('entity_type', '=', query.entityType);
     // Ids are time-ordered, so they break ties between batches created in the same millisecond.
     const rows = await select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
@@ -113,7 +117,7 @@ export class KyselyBatchStore implements BatchStore {
   }
 
   async progress(tenantId: string, id: string, progress: BatchProgress): Promise<boolean> {
-    const result = await this.db
+    const result = await this.#db
       .updateTable('data_batches')
       .set({
         processed_count: progress.processedCount,
@@ -128,7 +132,7 @@ export class KyselyBatchStore implements BatchStore {
   }
 
   async complete(tenantId: string, id: string, completion: BatchCompletion): Promise<boolean> {
-    const result = await this.db
+    const result = await this.#db
       .updateTable('data_batches')
       .set({
         status: 'completed',
@@ -151,7 +155,7 @@ export class KyselyBatchStore implements BatchStore {
   }
 
   async fail(tenantId: string, id: string, failure: BatchFailure): Promise<boolean> {
-    const result = await this.db
+    const result = await this.#db
       .updateTable('data_batches')
       .set({
         status: 'failed',
@@ -173,7 +177,7 @@ export class KyselyBatchStore implements BatchStore {
   }
 
   async markPurged(tenantId: string, id: string, purgeBatchId: string): Promise<boolean> {
-    const result = await this.db
+    const result = await this.#db
       .updateTable('data_batches')
       .set({ purged_by: purgeBatchId })
       .where('tenant_id', '=', tenantId)
@@ -185,7 +189,7 @@ export class KyselyBatchStore implements BatchStore {
 
   async failStale(staleBefore: string, failure: { errorMessage: string; completedAt: string }): Promise<BatchRecord[]> {
     // One UPDATE … RETURNING: concurrent recoveries in several processes each get disjoint rows.
-    const rows = await this.db
+    const rows = await this.#db
       .updateTable('data_batches')
       .set({
         status: 'failed',

@@ -36,11 +36,15 @@ function written(write: CredentialWrite, now: string) {
 }
 
 export class KyselyCredentialStore implements CredentialStore {
-  constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
+  readonly #db: Kysely<IntegrationsDatabase>;
+
+  constructor(db: Kysely<IntegrationsDatabase>) {
+    this.#db = db;
+  }
 
   async get(tenantId: string, provider: string) {
-    const { rows } = await runCompiled(this.db, 'integration_credentials.get', [tenantId, provider], () =>
-      this.db
+    const { rows } = await runCompiled(this.#db, 'integration_credentials.get', [tenantId, provider], () =>
+      this.#db
         .selectFrom('integration_credentials')
         .selectAll()
         .where('tenant_id', '=', tenantId)
@@ -51,7 +55,7 @@ export class KyselyCredentialStore implements CredentialStore {
   }
 
   async put(write: CredentialWrite, now: string) {
-    const row = await this.db
+    const row = await this.#db
       .insertInto('integration_credentials')
       .values({
         tenant_id: write.tenantId,
@@ -74,7 +78,7 @@ export class KyselyCredentialStore implements CredentialStore {
 
   async replace(write: CredentialWrite, expectedVersion: number, now: string) {
     // Key rotation re-seals the same secret: a refresh lease in progress stays with its holder.
-    const row = await this.db
+    const row = await this.#db
       .updateTable('integration_credentials')
       .set({
         ciphertext: write.ciphertext,
@@ -93,7 +97,7 @@ export class KyselyCredentialStore implements CredentialStore {
 
   async claimRefreshLease(claim: RefreshLeaseClaim) {
     // One conditional UPDATE: the database serialises concurrent claims, so one succeeds.
-    const result = await this.db
+    const result = await this.#db
       .updateTable('integration_credentials')
       .set({ refresh_lease_id: claim.leaseId, refresh_lease_until: claim.until })
       .where('tenant_id', '=', claim.tenantId)
@@ -105,7 +109,7 @@ export class KyselyCredentialStore implements CredentialStore {
   }
 
   async completeRefresh(write: CredentialWrite, leaseId: string, now: string) {
-    const row = await this.db
+    const row = await this.#db
       .updateTable('integration_credentials')
       .set({ ...written(write, now), version: sql<number>`integration_credentials.version + 1` })
       .where('tenant_id', '=', write.tenantId)
@@ -117,7 +121,7 @@ export class KyselyCredentialStore implements CredentialStore {
   }
 
   async releaseRefreshLease(tenantId: string, provider: string, leaseId: string) {
-    await this.db
+    await this.#db
       .updateTable('integration_credentials')
       .set({ refresh_lease_id: null, refresh_lease_until: null })
       .where('tenant_id', '=', tenantId)
@@ -127,7 +131,7 @@ export class KyselyCredentialStore implements CredentialStore {
   }
 
   async delete(tenantId: string, provider: string) {
-    const result = await this.db
+    const result = await this.#db
       .deleteFrom('integration_credentials')
       .where('tenant_id', '=', tenantId)
       .where('provider', '=', provider)
@@ -136,7 +140,7 @@ export class KyselyCredentialStore implements CredentialStore {
   }
 
   async listPage(after: { tenantId: string; provider: string } | undefined, limit: number) {
-    let query = this.db.selectFrom('integration_credentials').selectAll();
+    let query = this.#db.selectFrom('integration_credentials').selectAll();
     if (after) {
       query = query.where((eb) =>
         eb.or([

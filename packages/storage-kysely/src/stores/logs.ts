@@ -4,10 +4,14 @@ import { readInteger } from '../numbers.js';
 import type { IntegrationsDatabase } from '../schema.js';
 
 export class KyselyLogStore implements LogStore {
-  constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
+  readonly #db: Kysely<IntegrationsDatabase>;
+
+  constructor(db: Kysely<IntegrationsDatabase>) {
+    this.#db = db;
+  }
 
   async append(record: LogRecord): Promise<void> {
-    await this.db
+    await this.#db
       .insertInto('integration_logs')
       .values({
         id: record.id,
@@ -23,7 +27,7 @@ export class KyselyLogStore implements LogStore {
   }
 
   async list(query: LogQuery): Promise<StoredLogRecord[]> {
-    let select = this.db
+    let select = this.#db
       .selectFrom('integration_logs')
       .selectAll()
       .where('tenant_id', '=', query.tenantId)

@@ -4,10 +4,14 @@ import { readInteger } from '../numbers.js';
 import type { IntegrationsDatabase } from '../schema.js';
 
 export class KyselyOAuthStateStore implements OAuthStateStore {
-  constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
+  readonly #db: Kysely<IntegrationsDatabase>;
+
+  constructor(db: Kysely<IntegrationsDatabase>) {
+    this.#db = db;
+  }
 
   async insert(record: OAuthStateRecord): Promise<void> {
-    await this.db
+    await this.#db
       .insertInto('oauth_states')
       .values({
         state_hash: record.stateHash,
@@ -22,7 +26,7 @@ export class KyselyOAuthStateStore implements OAuthStateStore {
 
   async take(stateHash: string): Promise<OAuthStateRecord | undefined> {
     // One DELETE … RETURNING: of two concurrent callbacks, only one gets the row.
-    const row = await this.db
+    const row = await this.#db
       .deleteFrom('oauth_states')
       .where('state_hash', '=', stateHash)
       .returningAll()
@@ -39,7 +43,7 @@ export class KyselyOAuthStateStore implements OAuthStateStore {
   }
 
   async countOpen(tenantId: string, now: string): Promise<{ count: number; firstExpiresAt: string | null }> {
-    const row = await this.db
+    const row = await this.#db
       .selectFrom('oauth_states')
       .select((eb) => [eb.fn.countAll().as('count'), eb.fn.min('expires_at').as('first')])
       .where('tenant_id', '=', tenantId)
@@ -49,7 +53,7 @@ export class KyselyOAuthStateStore implements OAuthStateStore {
   }
 
   async deleteExpired(now: string): Promise<number> {
-    const result = await this.db.deleteFrom('oauth_states').where('expires_at', '<=', now).executeTakeFirst();
+    const result = await this.#db.deleteFrom('oauth_states').where('expires_at', '<=', now).executeTakeFirst();
     return readInteger(result.numDeletedRows);
   }
 }

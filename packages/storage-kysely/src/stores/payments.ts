@@ -69,11 +69,15 @@ function toColumns(changes: PaymentChanges): Updateable<PaymentsTable> {
 }
 
 export class KyselyPaymentStore implements PaymentStore {
-  constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
+  readonly #db: Kysely<IntegrationsDatabase>;
+
+  constructor(db: Kysely<IntegrationsDatabase>) {
+    this.#db = db;
+  }
 
   async get(tenantId: string, orderId: string) {
-    const { rows } = await runCompiled(this.db, 'payments.get', [tenantId, orderId], () =>
-      this.db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId),
+    const { rows } = await runCompiled(this.#db, 'payments.get', [tenantId, orderId], () =>
+      this.#db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId),
     );
     const [row] = rows;
     return row && toRecord(row);
@@ -82,7 +86,7 @@ export class KyselyPaymentStore implements PaymentStore {
   async insert(record: Omit<PaymentRecord, 'version' | 'updatedAt'>) {
     // ON CONFLICT DO NOTHING on the (tenant, order) unique constraint: concurrent inserts,
     // from any connection, leave exactly one row and tell exactly one caller it was theirs.
-    const result = await this.db
+    const result = await this.#db
       .insertInto('payments')
       .values({
         id: record.id,
@@ -120,11 +124,11 @@ export class KyselyPaymentStore implements PaymentStore {
     // (SQLite buffers returned rows) than the update itself.
     const { tenantId, orderId, version } = current;
     const { numAffectedRows } = await runCompiled(
-      this.db,
+      this.#db,
       `payments.update:${Object.keys(columns).join(',')}`,
       [...Object.values(columns), now, tenantId, orderId, version],
       () =>
-        this.db
+        this.#db
           .updateTable('payments')
           .set({ ...columns, version: sql<number>`version + 1`, updated_at: now })
           .where('tenant_id', '=', tenantId)
@@ -140,7 +144,7 @@ export class KyselyPaymentStore implements PaymentStore {
   }
 
   async list(query: PaymentListQuery) {
-    let select = this.db.selectFrom('payments').selectAll().where('tenant_id', '=', query.tenantId);
+    let select = this.#db.selectFrom('payments').selectAll().where('tenant_id', '=', query.tenantId);
     if (query.status) select = select.where('status', '=', query.status);
     const { after } = query;
     if (after) {
@@ -160,8 +164,8 @@ export class KyselyPaymentStore implements PaymentStore {
       SESSION_FIELDS.map((field) => [SESSION_COLUMNS[field], record[field]]),
     ) as Insertable<PaymentSessionsTable>;
     // Runs in the transaction that stores the session on the payment: compiled once.
-    await runCompiled(this.db, 'payment_sessions.add', Object.values(values), () =>
-      this.db
+    await runCompiled(this.#db, 'payment_sessions.add', Object.values(values), () =>
+      this.#db
         .insertInto('payment_sessions')
         .values(values)
         .onConflict((conflict) => conflict.columns(['provider', 'session_id']).doNothing()),
@@ -170,8 +174,8 @@ export class KyselyPaymentStore implements PaymentStore {
 
   async getSession(tenantId: string, provider: string, sessionId: string) {
     // By the primary key (provider, session_id); the tenant keeps the lookup within its rows.
-    const { rows } = await runCompiled(this.db, 'payment_sessions.get', [provider, sessionId, tenantId], () =>
-      this.db
+    const { rows } = await runCompiled(this.#db, 'payment_sessions.get', [provider, sessionId, tenantId], () =>
+      this.#db
         .selectFrom('payment_sessions')
         .selectAll()
         .where('provider', '=', provider)
@@ -204,7 +208,11 @@ function toSession(row: Selectable<PaymentSessionsTable>): PaymentSessionRecord 
 }
 
 export class KyselyWebhookEventStore implements WebhookEventStore {
-  constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
+  readonly #db: Kysely<IntegrationsDatabase>;
+
+  constructor(db: Kysely<IntegrationsDatabase>) {
+    this.#db = db;
+  }
 
   async record(event: WebhookEventRecord) {
     // The event id is the primary key: a second delivery, even one racing on another
@@ -217,8 +225,8 @@ export class KyselyWebhookEventStore implements WebhookEventStore {
       received_at: event.receivedAt,
       processed_at: event.processedAt,
     };
-    const { numAffectedRows } = await runCompiled(this.db, 'webhook_events.record', Object.values(values), () =>
-      this.db
+    const { numAffectedRows } = await runCompiled(this.#db, 'webhook_events.record', Object.values(values), () =>
+      this.#db
         .insertInto('webhook_events')
         .values(values)
         .onConflict((conflict) => conflict.column('event_id').doNothing()),
@@ -228,8 +236,8 @@ export class KyselyWebhookEventStore implements WebhookEventStore {
 
   async get(eventId: string) {
     // Every delivery asks first, duplicates included: compiled once.
-    const { rows } = await runCompiled(this.db, 'webhook_events.get', [eventId], () =>
-      this.db.selectFrom('webhook_events').selectAll().where('event_id', '=', eventId),
+    const { rows } = await runCompiled(this.#db, 'webhook_events.get', [eventId], () =>
+      this.#db.selectFrom('webhook_events').selectAll().where('event_id', '=', eventId),
     );
     const [row] = rows;
     return (

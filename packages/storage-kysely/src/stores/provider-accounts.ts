@@ -13,12 +13,16 @@ import type { IntegrationsDatabase } from '../schema.js';
  * `details` is the account's public facts as JSON text.
  */
 export class KyselyProviderAccountStore implements ProviderAccountStore {
-  constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
+  readonly #db: Kysely<IntegrationsDatabase>;
+
+  constructor(db: Kysely<IntegrationsDatabase>) {
+    this.#db = db;
+  }
 
   async claim(link: ProviderAccountLink): Promise<string | undefined> {
     const current = await this.owner(link.provider, link.accountId);
     if (current !== undefined && current !== link.tenantId) return current;
-    await this.db
+    await this.#db
       .deleteFrom('provider_accounts')
       .where('tenant_id', '=', link.tenantId)
       .where('provider', '=', link.provider)
@@ -26,7 +30,7 @@ export class KyselyProviderAccountStore implements ProviderAccountStore {
       .execute();
     const details = JSON.stringify(link.details ?? {});
     // A concurrent claim may have committed since the read: the key decides, the loser inserts nothing.
-    await this.db
+    await this.#db
       .insertInto('provider_accounts')
       .values({
         provider: link.provider,
@@ -39,7 +43,7 @@ export class KyselyProviderAccountStore implements ProviderAccountStore {
       .onConflict((conflict) => conflict.doNothing())
       .execute();
     // The tenant's own link, new or not, takes the claim's details.
-    await this.db
+    await this.#db
       .updateTable('provider_accounts')
       .set({ details, updated_at: link.createdAt })
       .where('provider', '=', link.provider)
@@ -50,7 +54,7 @@ export class KyselyProviderAccountStore implements ProviderAccountStore {
   }
 
   async owner(provider: string, accountId: string): Promise<string | undefined> {
-    const row = await this.db
+    const row = await this.#db
       .selectFrom('provider_accounts')
       .select('tenant_id')
       .where('provider', '=', provider)
@@ -60,7 +64,7 @@ export class KyselyProviderAccountStore implements ProviderAccountStore {
   }
 
   async get(tenantId: string, provider: string): Promise<ProviderAccountRecord | undefined> {
-    const row = await this.db
+    const row = await this.#db
       .selectFrom('provider_accounts')
       .selectAll()
       .where('tenant_id', '=', tenantId)
@@ -78,7 +82,7 @@ export class KyselyProviderAccountStore implements ProviderAccountStore {
   }
 
   async release(tenantId: string, provider: string): Promise<boolean> {
-    const result = await this.db
+    const result = await this.#db
       .deleteFrom('provider_accounts')
       .where('tenant_id', '=', tenantId)
       .where('provider', '=', provider)

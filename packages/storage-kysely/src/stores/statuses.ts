@@ -3,10 +3,14 @@ import type { Kysely } from 'kysely';
 import type { IntegrationsDatabase } from '../schema.js';
 
 export class KyselyStatusStore implements StatusStore {
-  constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
+  readonly #db: Kysely<IntegrationsDatabase>;
+
+  constructor(db: Kysely<IntegrationsDatabase>) {
+    this.#db = db;
+  }
 
   async get(tenantId: string, provider: string): Promise<StatusRecord | undefined> {
-    const row = await this.db
+    const row = await this.#db
       .selectFrom('integration_status')
       .selectAll()
       .where('tenant_id', '=', tenantId)
@@ -34,7 +38,7 @@ export class KyselyStatusStore implements StatusStore {
       needs_reconnect: record.needsReconnect ? 1 : 0,
       updated_at: record.updatedAt,
     };
-    await this.db
+    await this.#db
       .insertInto('integration_status')
       .values({ tenant_id: record.tenantId, provider: record.provider, ...values })
       .onConflict((conflict) => conflict.columns(['tenant_id', 'provider']).doUpdateSet(values))
@@ -42,7 +46,7 @@ export class KyselyStatusStore implements StatusStore {
   }
 
   async delete(tenantId: string, provider: string): Promise<void> {
-    await this.db
+    await this.#db
       .deleteFrom('integration_status')
       .where('tenant_id', '=', tenantId)
       .where('provider', '=', provider)

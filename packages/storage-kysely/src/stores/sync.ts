@@ -39,11 +39,15 @@ function toItem(row: Selectable<SyncQueueTable>): SyncItem {
 }
 
 export class KyselySyncQueueStore implements SyncQueueStore {
-  constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
+  readonly #db: Kysely<IntegrationsDatabase>;
+
+  constructor(db: Kysely<IntegrationsDatabase>) {
+    this.#db = db;
+  }
 
   async enqueue(items: readonly SyncItemWrite[], now: string): Promise<void> {
     for (const part of chunks(items, ROWS_PER_INSERT)) {
-      await this.db
+      await this.#db
         .insertInto('sync_queue')
         .values(
           part.map((item) => ({
@@ -64,7 +68,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
   }
 
   async listPending(tenantId: string, range: { afterId: number; upToId: number }, limit: number) {
-    const rows = await this.db
+    const rows = await this.#db
       .selectFrom('sync_queue')
       .selectAll()
       .where('tenant_id', '=', tenantId)
@@ -78,7 +82,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
   }
 
   async lastPendingId(tenantId: string) {
-    const row = await this.db
+    const row = await this.#db
       .selectFrom('sync_queue')
       .select((eb) => eb.fn.max('id').as('id'))
       .where('tenant_id', '=', tenantId)
@@ -88,7 +92,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
   }
 
   async counts(tenantId: string) {
-    const rows = await this.db
+    const rows = await this.#db
       .selectFrom('sync_queue')
       .select(['status', (eb) => eb.fn.countAll().as('count')])
       .where('tenant_id', '=', tenantId)
@@ -102,7 +106,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
   async settle(tenantId: string, ids: readonly number[], outcome: SyncOutcome, now: string) {
     let changed = 0;
     for (const part of chunks(ids, IDS_PER_STATEMENT)) {
-      const result = await this.db
+      const result = await this.#db
         .updateTable('sync_queue')
         .set({
           status: outcome.status,
@@ -120,7 +124,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
   }
 
   async retryFailed(tenantId: string, now: string) {
-    const result = await this.db
+    const result = await this.#db
       .updateTable('sync_queue')
       .set({ status: 'pending', updated_at: now })
       .where('tenant_id', '=', tenantId)
@@ -130,7 +134,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
   }
 
   async discard(tenantId: string) {
-    const result = await this.db
+    const result = await this.#db
       .deleteFrom('sync_queue')
       .where('tenant_id', '=', tenantId)
       .where('status', 'in', ['pending', 'failed'])
@@ -139,7 +143,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
   }
 
   async pruneDone(tenantId: string, before: string) {
-    const result = await this.db
+    const result = await this.#db
       .deleteFrom('sync_queue')
       .where('tenant_id', '=', tenantId)
       .where('status', '=', 'done')
@@ -149,7 +153,7 @@ export class KyselySyncQueueStore implements SyncQueueStore {
   }
 
   async tenantsWithPending(after: string | undefined, limit: number) {
-    let query = this.db.selectFrom('sync_queue').select('tenant_id').distinct().where('status', '=', 'pending');
+    let query = this.#db.selectFrom('sync_queue').select('tenant_id').distinct().where('status', '=', 'pending');
     if (after !== undefined) query = query.where('tenant_id', '>', after);
     const rows = await query.orderBy('tenant_id').limit(limit).execute();
     return rows.map((row) => row.tenant_id);
@@ -157,12 +161,16 @@ export class KyselySyncQueueStore implements SyncQueueStore {
 }
 
 export class KyselySyncStateStore implements SyncStateStore {
-  constructor(private readonly db: Kysely<IntegrationsDatabase>) {}
+  readonly #db: Kysely<IntegrationsDatabase>;
+
+  constructor(db: Kysely<IntegrationsDatabase>) {
+    this.#db = db;
+  }
 
   async claim(tenantId: string, provider: string, token: string, now: string, expiresAt: string) {
     // One INSERT … ON CONFLICT DO UPDATE … WHERE: the row lock (Postgres) or the single writer
     // (SQLite) makes the check and the take one step, so two flushers never both win.
-    const row = await this.db
+    const row = await this.#db
       .insertInto('sync_state')
       .values({
         tenant_id: tenantId,
@@ -186,7 +194,7 @@ export class KyselySyncStateStore implements SyncStateStore {
   }
 
   async renewClaim(tenantId: string, provider: string, token: string, expiresAt: string) {
-    const result = await this.db
+    const result = await this.#db
       .updateTable('sync_state')
       .set({ claim_expires_at: expiresAt })
       .where('tenant_id', '=', tenantId)
@@ -197,7 +205,7 @@ export class KyselySyncStateStore implements SyncStateStore {
   }
 
   async releaseClaim(tenantId: string, provider: string, token: string) {
-    await this.db
+    await this.#db
       .updateTable('sync_state')
       .set({ claim_token: null, claim_expires_at: null })
       .where('tenant_id', '=', tenantId)
@@ -207,7 +215,7 @@ export class KyselySyncStateStore implements SyncStateStore {
   }
 
   async recordSync(tenantId: string, provider: string, at: string) {
-    await this.db
+    await this.#db
       .insertInto('sync_state')
       .values({
         tenant_id: tenantId,
@@ -224,7 +232,7 @@ export class KyselySyncStateStore implements SyncStateStore {
   }
 
   async get(tenantId: string, provider: string): Promise<SyncStateRecord | undefined> {
-    const row = await this.db
+    const row = await this.#db
       .selectFrom('sync_state')
       .selectAll()
       .where('tenant_id', '=', tenantId)

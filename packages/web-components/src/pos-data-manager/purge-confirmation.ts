@@ -26,26 +26,32 @@ export class PurgeConfirmation {
   #target: DataBatch | undefined;
   #preview: PurgePreview | undefined;
 
+  readonly #host: Pick<ReactiveControllerHost, 'requestUpdate'> & { readonly renderRoot: ParentNode };
+  readonly #steps: PurgeSteps;
+
   constructor(
-    private readonly host: Pick<ReactiveControllerHost, 'requestUpdate'> & { readonly renderRoot: ParentNode },
-    private readonly steps: PurgeSteps,
-  ) {}
+    host: Pick<ReactiveControllerHost, 'requestUpdate'> & { readonly renderRoot: ParentNode },
+    steps: PurgeSteps,
+  ) {
+    this.#host = host;
+    this.#steps = steps;
+  }
 
   get #dialog(): HTMLDialogElement | null {
-    return this.host.renderRoot.querySelector('dialog[part~="confirm"]');
+    return this.#host.renderRoot.querySelector('dialog[part~="confirm"]');
   }
 
   #set(target: DataBatch | undefined, preview: PurgePreview | undefined): void {
     this.#target = target;
     this.#preview = preview;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** Opens the dialog for `batch` and asks the server what purging it would do. */
   ask(batch: DataBatch): void {
     this.#set(batch, undefined);
     this.#dialog?.showModal();
-    this.steps
+    this.#steps
       .client()
       .purgePreview(batch.id)
       .then(
@@ -55,7 +61,7 @@ export class PurgeConfirmation {
         (error: unknown) => {
           this.#dialog?.close();
           this.#set(undefined, undefined);
-          this.steps.refused(error);
+          this.#steps.refused(error);
         },
       );
   }
@@ -63,17 +69,17 @@ export class PurgeConfirmation {
   async #purge(): Promise<void> {
     const target = this.#target;
     if (!target) return;
-    this.steps.beginPurge();
+    this.#steps.beginPurge();
     try {
-      const api = this.steps.client();
+      const api = this.#steps.client();
       const result = await api.purge(target.id);
       this.#dialog?.close();
-      await this.steps.purged(await api.batch(target.id), result);
+      await this.#steps.purged(await api.batch(target.id), result);
     } catch (error) {
       this.#dialog?.close();
-      this.steps.refused(error);
+      this.#steps.refused(error);
     } finally {
-      this.steps.endPurge();
+      this.#steps.endPurge();
       this.#set(undefined, undefined);
     }
   }
@@ -94,11 +100,11 @@ export class PurgeConfirmation {
           : strings.confirmPurgeCounting,
       confirm: strings.confirmPurge,
       confirming: strings.purging,
-      busy: this.steps.purging(),
+      busy: this.#steps.purging(),
       ready: preview !== undefined && preview.batch_id === target?.id,
       onConfirm: () => void this.#purge(),
       onClose: () => {
-        if (!this.steps.purging()) this.#set(undefined, undefined);
+        if (!this.#steps.purging()) this.#set(undefined, undefined);
       },
     });
   }

@@ -53,23 +53,29 @@ export function cardSummary(
 export class SummaryLoader {
   #for: string | undefined;
 
+  readonly #load: () => Promise<Record<string, unknown>>;
+  readonly #show: (summary: Record<string, unknown> | undefined, error: string) => void;
+
   constructor(
-    private readonly load: () => Promise<Record<string, unknown>>,
-    private readonly show: (summary: Record<string, unknown> | undefined, error: string) => void,
-  ) {}
+    load: () => Promise<Record<string, unknown>>,
+    show: (summary: Record<string, unknown> | undefined, error: string) => void,
+  ) {
+    this.#load = load;
+    this.#show = show;
+  }
 
   sync(status: IntegrationStatus | undefined): void {
     if (!status?.connected) {
       this.#for = undefined;
-      this.show(undefined, '');
+      this.#show(undefined, '');
       return;
     }
     const key = `${status.connected_at}`;
     if (this.#for === key) return;
     this.#for = key;
-    this.load().then(
-      (summary) => this.show(summary, ''),
-      (error: unknown) => this.show(undefined, error instanceof Error ? error.message : String(error)),
+    this.#load().then(
+      (summary) => this.#show(summary, ''),
+      (error: unknown) => this.#show(undefined, error instanceof Error ? error.message : String(error)),
     );
   }
 

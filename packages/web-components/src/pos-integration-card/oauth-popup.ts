@@ -25,10 +25,10 @@ export class OAuthPopup implements ReactiveController {
   #popup: Window | undefined;
   #watch: ReturnType<typeof setInterval> | undefined;
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly steps: OAuthSteps,
-  ) {
+  readonly #steps: OAuthSteps;
+
+  constructor(host: ReactiveControllerHost, steps: OAuthSteps) {
+    this.#steps = steps;
     host.addController(this);
   }
 
@@ -43,17 +43,17 @@ export class OAuthPopup implements ReactiveController {
 
   /** Call inside the click: the popup opens before any await, so popup blockers let it through. */
   async connect(): Promise<void> {
-    const popup = window.open('', `pos-oauth-${this.steps.provider()}`, 'popup,width=520,height=720') ?? undefined;
+    const popup = window.open('', `pos-oauth-${this.#steps.provider()}`, 'popup,width=520,height=720') ?? undefined;
     let authUrl: string;
     try {
-      authUrl = await this.steps.authorizationUrl();
+      authUrl = await this.#steps.authorizationUrl();
     } catch (error) {
       popup?.close();
-      this.steps.failed(error);
+      this.#steps.failed(error);
       return;
     }
     if (!popup || popup.closed) {
-      this.steps.redirecting();
+      this.#steps.redirecting();
       window.location.assign(authUrl);
       return;
     }
@@ -64,7 +64,7 @@ export class OAuthPopup implements ReactiveController {
       if (this.#popup?.closed) {
         this.#stopWatching();
         this.#popup = undefined;
-        this.steps.abandoned();
+        this.#steps.abandoned();
       }
     }, 500);
   }
@@ -77,9 +77,9 @@ export class OAuthPopup implements ReactiveController {
   #onMessage = (event: MessageEvent): void => {
     // Only this origin's return page speaks for the provider; anything else is ignored.
     if (event.origin !== window.location.origin || !isOAuthResult(event.data)) return;
-    if (event.data.provider !== this.steps.provider()) return;
+    if (event.data.provider !== this.#steps.provider()) return;
     this.#stopWatching();
     this.#popup = undefined;
-    this.steps.returned(event.data);
+    this.#steps.returned(event.data);
   };
 }
