@@ -7,6 +7,7 @@
  * (a target the outbox pushes to) and `checkout` (hosted payment pages and their webhooks). `docs/architecture.md` ("Adding a connector") walks through one.
  */
 
+export type { AccountingCapability, AccountingEntry } from './accounting/target.js';
 export { type Clock, systemClock } from './clock.js';
 export { type ProviderCallOptions, providerCalls } from './connectors/kit/calls.js';
 export { type Environment, type EnvReader, readEnv } from './connectors/kit/env.js';

@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import type { AccountingCapability } from './accounting/target.js';
 import type { Clock } from './clock.js';
 import type { OAuthRedirect } from './connectors/kit/oauth.js';
 import type { ErrorCodeTable } from './error-codes.js';
@@ -116,6 +117,8 @@ interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
   readonly sync?: SyncCapability<S, P>;
   /** Present when the connector hosts checkout pages for POS orders (payments); at most one may. */
   readonly checkout?: CheckoutCapability<S, P>;
+  /** Present when the connector records paid sales and refunds in the merchant's books; at most one may. */
+  readonly accounting?: AccountingCapability<S, P>;
 }
 
 /** A provider the merchant connects by pasting credentials (Square, Supabase). */

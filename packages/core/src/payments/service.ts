@@ -16,6 +16,7 @@ import {
   type PaymentListInput,
   paymentListInput,
 } from './input.js';
+import type { PaymentObserver } from './observer.js';
 import type { CheckoutCapability, WebhookDelivery, WebhookRules } from './provider.js';
 import { CheckoutSessions, type Order } from './sessions.js';
 import {
@@ -30,6 +31,7 @@ import {
 import { WebhookInbox, type WebhookResult } from './webhooks.js';
 
 export type { ConnectionAccess } from './connection-access.js';
+export type { PaymentObserver } from './observer.js';
 export { checkoutIdempotencyKey } from './sessions.js';
 export type { WebhookResult } from './webhooks.js';
 
@@ -55,6 +57,8 @@ interface PaymentParts {
   activity: ActivityLog;
   /** Per-tenant rate of checkout session requests; unlimited without it. */
   checkoutRate?: CheckoutRate;
+  /** Told of every status or session change after the sync outbox, in the same transaction. */
+  observers?: readonly PaymentObserver[];
 }
 
 /**
@@ -75,7 +79,7 @@ export class PaymentService {
     this.provider = parts.connector.id;
     this.webhook = parts.connector.checkout.webhook;
     const { storage, connector, connections, clock, logger } = parts;
-    const enqueue = (tx: IntegrationStorage, row: PaymentRecord) => this.#enqueue(tx, row);
+    const changed: PaymentObserver = (tx, before, after) => this.#changed(tx, before, after);
     this.#sessions = new CheckoutSessions({
       storage,
       connector,
@@ -84,7 +88,7 @@ export class PaymentService {
       logger,
       claimTtlMs: options.claimTtlMs ?? 30_000,
       wait: options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-      enqueue,
+      changed,
     });
     this.#inbox = new WebhookInbox({
       storage,
@@ -97,7 +101,7 @@ export class PaymentService {
         logger,
         activity: parts.activity,
         trailLimit: options.trailLimit ?? 100,
-        enqueue,
+        changed,
       },
     });
   }
@@ -161,9 +165,11 @@ export class PaymentService {
     return this.#inbox.receive(delivery);
   }
 
-  async #enqueue(tx: IntegrationStorage, row: PaymentRecord): Promise<void> {
-    if (!this.#parts.sync.syncs('payments')) return;
-    await this.#parts.sync.enqueue(row.tenantId, 'payments', 'upsert', outboxRow(row), { storage: tx });
+  async #changed(tx: IntegrationStorage, before: PaymentRecord, after: PaymentRecord): Promise<void> {
+    if (this.#parts.sync.syncs('payments')) {
+      await this.#parts.sync.enqueue(after.tenantId, 'payments', 'upsert', outboxRow(after), { storage: tx });
+    }
+    for (const observer of this.#parts.observers ?? []) await observer(tx, before, after);
   }
 
   #now(): IsoTime {

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { PaymentChanges, PaymentRecord } from '../storage/payments.js';
 import type { IntegrationStorage, IsoTime } from '../storage/port.js';
 import type { ConnectionAccess } from './connection-access.js';
+import type { PaymentObserver } from './observer.js';
 import type { CheckoutCapability, CheckoutSessionRequest, CheckoutSessionSnapshot } from './provider.js';
 import { MAX_CAS_ATTEMPTS, sessionAttempt } from './settle.js';
 import { nextState } from './state.js';
@@ -23,8 +24,8 @@ export interface SessionParts {
   claimTtlMs: number;
   /** The pause between looks at another server's claim. */
   wait: (ms: number) => Promise<void>;
-  /** Queues a payment whose status changed for the sync target, in the same transaction. */
-  enqueue(tx: IntegrationStorage, row: PaymentRecord): Promise<void>;
+  /** Tells the observers of a payment whose status or session changed, in the same transaction. */
+  changed: PaymentObserver;
 }
 
 /** `pos-checkout-<sha256>`: the same tenant, order and attempt always give the same key. */
@@ -273,7 +274,7 @@ export class CheckoutSessions {
     let current: PaymentRecord | undefined = row;
     for (let tries = 0; current && current.claimToken === row.claimToken && tries < MAX_CAS_ATTEMPTS; tries += 1) {
       const wanted = changes(current);
-      const written = await this.#writeAndEnqueue(current, { ...wanted, ...release });
+      const written = await this.#writeAndTell(current, { ...wanted, ...release });
       if (written) return wanted ? written : undefined;
       current = await this.#parts.storage.payments.get(row.tenantId, row.orderId);
     }
@@ -281,10 +282,10 @@ export class CheckoutSessions {
   }
 
   /**
-   * A compare-and-swap write plus its sync outbox item, in one transaction. A session stored on
+   * A compare-and-swap write plus what its observers write (the sync outbox), in one transaction. A session stored on
    * the payment is recorded in the same transaction as a known attempt (webhooks accept only those).
    */
-  async #writeAndEnqueue(row: PaymentRecord, changes: PaymentChanges): Promise<PaymentRecord | undefined> {
+  async #writeAndTell(row: PaymentRecord, changes: PaymentChanges): Promise<PaymentRecord | undefined> {
     const now = this.#now();
     return this.#parts.storage.transaction(async (tx) => {
       const written = await tx.payments.update(row, changes, now);
@@ -292,7 +293,7 @@ export class CheckoutSessions {
         await tx.payments.addSession(sessionAttempt({ ...written, providerRef: written.providerRef }, now));
       }
       if (written && (written.status !== row.status || written.providerRef !== row.providerRef)) {
-        await this.#parts.enqueue(tx, written);
+        await this.#parts.changed(tx, row, written);
       }
       return written;
     });

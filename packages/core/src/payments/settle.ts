@@ -3,6 +3,7 @@ import { IntegrationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PaymentChanges, PaymentEventEntry, PaymentRecord, PaymentSessionRecord } from '../storage/payments.js';
 import type { IntegrationStorage, IsoTime } from '../storage/port.js';
+import type { PaymentObserver } from './observer.js';
 import type { CheckoutEvent } from './provider.js';
 import { isPaidOutcome, nextState, type SessionState } from './state.js';
 
@@ -21,8 +22,8 @@ export interface SettleParts {
   activity: ActivityLog;
   /** Most events kept in a payment's trail, newest last. */
   trailLimit: number;
-  /** Queues a payment whose status changed for the sync target, in the same transaction. */
-  enqueue(tx: IntegrationStorage, row: PaymentRecord): Promise<void>;
+  /** Tells the observers of a payment whose status changed, in the same transaction. */
+  changed: PaymentObserver;
 }
 
 /** A session the platform created for the payment, and what its attempt asked for. */
@@ -175,7 +176,7 @@ export async function applySessionEvent(
     }
     const written = await tx.payments.update(row, changes, now);
     if (!written) continue;
-    if (written.status !== row.status) await parts.enqueue(tx, written);
+    if (written.status !== row.status) await parts.changed(tx, row, written);
     if (paidEarlier) {
       parts.logger.error(
         {
