@@ -136,6 +136,7 @@ describe('demo mode OAuth round trips', () => {
 
   it('connects QuickBooks through its simulated consent page, realmId from the redirect, and revokes on disconnect', async () => {
     const api = apiClient(server.url, { token: DEMO_API_KEY });
+    expect((await api('GET', '/api/capabilities')).body).toMatchObject({ features: { quickbooks: true } });
     const started = await api('POST', '/api/integrations/quickbooks/auth-url');
     const authUrl = new URL(started.body.auth_url as string);
     expect(`${authUrl.origin}${authUrl.pathname}`).toBe(`${server.url}/demo/quickbooks/connect/oauth2`);
