@@ -23,6 +23,10 @@ export default defineConfig({
       { find: /^@pos\/connector-square$/, replacement: source('./packages/connectors/square/src/index.ts') },
       { find: /^@pos\/connector-stripe$/, replacement: source('./packages/connectors/stripe/src/index.ts') },
       { find: /^@pos\/connector-clover$/, replacement: source('./packages/connectors/clover/src/index.ts') },
+      {
+        find: /^@pos\/connector-quickbooks$/,
+        replacement: source('./packages/connectors/quickbooks/src/index.ts'),
+      },
       { find: /^@pos\/connector-supabase$/, replacement: source('./packages/connectors/supabase/src/index.ts') },
       { find: /^@pos\/web-components$/, replacement: source('./packages/web-components/src/index.ts') },
       { find: /^@pos\/simulators$/, replacement: source('./packages/simulators/src/index.ts') },

@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clover } from '@pos/connector-clover';
+import { quickbooks } from '@pos/connector-quickbooks';
 import { square } from '@pos/connector-square';
 import { stripe } from '@pos/connector-stripe';
 import { supabase } from '@pos/connector-supabase';
@@ -136,6 +137,7 @@ async function instance(variant: Variant): Promise<Integrations> {
               checkout: { webhookSecret: 'whsec_docs', successUrl: 'https://pos.example.com/checkout/return' },
             }),
             clover({ appId: 'DOCSAPP', appSecret: 'docs-secret', redirectUri: 'https://pos.example.com/callback' }),
+            quickbooks({ clientId: 'DOCSAPP', clientSecret: 'docs-secret', redirectUri: 'https://pos.example.com/qb' }),
           ]
         : [],
   });
@@ -288,7 +290,7 @@ function sources(): string[] {
 
 describe(`${DOC} error codes`, () => {
   const code = sources().join('\n');
-  /** Core's generic codes and the ones the four connectors declare, as a full instance registers them. */
+  /** Core's generic codes and the ones the five connectors declare, as a full instance registers them. */
   let registry: ErrorCodeRegistry;
   beforeAll(async () => {
     registry = (await instance('full')).errorCodes;

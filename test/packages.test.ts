@@ -390,6 +390,25 @@ const EXAMPLES: Record<string, Example> = {
       expect((await capabilities(port)).features.clover).toBe(true);
     });
   },
+  '@pos/connector-quickbooks': async ({ code }) => {
+    const port = String(await freePort());
+    const env = {
+      PORT: port,
+      POS_ENCRYPTION_KEY: KEY,
+      QUICKBOOKS_CLIENT_ID: 'ABdemoQuickBooksClientIdSimulated0123456789',
+      QUICKBOOKS_CLIENT_SECRET: 'demo-quickbooks-client-secret-simulated',
+      QUICKBOOKS_REDIRECT_URI: `http://127.0.0.1:${port}/api/integrations/quickbooks/callback`,
+      QUICKBOOKS_ENVIRONMENT: 'sandbox',
+      QUICKBOOKS_API_BASE: `${demoUrl}/demo/quickbooks`,
+      QUICKBOOKS_OAUTH_BASE: `${demoUrl}/demo/quickbooks`,
+    };
+    await runServer('quickbooks', code, env, /Open (\S+), connect/, async (match) => {
+      const authorize = new URL(match[1] as string);
+      expect(`${authorize.origin}${authorize.pathname}`).toBe(`${demoUrl}/demo/quickbooks/connect/oauth2`);
+      expect(authorize.searchParams.get('scope')).toBe('com.intuit.quickbooks.accounting');
+      expect((await capabilities(port)).features.quickbooks).toBe(true);
+    });
+  },
   '@pos/simulators': async ({ code }) => {
     expect(await runToEnd('simulators', code)).toContain("200 square Joe's Coffee");
   },

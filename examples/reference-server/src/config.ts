@@ -23,7 +23,7 @@ export interface ServerConfig extends LimitsConfig {
   previousEncryptionKeys: string | undefined;
   oauthReturnUrl: string;
   squareBaseUrl: string | undefined;
-  /** The `STRIPE_*` and `CLOVER_*` variables, read by the connectors' own `stripeFromEnv` / `cloverFromEnv`. */
+  /** The `STRIPE_*`, `CLOVER_*` and `QUICKBOOKS_*` variables, read by the connectors' own `…FromEnv`. */
   oauthEnv: Env;
   supabaseManagementApiUrl: string | undefined;
   /**
@@ -68,7 +68,7 @@ export type Env = Record<string, string | undefined>;
 
 function oauthEnv(env: Env): Env {
   return Object.fromEntries(
-    Object.entries(env).filter(([name, value]) => /^(STRIPE|CLOVER)_/.test(name) && value?.trim()),
+    Object.entries(env).filter(([name, value]) => /^(STRIPE|CLOVER|QUICKBOOKS)_/.test(name) && value?.trim()),
   );
 }
 

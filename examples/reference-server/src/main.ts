@@ -38,6 +38,7 @@ function demoBanner(url: string, config: ServerConfig): string {
     '  Click through the OAuth round trips (simulated consent pages) in a browser:',
     `    ${url}${SIMULATOR_PREFIX}/connect/stripe`,
     `    ${url}${SIMULATOR_PREFIX}/connect/clover`,
+    `    ${url}${SIMULATOR_PREFIX}/connect/quickbooks`,
     '  (a URL asked for with curl cannot be finished in a browser: the callback needs the cookie',
     '  that comes with the auth URL, so the flow ends in the browser that started it)',
     ...(config.variant === 'full'

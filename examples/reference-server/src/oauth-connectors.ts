@@ -1,10 +1,13 @@
 import { CLOVER_REQUIRED_ENV, clover, cloverFromEnv } from '@pos/connector-clover';
+import { QUICKBOOKS_REQUIRED_ENV, quickbooks, quickbooksFromEnv } from '@pos/connector-quickbooks';
 import { STRIPE_REQUIRED_ENV, type StripeEnvDefaults, stripe, stripeFromEnv } from '@pos/connector-stripe';
 import type { Connector, Logger } from '@pos/integrations-core';
 import { ConfigError, type ServerConfig } from './config.js';
 import {
   DEMO_CLOVER_APP_ID,
   DEMO_CLOVER_APP_SECRET,
+  DEMO_QUICKBOOKS_CLIENT_ID,
+  DEMO_QUICKBOOKS_CLIENT_SECRET,
   DEMO_STRIPE_CLIENT_ID,
   DEMO_STRIPE_SECRET_KEY,
 } from './demo/constants.js';
@@ -16,10 +19,15 @@ const PROVIDERS = [
     fromEnv: (env: ServerConfig['oauthEnv'], defaults: StripeEnvDefaults) => stripeFromEnv(env, defaults),
   },
   { name: 'Clover', required: CLOVER_REQUIRED_ENV, fromEnv: (env: ServerConfig['oauthEnv']) => cloverFromEnv(env) },
+  {
+    name: 'QuickBooks',
+    required: QUICKBOOKS_REQUIRED_ENV,
+    fromEnv: (env: ServerConfig['oauthEnv']) => quickbooksFromEnv(env),
+  },
 ] as const;
 
 /**
- * Stripe and Clover from the environment. A provider whose required variables are all unset is
+ * Stripe, Clover and QuickBooks from the environment. A provider whose required variables are all unset is
  * simply not configured (its routes are not mounted, so its card stays hidden); one that is
  * half configured is left out with a warning saying what is missing.
  */
@@ -46,7 +54,7 @@ export function oauthConnectorsFromEnv(
 }
 
 /**
- * Demo mode: both providers against the simulators this server serves under `/demo/…`, Stripe
+ * Demo mode: every OAuth provider against the simulators this server serves under `/demo/…`, Stripe
  * with Checkout turned on and verifying webhooks with demo mode's own secret.
  */
 export function demoOAuthConnectors(
@@ -69,6 +77,14 @@ export function demoOAuthConnectors(
       redirectUri: callbackUrl('clover'),
       apiBase: simulatorUrl('clover'),
       oauthBase: simulatorUrl('clover'),
+    }),
+    quickbooks({
+      clientId: DEMO_QUICKBOOKS_CLIENT_ID,
+      clientSecret: DEMO_QUICKBOOKS_CLIENT_SECRET,
+      redirectUri: callbackUrl('quickbooks'),
+      environment: 'sandbox',
+      apiBase: simulatorUrl('quickbooks'),
+      oauthBase: simulatorUrl('quickbooks'),
     }),
   ];
 }

@@ -8,6 +8,7 @@ import {
   createReferenceServer,
   DEMO_API_KEY,
   DEMO_CLOVER_MERCHANT,
+  DEMO_QUICKBOOKS_REALM,
   DEMO_STRIPE_ACCOUNT,
   type RunningServer,
   readConfig,
@@ -133,6 +134,39 @@ describe('demo mode OAuth round trips', () => {
     expect((await api('DELETE', '/api/integrations/clover/disconnect')).body).toMatchObject({ success: true });
   });
 
+  it('connects QuickBooks through its simulated consent page, realmId from the redirect, and revokes on disconnect', async () => {
+    const api = apiClient(server.url, { token: DEMO_API_KEY });
+    expect((await api('GET', '/api/capabilities')).body).toMatchObject({ features: { quickbooks: true } });
+    const started = await api('POST', '/api/integrations/quickbooks/auth-url');
+    const authUrl = new URL(started.body.auth_url as string);
+    expect(`${authUrl.origin}${authUrl.pathname}`).toBe(`${server.url}/demo/quickbooks/connect/oauth2`);
+    expect(authUrl.searchParams.get('scope')).toBe('com.intuit.quickbooks.accounting');
+
+    const { page, callbackUrl, landing } = await consent(authUrl.href, 'approve', cookiesOf(started));
+    expect(page.headers.get('x-simulated')).toBe('quickbooks');
+    expect(new URL(callbackUrl).searchParams.get('realmId')).toBe(DEMO_QUICKBOOKS_REALM);
+    expect(landing.search).toBe('?provider=quickbooks&status=connected');
+
+    expect((await api('GET', '/api/integrations/quickbooks/status')).body).toMatchObject({
+      connected: true,
+      realm_id: DEMO_QUICKBOOKS_REALM,
+      company_name: 'Demo Coffee Books (simulated)',
+      environment: 'sandbox',
+    });
+    expect((await api('GET', '/api/integrations/quickbooks/summary')).body).toEqual({
+      company_name: 'Demo Coffee Books (simulated)',
+      country: 'US',
+      fiscal_year_start: 'April',
+      home_currency: 'USD',
+      realm_id: DEMO_QUICKBOOKS_REALM,
+      environment: 'sandbox',
+    });
+    expect((await api('DELETE', '/api/integrations/quickbooks/disconnect')).body).toMatchObject({ success: true });
+    // The simulated Intuit confirmed the revocation: no revoke_failed row.
+    const logs = await api('GET', '/api/integrations/quickbooks/logs');
+    expect((logs.body.logs as Array<{ event: string }>).map((row) => row.event)).toEqual(['disconnected', 'connected']);
+  });
+
   it('reports a denied consent back to the settings page', async () => {
     const api = apiClient(server.url, { token: DEMO_API_KEY });
     const started = await api('POST', '/api/integrations/stripe/auth-url');
@@ -150,10 +184,14 @@ describe('demo mode OAuth round trips', () => {
   });
 
   it('marks every simulated provider response', async () => {
-    for (const path of ['/demo/stripe/v1/accounts/acct_x', '/demo/clover/v3/merchants/X']) {
+    for (const path of [
+      '/demo/stripe/v1/accounts/acct_x',
+      '/demo/clover/v3/merchants/X',
+      '/demo/quickbooks/v3/company/1/preferences',
+    ]) {
       const response = await fetch(`${server.url}${path}`);
       expect(response.status).toBe(401);
-      expect(response.headers.get('x-simulated')).toMatch(/^(stripe|clover)$/);
+      expect(response.headers.get('x-simulated')).toMatch(/^(stripe|clover|quickbooks)$/);
     }
   });
 });
@@ -165,14 +203,15 @@ describe('real mode OAuth configuration', () => {
   };
   const api = (server: RunningServer) => apiClient(server.url, { token: 'store-1-key-0123456789abcdef' });
 
-  it('mounts Stripe and Clover only when their variables are set, and warns about half-set ones', async () => {
+  it('mounts Stripe, Clover and QuickBooks only when their variables are set, and warns about half-set ones', async () => {
     const lines: string[] = [];
     const bare = await start(base, 'real', lines);
     try {
       expect((await api(bare)('GET', '/api/integrations/stripe/status')).status).toBe(404);
       expect((await api(bare)('GET', '/api/integrations/clover/status')).status).toBe(404);
+      expect((await api(bare)('GET', '/api/integrations/quickbooks/status')).status).toBe(404);
       expect((await api(bare)('GET', '/api/capabilities')).body).toMatchObject({
-        features: { stripe: false, clover: false },
+        features: { stripe: false, clover: false, quickbooks: false },
       });
       expect((await fetch(`${bare.url}/demo/stripe/v1/accounts/x`)).status).toBe(404);
       expect(lines.join('\n')).not.toContain('not configured');
@@ -180,11 +219,18 @@ describe('real mode OAuth configuration', () => {
       await bare.close();
     }
 
-    const half = await start({ ...base, STRIPE_CLIENT_ID: 'ca_Platform123', CLOVER_APP_ID: 'APP' }, 'real', lines);
+    const half = await start(
+      { ...base, STRIPE_CLIENT_ID: 'ca_Platform123', CLOVER_APP_ID: 'APP', QUICKBOOKS_CLIENT_SECRET: 'secret' },
+      'real',
+      lines,
+    );
     try {
       expect((await api(half)('GET', '/api/integrations/stripe/status')).status).toBe(404);
       expect(lines.join('\n')).toContain('Stripe is not configured: set STRIPE_SECRET_KEY.');
       expect(lines.join('\n')).toContain('Clover is not configured: set CLOVER_APP_SECRET, CLOVER_REDIRECT_URI.');
+      expect(lines.join('\n')).toContain(
+        'QuickBooks is not configured: set QUICKBOOKS_CLIENT_ID, QUICKBOOKS_REDIRECT_URI.',
+      );
     } finally {
       await half.close();
     }
@@ -199,13 +245,23 @@ describe('real mode OAuth configuration', () => {
         CLOVER_APP_SECRET: 'secret',
         CLOVER_REDIRECT_URI: 'https://pos.example/api/integrations/clover/callback',
         CLOVER_REGION: 'sandbox',
+        QUICKBOOKS_CLIENT_ID: 'ABclient',
+        QUICKBOOKS_CLIENT_SECRET: 'secret',
+        QUICKBOOKS_REDIRECT_URI: 'https://pos.example/api/integrations/quickbooks/callback',
       },
       'real',
     );
     try {
       expect((await api(full)('GET', '/api/capabilities')).body).toMatchObject({
-        features: { stripe: true, clover: true },
+        features: { stripe: true, clover: true, quickbooks: true },
       });
+      const quickbooksUrl = new URL(
+        (await api(full)('POST', '/api/integrations/quickbooks/auth-url')).body.auth_url as string,
+      );
+      expect(`${quickbooksUrl.origin}${quickbooksUrl.pathname}`).toBe('https://appcenter.intuit.com/connect/oauth2');
+      expect(quickbooksUrl.searchParams.get('redirect_uri')).toBe(
+        'https://pos.example/api/integrations/quickbooks/callback',
+      );
       const stripeUrl = (await api(full)('POST', '/api/integrations/stripe/auth-url')).body.auth_url as string;
       expect(stripeUrl).toMatch(/^https:\/\/connect\.stripe\.com\/oauth\/authorize\?/);
       const cloverUrl = (await api(full)('POST', '/api/integrations/clover/auth-url')).body.auth_url as string;
@@ -231,5 +287,17 @@ describe('real mode OAuth configuration', () => {
         'real',
       ),
     ).rejects.toThrow('CLOVER_REGION must be one of na, eu, la, sandbox.');
+    await expect(
+      start(
+        {
+          ...base,
+          QUICKBOOKS_CLIENT_ID: 'A',
+          QUICKBOOKS_CLIENT_SECRET: 'B',
+          QUICKBOOKS_REDIRECT_URI: 'https://x/cb',
+          QUICKBOOKS_ENVIRONMENT: 'staging',
+        },
+        'real',
+      ),
+    ).rejects.toThrow('QUICKBOOKS_ENVIRONMENT must be one of production, sandbox.');
   });
 });

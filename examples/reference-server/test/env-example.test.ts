@@ -1,7 +1,7 @@
 /**
  * `.env.example` lists every variable the reference server reads, and only those: the ones its
- * own sources read (`env.NAME`, `whole(env, 'NAME', …)`) and the `STRIPE_*` / `CLOVER_*` ones it
- * hands to `stripeFromEnv` and `cloverFromEnv`.
+ * own sources read (`env.NAME`, `whole(env, 'NAME', …)`) and the `STRIPE_*` / `CLOVER_*` /
+ * `QUICKBOOKS_*` ones it hands to `stripeFromEnv`, `cloverFromEnv` and `quickbooksFromEnv`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,10 +21,15 @@ const names = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map
 function readByCode(): Set<string> {
   const server = sources(join(root, 'examples/reference-server/src')).join('\n');
   const read = [...names(server, /\benv\.([A-Z][A-Z0-9_]+)/gi), ...names(server, /\benv,\s*'([A-Z][A-Z0-9_]+)'/g)];
-  // The reference server passes every STRIPE_* and CLOVER_* variable to the connectors' own readers.
+  // The reference server passes every STRIPE_*, CLOVER_* and QUICKBOOKS_* variable to the connectors' own readers.
   expect(server).toContain('stripeFromEnv(');
   expect(server).toContain('cloverFromEnv(');
-  for (const file of ['packages/connectors/stripe/src/stripe.ts', 'packages/connectors/clover/src/clover.ts']) {
+  expect(server).toContain('quickbooksFromEnv(');
+  for (const file of [
+    'packages/connectors/stripe/src/stripe.ts',
+    'packages/connectors/clover/src/clover.ts',
+    'packages/connectors/quickbooks/src/quickbooks.ts',
+  ]) {
     const text = readFileSync(join(root, file), 'utf8');
     // `read('NAME')`, `read.optional('NAME')`, `read.choice('NAME', …)` and the required lists.
     read.push(...names(text, /\bread(?:\.\w+)?\('([A-Z][A-Z0-9_]+)'/g));

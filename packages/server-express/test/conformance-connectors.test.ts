@@ -1,8 +1,9 @@
 /**
- * The connector conformance suite (`@pos/integrations-core/testing`) for Square, Stripe, Clover
- * and the example connector docs/architecture.md builds, each against its provider's simulation.
+ * The connector conformance suite (`@pos/integrations-core/testing`) for Square, Stripe, Clover,
+ * QuickBooks and the example connector docs/architecture.md builds, each against its provider's simulation.
  */
 import { clover } from '@pos/connector-clover';
+import { quickbooks } from '@pos/connector-quickbooks';
 import { square } from '@pos/connector-square';
 import { stripe } from '@pos/connector-stripe';
 import { describeConnectorConformance } from '@pos/integrations-core/testing';
@@ -10,6 +11,9 @@ import {
   CLOVER_APP_ID,
   CLOVER_APP_SECRET,
   CLOVER_REDIRECT_URI,
+  QUICKBOOKS_CLIENT_ID,
+  QUICKBOOKS_CLIENT_SECRET,
+  QUICKBOOKS_REDIRECT_URI,
   STRIPE_CLIENT_ID,
   STRIPE_REDIRECT_URI,
   STRIPE_SECRET_KEY,
@@ -17,7 +21,13 @@ import {
 } from '@pos/test-support';
 import { examplePos } from '../../../test/fixtures/example-pos.js';
 import { testServerHost } from './conformance-host.js';
-import { cloverSimulator, examplePosSimulator, squareSimulator, stripeSimulator } from './conformance-simulators.js';
+import {
+  cloverSimulator,
+  examplePosSimulator,
+  quickbooksSimulator,
+  squareSimulator,
+  stripeSimulator,
+} from './conformance-simulators.js';
 
 const mock = useProviderMock();
 const retry = { attempts: 2, baseDelayMs: 1, maxDelayMs: 1_000 };
@@ -35,3 +45,13 @@ describeConnectorConformance(
   host,
 );
 describeConnectorConformance(examplePos({ retry }), examplePosSimulator(mock), host);
+describeConnectorConformance(
+  quickbooks({
+    clientId: QUICKBOOKS_CLIENT_ID,
+    clientSecret: QUICKBOOKS_CLIENT_SECRET,
+    redirectUri: QUICKBOOKS_REDIRECT_URI,
+    retry,
+  }),
+  quickbooksSimulator(mock),
+  host,
+);

@@ -7,6 +7,9 @@ import {
   CLOVER_API,
   CLOVER_APP_SECRET,
   cloverSimulation,
+  QUICKBOOKS_API,
+  QUICKBOOKS_CLIENT_SECRET,
+  quickbooksSimulation,
   SQUARE_LOCATION_ID,
   SQUARE_PRODUCTION,
   SQUARE_TOKEN,
@@ -80,6 +83,13 @@ export function cloverSimulator(mock: ProviderMock): ConnectorSimulator {
   return mswSimulator(mock, CLOVER_API, cloverSimulation, (sim) => ({
     approve: (authUrl) => sim().approve(authUrl),
     secrets: () => [CLOVER_APP_SECRET, ...tokensOf(sim().issued)],
+  }));
+}
+
+export function quickbooksSimulator(mock: ProviderMock): ConnectorSimulator {
+  return mswSimulator(mock, QUICKBOOKS_API, quickbooksSimulation, (sim) => ({
+    approve: (authUrl) => sim().approve(authUrl),
+    secrets: () => [QUICKBOOKS_CLIENT_SECRET, ...tokensOf(sim().issued)],
   }));
 }
 

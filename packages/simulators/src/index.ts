@@ -1,4 +1,4 @@
-// Simulated Stripe Connect, Square, Clover and Supabase for demos and tests: each provider is plain
+// Simulated Stripe Connect, Square, Clover, QuickBooks Online and Supabase for demos and tests: each provider is plain
 // request handlers over in-memory state, served by `nodeListener` (Node.js, Express) or by the
 // msw handlers of `@pos/simulators/msw`.
 export {
@@ -14,6 +14,27 @@ export {
 export { type CloverSimulator, type CloverSimulatorOptions, createCloverSimulator } from './clover/simulator.js';
 export { combine, type SimulatedRequest, type SimulatedResponse, type Simulator } from './exchange.js';
 export { nodeListener } from './node.js';
+export {
+  INTUIT_APPCENTER,
+  INTUIT_DEVELOPER_API,
+  INTUIT_OAUTH,
+  QUICKBOOKS_API,
+  QUICKBOOKS_CLIENT_ID,
+  QUICKBOOKS_CLIENT_SECRET,
+  QUICKBOOKS_REALM_ID,
+  QUICKBOOKS_REDIRECT_URI,
+  QUICKBOOKS_SANDBOX_API,
+  QUICKBOOKS_SCOPE,
+  type QuickBooksCompany,
+  type QuickBooksCurrency,
+  quickbooksCompany,
+  quickbooksCurrency,
+} from './quickbooks/fixtures.js';
+export {
+  createQuickBooksSimulator,
+  type QuickBooksSimulator,
+  type QuickBooksSimulatorOptions,
+} from './quickbooks/simulator.js';
 export {
   createSquareSimulator,
   SQUARE_LOCATION_ID,

@@ -7,6 +7,12 @@ import { HttpResponse, http, type RequestHandler } from 'msw';
 import { CLOVER_API, CLOVER_APP_ID, CLOVER_OAUTH, CLOVER_REDIRECT_URI } from './clover/fixtures.js';
 import { type CloverSimulator, type CloverSimulatorOptions, createCloverSimulator } from './clover/simulator.js';
 import type { Simulator } from './exchange.js';
+import { INTUIT_APPCENTER, INTUIT_DEVELOPER_API, INTUIT_OAUTH, QUICKBOOKS_API } from './quickbooks/fixtures.js';
+import {
+  createQuickBooksSimulator,
+  type QuickBooksSimulator,
+  type QuickBooksSimulatorOptions,
+} from './quickbooks/simulator.js';
 import { createSquareSimulator, SQUARE_PRODUCTION, squareLocation } from './square.js';
 import { STRIPE_API, STRIPE_CONNECT } from './stripe/fixtures.js';
 import { createStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from './stripe/simulator.js';
@@ -100,6 +106,49 @@ export function cloverSimulation(options: CloverSimulationOptions = {}): CloverS
 export type CloverSimulation = Omit<CloverSimulator, 'simulator' | 'api' | 'pages' | 'consent'> & {
   handlers: RequestHandler[];
   approve(authUrl: string): URL;
+};
+
+export interface QuickBooksSimulationOptions extends QuickBooksSimulatorOptions {
+  /** The Accounting API host (production's by default; `QUICKBOOKS_SANDBOX_API` for a sandbox company). */
+  api?: string;
+}
+
+/**
+ * QuickBooks Online under msw: Intuit's token and revocation hosts and the Accounting API host,
+ * and `approve`/`deny` standing in for the merchant on the consent page at appcenter.intuit.com.
+ */
+export function quickbooksSimulation(options: QuickBooksSimulationOptions = {}): QuickBooksSimulation {
+  const { api = QUICKBOOKS_API, ...rest } = options;
+  const quickbooks = createQuickBooksSimulator(rest);
+  const { simulator: _all, pages: _pages, tokens, revoke, api: apiHost, consent, ...state } = quickbooks;
+  const authorizeParams = (authUrl: string) => {
+    const url = new URL(authUrl);
+    if (url.origin + url.pathname !== `${INTUIT_APPCENTER}/connect/oauth2`) {
+      throw new Error(`Not an Intuit authorize URL: ${authUrl}`);
+    }
+    return url.searchParams;
+  };
+  return {
+    ...state,
+    handlers: [
+      ...mswHandlers(tokens, INTUIT_OAUTH),
+      ...mswHandlers(revoke, INTUIT_DEVELOPER_API),
+      ...mswHandlers(apiHost, api),
+    ],
+    /** The merchant picks the company and connects: the redirect with `code`, `state` and `realmId`. */
+    approve: (authUrl: string) => consent(authorizeParams(authUrl), true),
+    /** The merchant cancels: `error=access_denied`. */
+    deny: (authUrl: string) => consent(authorizeParams(authUrl), false),
+  };
+}
+
+export type QuickBooksSimulation = Omit<
+  QuickBooksSimulator,
+  'simulator' | 'pages' | 'tokens' | 'revoke' | 'api' | 'consent'
+> & {
+  handlers: RequestHandler[];
+  approve(authUrl: string): URL;
+  deny(authUrl: string): URL;
 };
 
 /** Square as it answers for a valid token and a known location, 401 and 404 otherwise. */

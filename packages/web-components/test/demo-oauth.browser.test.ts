@@ -16,18 +16,29 @@ afterAll(async () => {
 });
 
 describe('the demo page’s OAuth round trips through the simulated consent pages', () => {
-  for (const { provider, name, shown, reachable } of [
+  for (const { provider, name, shown, term, reachable, shot } of [
     {
       provider: 'stripe',
       name: 'Stripe',
       shown: 'Demo Coffee (simulated)',
+      term: 'Card payments enabled',
       reachable: /Stripe answered: account acct_\.\.\.\w+ \(Demo Coffee \(simulated\)\) is reachable\./,
+      shot: 'oauth-connected',
     },
     {
       provider: 'clover',
       name: 'Clover',
       shown: 'Demo Bakery (simulated)',
+      term: 'Merchant',
       reachable: /Clover answered: merchant "Demo Bakery \(simulated\)" is reachable\./,
+    },
+    {
+      provider: 'quickbooks',
+      name: 'QuickBooks',
+      shown: 'Demo Coffee Books (simulated)',
+      term: 'Fiscal year starts in',
+      reachable: /QuickBooks answered: company "Demo Coffee Books \(simulated\)" is reachable\./,
+      shot: 'quickbooks-connected',
     },
   ]) {
     describe(name, () => {
@@ -57,13 +68,11 @@ describe('the demo page’s OAuth round trips through the simulated consent page
         await card().locator('[part="summary"]').getByText(shown).first().waitFor();
         // The summary speaks to people: the connector's labels, yes/no instead of true/false.
         const terms = await card().locator('[part="summary"] dt').allTextContents();
-        expect(terms).toContain(provider === 'stripe' ? 'Card payments enabled' : 'Merchant');
+        expect(terms).toContain(term);
         expect(terms.join(' ')).not.toMatch(/_|\bid\b/);
         expect(await card().locator('[part="summary"]').textContent()).not.toMatch(/\btrue\b|\bfalse\b/);
         expect(await server.integrations.status('demo', provider)).toMatchObject({ connected: true });
-        if (provider === 'stripe') {
-          await screenshot(page, 'oauth-connected', (await card().elementHandle()) ?? undefined);
-        }
+        if (shot) await screenshot(page, shot, (await card().elementHandle()) ?? undefined);
       });
 
       it(`tests the ${name} connection`, async () => {

@@ -237,6 +237,18 @@ describe('every screen of the demo fits a phone and passes axe-core', () => {
     await checkScreen(page, 'card-oauth-connected', stripe);
   });
 
+  it('the QuickBooks card, connected through its consent page', async () => {
+    const quickbooks = page.locator('pos-integration-card[provider="quickbooks"]');
+    const popupOpened = page.waitForEvent('popup');
+    await quickbooks.getByRole('button', { name: 'Connect QuickBooks' }).click();
+    const popup = await popupOpened;
+    await popup.getByRole('button', { name: 'Connect (simulated)' }).click();
+    await popup.waitForEvent('close');
+    await expect.poll(() => quickbooks.locator('[part~="badge"]').textContent()).toBe('Connected');
+    await quickbooks.locator('[part="summary"]').getByText('Demo Coffee Books (simulated)').waitFor();
+    await checkScreen(page, 'card-quickbooks-connected', quickbooks);
+  });
+
   it('the Data Manager while sample data is generated', async () => {
     // The page's polls go unanswered, so the batch stays running on screen while it is measured.
     const poll = (url: URL) => /^\/api\/data-manager\/batches\/[^/]+$/.test(url.pathname);

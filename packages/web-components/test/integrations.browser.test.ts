@@ -44,7 +44,7 @@ describe('<pos-integrations> on the demo page', () => {
       .poll(() =>
         page.locator('pos-integration-card').evaluateAll((cards) => cards.map((card) => card.getAttribute('provider'))),
       )
-      .toEqual(['square', 'supabase', 'stripe', 'clover']);
+      .toEqual(['square', 'supabase', 'stripe', 'clover', 'quickbooks']);
     const token = card.getByLabel('Access token');
     expect(await token.getAttribute('type')).toBe('password');
     expect(await card.getByLabel('Location ID').getAttribute('type')).toBe('text');
@@ -259,9 +259,9 @@ describe('<pos-integrations> on the demo page', () => {
     const shown = await page.evaluate(async () => {
       const described = document.createElement('pos-integration-card');
       described.token = 'pos_demo_key_not_for_production';
-      described.provider = 'quickbooks';
+      described.provider = 'xero';
       // Even when told the provider exists, a 404 from its status endpoint removes the card.
-      described.integration = { id: 'quickbooks', name: 'QuickBooks', kind: 'oauth' };
+      described.integration = { id: 'xero', name: 'Xero', kind: 'oauth' };
       const unknown = document.createElement('pos-integration-card');
       unknown.token = 'pos_demo_key_not_for_production';
       unknown.provider = 'woocommerce';

@@ -20,3 +20,8 @@ export const DEMO_STRIPE_ACCOUNT = 'acct_1DemoCoffeeSimulated';
 export const DEMO_CLOVER_APP_ID = 'DEMOCLOVERAPP';
 export const DEMO_CLOVER_APP_SECRET = 'demo-clover-app-secret-simulated';
 export const DEMO_CLOVER_MERCHANT = 'DEMOMERCHANT1';
+
+/** The simulated Intuit app and the QuickBooks company its consent page connects. */
+export const DEMO_QUICKBOOKS_CLIENT_ID = 'ABdemoQuickBooksClientIdSimulated0123456789';
+export const DEMO_QUICKBOOKS_CLIENT_SECRET = 'demo-quickbooks-client-secret-simulated';
+export const DEMO_QUICKBOOKS_REALM = '9130355377512345';

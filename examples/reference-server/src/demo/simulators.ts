@@ -1,10 +1,13 @@
 import {
   cloverMerchant,
   createCloverSimulator,
+  createQuickBooksSimulator,
   createSquareSimulator,
   createStripeSimulator,
   createSupabaseSimulator,
   nodeListener,
+  quickbooksCompany,
+  quickbooksCurrency,
   type StripeWebhookEndpoint,
   squareLocation,
   stripeAccount,
@@ -12,8 +15,9 @@ import {
 import { Router } from 'express';
 import * as demo from './constants.js';
 
-// Clover tokens are signed rather than remembered, so they survive a restart of the demo server.
+// Clover and QuickBooks tokens are signed rather than remembered, so they survive a restart of the demo server.
 const CLOVER_SIGNING_KEY = 'pos-integrations demo clover simulator: not a secret';
+const QUICKBOOKS_SIGNING_KEY = 'pos-integrations demo quickbooks simulator: not a secret';
 
 /** The demo's Square: the demo token and one location. */
 export const demoSquare = () =>
@@ -69,6 +73,22 @@ export const demoClover = (options: { redirectUri: () => string }) =>
     signingKey: CLOVER_SIGNING_KEY,
   });
 
+/** The demo's Intuit app and the QuickBooks company its consent page connects (a sandbox company). */
+export const demoQuickBooks = (options: { redirectUri: () => string }) =>
+  createQuickBooksSimulator({
+    clientId: demo.DEMO_QUICKBOOKS_CLIENT_ID,
+    clientSecret: demo.DEMO_QUICKBOOKS_CLIENT_SECRET,
+    realmId: demo.DEMO_QUICKBOOKS_REALM,
+    company: quickbooksCompany({
+      CompanyName: 'Demo Coffee Books (simulated)',
+      LegalName: 'Demo Coffee LLC',
+      FiscalYearStartMonth: 'April',
+    }),
+    currency: quickbooksCurrency('USD'),
+    redirectUri: options.redirectUri,
+    signingKey: QUICKBOOKS_SIGNING_KEY,
+  });
+
 export interface DemoSimulatorUrls {
   /** This server's OAuth callback for a provider, the only redirect URI the simulated apps accept. */
   callbackUrl: (provider: string) => () => string;
@@ -92,6 +112,10 @@ export function demoSimulators(urls: DemoSimulatorUrls): Router {
   router.use(
     `${demo.SIMULATOR_PREFIX}/clover`,
     nodeListener(demoClover({ redirectUri: urls.callbackUrl('clover') }).simulator),
+  );
+  router.use(
+    `${demo.SIMULATOR_PREFIX}/quickbooks`,
+    nodeListener(demoQuickBooks({ redirectUri: urls.callbackUrl('quickbooks') }).simulator),
   );
   return router;
 }

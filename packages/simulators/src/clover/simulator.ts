@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { combine, formOf, html, json, jsonOf, type Route, redirect, simulator, sleep, text } from '../exchange.js';
 import { consentPage } from '../pages.js';
+import { signedTokens } from '../tokens.js';
 import {
   CLOVER_APP_ID,
   CLOVER_APP_SECRET,
@@ -8,7 +9,6 @@ import {
   type CloverMerchant,
   cloverMerchant,
 } from './fixtures.js';
-import { cloverTokens } from './tokens.js';
 
 const CODE_LIFETIME_MS = 5 * 60 * 1000;
 
@@ -44,7 +44,10 @@ export function createCloverSimulator(options: CloverSimulatorOptions = {}) {
   const merchant = options.merchant ?? cloverMerchant();
   const clock = options.clock ?? { now: () => new Date() };
   const accessTtl = options.accessTtlSeconds ?? 3600;
-  const tokens = cloverTokens(options.signingKey ?? randomBytes(32).toString('hex'));
+  const tokens = signedTokens(options.signingKey ?? randomBytes(32).toString('hex'), {
+    access: 'clv_at',
+    refresh: 'clv_rt',
+  });
   const codes = new Map<string, { status: 'issued' | 'used'; expires: number }>();
   const spentRefreshTokens = new Set<string>();
   const calls = { token: 0, refresh: 0, merchant: 0 };
@@ -160,7 +163,7 @@ export function createCloverSimulator(options: CloverSimulatorOptions = {}) {
         calls.merchant += 1;
         const token = headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
         const claims = tokens.verify(token, 'access', seconds());
-        if (!claims || claims.merchant !== merchantId || merchantId !== merchant.id) return unauthorized();
+        if (!claims || claims.subject !== merchantId || merchantId !== merchant.id) return unauthorized();
         const expanded = query.get('expand')?.split(',') ?? [];
         return json(200, {
           ...merchant,
