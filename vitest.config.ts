@@ -24,6 +24,10 @@ export default defineConfig({
       { find: /^@pos\/connector-stripe$/, replacement: source('./packages/connectors/stripe/src/index.ts') },
       { find: /^@pos\/connector-clover$/, replacement: source('./packages/connectors/clover/src/index.ts') },
       { find: /^@pos\/connector-supabase$/, replacement: source('./packages/connectors/supabase/src/index.ts') },
+      {
+        find: /^@pos\/connector-woocommerce$/,
+        replacement: source('./packages/connectors/woocommerce/src/index.ts'),
+      },
       { find: /^@pos\/web-components$/, replacement: source('./packages/web-components/src/index.ts') },
       { find: /^@pos\/simulators$/, replacement: source('./packages/simulators/src/index.ts') },
       { find: /^@pos\/simulators\/msw$/, replacement: source('./packages/simulators/src/msw.ts') },
