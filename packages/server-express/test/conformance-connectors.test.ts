@@ -1,10 +1,11 @@
 /**
- * The connector conformance suite (`@pos/integrations-core/testing`) for Square, Stripe, Clover
- * and the example connector docs/architecture.md builds, each against its provider's simulation.
+ * The connector conformance suite (`@pos/integrations-core/testing`) for Square, Stripe, Clover,
+ * WooCommerce and the example connector docs/architecture.md builds, each against its provider's simulation.
  */
 import { clover } from '@pos/connector-clover';
 import { square } from '@pos/connector-square';
 import { stripe } from '@pos/connector-stripe';
+import { wooCommerce } from '@pos/connector-woocommerce';
 import { describeConnectorConformance } from '@pos/integrations-core/testing';
 import {
   CLOVER_APP_ID,
@@ -17,7 +18,13 @@ import {
 } from '@pos/test-support';
 import { examplePos } from '../../../test/fixtures/example-pos.js';
 import { testServerHost } from './conformance-host.js';
-import { cloverSimulator, examplePosSimulator, squareSimulator, stripeSimulator } from './conformance-simulators.js';
+import {
+  cloverSimulator,
+  examplePosSimulator,
+  squareSimulator,
+  stripeSimulator,
+  wooCommerceSimulator,
+} from './conformance-simulators.js';
 
 const mock = useProviderMock();
 const retry = { attempts: 2, baseDelayMs: 1, maxDelayMs: 1_000 };
@@ -34,4 +41,5 @@ describeConnectorConformance(
   cloverSimulator(mock),
   host,
 );
+describeConnectorConformance(wooCommerce({ retry }), wooCommerceSimulator(mock), host);
 describeConnectorConformance(examplePos({ retry }), examplePosSimulator(mock), host);
