@@ -11,6 +11,7 @@ import { clover } from '@pos/connector-clover';
 import { square } from '@pos/connector-square';
 import { stripe } from '@pos/connector-stripe';
 import { supabase } from '@pos/connector-supabase';
+import { wooCommerce } from '@pos/connector-woocommerce';
 import {
   createIntegrations,
   createKeyRing,
@@ -136,6 +137,7 @@ async function instance(variant: Variant): Promise<Integrations> {
               checkout: { webhookSecret: 'whsec_docs', successUrl: 'https://pos.example.com/checkout/return' },
             }),
             clover({ appId: 'DOCSAPP', appSecret: 'docs-secret', redirectUri: 'https://pos.example.com/callback' }),
+            wooCommerce(),
           ]
         : [],
   });
