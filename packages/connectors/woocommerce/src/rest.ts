@@ -1,8 +1,7 @@
 import {
-  discardBody,
   IntegrationError,
   type OutboundHttp,
-  readBoundedText,
+  readBoundedJson,
   transientStatus,
   unreachable,
 } from '@pos/integrations-core/connector';
@@ -32,19 +31,6 @@ function basic({ consumer_key, consumer_secret }: WooKeys): string {
   return `Basic ${Buffer.from(`${consumer_key}:${consumer_secret}`, 'utf8').toString('base64')}`;
 }
 
-async function jsonBody(response: Response): Promise<unknown> {
-  if (!/\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
-    await discardBody(response);
-    return undefined;
-  }
-  const text = await readBoundedText(response, MAX_BODY_BYTES);
-  try {
-    return text === undefined ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * One GET to the merchant's store through the outbound guard (public https only, no redirects);
  * network failures and timeouts become `PROVIDER_UNAVAILABLE`, the guard's refusals
@@ -62,7 +48,11 @@ export async function get(
       signal: AbortSignal.timeout(options.timeoutMs),
       subject: 'The store URL',
     });
-    return { status: response.status, headers: response.headers, body: await jsonBody(response) };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: await readBoundedJson(response, MAX_BODY_BYTES),
+    };
   } catch (error) {
     if (error instanceof IntegrationError) throw error;
     throw unreachable('WooCommerce', error);
