@@ -132,8 +132,21 @@ export function wooCommerce(
     });
   }
 
+  /** `GET /system_status`, which checks the key; a JSON answer without its `environment` is not WooCommerce's. */
+  async function readStatus(store: string, keys: WooKeys, context: ConnectorContext) {
+    const { body } = await read(store, SYSTEM_STATUS_PATH, keys, context);
+    if (!isObject(body) || !isObject(body.environment)) {
+      throw wooCommerceErrors.error(
+        'WOOCOMMERCE_NOT_FOUND',
+        `${store}${REST_PATH} answered, but not as WooCommerce's REST API does. Check the store URL.`,
+        { needsReconnect: true },
+      );
+    }
+    return systemStatus(body);
+  }
+
   const statusOf = ({ secret, publicData }: WooCommerceCredentials, context: ConnectorContext) =>
-    read(publicData.store_url, SYSTEM_STATUS_PATH, secret, context).then((answer) => systemStatus(answer.body));
+    readStatus(publicData.store_url, secret, context);
 
   return {
     id: 'woocommerce',
@@ -166,7 +179,7 @@ export function wooCommerce(
     async verify({ store_url, consumer_key, consumer_secret }, context) {
       const keys = { consumer_key, consumer_secret };
       // The keys first: nothing else is worth asking a store that refuses them.
-      await read(store_url, SYSTEM_STATUS_PATH, keys, context);
+      await readStatus(store_url, keys, context);
       const name = await siteName(store_url, context);
       return {
         secret: keys,

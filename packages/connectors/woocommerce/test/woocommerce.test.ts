@@ -184,6 +184,14 @@ describe('what the store answers', () => {
     }
   });
 
+  it('answers a JSON site that is not WooCommerce with WOOCOMMERCE_NOT_FOUND', async () => {
+    mock.use(http.all(`${WOOCOMMERCE_STORE}/*`, () => HttpResponse.json({ ok: true, items: [] })));
+    await expect(connector.verify(credentials(), context)).rejects.toMatchObject({
+      code: 'WOOCOMMERCE_NOT_FOUND',
+      message: expect.stringContaining("not as WooCommerce's REST API does"),
+    });
+  });
+
   it('refuses a redirecting site without following it', async () => {
     const seen = recording();
     mock.use(
