@@ -28,6 +28,10 @@ export default defineConfig({
         replacement: source('./packages/connectors/quickbooks/src/index.ts'),
       },
       { find: /^@pos\/connector-supabase$/, replacement: source('./packages/connectors/supabase/src/index.ts') },
+      {
+        find: /^@pos\/connector-woocommerce$/,
+        replacement: source('./packages/connectors/woocommerce/src/index.ts'),
+      },
       { find: /^@pos\/web-components$/, replacement: source('./packages/web-components/src/index.ts') },
       { find: /^@pos\/simulators$/, replacement: source('./packages/simulators/src/index.ts') },
       { find: /^@pos\/simulators\/msw$/, replacement: source('./packages/simulators/src/msw.ts') },

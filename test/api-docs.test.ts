@@ -12,6 +12,7 @@ import { quickbooks } from '@pos/connector-quickbooks';
 import { square } from '@pos/connector-square';
 import { stripe } from '@pos/connector-stripe';
 import { supabase } from '@pos/connector-supabase';
+import { wooCommerce } from '@pos/connector-woocommerce';
 import {
   createIntegrations,
   createKeyRing,
@@ -138,6 +139,7 @@ async function instance(variant: Variant): Promise<Integrations> {
             }),
             clover({ appId: 'DOCSAPP', appSecret: 'docs-secret', redirectUri: 'https://pos.example.com/callback' }),
             quickbooks({ clientId: 'DOCSAPP', clientSecret: 'docs-secret', redirectUri: 'https://pos.example.com/qb' }),
+            wooCommerce(),
           ]
         : [],
   });

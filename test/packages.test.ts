@@ -352,6 +352,16 @@ const EXAMPLES: Record<string, Example> = {
     });
     expect(output).toMatch(/delivered: 1/);
   },
+  '@pos/connector-woocommerce': async ({ code }) => {
+    const output = await runToEnd('woocommerce', code, {
+      POS_ENCRYPTION_KEY: KEY,
+      WOOCOMMERCE_STORE_URL: `${demoUrl}/demo/woocommerce`,
+      POS_ALLOWED_PRIVATE_HOSTS: new URL(demoUrl).host,
+      WOOCOMMERCE_CONSUMER_KEY: 'ck_demo0woocommerce0key0not0for0production',
+      WOOCOMMERCE_CONSUMER_SECRET: 'cs_demo0woocommerce0secret0not0for0production',
+    });
+    expect(output).toContain('Demo Coffee Shop (simulated)');
+  },
   '@pos/connector-stripe': async ({ code }) => {
     const port = String(await freePort());
     const env = {

@@ -24,6 +24,8 @@ import {
   DEMO_SQUARE_TOKEN,
   DEMO_SUPABASE_KEY,
   DEMO_TENANT,
+  DEMO_WOOCOMMERCE_KEY,
+  DEMO_WOOCOMMERCE_SECRET,
   SIMULATOR_PREFIX,
 } from './demo/constants.js';
 import { seedDemoData } from './demo/data-manager.js';
@@ -199,6 +201,9 @@ export async function createReferenceServer(
               squareLocation: DEMO_SQUARE_LOCATION,
               supabaseKey: DEMO_SUPABASE_KEY,
               supabaseProjectPath: `${SIMULATOR_PREFIX}/supabase`,
+              wooCommerceKey: DEMO_WOOCOMMERCE_KEY,
+              wooCommerceSecret: DEMO_WOOCOMMERCE_SECRET,
+              wooCommerceStorePath: `${SIMULATOR_PREFIX}/woocommerce`,
             },
           }
         : {}),

@@ -1,5 +1,6 @@
 import { square } from '@pos/connector-square';
 import { supabase } from '@pos/connector-supabase';
+import { wooCommerce } from '@pos/connector-woocommerce';
 import type { Connector, Logger } from '@pos/integrations-core';
 import type { ServerConfig } from './config.js';
 import { demoOAuthConnectors, oauthConnectorsFromEnv } from './oauth-connectors.js';
@@ -27,6 +28,8 @@ export function fullConnectors(config: ServerConfig, logger: Logger, urls: Conne
           : {}),
     }),
     supabase(!demo && config.supabaseManagementApiUrl ? { managementApiUrl: config.supabaseManagementApiUrl } : {}),
+    // Needs no server configuration: each merchant enters their store's URL and REST API key.
+    wooCommerce(),
     ...(demo
       ? demoOAuthConnectors(urls.callbackUrl, urls.simulatorUrl, {
           ...urls.checkoutReturn,

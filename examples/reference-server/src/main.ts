@@ -6,6 +6,8 @@ import {
   DEMO_SQUARE_LOCATION,
   DEMO_SQUARE_TOKEN,
   DEMO_SUPABASE_KEY,
+  DEMO_WOOCOMMERCE_KEY,
+  DEMO_WOOCOMMERCE_SECRET,
   SIMULATOR_PREFIX,
 } from './demo/constants.js';
 import { serverLogger } from './logging.js';
@@ -34,6 +36,12 @@ function demoBanner(url: string, config: ServerConfig): string {
     `      -d '{"project_url":"${url}${SIMULATOR_PREFIX}/supabase","service_key":"${DEMO_SUPABASE_KEY}"}'`,
     `    curl -s -X POST ${url}/api/integrations/supabase/sync -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
     '  (connecting queued every row the demo holds; push everything again with …/supabase/resync)',
+    '',
+    '  Try WooCommerce with the simulated store and the demo REST API key:',
+    `    curl -s -X POST ${url}/api/integrations/woocommerce/credentials \\`,
+    `      -H 'Authorization: Bearer ${DEMO_API_KEY}' -H 'Content-Type: application/json' \\`,
+    `      -d '{"store_url":"${url}${SIMULATOR_PREFIX}/woocommerce","consumer_key":"${DEMO_WOOCOMMERCE_KEY}","consumer_secret":"${DEMO_WOOCOMMERCE_SECRET}"}'`,
+    `    curl -s ${url}/api/integrations/woocommerce/summary -H 'Authorization: Bearer ${DEMO_API_KEY}'`,
     '',
     '  Click through the OAuth round trips (simulated consent pages) in a browser:',
     `    ${url}${SIMULATOR_PREFIX}/connect/stripe`,

@@ -15,6 +15,8 @@ import {
   DEMO_SQUARE_TOKEN,
   DEMO_SUPABASE_KEY,
   DEMO_TENANT,
+  DEMO_WOOCOMMERCE_KEY,
+  DEMO_WOOCOMMERCE_SECRET,
   describeDatabase,
   type RunningServer,
   readConfig,
@@ -80,6 +82,9 @@ describe('demo mode', () => {
       expect(html).toContain('Demo mode.');
       expect(html).toContain(DEMO_SUPABASE_KEY);
       expect(html).toContain('data-origin-path="/demo/supabase"');
+      expect(html).toContain('data-origin-path="/demo/woocommerce"');
+      expect(html).toContain(DEMO_WOOCOMMERCE_KEY);
+      expect(html).toContain(DEMO_WOOCOMMERCE_SECRET);
       expect(await (await fetch(`${server.url}/settings/integrations?provider=square&status=connected`)).text()).toBe(
         html,
       );
@@ -87,6 +92,75 @@ describe('demo mode', () => {
       expect(bundle.status).toBe(200);
       expect(bundle.headers.get('content-type')).toContain('javascript');
       expect(await bundle.text()).toContain('pos-integration-card');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('WooCommerce', () => {
+  it('connects the simulated store with the demo key, summarises it, and refuses wrong keys and URLs', async () => {
+    const server = await start({}, 'demo');
+    try {
+      const api = apiClient(server.url, { token: DEMO_API_KEY });
+      expect((await api('GET', '/api/capabilities')).body).toMatchObject({ features: { woocommerce: true } });
+      const { integrations } = (await api('GET', '/api/integrations')).body as {
+        integrations: Array<{ id: string; disconnect_note?: string }>;
+      };
+      expect(integrations.find((integration) => integration.id === 'woocommerce')?.disconnect_note).toContain(
+        'until you revoke it',
+      );
+      const store_url = `${server.url}/demo/woocommerce`;
+      const keys = { consumer_key: DEMO_WOOCOMMERCE_KEY, consumer_secret: DEMO_WOOCOMMERCE_SECRET };
+      const wrongSecret = await api('POST', '/api/integrations/woocommerce/credentials', {
+        body: { store_url, ...keys, consumer_secret: 'cs_0000000000000000000000' },
+      });
+      expect(wrongSecret).toMatchObject({ status: 400, body: { error_code: 'WOOCOMMERCE_INVALID_KEYS' } });
+      const wrongUrl = await api('POST', '/api/integrations/woocommerce/credentials', {
+        body: { store_url: `${server.url}/demo/nothing-here`, ...keys },
+      });
+      expect(wrongUrl).toMatchObject({ status: 400, body: { error_code: 'WOOCOMMERCE_NOT_FOUND' } });
+
+      const connected = await api('POST', '/api/integrations/woocommerce/credentials', {
+        body: { store_url, ...keys },
+      });
+      expect(connected.body).toMatchObject({
+        success: true,
+        status: { connected: true, store_name: 'Demo Coffee Shop (simulated)', store_url },
+      });
+      expect(JSON.stringify(connected.body)).not.toContain(DEMO_WOOCOMMERCE_SECRET);
+      expect((await api('GET', '/api/integrations/woocommerce/summary')).body).toMatchObject({
+        store_name: 'Demo Coffee Shop (simulated)',
+        currency: 'USD',
+        product_count: 4,
+      });
+      expect((await api('POST', '/api/integrations/woocommerce/test')).body).toMatchObject({ success: true });
+      expect((await api('DELETE', '/api/integrations/woocommerce/disconnect')).body).toMatchObject({ success: true });
+      const simulated = await fetch(`${store_url}/wp-json`);
+      expect(simulated.headers.get('x-simulated')).toBe('woocommerce');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is offered in real mode without any configuration, and refuses a store on a private address', async () => {
+    const key = 'store-1-key-0123456789abcdef';
+    const server = await start(
+      { POS_ENCRYPTION_KEY: Buffer.alloc(32, 2).toString('base64'), POS_API_KEYS: `store-1:${key}` },
+      'real',
+    );
+    try {
+      const api = apiClient(server.url, { token: key });
+      expect((await api('GET', '/api/capabilities')).body).toMatchObject({ features: { woocommerce: true } });
+      const refused = await api('POST', '/api/integrations/woocommerce/credentials', {
+        body: {
+          store_url: 'https://127.0.0.1:8443',
+          consumer_key: DEMO_WOOCOMMERCE_KEY,
+          consumer_secret: DEMO_WOOCOMMERCE_SECRET,
+        },
+      });
+      expect(refused).toMatchObject({ status: 400, body: { error_code: 'VALIDATION_FAILED' } });
+      expect((await api('GET', '/api/integrations/woocommerce/status')).body).toMatchObject({ connected: false });
     } finally {
       await server.close();
     }

@@ -15,6 +15,8 @@ import {
   DEMO_SQUARE_LOCATION,
   DEMO_SQUARE_TOKEN,
   DEMO_SUPABASE_KEY,
+  DEMO_WOOCOMMERCE_KEY,
+  DEMO_WOOCOMMERCE_SECRET,
   type ReferenceServer,
   type RunningServer,
   readConfig,
@@ -106,6 +108,22 @@ describe('JSON logs', () => {
         })
       ).status,
     ).toBe(200);
+    // The simulated store is on this server too: its requests carry the key as HTTP Basic.
+    const store_url = `${running.url}${SIMULATOR_PREFIX}/woocommerce`;
+    const wrongSecret = 'cs_wrongSecretThatMustNotBeLogged0001';
+    await api('POST', '/api/integrations/woocommerce/credentials', {
+      headers,
+      body: { store_url, consumer_key: DEMO_WOOCOMMERCE_KEY, consumer_secret: wrongSecret },
+    });
+    expect(
+      (
+        await api('POST', '/api/integrations/woocommerce/credentials', {
+          headers,
+          body: { store_url, consumer_key: DEMO_WOOCOMMERCE_KEY, consumer_secret: DEMO_WOOCOMMERCE_SECRET },
+        })
+      ).status,
+    ).toBe(200);
+    const basic = Buffer.from(`${DEMO_WOOCOMMERCE_KEY}:${DEMO_WOOCOMMERCE_SECRET}`).toString('base64');
     const code = 'ac_oauth_code_that_must_not_be_logged_0001';
     await api('GET', `/api/integrations/stripe/callback?code=${code}&state=state-that-must-not-be-logged-0001`, {
       headers,
@@ -121,6 +139,10 @@ describe('JSON logs', () => {
       wrongToken,
       DEMO_SQUARE_TOKEN,
       DEMO_SUPABASE_KEY,
+      DEMO_WOOCOMMERCE_KEY,
+      DEMO_WOOCOMMERCE_SECRET,
+      wrongSecret,
+      basic,
       code,
       'state-that-must-not-be-logged',
     ]) {

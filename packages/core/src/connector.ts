@@ -46,7 +46,7 @@ export {
   type KnownErrorCode,
 } from './errors.js';
 export { type AddressKind, classifyAddress, isPublicAddress } from './http/addresses.js';
-export { discardBody, readBoundedText } from './http/body.js';
+export { discardBody, readBoundedJson, readBoundedText } from './http/body.js';
 export {
   createOutboundGuard,
   type OutboundGuard,

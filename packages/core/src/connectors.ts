@@ -102,6 +102,12 @@ interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
    * in words (`location_name` → "Location name").
    */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * What disconnecting does not do, for the person about to do it (sent to UIs with the
+   * connector's description): where access is revoked when the provider offers no revocation
+   * call, e.g. "The key stays valid until you revoke it in …".
+   */
+  readonly disconnectNote?: string;
   /** Provider summary built from a live provider response (property 6, docs/properties.md). */
   summary(credentials: ConnectorCredentials<S, P>, context: ConnectorContext): Promise<JsonObject>;
   /** Resolves only when the provider answered 2xx; throws an {@link IntegrationError} otherwise. */

@@ -192,6 +192,7 @@ function describeConnector(connector: Connector) {
     kind: connector.kind,
     ...(connector.kind === 'api_key' ? { fields: connector.credentialFields } : {}),
     ...(connector.labels ? { labels: connector.labels } : {}),
+    ...(connector.disconnectNote ? { disconnect_note: connector.disconnectNote } : {}),
     ...(connector.sync ? { sync: true } : {}),
   };
 }

@@ -1,11 +1,12 @@
 /**
  * The connector conformance suite (`@pos/integrations-core/testing`) for Square, Stripe, Clover,
- * QuickBooks and the example connector docs/architecture.md builds, each against its provider's simulation.
+ * QuickBooks, WooCommerce and the example connector docs/architecture.md builds, each against its provider's simulation.
  */
 import { clover } from '@pos/connector-clover';
 import { quickbooks } from '@pos/connector-quickbooks';
 import { square } from '@pos/connector-square';
 import { stripe } from '@pos/connector-stripe';
+import { wooCommerce } from '@pos/connector-woocommerce';
 import { describeConnectorConformance } from '@pos/integrations-core/testing';
 import {
   CLOVER_APP_ID,
@@ -27,6 +28,7 @@ import {
   quickbooksSimulator,
   squareSimulator,
   stripeSimulator,
+  wooCommerceSimulator,
 } from './conformance-simulators.js';
 
 const mock = useProviderMock();
@@ -44,6 +46,7 @@ describeConnectorConformance(
   cloverSimulator(mock),
   host,
 );
+describeConnectorConformance(wooCommerce({ retry }), wooCommerceSimulator(mock), host);
 describeConnectorConformance(examplePos({ retry }), examplePosSimulator(mock), host);
 describeConnectorConformance(
   quickbooks({

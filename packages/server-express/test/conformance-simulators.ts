@@ -18,6 +18,10 @@ import {
   squareHandlers,
   stripeSimulation,
   type useProviderMock,
+  WOOCOMMERCE_CONSUMER_KEY,
+  WOOCOMMERCE_CONSUMER_SECRET,
+  WOOCOMMERCE_STORE,
+  wooCommerceHandlers,
 } from '@pos/test-support';
 import { HttpResponse, http, type RequestHandler } from 'msw';
 
@@ -101,4 +105,20 @@ export function examplePosSimulator(mock: ProviderMock): ConnectorSimulator {
     invalidCredentials: () => ({ api_key: WRONG_EXAMPLE_KEY }),
     secrets: () => [EXAMPLE_POS_KEY, WRONG_EXAMPLE_KEY, ...sim().seenKeys],
   }));
+}
+
+const WRONG_WOOCOMMERCE_SECRET = 'cs_0000000000000000000000000000000000000000';
+
+export function wooCommerceSimulator(mock: ProviderMock): ConnectorSimulator {
+  const keys = { consumer_key: WOOCOMMERCE_CONSUMER_KEY, store_url: WOOCOMMERCE_STORE };
+  return mswSimulator(
+    mock,
+    WOOCOMMERCE_STORE,
+    () => ({ handlers: wooCommerceHandlers() }),
+    () => ({
+      validCredentials: () => ({ ...keys, consumer_secret: WOOCOMMERCE_CONSUMER_SECRET }),
+      invalidCredentials: () => ({ ...keys, consumer_secret: WRONG_WOOCOMMERCE_SECRET }),
+      secrets: () => [WOOCOMMERCE_CONSUMER_KEY, WOOCOMMERCE_CONSUMER_SECRET, WRONG_WOOCOMMERCE_SECRET],
+    }),
+  );
 }

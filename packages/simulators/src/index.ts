@@ -1,4 +1,4 @@
-// Simulated Stripe Connect, Square, Clover, QuickBooks Online and Supabase for demos and tests: each provider is plain
+// Simulated Stripe Connect, Square, Clover, QuickBooks Online, Supabase and WooCommerce for demos and tests: each provider is plain
 // request handlers over in-memory state, served by `nodeListener` (Node.js, Express) or by the
 // msw handlers of `@pos/simulators/msw`.
 export {
@@ -77,3 +77,13 @@ export {
   SUPABASE_TABLES,
   type SupabaseSimulatorOptions,
 } from './supabase/simulator.js';
+export {
+  WOOCOMMERCE_CONSUMER_KEY,
+  WOOCOMMERCE_CONSUMER_SECRET,
+  WOOCOMMERCE_STORE,
+  type WooCommerceStore,
+  wooCommerceProduct,
+  wooCommerceProducts,
+  wooCommerceStore,
+} from './woocommerce/fixtures.js';
+export { createWooCommerceSimulator, type WooCommerceSimulatorOptions } from './woocommerce/simulator.js';

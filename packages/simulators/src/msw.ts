@@ -16,6 +16,8 @@ import {
 import { createSquareSimulator, SQUARE_PRODUCTION, squareLocation } from './square.js';
 import { STRIPE_API, STRIPE_CONNECT } from './stripe/fixtures.js';
 import { createStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from './stripe/simulator.js';
+import { WOOCOMMERCE_STORE } from './woocommerce/fixtures.js';
+import { createWooCommerceSimulator, type WooCommerceSimulatorOptions } from './woocommerce/simulator.js';
 
 /** msw handlers that send every request under `base` to `simulated`; what it does not know stays unhandled. */
 export function mswHandlers(simulated: Simulator, base: string): RequestHandler[] {
@@ -154,4 +156,12 @@ export type QuickBooksSimulation = Omit<
 /** Square as it answers for a valid token and a known location, 401 and 404 otherwise. */
 export function squareHandlers(base = SQUARE_PRODUCTION, location = squareLocation()): RequestHandler[] {
   return mswHandlers(createSquareSimulator({ locations: [location] }), base);
+}
+
+/** A WooCommerce store at `base` (`WOOCOMMERCE_STORE` by default) accepting the simulator's key. */
+export function wooCommerceHandlers(
+  base = WOOCOMMERCE_STORE,
+  options: WooCommerceSimulatorOptions = {},
+): RequestHandler[] {
+  return mswHandlers(createWooCommerceSimulator(options), base);
 }

@@ -57,7 +57,12 @@ describe('the simulated Intuit and QuickBooks Online', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('x-simulated')).toBe('quickbooks');
     expect(await page.text()).toContain('SIMULATION');
-    for (const wrong of [{ client_id: 'other' }, { redirect_uri: 'https://evil.example/cb' }, { scope: 'openid' }]) {
+    const wrongs: Array<Record<string, string>> = [
+      { client_id: 'other' },
+      { redirect_uri: 'https://evil.example/cb' },
+      { scope: 'openid' },
+    ];
+    for (const wrong of wrongs) {
       expect((await fetch(authorize(base, wrong))).status).toBe(400);
     }
     const back = quickbooks.consent(authorize(base).searchParams, true);

@@ -34,6 +34,8 @@ export interface IntegrationDescriptor {
   fields?: CredentialField[];
   /** What the connector calls its summary fields (`charges_enabled: 'Card payments'`). */
   labels?: Record<string, string>;
+  /** What disconnecting leaves to the merchant (revoking a key at the provider), shown when they confirm. */
+  disconnect_note?: string;
   /** Present when the connector receives the sync outbox (Supabase). */
   sync?: boolean;
 }

@@ -7,7 +7,7 @@ import { type DemoPage, openDemoPage } from './harness.js';
 // status endpoint hides it entirely — never a disabled card or a placeholder.
 
 const DEMO_KEY = 'pos_demo_key_not_for_production';
-const PROVIDERS = ['square', 'supabase', 'stripe', 'clover', 'quickbooks'] as const;
+const PROVIDERS = ['square', 'supabase', 'woocommerce', 'stripe', 'clover', 'quickbooks'] as const;
 type Provider = (typeof PROVIDERS)[number];
 
 let demo: DemoPage;

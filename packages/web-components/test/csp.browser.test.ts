@@ -38,7 +38,12 @@ describe('the demo page under its Content-Security-Policy', () => {
     await page.goto(`${demo.server.url}/`);
     // The page script ran: it numbered the order and filled in the demo hints.
     await expect.poll(() => page.locator('#order-id').textContent()).toMatch(/^ORDER-[0-9A-F]{8}$/);
-    expect(await page.locator('[data-origin-path]').textContent()).toBe(`${demo.server.url}/demo/supabase`);
+    expect(await page.locator('[data-origin-path="/demo/supabase"]').textContent()).toBe(
+      `${demo.server.url}/demo/supabase`,
+    );
+    expect(await page.locator('[data-origin-path="/demo/woocommerce"]').textContent()).toBe(
+      `${demo.server.url}/demo/woocommerce`,
+    );
 
     const square = page.locator('pos-integration-card[provider="square"]');
     await square.getByLabel('Access token').fill(DEMO_SQUARE_TOKEN);

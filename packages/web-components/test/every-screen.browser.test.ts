@@ -1,3 +1,4 @@
+import { DEMO_WOOCOMMERCE_KEY, DEMO_WOOCOMMERCE_SECRET } from '@pos/reference-server';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.js';
@@ -221,6 +222,30 @@ describe('every screen of the demo fits a phone and passes axe-core', () => {
   it('a card that needs reconnecting', async () => {
     await revokeSquareToken(server, page);
     await checkScreen(page, 'card-reconnect', square());
+  });
+
+  it('the WooCommerce card: keys refused, connected, and its disconnect note', async () => {
+    const woo = page.locator('pos-integration-card[provider="woocommerce"]');
+    await woo.getByLabel('Store URL').fill(`${server.url}/demo/woocommerce`);
+    await woo.getByLabel('Consumer key').fill(DEMO_WOOCOMMERCE_KEY);
+    await woo.getByLabel('Consumer secret').fill('cs_not0the0demo0secret0000');
+    await woo.getByRole('button', { name: 'Save and connect' }).click();
+    await woo.locator('[part="form-error"]').waitFor();
+    await checkScreen(page, 'woocommerce-refused', woo);
+
+    await woo.getByLabel('Consumer key').fill(DEMO_WOOCOMMERCE_KEY);
+    await woo.getByLabel('Consumer secret').fill(DEMO_WOOCOMMERCE_SECRET);
+    await woo.getByRole('button', { name: 'Save and connect' }).click();
+    await expect.poll(() => woo.locator('[part~="badge"]').textContent()).toBe('Connected');
+    await woo.locator('[part="summary"]').getByText('Demo Coffee Shop (simulated)').waitFor();
+    await checkScreen(page, 'woocommerce-connected', woo, { dark: true });
+
+    await woo.getByRole('button', { name: 'Disconnect' }).click();
+    const dialog = woo.getByRole('dialog', { name: 'Disconnect WooCommerce?' });
+    await dialog.waitFor();
+    await checkScreen(page, 'woocommerce-disconnect-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
   });
 
   it('the simulated consent page, and the card it connects', async () => {

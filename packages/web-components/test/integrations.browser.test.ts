@@ -15,6 +15,8 @@ const DEMO_KEY = 'pos_demo_key_not_for_production';
 const SQUARE_TOKEN = 'sq0atp-demo-square-access-token';
 const SQUARE_LOCATION = 'L-DEMO-MAIN';
 const SUPABASE_KEY = 'sb_secret_demo_supabase_key_not_for_production';
+const WOOCOMMERCE_KEY = 'ck_demo0woocommerce0key0not0for0production';
+const WOOCOMMERCE_SECRET = 'cs_demo0woocommerce0secret0not0for0production';
 
 let demo: DemoPage;
 let server: DemoServer;
@@ -39,12 +41,12 @@ const toast = () => card.locator('[part="toast"]');
 describe('<pos-integrations> on the demo page', () => {
   it('shows one card per offered integration, the credentials form built from the server fields', async () => {
     await expect.poll(() => badge().textContent()).toBe('Not connected');
-    // Demo mode offers Square, Supabase and the simulated Stripe and Clover.
+    // Demo mode offers Square, Supabase, WooCommerce and the simulated Stripe and Clover.
     await expect
       .poll(() =>
         page.locator('pos-integration-card').evaluateAll((cards) => cards.map((card) => card.getAttribute('provider'))),
       )
-      .toEqual(['square', 'supabase', 'stripe', 'clover', 'quickbooks']);
+      .toEqual(['square', 'supabase', 'woocommerce', 'stripe', 'clover', 'quickbooks']);
     const token = card.getByLabel('Access token');
     expect(await token.getAttribute('type')).toBe('password');
     expect(await card.getByLabel('Location ID').getAttribute('type')).toBe('text');
@@ -255,6 +257,46 @@ describe('<pos-integrations> on the demo page', () => {
       .toContain(`Changes waiting to sync${queued}`);
   });
 
+  it('connects the simulated WooCommerce store from its card, and says the key stays valid until revoked', async () => {
+    const woo = page.locator('pos-integration-card[provider="woocommerce"]');
+    const storeUrl = `${server.url}/demo/woocommerce`;
+    expect(await page.locator('.demo').textContent()).toContain(storeUrl);
+    await woo.getByLabel('Store URL').fill(storeUrl);
+    expect(await woo.getByLabel('Consumer key').getAttribute('type')).toBe('password');
+    expect(await woo.getByLabel('Consumer secret').getAttribute('type')).toBe('password');
+    await woo.getByLabel('Consumer key').fill(WOOCOMMERCE_KEY);
+    await woo.getByLabel('Consumer secret').fill('cs_not0the0demo0secret0000');
+    await woo.getByRole('button', { name: 'Save and connect' }).click();
+    await woo.locator('[part="form-error"]').getByText('WooCommerce refused the consumer key or secret').waitFor();
+
+    await woo.getByLabel('Consumer key').fill(WOOCOMMERCE_KEY);
+    await woo.getByLabel('Consumer secret').fill(WOOCOMMERCE_SECRET);
+    await woo.getByRole('button', { name: 'Save and connect' }).click();
+    await expect.poll(() => woo.locator('[part~="badge"]').textContent()).toBe('Connected');
+    const summary = woo.locator('[part="summary"]');
+    await summary.getByText('Demo Coffee Shop (simulated)').waitFor();
+    const fields = await summary.locator('dt').allTextContents();
+    const values = await summary.locator('dd').allTextContents();
+    expect(Object.fromEntries(fields.map((field, index) => [field, values[index]]))).toMatchObject({
+      Store: 'Demo Coffee Shop (simulated)',
+      'Store URL': storeUrl,
+      Currency: 'USD',
+      Products: '4',
+    });
+    expect(await everythingIn(woo)).not.toContain(WOOCOMMERCE_SECRET);
+    expect(await everythingIn(woo)).not.toContain(WOOCOMMERCE_KEY);
+    await woo.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => woo.locator('[part="toast"]').textContent()).toContain('runs WooCommerce');
+    await screenshot(page, 'integrations-woocommerce-connected', (await woo.elementHandle()) ?? undefined);
+
+    await woo.getByRole('button', { name: 'Disconnect' }).click();
+    const dialog = woo.getByRole('dialog', { name: 'Disconnect WooCommerce?' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('stays valid in WordPress until you revoke it');
+    await dialog.getByRole('button', { name: 'Disconnect' }).click();
+    await expect.poll(() => woo.locator('[part~="badge"]').textContent()).toBe('Not connected');
+  });
+
   it('hides a card entirely when the server does not serve that provider (status 404)', async () => {
     const shown = await page.evaluate(async () => {
       const described = document.createElement('pos-integration-card');
@@ -264,7 +306,7 @@ describe('<pos-integrations> on the demo page', () => {
       described.integration = { id: 'xero', name: 'Xero', kind: 'oauth' };
       const unknown = document.createElement('pos-integration-card');
       unknown.token = 'pos_demo_key_not_for_production';
-      unknown.provider = 'woocommerce';
+      unknown.provider = 'shopify';
       document.body.append(described, unknown);
       const settled = (card: HTMLElement) =>
         new Promise<void>((resolve) => {

@@ -9,6 +9,10 @@ export const DEMO_SQUARE_LOCATION = 'L-DEMO-MAIN';
 /** A secret key the simulated Supabase REST API accepts; the project URL is `<server>/demo/supabase`. */
 export const DEMO_SUPABASE_KEY = 'sb_secret_demo_supabase_key_not_for_production';
 
+/** A REST API key the simulated WooCommerce store accepts; the store URL is `<server>/demo/woocommerce`. */
+export const DEMO_WOOCOMMERCE_KEY = 'ck_demo0woocommerce0key0not0for0production';
+export const DEMO_WOOCOMMERCE_SECRET = 'cs_demo0woocommerce0secret0not0for0production';
+
 export const SIMULATOR_PREFIX = '/demo';
 
 /** The simulated Stripe platform and the account its consent page connects. */

@@ -5,6 +5,7 @@ import {
   createSquareSimulator,
   createStripeSimulator,
   createSupabaseSimulator,
+  createWooCommerceSimulator,
   nodeListener,
   quickbooksCompany,
   quickbooksCurrency,
@@ -38,6 +39,14 @@ export const demoSquare = () =>
 /** The demo's Supabase project: the demo secret key and the setup SQL's tables, in memory. */
 export const demoSupabase = () =>
   createSupabaseSimulator({ keys: new Map([[demo.DEMO_SUPABASE_KEY, { role: 'service_role' }]]) }).simulator;
+
+/** The demo's WooCommerce store: the demo REST API key and a few products. */
+export const demoWooCommerce = () =>
+  createWooCommerceSimulator({
+    consumerKey: demo.DEMO_WOOCOMMERCE_KEY,
+    consumerSecret: demo.DEMO_WOOCOMMERCE_SECRET,
+    store: { name: 'Demo Coffee Shop (simulated)', currency: 'USD' },
+  });
 
 /** The demo's Stripe platform and the account its consent page connects. */
 export const demoStripe = (options: { redirectUri: () => string; webhook?: StripeWebhookEndpoint }) =>
@@ -108,6 +117,7 @@ export function demoSimulators(urls: DemoSimulatorUrls): Router {
   });
   router.use(`${demo.SIMULATOR_PREFIX}/square`, nodeListener(demoSquare()));
   router.use(`${demo.SIMULATOR_PREFIX}/supabase`, nodeListener(demoSupabase()));
+  router.use(`${demo.SIMULATOR_PREFIX}/woocommerce`, nodeListener(demoWooCommerce()));
   router.use(`${demo.SIMULATOR_PREFIX}/stripe`, nodeListener(stripe.simulator));
   router.use(
     `${demo.SIMULATOR_PREFIX}/clover`,

@@ -11,6 +11,10 @@ export interface DemoPageValues {
   supabaseKey: string;
   /** The simulated project's path on this server; the page shows it with the page's own origin. */
   supabaseProjectPath: string;
+  wooCommerceKey: string;
+  wooCommerceSecret: string;
+  /** The simulated store's path on this server, shown with the page's own origin. */
+  wooCommerceStorePath: string;
 }
 
 export interface WebPagesOptions {
@@ -100,7 +104,9 @@ function settingsPage({ capabilities, demo }: WebPagesOptions): string {
         hasIntegrations
           ? `Square: access token <code>${escapeHtml(demo.squareToken)}</code>, location <code>${escapeHtml(demo.squareLocation)}</code>.
       Supabase: project URL <code data-origin-path="${escapeHtml(demo.supabaseProjectPath)}">${escapeHtml(demo.supabaseProjectPath)}</code>
-      on this server, secret key <code>${escapeHtml(demo.supabaseKey)}</code>.`
+      on this server, secret key <code>${escapeHtml(demo.supabaseKey)}</code>.
+      WooCommerce: store URL <code data-origin-path="${escapeHtml(demo.wooCommerceStorePath)}">${escapeHtml(demo.wooCommerceStorePath)}</code>
+      on this server, consumer key <code>${escapeHtml(demo.wooCommerceKey)}</code>, consumer secret <code>${escapeHtml(demo.wooCommerceSecret)}</code>.`
           : '',
         hasPayments
           ? 'Card payments: connect Stripe, then <em>Pay by card</em> opens a simulated Stripe Checkout page.'

@@ -1,9 +1,8 @@
 import {
-  discardBody,
   IntegrationError,
   type OutboundHttp,
   type OutboundInit,
-  readBoundedText,
+  readBoundedJson,
   type SyncTarget,
   transientStatus,
   unreachable,
@@ -51,19 +50,6 @@ export function authHeaders(key: string): Record<string, string> {
 /** Large enough for the OpenAPI description of a project with many tables. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-async function jsonBody(response: Response): Promise<unknown> {
-  if (!/\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
-    await discardBody(response);
-    return undefined;
-  }
-  const text = await readBoundedText(response, MAX_BODY_BYTES);
-  try {
-    return text === undefined ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * One HTTP exchange; network failures and timeouts become `PROVIDER_UNAVAILABLE`, statuses are
  * returned, and the guard's refusals (`VALIDATION_FAILED`) pass through.
@@ -84,7 +70,11 @@ export async function exchange(
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
       signal: AbortSignal.timeout(init.timeoutMs),
     });
-    return { status: response.status, headers: response.headers, body: await jsonBody(response) };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: await readBoundedJson(response, MAX_BODY_BYTES),
+    };
   } catch (error) {
     if (error instanceof IntegrationError) throw error;
     throw unreachable('Supabase', error);

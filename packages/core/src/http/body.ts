@@ -28,3 +28,20 @@ export async function readBoundedText(response: Response, maxBytes: number): Pro
 export async function discardBody(response: Response): Promise<void> {
   await readBoundedText(response, 64 * 1024);
 }
+
+/**
+ * A response's JSON body, at most `maxBytes` of it: `undefined` when the answer does not say it
+ * is JSON (a web page: its text is dropped, never kept), is longer, or does not parse.
+ */
+export async function readBoundedJson(response: Response, maxBytes: number): Promise<unknown> {
+  if (!/\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
+    await discardBody(response);
+    return undefined;
+  }
+  const text = await readBoundedText(response, maxBytes);
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}

@@ -14,6 +14,8 @@ export interface CardActionsView {
   sync: boolean;
   /** What the confirmation dialog asks about. */
   confirming: Confirmable;
+  /** What disconnecting leaves to the merchant, as the connector says (revoking a key at the provider). */
+  disconnectNote?: string | undefined;
   test(): void;
   openLogs(): void;
   ask(what: Confirmable): void;
@@ -53,7 +55,9 @@ export function cardConfirm(view: CardActionsView) {
   const resync = view.confirming === 'resync';
   return confirmationDialog({
     title: resync ? strings.confirmResyncTitle(name) : strings.confirmDisconnectTitle(name),
-    body: resync ? strings.confirmResyncBody(name) : strings.confirmDisconnectBody(name),
+    body: resync
+      ? strings.confirmResyncBody(name)
+      : [strings.confirmDisconnectBody(name), view.disconnectNote].filter(Boolean).join(' '),
     confirm: resync ? strings.confirmResync : strings.confirmDisconnect,
     confirming: resync ? strings.resyncing : strings.disconnecting,
     busy: view.busy === view.confirming,

@@ -18,9 +18,11 @@ export const cardStyles = css`
 
   header {
     display: flex;
+    /* A long provider name (WooCommerce) and its badge share a narrow card: the badge goes below. */
+    flex-wrap: wrap;
     align-items: center;
     justify-content: space-between;
-    gap: 0.75rem;
+    gap: 0.5rem 0.75rem;
   }
 
   h3 {

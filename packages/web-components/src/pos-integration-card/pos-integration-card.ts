@@ -368,6 +368,7 @@ export class PosIntegrationCard extends PosApiElement {
       busy: this.busy,
       sync: Boolean(this.integration?.sync),
       confirming: this.confirming,
+      disconnectNote: this.integration?.disconnect_note,
       test: () => void this.#test(),
       openLogs: () => this.#openLogs(),
       ask: (what) => void this.#ask(what),
