@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_PAYMENT_AMOUNT, orderIdSchema } from '../payments/input.js';
+import { currencyCodeSchema, minorAmountSchema, orderIdSchema } from '../payments/input.js';
 import type { AccountingEntryRecord, AccountingEntryWrite, AccountingState } from '../storage/accounting.js';
 import type { IsoTime } from '../storage/port.js';
 import type { AccountingEntry } from './target.js';
 
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency').map((code) => code.toLowerCase()));
-
 const common = {
   /** The POS's id for the sale (an order id) or the refund. */
   reference: orderIdSchema,
-  amount: z
-    .number()
-    .int('must be a whole number of minor units (cents)')
-    .min(1, 'must be at least 1')
-    .max(MAX_PAYMENT_AMOUNT, `must be at most ${MAX_PAYMENT_AMOUNT}`),
-  currency: z
-    .string()
-    .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code such as usd')
-    .transform((code) => code.toLowerCase())
-    .refine((code) => CURRENCIES.has(code), 'is not an ISO 4217 currency'),
+  amount: minorAmountSchema,
+  currency: currencyCodeSchema,
   /** When the money changed hands (ISO-8601); defaults to now. */
   occurredAt: z.string().datetime({ offset: true, message: 'must be an ISO-8601 date and time' }).optional(),
   /** A line for the document's memo, e.g. how it was paid. */

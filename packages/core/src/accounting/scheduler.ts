@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { IntegrationError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { PeriodicPass } from '../periodic.js';
 import type { IntegrationStorage } from '../storage/port.js';
 
 interface SchedulerParts {
@@ -33,12 +34,12 @@ const CONCURRENCY = 4;
  */
 export class AccountingScheduler {
   readonly #parts: SchedulerParts;
+  readonly #periodic: PeriodicPass;
   readonly #running = new Set<AbortController>();
-  #timer: NodeJS.Timeout | undefined;
-  #pass: Promise<unknown> | undefined;
 
   constructor(parts: SchedulerParts) {
     this.#parts = parts;
+    this.#periodic = new PeriodicPass(parts.logger, 'accounting');
   }
 
   async pass(): Promise<AccountingPassReport> {
@@ -61,32 +62,13 @@ export class AccountingScheduler {
   }
 
   start(intervalMs: number): void {
-    if (this.#timer) return;
-    const schedule = () => {
-      this.#timer = setTimeout(() => {
-        this.#pass = this.pass()
-          .catch((error: unknown) => {
-            this.#parts.logger.error(
-              { error: error instanceof Error ? error.message : String(error) },
-              'The periodic accounting pass failed',
-            );
-          })
-          .finally(() => {
-            this.#pass = undefined;
-            if (this.#timer) schedule();
-          });
-      }, intervalMs);
-      this.#timer.unref();
-    };
-    schedule();
+    this.#periodic.start(intervalMs, () => this.pass());
   }
 
   /** Stops the passes; running flushes stop before their next entry. */
   async stop(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     for (const running of this.#running) running.abort();
-    await this.#pass;
+    await this.#periodic.stop();
   }
 
   async #visit(tenantId: string): Promise<keyof AccountingPassReport> {
