@@ -226,6 +226,8 @@ export async function createReferenceServer(
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
           ownUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
           if (config.syncIntervalMs > 0) integrations.sync.start({ intervalMs: config.syncIntervalMs });
+          // Sales and refunds waiting for the books go on the same schedule.
+          if (config.syncIntervalMs > 0) integrations.accounting?.start({ intervalMs: config.syncIntervalMs });
           resolve({
             url: ownUrl,
             close: async () => {

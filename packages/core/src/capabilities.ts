@@ -42,11 +42,15 @@ export function variantHasExport(variant: Variant): boolean {
   return variant === 'export' || variant === 'full';
 }
 
-const ACCOUNTING_MODE: Record<Variant, Capabilities['accounting_mode']> = {
-  lite: 'disabled',
-  export: 'export_only',
-  full: 'sync',
-};
+/**
+ * `sync` when the full variant has a connector that records sales in the books (its
+ * `accounting`); `export_only` in the export variant, and in the full variant without such a
+ * connector (it still exports); `disabled` in lite.
+ */
+function accountingMode(variant: Variant, provided: ReadonlySet<string>): Capabilities['accounting_mode'] {
+  if (variant === 'lite') return 'disabled';
+  return variant === 'full' && provided.has('accounting') ? 'sync' : 'export_only';
+}
 
 /**
  * A feature is on only when the variant includes it and something real provides it: a configured
@@ -56,7 +60,8 @@ export function computeCapabilities(options: {
   variant: Variant;
   /**
    * Feature flags turned on by configured connectors and modules: `integrations` when there is a
-   * connector, each connector's declared features, `payments`, `data_manager`.
+   * connector, each connector's declared features, `payments`, `data_manager`, and `accounting`
+   * (a connector records sales in the books; it sets `accounting_mode` rather than a flag).
    */
   provided: ReadonlySet<string>;
   buildHash?: string;
@@ -73,9 +78,11 @@ export function computeCapabilities(options: {
     data_manager: has('data_manager'),
   };
   // A connector's own flags; the ones computed above stay as computed.
-  for (const feature of provided) if (!Object.hasOwn(features, feature)) features[feature] = has(feature);
+  for (const feature of provided) {
+    if (feature !== 'accounting' && !Object.hasOwn(features, feature)) features[feature] = has(feature);
+  }
   return {
-    accounting_mode: ACCOUNTING_MODE[variant],
+    accounting_mode: accountingMode(variant, provided),
     features,
     version: sdkVersion,
     build_hash: options.buildHash ?? 'dev',

@@ -1,3 +1,4 @@
+import { type AccountingOptions, type AccountingService, accountingLedger } from './accounting/service.js';
 import { ActivityLog } from './activity.js';
 import { builtInEntities, type EntityDefinition, EntityRegistry } from './batches/entities.js';
 import { Batches, type BatchesOptions } from './batches/service.js';
@@ -54,6 +55,8 @@ export interface CreateIntegrationsOptions {
   batches?: BatchesOptions;
   /** Tuning of payments (claim length, trail length); payments exist when a connector offers checkout. */
   payments?: PaymentOptions;
+  /** Tuning of the accounting ledger (retries, backoff, claim length); it exists when a connector offers `accounting`. */
+  accounting?: AccountingOptions;
   /**
    * Per-tenant limits: running Data Manager batches, upload bytes in flight, open OAuth states,
    * checkout requests per minute. Over a limit a request gets `429 RATE_LIMITED` with `Retry-After`.
@@ -89,6 +92,12 @@ export class Integrations {
    * (`@pos/connector-stripe` with its `checkout` options); undefined otherwise.
    */
   readonly payments: PaymentService | undefined;
+  /**
+   * The accounting ledger, when a connector records sales in the merchant's books (its
+   * `accounting`): paid payments are queued by itself; `recordSale` / `recordRefund` for the
+   * host's own; a flush and the periodic flush push them. Undefined otherwise.
+   */
+  readonly accounting: AccountingService | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
   /** The per-tenant limits in force (the defaults with `options.limits` over them). */
@@ -152,6 +161,10 @@ export class Integrations {
       // Connecting the sync target queues everything the POS already holds for it.
       onConnected: (tenantId, provider) => this.#resyncAfterConnect(tenantId, provider),
       syncTarget: sync,
+      accountingFigures: {
+        supports: (provider) => this.accounting?.supports(provider) ?? false,
+        stats: async (tenantId) => (this.accounting ? this.accounting.stats(tenantId) : {}),
+      },
     });
     this.sync = sync;
     this.variant = variant;
@@ -198,6 +211,11 @@ export class Integrations {
       throw new IntegrationError('VALIDATION_FAILED', 'Only one connector can host checkout for payments.');
     }
     const [checkout] = checkouts;
+    this.accounting = accountingLedger(
+      connectorList,
+      { storage: options.storage, connectors, connections: this.connections, activity, clock, logger },
+      options.accounting,
+    );
     this.payments = checkout
       ? new PaymentService(
           {
@@ -209,6 +227,7 @@ export class Integrations {
             logger,
             activity,
             checkoutRate: new CheckoutRate(limits.checkoutsPerMinute, clock),
+            observers: this.accounting ? [this.accounting.paymentObserver] : [],
           },
           options.payments,
         )
@@ -223,6 +242,7 @@ export class Integrations {
     }
     if (this.batches) provided.add('data_manager');
     if (this.payments) provided.add('payments');
+    if (this.accounting) provided.add('accounting');
     return computeCapabilities({
       variant: this.variant,
       provided,
@@ -333,10 +353,11 @@ export class Integrations {
     return this.vault.rotate();
   }
 
-  /** Fails the Data Manager batches still running, stops the periodic flush, waits for running flushes, and closes the storage. */
+  /** Fails the Data Manager batches still running, stops the periodic flushes, waits for running flushes, and closes the storage. */
   async close(): Promise<void> {
     await this.batches?.close();
     await this.sync.stop();
+    await this.accounting?.stop();
     await this.storage.close();
     await this.outbound.close();
   }

@@ -9,9 +9,23 @@
  * limits, token renewal, outbound guard, sync, payments, Data Manager entities); the errors and
  * the error body; variants and capabilities; the input schemas and bounds an HTTP layer validates
  * with; and the types of what the services answer (`integrations.connections`, `.sync`,
- * `.payments`, `.batches`), exported as types where the facade builds the object.
+ * `.payments`, `.batches`, `.accounting`), exported as types where the facade builds the object.
  */
 
+export {
+  ACCOUNTING_LABELS,
+  type AccountingEntryView,
+  type AccountingFlushOptions,
+  type AccountingFlushReport,
+  type AccountingOptions,
+  type AccountingPassReport,
+  type AccountingService,
+  type AccountingStats,
+  DEFAULT_ACCOUNTING_RETRY,
+  type RecordOptions,
+  type RefundInput,
+  type SaleInput,
+} from './accounting/service.js';
 export {
   type ActivityEntry,
   type ActivityLog,

@@ -51,6 +51,12 @@ export interface SyncTargetFigures {
   stats(tenantId: string): Promise<SyncStats>;
 }
 
+/** The accounting ledger's part in connections: its connector's summary adds the ledger figures. */
+export interface SummaryFigures {
+  supports(provider: string): boolean;
+  stats(tenantId: string): Promise<object>;
+}
+
 interface ServiceParts extends CredentialParts {
   /** Runs inside the disconnect transaction, after the credentials are deleted. */
   onDisconnect?: (storage: IntegrationStorage, tenantId: string, provider: string) => Promise<void>;
@@ -58,6 +64,7 @@ interface ServiceParts extends CredentialParts {
   onConnected?: (tenantId: string, provider: string) => Promise<void>;
   oauthStates: OAuthStateService;
   syncTarget?: SyncTargetFigures;
+  accountingFigures?: SummaryFigures;
 }
 
 /**
@@ -157,13 +164,18 @@ export class IntegrationService {
 
   /**
    * What the provider says about the connected account. A sync target's summary also says when
-   * rows last reached it and how many wait, and whether the target answered (`reachable`). While
+   * rows last reached it and how many wait, an accounting connector's how many receipts were
+   * recorded, refused and wait, and either says whether the provider answered (`reachable`). While
    * the target is down or rate limiting, it still answers from the POS's own database: the stored
    * public fields and the queue figures, with `reachable: false`.
    */
   async summary(tenantId: string, provider: string): Promise<JsonObject> {
-    const target = this.#parts.syncTarget;
-    if (!target?.supports(provider)) return this.#liveSummary(tenantId, provider);
+    const sources: SummaryFigures[] = [this.#parts.syncTarget, this.#parts.accountingFigures].filter(
+      (source) => source?.supports(provider) === true,
+    ) as SummaryFigures[];
+    if (sources.length === 0) return this.#liveSummary(tenantId, provider);
+    const figures = async () =>
+      Object.assign({}, ...(await Promise.all(sources.map((source) => source.stats(tenantId)))));
     let live: JsonObject;
     try {
       live = await this.#liveSummary(tenantId, provider);
@@ -177,10 +189,10 @@ export class IntegrationService {
         ...(connector.statusFields?.(stored.publicData) ?? {}),
         reachable: false,
         error_code: (error as IntegrationError).code,
-        ...(await target.stats(tenantId)),
+        ...(await figures()),
       };
     }
-    return { ...live, reachable: true, ...(await target.stats(tenantId)) };
+    return { ...live, reachable: true, ...(await figures()) };
   }
 
   async #liveSummary(tenantId: string, provider: string): Promise<JsonObject> {

@@ -1,4 +1,5 @@
 import {
+  ACCOUNTING_LABELS,
   type Connector,
   IntegrationError,
   MAX_LOG_PAGE,
@@ -191,7 +192,10 @@ function describeConnector(connector: Connector) {
     name: connector.displayName,
     kind: connector.kind,
     ...(connector.kind === 'api_key' ? { fields: connector.credentialFields } : {}),
-    ...(connector.labels ? { labels: connector.labels } : {}),
+    // The ledger figures core adds to an accounting connector's summary are labelled too.
+    ...(connector.labels || connector.accounting
+      ? { labels: { ...(connector.accounting ? ACCOUNTING_LABELS : {}), ...connector.labels } }
+      : {}),
     ...(connector.disconnectNote ? { disconnect_note: connector.disconnectNote } : {}),
     ...(connector.sync ? { sync: true } : {}),
   };

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type AccountingOptions,
   type Clock,
   type Connector,
   createIntegrations,
@@ -73,6 +74,7 @@ export interface TestServerOptions {
   payments?: PaymentOptions;
   limits?: LimitOptions;
   sync?: SyncOptions;
+  accounting?: AccountingOptions;
   /** The outbound guard's allowed private hosts and resolver. */
   outbound?: OutboundOptions;
   /** Mounted on the app before the router, as a host's own global middleware would be. */
@@ -104,6 +106,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.payments ? { payments: options.payments } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.sync ? { sync: options.sync } : {}),
+    ...(options.accounting ? { accounting: options.accounting } : {}),
     ...(options.outbound ? { outbound: options.outbound } : {}),
   });
   const tenantsByKey = new Map(Object.entries(TENANT_KEYS).map(([tenant, key]) => [key, tenant]));

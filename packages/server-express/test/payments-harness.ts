@@ -1,5 +1,5 @@
 import { type StripeCheckoutOptions, stripe } from '@pos/connector-stripe';
-import type { Clock, LimitOptions, PaymentOptions } from '@pos/integrations-core';
+import type { AccountingOptions, Clock, Connector, LimitOptions, PaymentOptions } from '@pos/integrations-core';
 import {
   type ApiResponse,
   cookiesOf,
@@ -39,6 +39,9 @@ export interface PaymentsServerOptions {
   limits?: LimitOptions;
   createDelayMs?: number;
   before?: express.RequestHandler[];
+  /** Connectors beside Stripe (an accounting connector, say), and the accounting tuning. */
+  connectors?: Connector[];
+  accounting?: AccountingOptions;
 }
 
 /** A test server with Stripe Connect plus Checkout, against the msw Stripe simulation. */
@@ -65,7 +68,8 @@ export async function startPaymentsServer(
     },
   });
   const server = await startTestServer({
-    connectors: [connector],
+    connectors: [connector, ...(options.connectors ?? [])],
+    ...(options.accounting ? { accounting: options.accounting } : {}),
     ...(clock ? { clock } : {}),
     ...(options.payments ? { payments: options.payments } : {}),
     ...(options.limits ? { limits: options.limits } : {}),

@@ -15,6 +15,18 @@ export { type CloverSimulator, type CloverSimulatorOptions, createCloverSimulato
 export { combine, type SimulatedRequest, type SimulatedResponse, type Simulator } from './exchange.js';
 export { nodeListener } from './node.js';
 export {
+  type BooksAccount,
+  type BooksFault,
+  type BooksItem,
+  type BooksReceipt,
+  type BooksSimulatorOptions,
+  booksAccounts,
+  createQuickBooksBooksSimulator,
+  QUICKBOOKS_BOOKS_REALM_ID,
+  QUICKBOOKS_BOOKS_TOKEN,
+  type QuickBooksBooksSimulator,
+} from './quickbooks/books.js';
+export {
   INTUIT_APPCENTER,
   INTUIT_DEVELOPER_API,
   INTUIT_OAUTH,

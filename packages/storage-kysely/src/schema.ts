@@ -169,6 +169,24 @@ export interface SyncStateTable {
   updated_at: string;
 }
 
+export interface AccountingEntriesTable {
+  id: Generated<number>;
+  tenant_id: string;
+  kind: string;
+  reference: string;
+  request_id: string;
+  /** JSON text: amount, currency, occurredAt, memo, saleReference. */
+  payload: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+  document_id: string | null;
+  last_error: string | null;
+  pushed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface ProductsTable {
   id: Generated<number>;
   tenant_id: string;
@@ -226,6 +244,7 @@ export interface IntegrationsDatabase {
   webhook_events: WebhookEventsTable;
   sync_queue: SyncQueueTable;
   sync_state: SyncStateTable;
+  accounting_entries: AccountingEntriesTable;
   products: ProductsTable;
   customers: CustomersTable;
 }

@@ -26,6 +26,11 @@ export const quickbooksErrors = declareErrorCodes({
     status: 409,
     meaning: 'the QuickBooks company is connected to another tenant; nothing stored (in the redirect)',
   },
+  QUICKBOOKS_RECEIPT_REJECTED: {
+    status: 400,
+    meaning:
+      'QuickBooks refused to record a sales or refund receipt; its message says why (the entry is marked failed)',
+  },
   QUICKBOOKS_REQUEST_REJECTED: {
     status: 400,
     meaning: "QuickBooks refused a request for another reason; its fault's message is passed on",
@@ -43,7 +48,8 @@ export interface QuickBooksFault {
   detail?: string;
 }
 
-function field(value: unknown, name: string): unknown {
+/** A property of an Intuit answer, whatever the case of its name (Intuit spells keys both ways). */
+export function field(value: unknown, name: string): unknown {
   if (typeof value !== 'object' || value === null) return undefined;
   const key = Object.keys(value).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
   return key === undefined ? undefined : (value as Record<string, unknown>)[key];

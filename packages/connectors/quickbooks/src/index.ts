@@ -1,4 +1,11 @@
 export type { Lazy } from '@pos/integrations-core/connector';
+export {
+  DEFAULT_SALES_ITEM,
+  DOC_NUMBER_MAX,
+  fromReceiptAnswer,
+  type QuickBooksAccountingOptions,
+  quickbooksAccounting,
+} from './accounting.js';
 export { type CompanyInfo, type CompanyReader, companyReader, MINOR_VERSION } from './company.js';
 export {
   fromQuickBooksError,

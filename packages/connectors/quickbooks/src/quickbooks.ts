@@ -11,6 +11,7 @@ import {
   resolveLazy,
 } from '@pos/integrations-core/connector';
 import { z } from 'zod';
+import { quickbooksAccounting } from './accounting.js';
 import { type CompanyInfo, companyName, companyReader, fiscalYearStart } from './company.js';
 import { fromQuickBooksError, quickbooksErrors } from './errors.js';
 import {
@@ -153,6 +154,7 @@ export function quickbooks(options: QuickBooksOptions): QuickBooksConnector {
     },
     kind: 'oauth',
     errorCodes: quickbooksErrors.table,
+    accounting: quickbooksAccounting({ apiBase, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }),
     stateInvalidCode: 'QUICKBOOKS_STATE_INVALID',
     oauthFailedCode: 'QUICKBOOKS_OAUTH_FAILED',
     tokenExpiredCode: 'QUICKBOOKS_TOKEN_EXPIRED',

@@ -13,20 +13,22 @@ export const orderIdSchema = z
   .max(200)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:#-]*$/, 'must be letters, digits and . _ : # - (starting with a letter or digit)');
 
+/** A positive amount in integer minor units, at most {@link MAX_PAYMENT_AMOUNT}. */
+export const minorAmountSchema = z
+  .number()
+  .int('must be a whole number of minor units (cents)')
+  .min(1, 'must be at least 1')
+  .max(MAX_PAYMENT_AMOUNT, `must be at most ${MAX_PAYMENT_AMOUNT}`);
+
+/** An ISO 4217 code in either case, read as lower case (`USD` → `usd`). */
+export const currencyCodeSchema = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code such as usd')
+  .transform((code) => code.toLowerCase())
+  .refine((code) => CURRENCIES.has(code), 'is not an ISO 4217 currency');
+
 export const checkoutSessionInput = z
-  .object({
-    order_id: orderIdSchema,
-    amount: z
-      .number()
-      .int('must be a whole number of minor units (cents)')
-      .min(1, 'must be at least 1')
-      .max(MAX_PAYMENT_AMOUNT, `must be at most ${MAX_PAYMENT_AMOUNT}`),
-    currency: z
-      .string()
-      .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code such as usd')
-      .transform((code) => code.toLowerCase())
-      .refine((code) => CURRENCIES.has(code), 'is not an ISO 4217 currency'),
-  })
+  .object({ order_id: orderIdSchema, amount: minorAmountSchema, currency: currencyCodeSchema })
   .strict();
 
 export type CheckoutSessionInput = z.input<typeof checkoutSessionInput>;

@@ -7,6 +7,7 @@
  * ```
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeAccountingConformance } from './conformance-accounting.js';
 import { describeBatchConformance } from './conformance-batches.js';
 import { describeEntitySinkKeysConformance } from './conformance-entity-sinks.js';
 import { describeRefreshLeaseConformance } from './conformance-leases.js';
@@ -286,6 +287,7 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
 
     describeSyncConformance(() => storage);
     describePaymentConformance(() => storage);
+    describeAccountingConformance(() => storage);
     describeEntitySinkKeysConformance(() => storage);
 
     describe('transactions', () => {

@@ -4,11 +4,13 @@
  * Times are ISO-8601 UTC strings from the injected clock, which sort as text.
  */
 
+import type { AccountingStore } from './accounting.js';
 import type { BatchStore, EntitySink } from './batches.js';
 import type { PaymentStore, WebhookEventStore } from './payments.js';
 import type { ProviderAccountStore } from './provider-accounts.js';
 import type { SyncQueueStore, SyncStateStore } from './sync.js';
 
+export type * from './accounting.js';
 export type * from './payments.js';
 export type * from './provider-accounts.js';
 export type * from './sync.js';
@@ -175,6 +177,8 @@ export interface IntegrationStorage {
   readonly syncState: SyncStateStore;
   readonly payments: PaymentStore;
   readonly webhookEvents: WebhookEventStore;
+  /** The accounting ledger: sales and refunds to record in the merchant's books, one per reference. */
+  readonly accounting: AccountingStore;
   /** Runs `work` in one transaction; the stores it receives write inside that transaction. */
   transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
   /**

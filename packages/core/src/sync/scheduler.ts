@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { IntegrationError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { PeriodicPass } from '../periodic.js';
 import type { IntegrationStorage } from '../storage/port.js';
 
 /** How a flush the scheduler starts is bounded and observed. */
@@ -79,15 +80,15 @@ async function eachInPool<T>(items: readonly T[], size: number, work: (item: T) 
  */
 export class SyncScheduler {
   readonly #parts: SchedulerParts;
+  readonly #periodic: PeriodicPass;
   readonly #concurrency: number;
   readonly #budgetMs: number;
   readonly #backoff = new Map<string, { failures: number; nextAt: number }>();
   readonly #budgets = new Set<AbortController>();
-  #timer: NodeJS.Timeout | undefined;
-  #pass: Promise<unknown> | undefined;
 
   constructor(parts: SchedulerParts, options: SchedulerOptions = {}) {
     this.#parts = parts;
+    this.#periodic = new PeriodicPass(parts.logger, 'sync');
     this.#concurrency = positiveInteger(options.concurrency, DEFAULT_SYNC_CONCURRENCY, 'concurrency');
     this.#budgetMs = positiveInteger(options.tenantBudgetMs, DEFAULT_SYNC_TENANT_BUDGET_MS, 'tenantBudgetMs');
   }
@@ -111,34 +112,13 @@ export class SyncScheduler {
 
   /** Runs a pass every `intervalMs` until {@link stop}. */
   start(intervalMs: number): void {
-    if (this.#timer) return;
-    const schedule = () => {
-      this.#timer = setTimeout(() => {
-        this.#pass = this.pass(intervalMs)
-          .catch((error: unknown) => {
-            this.#parts.logger.error(
-              {
-                error: error instanceof Error ? error.message : String(error),
-              },
-              'The periodic sync pass failed',
-            );
-          })
-          .finally(() => {
-            this.#pass = undefined;
-            if (this.#timer) schedule();
-          });
-      }, intervalMs);
-      this.#timer.unref();
-    };
-    schedule();
+    this.#periodic.start(intervalMs, () => this.pass(intervalMs));
   }
 
   /** Stops the periodic passes; flushes still running stop before their next request. */
   async stop(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     for (const budget of this.#budgets) budget.abort();
-    await this.#pass;
+    await this.#periodic.stop();
   }
 
   async #visit(tenantId: string, provider: string, intervalMs: number): Promise<keyof PassReport> {

@@ -100,6 +100,11 @@ export function quickbooksState(options: QuickBooksSimulatorOptions = {}) {
       return decoded === `${clientId}:${clientSecret}`;
     },
 
+    /** Whether `token` is a live access token for the simulated company. */
+    acceptsAccessToken(token: string): boolean {
+      return live(token, 'access')?.subject === realmId;
+    },
+
     /** Whether the request's bearer token is a live access token for `realm`. */
     authorized(request: SimulatedRequest, realm: string): boolean {
       const token = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
