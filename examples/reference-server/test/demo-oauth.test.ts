@@ -160,6 +160,11 @@ describe('demo mode OAuth round trips', () => {
       home_currency: 'USD',
       realm_id: DEMO_QUICKBOOKS_REALM,
       environment: 'sandbox',
+      reachable: true,
+      receipts_pushed: 0,
+      receipts_failed: 0,
+      last_push_at: null,
+      pending: 0,
     });
     expect((await api('DELETE', '/api/integrations/quickbooks/disconnect')).body).toMatchObject({ success: true });
     // The simulated Intuit confirmed the revocation: no revoke_failed row.
@@ -193,6 +198,53 @@ describe('demo mode OAuth round trips', () => {
       expect(response.status).toBe(401);
       expect(response.headers.get('x-simulated')).toMatch(/^(stripe|clover|quickbooks)$/);
     }
+  });
+});
+
+describe('demo mode: a paid order reaches the simulated QuickBooks', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await start({ POS_SYNC_INTERVAL_MS: '1000' }, 'demo');
+  });
+  afterAll(() => server.close());
+
+  it('records one SalesReceipt for a checkout paid on the simulated hosted page', async () => {
+    const api = apiClient(server.url, { token: DEMO_API_KEY });
+    for (const provider of ['stripe', 'quickbooks']) {
+      const started = await api('POST', `/api/integrations/${provider}/auth-url`);
+      const { landing } = await consent(started.body.auth_url as string, 'approve', cookiesOf(started));
+      expect(landing.search).toBe(`?provider=${provider}&status=connected`);
+    }
+    expect((await api('GET', '/api/capabilities')).body).toMatchObject({ accounting_mode: 'sync' });
+
+    const created = await api('POST', '/api/payments/checkout-session', {
+      body: { order_id: 'DEMO-BOOKS-1', amount: 4250, currency: 'usd' },
+    });
+    const page = await (await fetch(created.body.checkout_url as string)).text();
+    const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1] as string;
+    const paid = await fetch(new URL(decode(action), created.body.checkout_url as string), {
+      method: 'POST',
+      body: new URLSearchParams({ decision: 'pay' }),
+      redirect: 'manual',
+    });
+    expect(paid.status).toBe(303);
+    expect((await api('GET', '/api/payments/orders/DEMO-BOOKS-1/payment')).body).toMatchObject({ status: 'paid' });
+
+    // The accounting pass runs every second: wait for the receipt, then for another pass.
+    const receipts = async () =>
+      (await (await fetch(`${server.url}/demo/quickbooks/simulation/receipts`)).json()) as {
+        receipts: Array<{ entity: string; DocNumber: string; TotalAmt: number; CurrencyRef: { value: string } }>;
+      };
+    await expect.poll(async () => (await receipts()).receipts.length, { timeout: 10_000, interval: 200 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await receipts()).receipts).toEqual([
+      expect.objectContaining({ entity: 'SalesReceipt', DocNumber: 'DEMO-BOOKS-1', CurrencyRef: { value: 'USD' } }),
+    ]);
+    expect((await api('GET', '/api/integrations/quickbooks/summary')).body).toMatchObject({
+      receipts_pushed: 1,
+      receipts_failed: 0,
+      pending: 0,
+    });
   });
 });
 

@@ -235,6 +235,23 @@ export function createQuickBooksBooksSimulator(options: BooksSimulatorOptions = 
   const routes: Route[] = [
     [
       'GET',
+      // Not Intuit's: lets a demo user (and a test) see what reached the simulated books.
+      '/simulation/receipts',
+      () =>
+        json(200, {
+          receipts: receipts.map(({ Id, entity, requestId, body }) => ({
+            Id,
+            entity,
+            request_id: requestId,
+            DocNumber: body.DocNumber ?? null,
+            PrivateNote: body.PrivateNote ?? null,
+            TotalAmt: body.TotalAmt ?? null,
+            CurrencyRef: body.CurrencyRef ?? null,
+          })),
+        }),
+    ],
+    [
+      'GET',
       '/v3/company/:realm/query',
       (request, { realm }) => {
         const refused = authorized(request, realm as string);
