@@ -11,9 +11,11 @@ import { providerAccountsSchema } from './migrations/0007_provider_accounts.js';
 import { paymentSessionsSchema } from './migrations/0008_payment_sessions.js';
 import { businessKeysSchema } from './migrations/0009_business_keys.js';
 import { providerAccountDetailsSchema } from './migrations/0010_provider_account_details.js';
+import { eventsSchema } from './migrations/0020_events.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyBatchStore } from './stores/batches.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
+import { KyselyEventOutboxStore } from './stores/events.js';
 import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
 import { KyselyPaymentStore, KyselyWebhookEventStore } from './stores/payments.js';
@@ -47,6 +49,7 @@ export function integrationMigrations(dialect: SqlDialectName, notes: string[] =
     '0008_payment_sessions': paymentSessionsSchema(),
     '0009_business_keys': businessKeysSchema(notes),
     '0010_provider_account_details': providerAccountDetailsSchema(),
+    '0020_events': eventsSchema(),
   };
 }
 
@@ -79,6 +82,7 @@ export class KyselyStorage implements IntegrationStorage {
   readonly #sinks = new Map<string, KyselyEntitySink>();
   readonly payments: KyselyPaymentStore;
   readonly webhookEvents: KyselyWebhookEventStore;
+  readonly eventOutbox: KyselyEventOutboxStore;
   // Made on first use (transactions build storages of their own and never need one).
   #group: GroupCommit | undefined;
 
@@ -96,6 +100,7 @@ export class KyselyStorage implements IntegrationStorage {
     this.batches = new KyselyBatchStore(db);
     this.payments = new KyselyPaymentStore(db);
     this.webhookEvents = new KyselyWebhookEventStore(db);
+    this.eventOutbox = new KyselyEventOutboxStore(db);
   }
 
   entitySink(entityType: string): EntitySink<EntityRow> | undefined {

@@ -5,10 +5,12 @@
  */
 
 import type { BatchStore, EntitySink } from './batches.js';
+import type { EventOutboxStore } from './events.js';
 import type { PaymentStore, WebhookEventStore } from './payments.js';
 import type { ProviderAccountStore } from './provider-accounts.js';
 import type { SyncQueueStore, SyncStateStore } from './sync.js';
 
+export type * from './events.js';
 export type * from './payments.js';
 export type * from './provider-accounts.js';
 export type * from './sync.js';
@@ -175,6 +177,8 @@ export interface IntegrationStorage {
   readonly syncState: SyncStateStore;
   readonly payments: PaymentStore;
   readonly webhookEvents: WebhookEventStore;
+  /** Host events waiting for webhook delivery, and each one's delivery attempts. */
+  readonly eventOutbox: EventOutboxStore;
   /** Runs `work` in one transaction; the stores it receives write inside that transaction. */
   transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
   /**
