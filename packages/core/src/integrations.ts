@@ -8,6 +8,7 @@ import { CredentialAccess, type CredentialParts, secretValues } from './connecti
 import { ConnectionWrites, freshStatus } from './connections/writes.js';
 import type { ApiKeyConnector, Connector, ConnectorContext, ConnectorCredentials } from './connectors.js';
 import { IntegrationError, parseInput } from './errors.js';
+import { changeWithEvents } from './events/bus.js';
 import { integrationObject } from './events/objects.js';
 import { writeStatus } from './events/status.js';
 import type { OAuthStateService } from './oauth/state.js';
@@ -236,7 +237,7 @@ export class IntegrationService {
     } catch (error) {
       const failure = this.#credentials.asProviderError(error, secrets);
       const { events } = this.#parts;
-      await this.#parts.storage.transaction(async (tx) => {
+      await changeWithEvents(events, this.#parts.storage, async (tx) => {
         const status = {
           tenantId,
           provider,

@@ -9,76 +9,88 @@ describe('host events for subscribers', () => {
   });
   afterEach(() => harness.close());
 
-  it('emits each event type from the action that causes it, with an id, a time, the tenant and the object', async () => {
-    const { integrations } = await harness.open({ events: {} });
-    const seen: HostEvent[] = [];
-    integrations.events.on('*', (event) => {
-      seen.push(event);
-    });
-    const only = (type: string) => seen.filter((event) => event.type === type);
+  const outbox = { delivery: { url: 'https://events.example.com/hooks/pos', secret: 'whsec_events_0123456789abcdef' } };
 
-    await integrations.connections.connect('tenant-a', 'payco', { account: 'acct_a' });
-    expect(only('integration.connected')).toHaveLength(1);
-    expect(only('integration.connected')[0]).toMatchObject({
-      id: expect.stringMatching(/^evt_[0-9a-f]{32}$/),
-      created_at: harness.clock.now().toISOString(),
-      tenant_id: 'tenant-a',
-      object: { object: 'integration', provider: 'payco', status: 'connected', needs_reconnect: false },
-    });
-
-    await integrations.connections.connect('tenant-a', 'flaky', { name: 'x' });
-    await integrations.connections.test('tenant-a', 'flaky');
-    await integrations.connections.test('tenant-a', 'flaky');
-    expect(only('integration.test_failed')).toHaveLength(2);
-    // Reconnecting is needed once; the second failure does not announce it again.
-    expect(only('integration.needs_reconnect')).toHaveLength(1);
-    expect(only('integration.test_failed')[0]?.object).toMatchObject({
-      provider: 'flaky',
-      status: 'error',
-      needs_reconnect: true,
-      error_code: 'PROVIDER_REJECTED',
-    });
-    await integrations.connections.disconnect('tenant-a', 'flaky');
-    expect(only('integration.disconnected')[0]?.object).toMatchObject({ provider: 'flaky', status: 'disconnected' });
-
-    const payments = integrations.payments;
-    if (!payments) throw new Error('payments expected');
-    const at = harness.clock.now().toISOString();
-    const outcomes = [
-      ['O-paid', 'completed_paid', 'payment.paid'],
-      ['O-failed', 'async_failed', 'payment.failed'],
-      ['O-expired', 'expired', 'payment.expired'],
-    ] as const;
-    for (const [orderId, outcome, type] of outcomes) {
-      const created = await payments.createCheckoutSession('tenant-a', {
-        order_id: orderId,
-        amount: 990,
-        currency: 'usd',
+  it.each([
+    ['to subscribers only', {}],
+    ['to subscribers and the outbox', outbox],
+  ])(
+    'emits each event type from the action that causes it (%s), with an id, a time, the tenant and the object',
+    async (_, events) => {
+      const { integrations } = await harness.open({ events });
+      const seen: HostEvent[] = [];
+      integrations.events.on('*', (event) => {
+        seen.push(event);
       });
-      const event = sessionEvent(`evt_${orderId}`, outcome, { id: created.session_id, orderId, amount: 990 }, at);
-      await payments.handleWebhook(event);
-      // A repeated webhook changes nothing and emits nothing.
-      await payments.handleWebhook(event);
-      expect(only(type)).toHaveLength(1);
-      expect(only(type)[0]?.object).toMatchObject({ object: 'payment', order_id: orderId, amount: 990 });
-    }
-    expect(only('payment.paid')[0]?.object).toMatchObject({ status: 'paid', checkout_url: null });
+      const only = (type: string) => seen.filter((event) => event.type === type);
 
-    await integrations.connections.connect('tenant-a', 'hub', { url: 'https://hub.example' });
-    harness.hubState.down = true;
-    await expect(integrations.sync.flush('tenant-a')).rejects.toThrow();
-    expect(only('sync.failed')[0]?.object).toMatchObject({
-      object: 'sync_failure',
-      provider: 'hub',
-      error_code: 'PROVIDER_UNAVAILABLE',
-      delivered: 0,
-      pending_queue_count: expect.any(Number),
-    });
+      await integrations.connections.connect('tenant-a', 'payco', { account: 'acct_a' });
+      expect(only('integration.connected')).toHaveLength(1);
+      expect(only('integration.connected')[0]).toMatchObject({
+        id: expect.stringMatching(/^evt_[0-9a-f]{32}$/),
+        created_at: harness.clock.now().toISOString(),
+        tenant_id: 'tenant-a',
+        object: { object: 'integration', provider: 'payco', status: 'connected', needs_reconnect: false },
+      });
 
-    for (const text of [JSON.stringify(seen)]) {
-      for (const secret of FIXTURE_SECRETS) expect(text).not.toContain(secret);
-    }
-  });
+      await integrations.connections.connect('tenant-a', 'flaky', { name: 'x' });
+      await integrations.connections.test('tenant-a', 'flaky');
+      await integrations.connections.test('tenant-a', 'flaky');
+      expect(only('integration.test_failed')).toHaveLength(2);
+      // Reconnecting is needed once; the second failure does not announce it again.
+      expect(only('integration.needs_reconnect')).toHaveLength(1);
+      expect(only('integration.test_failed')[0]?.object).toMatchObject({
+        provider: 'flaky',
+        status: 'error',
+        needs_reconnect: true,
+        error_code: 'PROVIDER_REJECTED',
+      });
+      await integrations.connections.disconnect('tenant-a', 'flaky');
+      expect(only('integration.disconnected')[0]?.object).toMatchObject({ provider: 'flaky', status: 'disconnected' });
+
+      const payments = integrations.payments;
+      if (!payments) throw new Error('payments expected');
+      const at = harness.clock.now().toISOString();
+      const outcomes = [
+        ['O-paid', 'completed_paid', 'payment.paid'],
+        ['O-failed', 'async_failed', 'payment.failed'],
+        ['O-expired', 'expired', 'payment.expired'],
+      ] as const;
+      for (const [orderId, outcome, type] of outcomes) {
+        const created = await payments.createCheckoutSession('tenant-a', {
+          order_id: orderId,
+          amount: 990,
+          currency: 'usd',
+        });
+        const event = sessionEvent(`evt_${orderId}`, outcome, { id: created.session_id, orderId, amount: 990 }, at);
+        await payments.handleWebhook(event);
+        // A repeated webhook changes nothing and emits nothing.
+        await payments.handleWebhook(event);
+        expect(only(type)).toHaveLength(1);
+        expect(only(type)[0]?.object).toMatchObject({ object: 'payment', order_id: orderId, amount: 990 });
+      }
+      expect(only('payment.paid')[0]?.object).toMatchObject({ status: 'paid', checkout_url: null });
+
+      await integrations.connections.connect('tenant-a', 'hub', { url: 'https://hub.example' });
+      harness.hubState.down = true;
+      await expect(integrations.sync.flush('tenant-a')).rejects.toThrow();
+      expect(only('sync.failed')[0]?.object).toMatchObject({
+        object: 'sync_failure',
+        provider: 'hub',
+        error_code: 'PROVIDER_UNAVAILABLE',
+        delivered: 0,
+        pending_queue_count: expect.any(Number),
+      });
+
+      for (const secret of FIXTURE_SECRETS) expect(JSON.stringify(seen)).not.toContain(secret);
+      if (integrations.events.delivery) {
+        // Every event the subscribers heard of is in the outbox, written with its change.
+        const logged = await integrations.events.log('tenant-a', { limit: 100 });
+        expect(logged.events.map((entry) => entry.event_id).sort()).toEqual(seen.map((event) => event.id).sort());
+        expect(logged.events.every((entry) => entry.status === 'pending' && entry.attempts === 0)).toBe(true);
+      }
+    },
+  );
 
   it('emits batch.completed and batch.failed from the Data Manager', async () => {
     const { integrations } = await harness.open({ events: {} });

@@ -110,7 +110,7 @@ export class BatchPurges {
       const first = raced ? await this.#previousPurge(await runner.find(tenantId, id)) : undefined;
       if (first) return { purge: first, alreadyPurged: true };
       const failed = await storage.batches.insert({ ...record, id: timeOrderedId(now), status: 'processing' });
-      await storage.transaction(async (tx) => {
+      await runner.finishing(async (tx) => {
         await tx.batches.fail(tenantId, failed.id, {
           errorMessage: isIntegrationError(error) ? error.message : 'The rows could not be deleted; nothing changed.',
           errors: [],

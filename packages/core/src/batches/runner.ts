@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { fieldError, IntegrationError, isIntegrationError } from '../errors.js';
-import type { HostEvents } from '../events/bus.js';
+import { changeWithEvents, type HostEvents } from '../events/bus.js';
 import { batchObject } from '../events/objects.js';
 import type { BatchSlots, BatchTicket } from '../limits/batch-slots.js';
 import type { Logger } from '../logger.js';
@@ -80,7 +80,7 @@ export class BatchRunner {
   async recover(): Promise<DataBatch[]> {
     const { storage, clock, logger, leaseMs } = this.#parts;
     const now = clock.now();
-    const failed = await storage.transaction(async (tx) => {
+    const failed = await changeWithEvents(this.#parts.events, storage, async (tx) => {
       const stale = await tx.batches.failStale(new Date(now.getTime() - leaseMs).toISOString(), {
         errorMessage: RECOVERED,
         completedAt: now.toISOString(),
@@ -264,7 +264,7 @@ export class BatchRunner {
   async #fail(batch: BatchRecord, progress: Progress, error: unknown): Promise<void> {
     const rowErrors = error instanceof InvalidRows ? error.rowErrors : undefined;
     try {
-      await this.#parts.storage.transaction(async (tx) => {
+      await this.finishing(async (tx) => {
         const failed = await tx.batches.fail(batch.tenantId, batch.id, {
           errorMessage: isIntegrationError(error)
             ? error.message
@@ -299,6 +299,11 @@ export class BatchRunner {
     if (!this.#parts.events) return;
     const record = await tx.batches.get(tenantId, id);
     if (record) await this.#emit(tx, record);
+  }
+
+  /** Finishes a batch with its event: in one transaction when the event goes to the outbox. */
+  finishing<T>(work: (tx: IntegrationStorage) => Promise<T>): Promise<T> {
+    return changeWithEvents(this.#parts.events, this.#parts.storage, work);
   }
 
   /**

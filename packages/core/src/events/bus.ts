@@ -129,3 +129,16 @@ export class HostEvents {
     );
   }
 }
+
+/**
+ * Runs a change and the events it emits in one transaction when they go to the outbox (so the
+ * event is durable exactly when its change is). Without delivery the change keeps its own
+ * statements, each committed on its own, and the events reach subscribers after the last of them.
+ */
+export function changeWithEvents<T>(
+  events: HostEvents | undefined,
+  storage: IntegrationStorage,
+  work: (tx: IntegrationStorage) => Promise<T>,
+): Promise<T> {
+  return events?.delivery ? storage.transaction(work) : work(storage);
+}

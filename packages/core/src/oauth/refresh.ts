@@ -3,7 +3,7 @@ import type { ActivityLog } from '../activity.js';
 import type { Clock } from '../clock.js';
 import type { ConnectorContext, OAuthConnector } from '../connectors.js';
 import { IntegrationError } from '../errors.js';
-import type { HostEvents } from '../events/bus.js';
+import { changeWithEvents, type HostEvents } from '../events/bus.js';
 import { writeStatus } from '../events/status.js';
 import type { IntegrationStorage, StatusRecord } from '../storage/port.js';
 import type { CredentialVault, StoredCredentials } from '../vault.js';
@@ -247,7 +247,7 @@ export class TokenRefresher {
   }
 
   async #markNeedsReconnect(tenantId: string, provider: string, error: IntegrationError): Promise<void> {
-    await this.#parts.storage.transaction(async (tx) => {
+    await changeWithEvents(this.#parts.events, this.#parts.storage, async (tx) => {
       const previous = await tx.statuses.get(tenantId, provider);
       await writeStatus(tx, this.#parts.events, {
         tenantId,

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Connector } from '../connectors.js';
 import { redact } from '../crypto/mask.js';
 import { IntegrationError } from '../errors.js';
-import type { HostEvents } from '../events/bus.js';
+import { changeWithEvents, type HostEvents } from '../events/bus.js';
 import { syncFailureObject } from '../events/objects.js';
 import { writeStatus } from '../events/status.js';
 import type { Logger } from '../logger.js';
@@ -104,7 +104,7 @@ export async function flushStopped(
   }
   const now = parts.clock.now().toISOString();
   const { events } = parts;
-  const { message, pending } = await parts.storage.transaction(async (tx) => {
+  const { message, pending } = await changeWithEvents(events, parts.storage, async (tx) => {
     await tx.syncQueue.settle(
       tenantId,
       stop.items.map((item) => item.id),
