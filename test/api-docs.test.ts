@@ -138,6 +138,9 @@ async function instance(variant: Variant): Promise<Integrations> {
             clover({ appId: 'DOCSAPP', appSecret: 'docs-secret', redirectUri: 'https://pos.example.com/callback' }),
           ]
         : [],
+    ...(variant === 'full'
+      ? { events: { delivery: { url: 'https://pos.example.com/hooks/pos', secret: 'whsec_docs_events_0123456789' } } }
+      : {}),
   });
   closers.push(() => integrations.close());
   return integrations;
