@@ -48,7 +48,6 @@ export class PosIntegrations extends PosApiElement {
   @state() private accessor error = '';
   /** Whether the server delivers events to the host (the `events` capability flag). */
   @state() private accessor events = false;
-  @state() private accessor eventLogOpen = false;
 
   #request = 0;
 
@@ -137,6 +136,14 @@ export class PosIntegrations extends PosApiElement {
     </div>${this.#renderEvents()}`;
   }
 
+  /**
+   * Opens the drawer itself: a re-render of this element would hand every card its status as
+   * first loaded again, so opening and closing the log changes no state here.
+   */
+  #openEventLog(): void {
+    this.renderRoot.querySelector<PosIntegrationLogsDrawer>('[part="events-drawer"]')?.show();
+  }
+
   #renderEvents() {
     if (!this.events) return nothing;
     return html`<section part="events" class="events" aria-labelledby="events-title">
@@ -144,9 +151,7 @@ export class PosIntegrations extends PosApiElement {
         <h2 id="events-title">${strings.eventDelivery}</h2>
         <p>${strings.eventDeliveryIntro}</p>
       </div>
-      <button type="button" part="events-logs-button" @click=${() => {
-        this.eventLogOpen = true;
-      }}>${strings.viewLogs}</button>
+      <button type="button" part="events-logs-button" @click=${this.#openEventLog}>${strings.viewLogs}</button>
       <pos-integration-logs-drawer
         part="events-drawer"
         source="events"
@@ -154,10 +159,6 @@ export class PosIntegrations extends PosApiElement {
         .apiBase=${this.apiBase}
         .token=${this.token}
         .fetch=${this.fetch}
-        ?open=${this.eventLogOpen}
-        @pos-logs-closed=${() => {
-          this.eventLogOpen = false;
-        }}
       ></pos-integration-logs-drawer>
     </section>`;
   }
