@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HOST_EVENT_TYPES, type HostEvent, PAYMENT_EVENTS } from '../src/index.js';
+import { HOST_EVENT_TYPES, type HostEvent, IntegrationError, PAYMENT_EVENTS } from '../src/index.js';
 import { type EventHarness, eventHarness, FIXTURE_SECRETS, sessionEvent } from './event-fixtures.js';
 
 describe('host events for subscribers', () => {
@@ -72,7 +72,11 @@ describe('host events for subscribers', () => {
       expect(only('payment.paid')[0]?.object).toMatchObject({ status: 'paid', checkout_url: null });
 
       await integrations.connections.connect('tenant-a', 'hub', { url: 'https://hub.example' });
-      harness.hubState.down = true;
+      await integrations.sync.enqueue('tenant-a', 'orders', 'upsert', { id: 'O-1', total: 990 });
+      harness.target.failNext = Array.from(
+        { length: 5 },
+        () => new IntegrationError('PROVIDER_UNAVAILABLE', 'Hub is down for maintenance.'),
+      );
       await expect(integrations.sync.flush('tenant-a')).rejects.toThrow();
       expect(only('sync.failed')[0]?.object).toMatchObject({
         object: 'sync_failure',
