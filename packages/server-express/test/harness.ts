@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   type Clock,
   type Connector,
+  type CreateIntegrationsOptions,
   createIntegrations,
   createKeyRing,
   type Integrations,
@@ -85,6 +86,8 @@ export interface TestServerOptions {
   cors?: CorsOptions;
   /** The host's logger (default: `capturingLogger()`). */
   logger?: Logger & { lines: string[] };
+  /** Host events: `{ delivery }` posts them to a URL. */
+  events?: CreateIntegrationsOptions['events'];
 }
 
 /** Real SQLite in a temp file, real Express on an ephemeral port. */
@@ -105,6 +108,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.sync ? { sync: options.sync } : {}),
     ...(options.outbound ? { outbound: options.outbound } : {}),
+    ...(options.events ? { events: options.events } : {}),
   });
   const tenantsByKey = new Map(Object.entries(TENANT_KEYS).map(([tenant, key]) => [key, tenant]));
   const app = express();
