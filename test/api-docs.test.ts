@@ -142,6 +142,9 @@ async function instance(variant: Variant): Promise<Integrations> {
             wooCommerce(),
           ]
         : [],
+    ...(variant === 'full'
+      ? { events: { delivery: { url: 'https://pos.example.com/hooks/pos', secret: 'whsec_docs_events_0123456789' } } }
+      : {}),
   });
   closers.push(() => integrations.close());
   return integrations;

@@ -6,6 +6,12 @@ export { CHROMIUM_PATH, launchChromium } from './browser.js';
 export { ManualClock, TEST_KEY_A, TEST_KEY_B } from './clock.js';
 export { productRow } from './data-manager.js';
 export {
+  type EventReceiver,
+  type ReceivedEvent,
+  type ReceiverAnswer,
+  startEventReceiver,
+} from './event-receiver.js';
+export {
   type ApiRequest,
   type ApiResponse,
   apiClient,

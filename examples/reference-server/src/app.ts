@@ -133,6 +133,18 @@ export async function createReferenceServer(
     batches: { leaseMs: config.batchLeaseMs, heartbeatMs: Math.min(1000, Math.floor(config.batchLeaseMs / 3)) },
     limits: config.limits,
     sync: config.syncPool,
+    ...(config.events
+      ? {
+          events: {
+            delivery: {
+              url: config.events.url,
+              secret: config.events.secret,
+              retryBaseMs: config.events.retryBaseMs,
+              timeoutMs: config.events.timeoutMs,
+            },
+          },
+        }
+      : {}),
   });
   // Batches a crashed run left processing are failed before serving (and later by a sweep, for
   // crashes of other instances sharing the database).
@@ -228,6 +240,7 @@ export async function createReferenceServer(
           if (config.syncIntervalMs > 0) integrations.sync.start({ intervalMs: config.syncIntervalMs });
           // Sales and refunds waiting for the books go on the same schedule.
           if (config.syncIntervalMs > 0) integrations.accounting?.start({ intervalMs: config.syncIntervalMs });
+          if (config.events) integrations.events.delivery?.start(config.events.intervalMs);
           resolve({
             url: ownUrl,
             close: async () => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { isVariant, normalizeHostPort, type Variant } from '@pos/integrations-core';
 import { normalizeOrigin } from '@pos/server-express/lite';
+import { type EventsConfig, readEvents } from './events-config.js';
 import { type LimitsConfig, readLimits } from './limits-config.js';
 
 export type ServerMode = 'demo' | 'real';
@@ -46,6 +47,8 @@ export interface ServerConfig extends LimitsConfig {
   frameAncestors: string[];
   /** The least severe entries logged (`LOG_LEVEL`, default `info`); `silent` logs nothing. */
   logLevel: LogLevel;
+  /** Webhook delivery of host events (`POS_EVENTS_*`); undefined when off. */
+  events: EventsConfig | undefined;
 }
 
 /** pino's levels, most severe first, and `silent`. */
@@ -237,6 +240,7 @@ export function readConfig(env: Env, mode: ServerMode): ServerConfig {
     frameAncestors: parseFrameAncestors(env.POS_FRAME_ANCESTORS),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     ...readLimits(env, parseUploadLimit(env.POS_UPLOAD_MAX_MB)),
+    ...readEvents(env),
   };
   if (mode === 'real') {
     if (!config.encryptionKey) {

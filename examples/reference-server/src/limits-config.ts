@@ -17,7 +17,7 @@ export interface LimitsConfig {
 
 const MIB = 1024 * 1024;
 
-function whole(env: Env, name: string, fallback: number, min: number, max: number): number {
+export function whole(env: Env, name: string, fallback: number, min: number, max: number): number {
   const value = env[name]?.trim();
   if (value === undefined || value === '') return fallback;
   const number = Number(value);

@@ -15,6 +15,10 @@ import { type Connector, ConnectorRegistry } from './connectors.js';
 import type { Cipher } from './crypto/cipher.js';
 import { ErrorCodeRegistry } from './error-codes.js';
 import { IntegrationError } from './errors.js';
+import { HostEvents } from './events/bus.js';
+import { CommitHooks } from './events/commit.js';
+import { EventDelivery, type EventDeliveryOptions } from './events/delivery.js';
+import { paymentEventObserver } from './events/payment-observer.js';
 import { createOutboundGuard, type OutboundGuard, type OutboundOptions } from './http/outbound.js';
 import { IntegrationService } from './integrations.js';
 import { BatchSlots } from './limits/batch-slots.js';
@@ -68,6 +72,12 @@ export interface CreateIntegrationsOptions {
    * replaces the system resolver.
    */
   outbound?: OutboundOptions;
+  /**
+   * Host events (`integrations.events`). Subscribers in this process need nothing here; with
+   * `delivery`, every event is also written to the outbox in the transaction of its change and
+   * POSTed, signed, to `delivery.url` (see docs/events.md).
+   */
+  events?: { delivery?: EventDeliveryOptions };
 }
 
 /**
@@ -110,10 +120,18 @@ export class Integrations {
    * variant serves only its export.
    */
   readonly batches: Batches | undefined;
+  /**
+   * What happened, for the host: `on(type, handler)` after each change commits, the webhook
+   * `delivery` when a URL is configured, and its `log`.
+   */
+  readonly events: HostEvents;
   readonly #buildHash: string | undefined;
   readonly #resync: FullResync;
 
-  constructor(options: CreateIntegrationsOptions) {
+  constructor(given: CreateIntegrationsOptions) {
+    // Every service writes through this view: events reach subscribers once their transaction commits.
+    const commitHooks = new CommitHooks();
+    const options = { ...given, storage: commitHooks.wrap(given.storage) };
     const variant = options.variant ?? 'full';
     if (!isVariant(variant)) {
       throw new IntegrationError(
@@ -142,9 +160,14 @@ export class Integrations {
     const outbound = createOutboundGuard(options.outbound);
     const vault = new CredentialVault(options.storage, options.cipher, clock);
     const activity = new ActivityLog(options.storage, clock, logger);
+    const delivery = options.events?.delivery
+      ? new EventDelivery({ storage: options.storage, outbound, clock, logger }, options.events.delivery)
+      : undefined;
+    const events = new HostEvents({ hooks: commitHooks, clock, logger, storage: options.storage, delivery });
+    this.events = events;
     const oauthStates = new OAuthStateService(options.storage.oauthStates, clock, limits.oauthStatesPerTenant);
     const sync = new SyncService(
-      { storage: options.storage, vault, activity, connectors, clock, logger, outbound },
+      { storage: options.storage, vault, activity, connectors, clock, logger, outbound, events },
       options.sync,
     );
     this.connections = new IntegrationService({
@@ -156,6 +179,7 @@ export class Integrations {
       clock,
       logger,
       outbound,
+      events,
       ...(options.tokenRefresh ? { tokenRefresh: options.tokenRefresh } : {}),
       onDisconnect: (tx, tenantId, provider) => sync.discard(tx, tenantId, provider),
       // Connecting the sync target queues everything the POS already holds for it.
@@ -196,6 +220,7 @@ export class Integrations {
             },
             ...(options.batches ? { options: options.batches } : {}),
             slots: new BatchSlots(limits),
+            events,
           })
         : undefined;
     const sources = new Map<string, SyncSource>([['payments', paymentSource(options.storage)]]);
@@ -227,7 +252,10 @@ export class Integrations {
             logger,
             activity,
             checkoutRate: new CheckoutRate(limits.checkoutsPerMinute, clock),
-            observers: this.accounting ? [this.accounting.paymentObserver] : [],
+            observers: [
+              ...(this.accounting ? [this.accounting.paymentObserver] : []),
+              paymentEventObserver(events, clock),
+            ],
           },
           options.payments,
         )
@@ -243,6 +271,7 @@ export class Integrations {
     if (this.batches) provided.add('data_manager');
     if (this.payments) provided.add('payments');
     if (this.accounting) provided.add('accounting');
+    if (this.events.delivery) provided.add('events');
     return computeCapabilities({
       variant: this.variant,
       provided,
@@ -358,6 +387,7 @@ export class Integrations {
     await this.batches?.close();
     await this.sync.stop();
     await this.accounting?.stop();
+    await this.events.delivery?.stop();
     await this.storage.close();
     await this.outbound.close();
   }

@@ -89,6 +89,28 @@ export {
   parseInput,
   toErrorBody,
 } from './errors.js';
+export type { HostEventHandler, HostEvents } from './events/bus.js';
+export type { DeliveryReport, EventDelivery, EventDeliveryOptions } from './events/delivery.js';
+export {
+  type EventDeliveryAttemptView,
+  type EventDeliveryPage,
+  type EventDeliveryView,
+  type EventLogQuery,
+  eventLogInput,
+} from './events/log.js';
+export { PAYMENT_EVENTS } from './events/objects.js';
+export { EVENT_SIGNATURE_HEADER, signEventBody, verifyEventSignature } from './events/signature.js';
+export {
+  type BatchEventObject,
+  HOST_EVENT_TYPES,
+  type HostEvent,
+  type HostEventObjects,
+  type HostEventType,
+  type IntegrationEventObject,
+  isHostEventType,
+  type PaymentEventObject,
+  type SyncFailureObject,
+} from './events/types.js';
 export { normalizeHostPort, type OutboundGuard, type OutboundOptions, type OutboundResolver } from './http/outbound.js';
 export type { RetryPolicy } from './http/retry.js';
 export type {

@@ -8,6 +8,9 @@ import { CredentialAccess, type CredentialParts, secretValues } from './connecti
 import { ConnectionWrites, freshStatus } from './connections/writes.js';
 import type { ApiKeyConnector, Connector, ConnectorContext, ConnectorCredentials } from './connectors.js';
 import { IntegrationError, parseInput } from './errors.js';
+import { changeWithEvents } from './events/bus.js';
+import { integrationObject } from './events/objects.js';
+import { writeStatus } from './events/status.js';
 import type { OAuthStateService } from './oauth/state.js';
 import { holdsProviderAccount } from './provider-accounts.js';
 import type { ConnectionStatus, IntegrationStorage, JsonObject } from './storage/port.js';
@@ -245,24 +248,29 @@ export class IntegrationService {
       return { success: true, message: result.message, tested_at: testedAt };
     } catch (error) {
       const failure = this.#credentials.asProviderError(error, secrets);
-      await this.#parts.storage.statuses.put({
-        tenantId,
-        provider,
-        status: 'error',
-        lastTestedAt: testedAt,
-        lastError: failure.message,
-        lastErrorCode: failure.code,
-        needsReconnect: failure.needsReconnect,
-        updatedAt: testedAt,
-      });
-      await this.#parts.activity.record({
-        tenantId,
-        provider,
-        level: 'error',
-        event: 'test_failed',
-        message: `Connection test failed: ${failure.message}`,
-        details: { error_code: failure.code },
-        secrets,
+      const { events } = this.#parts;
+      await changeWithEvents(events, this.#parts.storage, async (tx) => {
+        const status = {
+          tenantId,
+          provider,
+          status: 'error' as const,
+          lastTestedAt: testedAt,
+          lastError: failure.message,
+          lastErrorCode: failure.code,
+          needsReconnect: failure.needsReconnect,
+          updatedAt: testedAt,
+        };
+        await writeStatus(tx, events, status);
+        await this.#parts.activity.using(tx).record({
+          tenantId,
+          provider,
+          level: 'error',
+          event: 'test_failed',
+          message: `Connection test failed: ${failure.message}`,
+          details: { error_code: failure.code },
+          secrets,
+        });
+        await events?.emit(tx, 'integration.test_failed', tenantId, integrationObject(provider, status));
       });
       return { success: false, message: failure.message, error_code: failure.code, tested_at: testedAt };
     }

@@ -1,6 +1,7 @@
 import type { ActivityLog } from './activity.js';
 import type { Clock } from './clock.js';
 import type { ConnectorRegistry } from './connectors.js';
+import type { HostEvents } from './events/bus.js';
 import type { OutboundHttp } from './http/outbound.js';
 import type { Logger } from './logger.js';
 import type { IntegrationStorage } from './storage/port.js';
@@ -15,4 +16,6 @@ export interface ServiceBase {
   clock: Clock;
   logger: Logger;
   outbound: OutboundHttp;
+  /** Where the services emit host events; none in tests that build a service alone. */
+  events?: HostEvents;
 }

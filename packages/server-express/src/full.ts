@@ -3,6 +3,7 @@ import { type Integrations, variantHasIntegrations } from '@pos/integrations-cor
 import type { Router } from 'express';
 import { SEED_FEATURES } from './capabilities.js';
 import { mountDataManager } from './data-manager.js';
+import { mountEvents } from './events.js';
 import { csvExport } from './export.js';
 import { mountIntegrations } from './integrations.js';
 import { mountPayments } from './payments.js';
@@ -55,7 +56,7 @@ const dataManager: Feature = ({ router, integrations, options, authenticate, jso
 export function integrationsRouter(integrations: Integrations, options: IntegrationsRouterOptions): Router {
   return buildRouter(integrations, options, {
     variant: 'full',
-    features: [payments, mountIntegrations, dataManager, csvExport],
+    features: [payments, mountIntegrations, dataManager, csvExport, mountEvents],
     reportedFeatures: SEED_FEATURES,
   });
 }

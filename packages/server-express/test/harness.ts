@@ -5,6 +5,7 @@ import {
   type AccountingOptions,
   type Clock,
   type Connector,
+  type CreateIntegrationsOptions,
   createIntegrations,
   createKeyRing,
   type Integrations,
@@ -87,6 +88,8 @@ export interface TestServerOptions {
   cors?: CorsOptions;
   /** The host's logger (default: `capturingLogger()`). */
   logger?: Logger & { lines: string[] };
+  /** Host events: `{ delivery }` posts them to a URL. */
+  events?: CreateIntegrationsOptions['events'];
 }
 
 /** Real SQLite in a temp file, real Express on an ephemeral port. */
@@ -108,6 +111,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.sync ? { sync: options.sync } : {}),
     ...(options.accounting ? { accounting: options.accounting } : {}),
     ...(options.outbound ? { outbound: options.outbound } : {}),
+    ...(options.events ? { events: options.events } : {}),
   });
   const tenantsByKey = new Map(Object.entries(TENANT_KEYS).map(([tenant, key]) => [key, tenant]));
   const app = express();

@@ -187,6 +187,34 @@ export interface AccountingEntriesTable {
   updated_at: string;
 }
 
+/** 0020_events: host events waiting for webhook delivery, and each attempt. */
+export interface EventOutboxTable {
+  id: string;
+  tenant_id: string;
+  type: string;
+  body: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  claim_token: string | null;
+  claim_until: string | null;
+  delivered_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EventDeliveriesTable {
+  event_id: string;
+  attempt: number;
+  tenant_id: string;
+  attempted_at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 export interface ProductsTable {
   id: Generated<number>;
   tenant_id: string;
@@ -247,6 +275,8 @@ export interface IntegrationsDatabase {
   accounting_entries: AccountingEntriesTable;
   products: ProductsTable;
   customers: CustomersTable;
+  event_outbox: EventOutboxTable;
+  event_deliveries: EventDeliveriesTable;
 }
 
 export type SqlDialectName = 'sqlite' | 'postgres';

@@ -12,10 +12,12 @@ import { paymentSessionsSchema } from './migrations/0008_payment_sessions.js';
 import { businessKeysSchema } from './migrations/0009_business_keys.js';
 import { providerAccountDetailsSchema } from './migrations/0010_provider_account_details.js';
 import { accountingSchema } from './migrations/0018_accounting.js';
+import { eventsSchema } from './migrations/0020_events.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyAccountingStore } from './stores/accounting.js';
 import { KyselyBatchStore } from './stores/batches.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
+import { KyselyEventOutboxStore } from './stores/events.js';
 import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
 import { KyselyPaymentStore, KyselyWebhookEventStore } from './stores/payments.js';
@@ -50,6 +52,7 @@ export function integrationMigrations(dialect: SqlDialectName, notes: string[] =
     '0009_business_keys': businessKeysSchema(notes),
     '0010_provider_account_details': providerAccountDetailsSchema(),
     '0018_accounting': accountingSchema(dialect),
+    '0020_events': eventsSchema(),
   };
 }
 
@@ -83,6 +86,7 @@ export class KyselyStorage implements IntegrationStorage {
   readonly payments: KyselyPaymentStore;
   readonly webhookEvents: KyselyWebhookEventStore;
   readonly accounting: KyselyAccountingStore;
+  readonly eventOutbox: KyselyEventOutboxStore;
   // Made on first use (transactions build storages of their own and never need one).
   #group: GroupCommit | undefined;
 
@@ -101,6 +105,7 @@ export class KyselyStorage implements IntegrationStorage {
     this.payments = new KyselyPaymentStore(db);
     this.webhookEvents = new KyselyWebhookEventStore(db);
     this.accounting = new KyselyAccountingStore(db);
+    this.eventOutbox = new KyselyEventOutboxStore(db);
   }
 
   entitySink(entityType: string): EntitySink<EntityRow> | undefined {

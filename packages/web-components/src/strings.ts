@@ -1,4 +1,5 @@
 import type { DataManagerStrings } from './pos-data-manager/data-manager.strings.js';
+import type { EventLogStrings } from './pos-integration-logs-drawer/event-log.strings.js';
 import type { CheckoutStrings } from './pos-stripe-checkout-button/checkout.strings.js';
 
 /**
@@ -112,7 +113,7 @@ export const defaultStrings = {
  * texts live beside those elements and join {@link strings} when their modules load, so the lite
  * and export bundles do not carry them.
  */
-export type PosStrings = typeof defaultStrings & DataManagerStrings & CheckoutStrings;
+export type PosStrings = typeof defaultStrings & DataManagerStrings & CheckoutStrings & EventLogStrings;
 
 export const strings = { ...defaultStrings } as PosStrings;
 

@@ -1,4 +1,5 @@
 import { DEMO_WOOCOMMERCE_KEY, DEMO_WOOCOMMERCE_SECRET } from '@pos/reference-server';
+import { type EventReceiver, startEventReceiver } from '@pos/test-support';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.js';
@@ -18,14 +19,26 @@ const SQUARE_LOCATION = 'L-DEMO-MAIN';
 let demo: DemoPage;
 let server: DemoServer;
 let page: Page;
+let receiver: EventReceiver;
 
 beforeAll(async () => {
-  demo = await openDemoPage({ viewport: PHONE });
+  // Events go to a receiving server, so the integrations page has its "Event delivery" entry.
+  receiver = await startEventReceiver();
+  demo = await openDemoPage({
+    viewport: PHONE,
+    env: {
+      POS_EVENTS_URL: receiver.url,
+      POS_EVENTS_SECRET: 'whsec_every_screen_0123456789',
+      POS_ALLOWED_PRIVATE_HOSTS: receiver.hostPort,
+      POS_EVENTS_INTERVAL_MS: '100',
+    },
+  });
   ({ server, page } = demo);
 });
 
 afterAll(async () => {
   await demo?.close();
+  await receiver?.close();
 });
 
 interface Fit {
@@ -206,6 +219,18 @@ describe('every screen of the demo fits a phone and passes axe-core', () => {
     await drawer.locator('[part~="entry"]').first().waitFor();
     await drawer.getByText('Details').first().click();
     await checkScreen(page, 'logs-drawer');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => drawer.isVisible()).toBe(false);
+  });
+
+  it('the event delivery log, an event’s attempts open', async () => {
+    const events = page.locator('pos-integrations [part="events"]');
+    await events.getByRole('button', { name: 'View logs' }).click();
+    const drawer = page.locator('pos-integrations [part="events-drawer"] dialog[part="drawer"]');
+    await drawer.waitFor();
+    await drawer.locator('[part~="entry"]').first().waitFor();
+    await drawer.getByText('Details').first().click();
+    await checkScreen(page, 'event-delivery-log');
     await page.keyboard.press('Escape');
     await expect.poll(() => drawer.isVisible()).toBe(false);
   });

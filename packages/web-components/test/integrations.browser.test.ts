@@ -47,6 +47,8 @@ describe('<pos-integrations> on the demo page', () => {
         page.locator('pos-integration-card').evaluateAll((cards) => cards.map((card) => card.getAttribute('provider'))),
       )
       .toEqual(['square', 'supabase', 'woocommerce', 'stripe', 'clover', 'quickbooks']);
+    // No event delivery configured: no "Event delivery" entry.
+    expect(await page.locator('pos-integrations [part="events"]').count()).toBe(0);
     const token = card.getByLabel('Access token');
     expect(await token.getAttribute('type')).toBe('password');
     expect(await card.getByLabel('Location ID').getAttribute('type')).toBe('text');

@@ -4,11 +4,13 @@ import type {
   PaymentView,
   Capabilities as ServerCapabilities,
   DataBatch as ServerDataBatch,
+  EventDeliveryPage as ServerEventDeliveryPage,
   LogPage as ServerLogPage,
 } from '@pos/integrations-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Capabilities, IntegrationStatus, LogPage } from '../src/api-client.js';
 import type { DataBatch } from '../src/pos-data-manager/data-manager-client.js';
+import type { EventDeliveryPage } from '../src/pos-integration-logs-drawer/event-log.js';
 import type { Payment } from '../src/pos-stripe-checkout-button/payments-client.js';
 
 // The elements keep their own copy of the wire types so the package depends on nothing but Lit.
@@ -23,5 +25,6 @@ describe('wire types the elements read', () => {
     expectTypeOf<ServerLogPage>().toExtend<LogPage>();
     expectTypeOf<ServerDataBatch>().toExtend<DataBatch>();
     expectTypeOf<PaymentView>().toExtend<Payment>();
+    expectTypeOf<ServerEventDeliveryPage>().toExtend<EventDeliveryPage>();
   });
 });

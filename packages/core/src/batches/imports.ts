@@ -209,19 +209,24 @@ export class BatchImports {
     try {
       const recordCount = await produce(importer);
       signal.throwIfAborted();
-      await importer.commit(async (tx, counts: ImportCounts) => {
-        const completed = await tx.batches.complete(batch.tenantId, batch.id, {
-          recordCount,
-          counts,
-          processedCount: progress.processed,
-          bytesRead: progress.bytesRead,
-          preset: progress.preset,
-          unknownColumns: progress.unknownColumns,
-          completedAt: this.#parts.clock.now().toISOString(),
-        });
-        if (!completed) throw new IntegrationError('BATCH_FAILED', TAKEN_OVER);
-        await queueBatchRows(this.#parts.outbox, tx, entity, batch, 'written');
-      });
+      const { runner } = this.#parts;
+      await runner.tracked((track) =>
+        importer.commit(async (sinkTx, counts: ImportCounts) => {
+          const tx = track(sinkTx);
+          const completed = await tx.batches.complete(batch.tenantId, batch.id, {
+            recordCount,
+            counts,
+            processedCount: progress.processed,
+            bytesRead: progress.bytesRead,
+            preset: progress.preset,
+            unknownColumns: progress.unknownColumns,
+            completedAt: this.#parts.clock.now().toISOString(),
+          });
+          if (!completed) throw new IntegrationError('BATCH_FAILED', TAKEN_OVER);
+          await queueBatchRows(this.#parts.outbox, tx, entity, batch, 'written');
+          await runner.announce(tx, batch.tenantId, batch.id);
+        }),
+      );
     } catch (error) {
       await importer.abort().catch(() => undefined);
       if (error instanceof ExistingKeys) throw existingRows(error, written);

@@ -79,37 +79,49 @@ export class BatchPurges {
     let raced = false;
     try {
       // The purge transaction: the rows, the target's purge mark and the purge batch, together.
-      await entity.sink.deleteBatch(
-        { tenantId, batchId: target.id },
-        {
-          // The sync target forgets the rows too: their deletes are queued before they go; the
-          // rows the purge keeps are queued as the later batch's now.
-          before: async (tx) => {
-            await queueBatchRows(outbox, tx, entity, target, 'purged');
-            await queueBatchRows(outbox, tx, entity, target, 'kept');
+      await runner.tracked((track) =>
+        entity.sink.deleteBatch(
+          { tenantId, batchId: target.id },
+          {
+            // The sync target forgets the rows too: their deletes are queued before they go; the
+            // rows the purge keeps are queued as the later batch's now.
+            before: async (tx) => {
+              await queueBatchRows(outbox, tx, entity, target, 'purged');
+              await queueBatchRows(outbox, tx, entity, target, 'kept');
+            },
+            after: async (sinkTx, deleted) => {
+              const tx = track(sinkTx);
+              if (!(await tx.batches.markPurged(tenantId, target.id, purgeId))) {
+                raced = true;
+                throw new IntegrationError('CONFLICT', 'The batch was purged meanwhile.');
+              }
+              await tx.batches.insert({
+                ...record,
+                status: 'completed',
+                recordCount: deleted,
+                processedCount: deleted,
+              });
+              await runner.announce(tx, tenantId, purgeId);
+            },
           },
-          after: async (tx, deleted) => {
-            if (!(await tx.batches.markPurged(tenantId, target.id, purgeId))) {
-              raced = true;
-              throw new IntegrationError('CONFLICT', 'The batch was purged meanwhile.');
-            }
-            await tx.batches.insert({ ...record, status: 'completed', recordCount: deleted, processedCount: deleted });
-          },
-        },
+        ),
       );
     } catch (error) {
       const first = raced ? await this.#previousPurge(await runner.find(tenantId, id)) : undefined;
       if (first) return { purge: first, alreadyPurged: true };
       const failed = await storage.batches.insert({ ...record, id: timeOrderedId(now), status: 'processing' });
-      await storage.batches.fail(tenantId, failed.id, {
-        errorMessage: isIntegrationError(error) ? error.message : 'The rows could not be deleted; nothing changed.',
-        errors: [],
-        errorCount: 0,
-        processedCount: 0,
-        bytesRead: null,
-        preset: null,
-        unknownColumns: [],
-        completedAt: at,
+      await runner.finishing(async (tx) => {
+        await tx.batches.fail(tenantId, failed.id, {
+          errorMessage: isIntegrationError(error) ? error.message : 'The rows could not be deleted; nothing changed.',
+          errors: [],
+          errorCount: 0,
+          processedCount: 0,
+          bytesRead: null,
+          preset: null,
+          unknownColumns: [],
+          completedAt: at,
+        });
+        await runner.announce(tx, tenantId, failed.id);
       });
       runner.logFailure(failed, error);
       throw new IntegrationError('BATCH_FAILED', 'The purge failed; no row was deleted.', {

@@ -1,5 +1,7 @@
 import type { Clock } from '../clock.js';
 import { fieldError, IntegrationError, isIntegrationError } from '../errors.js';
+import { changeWithEvents, type HostEvents } from '../events/bus.js';
+import { batchObject } from '../events/objects.js';
 import type { BatchSlots, BatchTicket } from '../limits/batch-slots.js';
 import type { Logger } from '../logger.js';
 import type { BatchRecord, BatchType, ImportMode } from '../storage/batches.js';
@@ -41,6 +43,8 @@ interface RunnerParts {
   slots: BatchSlots | undefined;
   heartbeatMs: number;
   leaseMs: number;
+  /** Where `batch.completed` and `batch.failed` go; none when the host has no events. */
+  events?: HostEvents | undefined;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -76,9 +80,13 @@ export class BatchRunner {
   async recover(): Promise<DataBatch[]> {
     const { storage, clock, logger, leaseMs } = this.#parts;
     const now = clock.now();
-    const failed = await storage.batches.failStale(new Date(now.getTime() - leaseMs).toISOString(), {
-      errorMessage: RECOVERED,
-      completedAt: now.toISOString(),
+    const failed = await changeWithEvents(this.#parts.events, storage, async (tx) => {
+      const stale = await tx.batches.failStale(new Date(now.getTime() - leaseMs).toISOString(), {
+        errorMessage: RECOVERED,
+        completedAt: now.toISOString(),
+      });
+      for (const batch of stale) await this.#emit(tx, batch);
+      return stale;
     });
     for (const batch of failed) {
       logger.warn(
@@ -256,17 +264,20 @@ export class BatchRunner {
   async #fail(batch: BatchRecord, progress: Progress, error: unknown): Promise<void> {
     const rowErrors = error instanceof InvalidRows ? error.rowErrors : undefined;
     try {
-      await this.#parts.storage.batches.fail(batch.tenantId, batch.id, {
-        errorMessage: isIntegrationError(error)
-          ? error.message
-          : 'The rows could not be written; nothing was imported.',
-        errors: rowErrors?.first ?? [],
-        errorCount: rowErrors?.count ?? 0,
-        processedCount: progress.processed,
-        bytesRead: progress.bytesRead,
-        preset: progress.preset,
-        unknownColumns: progress.unknownColumns,
-        completedAt: this.#parts.clock.now().toISOString(),
+      await this.finishing(async (tx) => {
+        const failed = await tx.batches.fail(batch.tenantId, batch.id, {
+          errorMessage: isIntegrationError(error)
+            ? error.message
+            : 'The rows could not be written; nothing was imported.',
+          errors: rowErrors?.first ?? [],
+          errorCount: rowErrors?.count ?? 0,
+          processedCount: progress.processed,
+          bytesRead: progress.bytesRead,
+          preset: progress.preset,
+          unknownColumns: progress.unknownColumns,
+          completedAt: this.#parts.clock.now().toISOString(),
+        });
+        if (failed) await this.announce(tx, batch.tenantId, batch.id);
       });
     } catch (storeError) {
       this.#parts.logger.error(
@@ -278,6 +289,35 @@ export class BatchRunner {
       );
     }
     this.logFailure(batch, error);
+  }
+
+  /**
+   * Emits `batch.completed` or `batch.failed` for a batch that just finished, in `tx`'s
+   * transaction (the one that finished it).
+   */
+  async announce(tx: IntegrationStorage, tenantId: string, id: string): Promise<void> {
+    if (!this.#parts.events) return;
+    const record = await tx.batches.get(tenantId, id);
+    if (record) await this.#emit(tx, record);
+  }
+
+  /** Finishes a batch with its event: in one transaction when the event goes to the outbox. */
+  finishing<T>(work: (tx: IntegrationStorage) => Promise<T>): Promise<T> {
+    return changeWithEvents(this.#parts.events, this.#parts.storage, work);
+  }
+
+  /**
+   * Runs `run` with `track`, which makes a transaction a sink began (its commit, its purge)
+   * announce its events to subscribers once it committed.
+   */
+  tracked<T>(run: (track: (tx: IntegrationStorage) => IntegrationStorage) => Promise<T>): Promise<T> {
+    return this.#parts.events ? this.#parts.events.around(run) : run((tx) => tx);
+  }
+
+  async #emit(tx: IntegrationStorage, record: BatchRecord): Promise<void> {
+    if (record.status !== 'completed' && record.status !== 'failed') return;
+    const type = record.status === 'completed' ? 'batch.completed' : 'batch.failed';
+    await this.#parts.events?.emit(tx, type, record.tenantId, batchObject(record));
   }
 
   /** A user's mistake is a warning with its message; anything else an error with its details, for the operator. */

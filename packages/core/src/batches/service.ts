@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { fieldError, IntegrationError } from '../errors.js';
+import type { HostEvents } from '../events/bus.js';
 import type { BatchSlots, BatchTicket } from '../limits/batch-slots.js';
 import type { Logger } from '../logger.js';
 import type { IntegrationStorage } from '../storage/port.js';
@@ -46,6 +47,8 @@ interface BatchesParts {
   options?: BatchesOptions;
   /** The running-batch limits; without them batches are not limited. */
   slots?: BatchSlots;
+  /** Where `batch.completed` and `batch.failed` go. */
+  events?: HostEvents;
 }
 
 /**
@@ -77,7 +80,15 @@ export class Batches {
       throw new IntegrationError('VALIDATION_FAILED', 'batches.defaultCurrency must be an ISO 4217 code such as USD.');
     }
     const { storage, clock, logger, outbox } = parts;
-    this.#runner = new BatchRunner({ storage, clock, logger, slots: parts.slots, heartbeatMs, leaseMs });
+    this.#runner = new BatchRunner({
+      storage,
+      clock,
+      logger,
+      slots: parts.slots,
+      heartbeatMs,
+      leaseMs,
+      events: parts.events,
+    });
     this.#imports = new BatchImports({ runner: this.#runner, clock, logger, outbox, defaultCurrency });
     this.#purges = new BatchPurges({ storage, entities: parts.entities, runner: this.#runner, clock, logger, outbox });
   }

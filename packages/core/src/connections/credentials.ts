@@ -35,6 +35,7 @@ export class CredentialAccess {
         vault: parts.vault,
         activity: parts.activity,
         clock: parts.clock,
+        events: parts.events,
         context: (tenantId) => this.context(tenantId),
         describeFailure: (error, secrets) => this.asProviderError(error, secrets),
       },

@@ -2,6 +2,8 @@ import type { ActivityLog } from '../activity.js';
 import type { Clock } from '../clock.js';
 import type { Connector, ConnectorCredentials } from '../connectors.js';
 import { IntegrationError } from '../errors.js';
+import type { HostEvents } from '../events/bus.js';
+import { integrationObject } from '../events/objects.js';
 import { linkProviderAccount } from '../provider-accounts.js';
 import type { ConnectionStatus, IntegrationStorage, StatusRecord } from '../storage/port.js';
 import type { CredentialVault } from '../vault.js';
@@ -11,6 +13,7 @@ export interface WriteParts {
   vault: CredentialVault;
   activity: ActivityLog;
   clock: Clock;
+  events?: HostEvents;
   /** Runs inside the disconnect transaction, after the credentials are deleted. */
   onDisconnect?: (storage: IntegrationStorage, tenantId: string, provider: string) => Promise<void>;
 }
@@ -93,7 +96,9 @@ export class ConnectionWrites {
         .using(tx)
         .put(tenantId, connector.id, credentials.secret, credentials.publicData, expiresAt);
       await connector.records?.saved(tx, tenantId, credentials.publicData, now);
-      await tx.statuses.put(freshStatus(tenantId, connector.id, 'connected', now));
+      const status = freshStatus(tenantId, connector.id, 'connected', now);
+      await tx.statuses.put(status);
+      await this.#parts.events?.emit(tx, 'integration.connected', tenantId, integrationObject(connector.id, status));
       await this.#parts.activity.using(tx).record({
         tenantId,
         provider: connector.id,
@@ -117,7 +122,9 @@ export class ConnectionWrites {
     await tx.providerAccounts.release(tenantId, provider);
     await connector.records?.removed(tx, tenantId);
     await this.#parts.onDisconnect?.(tx, tenantId, provider);
-    await tx.statuses.put(freshStatus(tenantId, provider, 'disconnected', this.#parts.clock.now().toISOString()));
+    const status = freshStatus(tenantId, provider, 'disconnected', this.#parts.clock.now().toISOString());
+    await tx.statuses.put(status);
+    await this.#parts.events?.emit(tx, 'integration.disconnected', tenantId, integrationObject(provider, status));
     await this.#parts.activity.using(tx).record({
       tenantId,
       provider,

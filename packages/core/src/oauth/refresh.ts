@@ -3,6 +3,8 @@ import type { ActivityLog } from '../activity.js';
 import type { Clock } from '../clock.js';
 import type { ConnectorContext, OAuthConnector } from '../connectors.js';
 import { IntegrationError } from '../errors.js';
+import { changeWithEvents, type HostEvents } from '../events/bus.js';
+import { writeStatus } from '../events/status.js';
 import type { IntegrationStorage, StatusRecord } from '../storage/port.js';
 import type { CredentialVault, StoredCredentials } from '../vault.js';
 
@@ -30,6 +32,7 @@ interface RefresherParts {
   vault: CredentialVault;
   activity: ActivityLog;
   clock: Clock;
+  events?: HostEvents | undefined;
   context(tenantId: string): ConnectorContext;
   /** Any thrown value as an IntegrationError whose text holds none of `secrets`. */
   describeFailure(error: unknown, secrets: string[]): IntegrationError;
@@ -244,16 +247,18 @@ export class TokenRefresher {
   }
 
   async #markNeedsReconnect(tenantId: string, provider: string, error: IntegrationError): Promise<void> {
-    const previous = await this.#parts.storage.statuses.get(tenantId, provider);
-    await this.#parts.storage.statuses.put({
-      tenantId,
-      provider,
-      status: 'error',
-      lastTestedAt: previous?.lastTestedAt ?? null,
-      lastError: error.message,
-      lastErrorCode: error.code,
-      needsReconnect: true,
-      updatedAt: this.#parts.clock.now().toISOString(),
+    await changeWithEvents(this.#parts.events, this.#parts.storage, async (tx) => {
+      const previous = await tx.statuses.get(tenantId, provider);
+      await writeStatus(tx, this.#parts.events, {
+        tenantId,
+        provider,
+        status: 'error',
+        lastTestedAt: previous?.lastTestedAt ?? null,
+        lastError: error.message,
+        lastErrorCode: error.code,
+        needsReconnect: true,
+        updatedAt: this.#parts.clock.now().toISOString(),
+      });
     });
   }
 

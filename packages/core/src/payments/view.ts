@@ -71,7 +71,7 @@ export function outboxRow(row: PaymentRecord): JsonObject {
   };
 }
 
-export function encodeCursor(row: PaymentRecord): string {
+export function encodeCursor(row: Pick<PaymentRecord, 'createdAt' | 'id'>): string {
   return Buffer.from(JSON.stringify([row.createdAt, row.id])).toString('base64url');
 }
 

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeAccountingConformance } from './conformance-accounting.js';
 import { describeBatchConformance } from './conformance-batches.js';
 import { describeEntitySinkKeysConformance } from './conformance-entity-sinks.js';
+import { describeEventOutboxConformance } from './conformance-events.js';
 import { describeRefreshLeaseConformance } from './conformance-leases.js';
 import { describePaymentConformance } from './conformance-payments.js';
 import { describeProviderAccountConformance } from './conformance-provider-accounts.js';
@@ -289,6 +290,7 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
     describePaymentConformance(() => storage);
     describeAccountingConformance(() => storage);
     describeEntitySinkKeysConformance(() => storage);
+    describeEventOutboxConformance(() => storage);
 
     describe('transactions', () => {
       it('commits every write of a successful transaction', async () => {

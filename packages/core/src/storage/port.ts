@@ -6,11 +6,13 @@
 
 import type { AccountingStore } from './accounting.js';
 import type { BatchStore, EntitySink } from './batches.js';
+import type { EventOutboxStore } from './events.js';
 import type { PaymentStore, WebhookEventStore } from './payments.js';
 import type { ProviderAccountStore } from './provider-accounts.js';
 import type { SyncQueueStore, SyncStateStore } from './sync.js';
 
 export type * from './accounting.js';
+export type * from './events.js';
 export type * from './payments.js';
 export type * from './provider-accounts.js';
 export type * from './sync.js';
@@ -179,6 +181,8 @@ export interface IntegrationStorage {
   readonly webhookEvents: WebhookEventStore;
   /** The accounting ledger: sales and refunds to record in the merchant's books, one per reference. */
   readonly accounting: AccountingStore;
+  /** Host events waiting for webhook delivery, and each one's delivery attempts. */
+  readonly eventOutbox: EventOutboxStore;
   /** Runs `work` in one transaction; the stores it receives write inside that transaction. */
   transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
   /**

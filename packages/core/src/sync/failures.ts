@@ -3,6 +3,9 @@ import type { Clock } from '../clock.js';
 import type { Connector } from '../connectors.js';
 import { redact } from '../crypto/mask.js';
 import { IntegrationError } from '../errors.js';
+import { changeWithEvents, type HostEvents } from '../events/bus.js';
+import { syncFailureObject } from '../events/objects.js';
+import { writeStatus } from '../events/status.js';
 import type { Logger } from '../logger.js';
 import type { IntegrationStorage, JsonObject } from '../storage/port.js';
 import type { SyncItem } from '../storage/sync.js';
@@ -76,7 +79,13 @@ export interface Stop {
  * row), and returns the error to throw. The items stay pending.
  */
 export async function flushStopped(
-  parts: { storage: IntegrationStorage; activity: ActivityLog; clock: Clock; logger: Logger },
+  parts: {
+    storage: IntegrationStorage;
+    activity: ActivityLog;
+    clock: Clock;
+    logger: Logger;
+    events?: HostEvents | undefined;
+  },
   stop: Stop,
 ): Promise<IntegrationError> {
   const { tenantId, connector, secrets, delivered } = stop;
@@ -94,34 +103,50 @@ export async function flushStopped(
     failure = new IntegrationError('PROVIDER_UNAVAILABLE', 'The sync failed unexpectedly.');
   }
   const now = parts.clock.now().toISOString();
-  await parts.storage.syncQueue.settle(
-    tenantId,
-    stop.items.map((item) => item.id),
-    { status: 'pending', error: failure.message },
-    now,
-  );
-  if (failure.needsReconnect) {
-    await parts.storage.statuses.put({
+  const { events } = parts;
+  const { message, pending } = await changeWithEvents(events, parts.storage, async (tx) => {
+    await tx.syncQueue.settle(
+      tenantId,
+      stop.items.map((item) => item.id),
+      { status: 'pending', error: failure.message },
+      now,
+    );
+    if (failure.needsReconnect) {
+      await writeStatus(tx, events, {
+        tenantId,
+        provider: connector.id,
+        status: 'error',
+        lastTestedAt: now,
+        lastError: failure.message,
+        lastErrorCode: failure.code,
+        needsReconnect: true,
+        updatedAt: now,
+      });
+    }
+    const { pending } = await tx.syncQueue.counts(tenantId);
+    const message = `Sync to ${connector.displayName} stopped: ${failure.message} ${plural(pending, 'change')} wait${pending === 1 ? 's' : ''} for the next try.`;
+    await parts.activity.using(tx).record({
       tenantId,
       provider: connector.id,
-      status: 'error',
-      lastTestedAt: now,
-      lastError: failure.message,
-      lastErrorCode: failure.code,
-      needsReconnect: true,
-      updatedAt: now,
+      level: 'error',
+      event: 'sync_failed',
+      message,
+      details: { error_code: failure.code, delivered, pending_queue_count: pending },
+      secrets,
     });
-  }
-  const { pending } = await parts.storage.syncQueue.counts(tenantId);
-  const message = `Sync to ${connector.displayName} stopped: ${failure.message} ${plural(pending, 'change')} wait${pending === 1 ? 's' : ''} for the next try.`;
-  await parts.activity.record({
-    tenantId,
-    provider: connector.id,
-    level: 'error',
-    event: 'sync_failed',
-    message,
-    details: { error_code: failure.code, delivered, pending_queue_count: pending },
-    secrets,
+    await events?.emit(
+      tx,
+      'sync.failed',
+      tenantId,
+      syncFailureObject({
+        provider: connector.id,
+        error_code: failure.code,
+        message: redact(message, secrets),
+        delivered,
+        pending_queue_count: pending,
+      }),
+    );
+    return { message, pending };
   });
   return new IntegrationError(failure.code, message, {
     status: failure.status,

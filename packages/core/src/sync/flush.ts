@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ActivityLog } from '../activity.js';
 import type { Clock } from '../clock.js';
 import { IntegrationError } from '../errors.js';
+import type { HostEvents } from '../events/bus.js';
 import type { OutboundHttp } from '../http/outbound.js';
 import type { RetryPolicy } from '../http/retry.js';
 import type { Logger } from '../logger.js';
@@ -40,6 +41,7 @@ interface FlushParts {
   clock: Clock;
   logger: Logger;
   outbound: OutboundHttp;
+  events?: HostEvents | undefined;
   chunkSize: number;
   retry: RetryPolicy;
   /** How long a flush's claim on a tenant lasts without renewal. */

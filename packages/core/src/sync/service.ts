@@ -73,6 +73,7 @@ export class SyncService {
       clock: parts.clock,
       logger: parts.logger,
       outbound: parts.outbound,
+      events: parts.events,
       chunkSize,
       retry: options.retry ?? DEFAULT_SYNC_RETRY,
       claimTtlMs: options.claimTtlMs ?? 10 * 60_000,

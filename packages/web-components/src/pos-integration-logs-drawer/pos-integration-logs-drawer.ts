@@ -1,10 +1,11 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import type { IntegrationLog, LogLevel } from '../api-client.js';
+import type { ApiClientOptions, IntegrationLog, LogLevel } from '../api-client.js';
 import { PosApiElement } from '../api-element.js';
 import { emit } from '../events.js';
 import { formatTimestamp, strings } from '../strings.js';
 import { baseStyles } from '../styles.js';
+import { EventLogClient, eventLogEntry } from './event-log.js';
 import { drawerStyles } from './pos-integration-logs-drawer.styles.js';
 
 /** Events the core records; events seen in loaded entries are added to the filter as they appear. */
@@ -14,7 +15,9 @@ const FOCUSABLE = 'button, select, input, summary, [tabindex]:not([tabindex="-1"
 
 /**
  * A provider's integration log in a side drawer: newest first, filtered by level and event, with
- * "Load more" pagination, readable local timestamps and expandable details. It is a modal
+ * "Load more" pagination, readable local timestamps and expandable details. With
+ * `source="events"` it shows the event delivery log instead: each event sent to the host
+ * application, where its delivery stands, and every attempt in its details. It is a modal
  * dialog: the page behind is inert, Tab and Shift+Tab stay inside, Escape closes it.
  *
  * @summary A provider's integration log in a modal side drawer, newest first, with filters.
@@ -41,7 +44,7 @@ const FOCUSABLE = 'button, select, input, summary, [tabindex]:not([tabindex="-1"
  * @cssprop --pos-drawer-width - The drawer's width (default min(32rem, 100vw)).
  * @cssprop --pos-drawer-backdrop - The colour over the page behind.
  */
-export class PosIntegrationLogsDrawer extends PosApiElement {
+export class PosIntegrationLogsDrawer extends PosApiElement<EventLogClient> {
   static override styles = [baseStyles, drawerStyles];
 
   /** The provider id whose log to show. */
@@ -52,6 +55,9 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
 
   /** Whether the drawer is open. */
   @property({ type: Boolean, reflect: true }) accessor open = false;
+
+  /** `integration` (default): the provider's integration log; `events`: the event delivery log. */
+  @property({ reflect: true }) accessor source: 'integration' | 'events' = 'integration';
 
   /** Entries fetched per page. */
   @property({ type: Number, attribute: 'page-size' }) accessor pageSize = 20;
@@ -69,6 +75,10 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
   @query('dialog') private accessor dialog!: HTMLDialogElement | null;
 
   #request = 0;
+
+  protected override createClient(options: ApiClientOptions): EventLogClient {
+    return new EventLogClient(options);
+  }
 
   /** Opens the drawer. */
   show(): void {
@@ -106,12 +116,7 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
     this.loading = true;
     this.error = '';
     try {
-      const page = await this.api.logs(this.provider, {
-        limit: this.pageSize,
-        ...(cursor ? { cursor } : {}),
-        ...(this.level ? { level: this.level } : {}),
-        ...(this.event ? { event: this.event } : {}),
-      });
+      const page = await this.#page(cursor);
       if (request !== this.#request) return; // a newer filter superseded this page
       this.entries = cursor ? [...this.entries, ...page.logs] : page.logs;
       this.nextCursor = page.next_cursor;
@@ -122,6 +127,19 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
     } finally {
       if (request === this.#request) this.loading = false;
     }
+  }
+
+  async #page(cursor: string | undefined): Promise<{ logs: IntegrationLog[]; next_cursor: string | null }> {
+    const paging = { limit: this.pageSize, ...(cursor ? { cursor } : {}) };
+    if (this.source === 'events') {
+      const page = await this.api.eventLogs(paging);
+      return { logs: page.events.map(eventLogEntry), next_cursor: page.next_cursor };
+    }
+    return this.api.logs(this.provider, {
+      ...paging,
+      ...(this.level ? { level: this.level } : {}),
+      ...(this.event ? { event: this.event } : {}),
+    });
   }
 
   #onLevel(event: Event): void {
@@ -191,24 +209,7 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
           <h2 part="title" id="title">${strings.logsTitle(name)}</h2>
           <button type="button" part="close-button" @click=${this.hide}>${strings.close}</button>
         </header>
-        <div part="filters" class="filters">
-          <label>
-            ${strings.filterLevel}
-            <select part="level-filter" .value=${this.level} @change=${this.#onLevel}>
-              <option value="">${strings.allLevels}</option>
-              <option value="info">${strings.levelInfo}</option>
-              <option value="warning">${strings.levelWarning}</option>
-              <option value="error">${strings.levelError}</option>
-            </select>
-          </label>
-          <label>
-            ${strings.filterEvent}
-            <select part="event-filter" .value=${this.event} @change=${this.#onEvent}>
-              <option value="">${strings.allEvents}</option>
-              ${events.map((name) => html`<option value=${name} ?selected=${name === this.event}>${name}</option>`)}
-            </select>
-          </label>
-        </div>
+        ${this.source === 'events' ? nothing : this.#renderFilters(events)}
         <div class="body" aria-busy=${this.loading ? 'true' : 'false'}>
           ${this.error ? html`<p role="alert">${strings.loadFailed(this.error)}</p>` : nothing}
           ${
@@ -232,6 +233,27 @@ export class PosIntegrationLogsDrawer extends PosApiElement {
         </div>
       </div>
     </dialog>`;
+  }
+
+  #renderFilters(events: string[]) {
+    return html`<div part="filters" class="filters">
+          <label>
+            ${strings.filterLevel}
+            <select part="level-filter" .value=${this.level} @change=${this.#onLevel}>
+              <option value="">${strings.allLevels}</option>
+              <option value="info">${strings.levelInfo}</option>
+              <option value="warning">${strings.levelWarning}</option>
+              <option value="error">${strings.levelError}</option>
+            </select>
+          </label>
+          <label>
+            ${strings.filterEvent}
+            <select part="event-filter" .value=${this.event} @change=${this.#onEvent}>
+              <option value="">${strings.allEvents}</option>
+              ${events.map((name) => html`<option value=${name} ?selected=${name === this.event}>${name}</option>`)}
+            </select>
+          </label>
+        </div>`;
   }
 
   #renderEntry(entry: IntegrationLog) {

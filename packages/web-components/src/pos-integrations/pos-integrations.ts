@@ -7,6 +7,7 @@ import { defineDependency } from '../define-element.js';
 import { emit } from '../events.js';
 import { cardExportParts } from '../pos-integration-card/card-parts.js';
 import { PosIntegrationCard } from '../pos-integration-card/pos-integration-card.js';
+import { PosIntegrationLogsDrawer } from '../pos-integration-logs-drawer/pos-integration-logs-drawer.js';
 import { strings } from '../strings.js';
 import { baseStyles } from '../styles.js';
 import { integrationsStyles } from './pos-integrations.styles.js';
@@ -20,7 +21,9 @@ interface Offered {
  * The Integrations settings page: a card for every integration this server offers, and nothing
  * for the rest. An integration is offered when the capabilities say so **and** its status
  * endpoint answers; a 404 hides it entirely (property 7, docs/properties.md) — no disabled or "coming soon"
- * placeholders. With no integration offered (e.g. a lite build) the element renders nothing.
+ * placeholders. When the server delivers events to the host application (the `events` flag), an
+ * "Event delivery" entry follows the cards, whose "View logs" opens the event delivery log. With
+ * nothing offered (e.g. a lite build) the element renders nothing.
  *
  * @summary The Integrations settings page: one card per integration the server offers.
  * @tag pos-integrations
@@ -30,6 +33,9 @@ interface Offered {
  * @csspart grid - The grid holding the cards.
  * @csspart card - Each `<pos-integration-card>`. Every part the card documents is forwarded as `card-<part>`: `card-badge`, `card-badge-connected`, `card-button`, `card-test-button`, …
  * @csspart error - The message shown when the list could not be loaded.
+ * @csspart events - The "Event delivery" entry (when the server delivers events).
+ * @csspart events-logs-button - Its "View logs" button.
+ * @csspart events-drawer - Its `<pos-integration-logs-drawer source="events">`.
  *
  * @cssprop --pos-integrations-card-min - Narrowest card width before the grid wraps (default 24rem).
  * @cssprop --pos-integrations-gap - Space between cards (default 1rem).
@@ -40,6 +46,8 @@ export class PosIntegrations extends PosApiElement {
   @state() private accessor offered: Offered[] = [];
   @state() private accessor loading = false;
   @state() private accessor error = '';
+  /** Whether the server delivers events to the host (the `events` capability flag). */
+  @state() private accessor events = false;
 
   #request = 0;
 
@@ -47,6 +55,7 @@ export class PosIntegrations extends PosApiElement {
     super();
     // The cards, under the name this element's template uses, whatever name it was given itself.
     defineDependency('pos-integration-card', PosIntegrationCard);
+    defineDependency('pos-integration-logs-drawer', PosIntegrationLogsDrawer);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -73,6 +82,7 @@ export class PosIntegrations extends PosApiElement {
     } catch (error) {
       if (request !== this.#request) return;
       this.offered = [];
+      this.events = false;
       this.error = error instanceof Error ? error.message : String(error);
     } finally {
       if (request === this.#request) this.loading = false;
@@ -81,6 +91,7 @@ export class PosIntegrations extends PosApiElement {
 
   async #discover(): Promise<Offered[]> {
     const capabilities = await this.api.capabilities();
+    this.events = capabilities.features.events === true;
     if (!capabilities.features.integrations) return [];
     const described = (await this.api.integrations()).filter(
       (integration) => capabilities.features[integration.id] === true,
@@ -105,7 +116,7 @@ export class PosIntegrations extends PosApiElement {
     if (this.loading && this.offered.length === 0) {
       return html`<p class="status" role="status">${strings.loading}</p>`;
     }
-    if (this.offered.length === 0) return nothing;
+    if (this.offered.length === 0) return this.#renderEvents();
     return html`<div part="grid" role="list" aria-label=${strings.integrationsLabel}>
       ${repeat(
         this.offered,
@@ -122,6 +133,33 @@ export class PosIntegrations extends PosApiElement {
           .fetch=${this.fetch}
         ></pos-integration-card>`,
       )}
-    </div>`;
+    </div>${this.#renderEvents()}`;
+  }
+
+  /**
+   * Opens the drawer itself: a re-render of this element would hand every card its status as
+   * first loaded again, so opening and closing the log changes no state here.
+   */
+  #openEventLog(): void {
+    this.renderRoot.querySelector<PosIntegrationLogsDrawer>('[part="events-drawer"]')?.show();
+  }
+
+  #renderEvents() {
+    if (!this.events) return nothing;
+    return html`<section part="events" class="events" aria-labelledby="events-title">
+      <div>
+        <h2 id="events-title">${strings.eventDelivery}</h2>
+        <p>${strings.eventDeliveryIntro}</p>
+      </div>
+      <button type="button" part="events-logs-button" @click=${this.#openEventLog}>${strings.viewLogs}</button>
+      <pos-integration-logs-drawer
+        part="events-drawer"
+        source="events"
+        provider-name=${strings.eventDelivery}
+        .apiBase=${this.apiBase}
+        .token=${this.token}
+        .fetch=${this.fetch}
+      ></pos-integration-logs-drawer>
+    </section>`;
   }
 }

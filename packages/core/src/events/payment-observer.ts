@@ -1,0 +1,15 @@
+import type { Clock } from '../clock.js';
+import type { PaymentObserver } from '../payments/observer.js';
+import type { HostEvents } from './bus.js';
+import { paymentEventType, paymentObject } from './objects.js';
+
+/**
+ * Emits a payment's event (`PAYMENT_EVENTS`) in the transaction that changed its status, so the
+ * event and the change commit or roll back together.
+ */
+export function paymentEventObserver(events: HostEvents, clock: Clock): PaymentObserver {
+  return async (tx, before, after) => {
+    const type = paymentEventType(before, after);
+    if (type) await events.emit(tx, type, after.tenantId, paymentObject(after, clock.now().toISOString()));
+  };
+}
