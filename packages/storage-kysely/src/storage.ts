@@ -11,6 +11,7 @@ import { providerAccountsSchema } from './migrations/0007_provider_accounts.js';
 import { paymentSessionsSchema } from './migrations/0008_payment_sessions.js';
 import { businessKeysSchema } from './migrations/0009_business_keys.js';
 import { providerAccountDetailsSchema } from './migrations/0010_provider_account_details.js';
+import { refundsSchema } from './migrations/0020_refunds.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyBatchStore } from './stores/batches.js';
 import { KyselyCredentialStore } from './stores/credentials.js';
@@ -18,6 +19,7 @@ import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
 import { KyselyPaymentStore, KyselyWebhookEventStore } from './stores/payments.js';
 import { KyselyProviderAccountStore } from './stores/provider-accounts.js';
+import { KyselyDisputeStore, KyselyRefundStore } from './stores/refunds.js';
 import { KyselyStatusStore } from './stores/statuses.js';
 import { KyselySyncQueueStore, KyselySyncStateStore } from './stores/sync.js';
 
@@ -47,6 +49,7 @@ export function integrationMigrations(dialect: SqlDialectName, notes: string[] =
     '0008_payment_sessions': paymentSessionsSchema(),
     '0009_business_keys': businessKeysSchema(notes),
     '0010_provider_account_details': providerAccountDetailsSchema(),
+    '0020_refunds': refundsSchema(dialect),
   };
 }
 
@@ -79,6 +82,8 @@ export class KyselyStorage implements IntegrationStorage {
   readonly #sinks = new Map<string, KyselyEntitySink>();
   readonly payments: KyselyPaymentStore;
   readonly webhookEvents: KyselyWebhookEventStore;
+  readonly refunds: KyselyRefundStore;
+  readonly disputes: KyselyDisputeStore;
   // Made on first use (transactions build storages of their own and never need one).
   #group: GroupCommit | undefined;
 
@@ -96,6 +101,8 @@ export class KyselyStorage implements IntegrationStorage {
     this.batches = new KyselyBatchStore(db);
     this.payments = new KyselyPaymentStore(db);
     this.webhookEvents = new KyselyWebhookEventStore(db);
+    this.refunds = new KyselyRefundStore(db);
+    this.disputes = new KyselyDisputeStore(db);
   }
 
   entitySink(entityType: string): EntitySink<EntityRow> | undefined {

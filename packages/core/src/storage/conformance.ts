@@ -12,6 +12,7 @@ import { describeEntitySinkKeysConformance } from './conformance-entity-sinks.js
 import { describeRefreshLeaseConformance } from './conformance-leases.js';
 import { describePaymentConformance } from './conformance-payments.js';
 import { describeProviderAccountConformance } from './conformance-provider-accounts.js';
+import { describeRefundConformance } from './conformance-refunds.js';
 import { describeSyncConformance } from './conformance-sync.js';
 import type { IntegrationStorage, LogRecord, OAuthStateRecord, StatusRecord } from './port.js';
 
@@ -286,6 +287,7 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
 
     describeSyncConformance(() => storage);
     describePaymentConformance(() => storage);
+    describeRefundConformance(() => storage);
     describeEntitySinkKeysConformance(() => storage);
 
     describe('transactions', () => {

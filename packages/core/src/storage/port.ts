@@ -7,10 +7,12 @@
 import type { BatchStore, EntitySink } from './batches.js';
 import type { PaymentStore, WebhookEventStore } from './payments.js';
 import type { ProviderAccountStore } from './provider-accounts.js';
+import type { DisputeStore, RefundStore } from './refunds.js';
 import type { SyncQueueStore, SyncStateStore } from './sync.js';
 
 export type * from './payments.js';
 export type * from './provider-accounts.js';
+export type * from './refunds.js';
 export type * from './sync.js';
 
 export type IsoTime = string;
@@ -175,6 +177,10 @@ export interface IntegrationStorage {
   readonly syncState: SyncStateStore;
   readonly payments: PaymentStore;
   readonly webhookEvents: WebhookEventStore;
+  /** Refunds of payments, whoever made them (one row per provider refund). */
+  readonly refunds: RefundStore;
+  /** Disputes (chargebacks) of payments. */
+  readonly disputes: DisputeStore;
   /** Runs `work` in one transaction; the stores it receives write inside that transaction. */
   transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
   /**
