@@ -8,6 +8,7 @@ import {
   type StripeAccount,
   stripeAccount,
 } from './fixtures.js';
+import type { SimulatedDispute, SimulatedPayment, SimulatedRefund } from './refunds.js';
 
 export interface StripeSimulatorOptions {
   /** The platform's client id and secret key (the fixtures' by default). */
@@ -65,6 +66,7 @@ export function stripeState(options: StripeSimulatorOptions) {
       sessionsCreated: 0,
       retrieveSession: 0,
       expireSession: 0,
+      createRefund: 0,
     },
     /** Checkout Sessions created so far, by id, and the connected account each lives on. */
     sessions: new Map<string, SimulatedSession>(),
@@ -77,6 +79,20 @@ export function stripeState(options: StripeSimulatorOptions) {
     }>,
     idempotent: new Map<string, { params: string; response: SimulatedResponse }>(),
     failNextCreates: 0,
+    /** Each paid session's PaymentIntent and charge, by session id. */
+    payments: new Map<string, SimulatedPayment>(),
+    refunds: new Map<string, SimulatedRefund>(),
+    disputes: new Map<string, SimulatedDispute>(),
+    /** What each refund request looked like: its Stripe-Account, Idempotency-Key and form fields. */
+    refundRequests: [] as Array<{
+      account: string | null;
+      idempotencyKey: string | null;
+      params: Record<string, string>;
+    }>,
+    /** The status new refunds get (`succeeded`, or `pending` as for some payment methods). */
+    refundStatus: 'succeeded' as SimulatedRefund['status'],
+    /** Runs with a new refund's events before the create request is answered (a webhook that wins the race). */
+    beforeRefundAnswer: undefined as ((events: Record<string, unknown>[]) => Promise<void>) | undefined,
     /** Events the hosted page delivered, and how the endpoint answered each. */
     webhooks: [] as StripeDelivery[],
     platformKeyOk: (request: SimulatedRequest) => request.headers.get('authorization') === `Bearer ${secretKey}`,
