@@ -10,7 +10,17 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-const api = () => server.as('tenant-a');
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field.
+type Body = Record<string, any>;
+const read = async (response: Promise<{ status: number; body: unknown }>) => {
+  const { status, body } = await response;
+  return { status, body: body as Body };
+};
+const deliver = (event: Record<string, unknown>) => read(server.deliver(event));
+const api = () => {
+  const as = server.as('tenant-a');
+  return (...args: Parameters<typeof as>) => read(as(...args));
+};
 const checkout = (orderId: string, amount = 5000, currency = 'usd') =>
   api()('POST', '/api/payments/checkout-session', { body: { order_id: orderId, amount, currency } });
 const payment = (orderId: string) => api()('GET', `/api/payments/orders/${orderId}/payment`);
@@ -25,7 +35,7 @@ async function paid(orderId: string, amount = 5000): Promise<string> {
   const created = await checkout(orderId, amount);
   const sessionId = created.body.session_id as string;
   server.sim.complete(sessionId);
-  const delivered = await server.deliver(sessionEvent(server.sim, 'checkout.session.completed', sessionId));
+  const delivered = await deliver(sessionEvent(server.sim, 'checkout.session.completed', sessionId));
   expect(delivered.body.outcome).toBe('applied');
   return server.sim.payments.get(sessionId)?.paymentIntent as string;
 }
@@ -41,7 +51,7 @@ describe('cancel an open checkout', () => {
     expect(server.sim.calls.expireSession).toBe(1);
 
     // Stripe's expired event arrives afterwards: the payment stays canceled.
-    const late = await server.deliver(sessionEvent(server.sim, 'checkout.session.expired', sessionId));
+    const late = await deliver(sessionEvent(server.sim, 'checkout.session.expired', sessionId));
     expect(late.body.outcome).toBe('unchanged');
     expect((await payment('order-c1')).body.status).toBe('canceled');
 
@@ -62,7 +72,7 @@ describe('cancel an open checkout', () => {
     expect(canceled.body).toMatchObject({ success: false, error_code: 'PAYMENT_ALREADY_PAID' });
     expect((await payment('order-c2')).body.status).toBe('paid');
     // The webhook then changes nothing, and the order cannot be charged again.
-    const late = await server.deliver(sessionEvent(server.sim, 'checkout.session.completed', sessionId));
+    const late = await deliver(sessionEvent(server.sim, 'checkout.session.completed', sessionId));
     expect(late.body.outcome).toBe('unchanged');
     expect((await checkout('order-c2')).body.error_code).toBe('PAYMENT_ALREADY_PAID');
   });
@@ -169,7 +179,7 @@ describe('refunds', () => {
   it("applies our refund once when its webhook arrives before Stripe's answer reaches us", async () => {
     await paid('order-r5');
     server.sim.beforeRefundAnswer(async (events) => {
-      for (const event of events) expect((await server.deliver(event)).status).toBe(200);
+      for (const event of events) expect((await deliver(event)).status).toBe(200);
     });
     const made = await refund('order-r5', { amount: 2000 });
     server.sim.beforeRefundAnswer(undefined);
@@ -185,7 +195,7 @@ describe('refunds', () => {
     const made = await refund('order-r6', { amount: 2000 });
     const refundId = made.body.refund.provider_refund_id as string;
     const settled = server.sim.settleRefund(refundId, 'succeeded');
-    const delivered = await server.deliver(settled.event);
+    const delivered = await deliver(settled.event);
     expect(delivered.body.outcome).toBe('unchanged');
     expect((await payment('order-r6')).body).toMatchObject({ status: 'partially_refunded', refunded_amount: 2000 });
   });
@@ -194,9 +204,9 @@ describe('refunds', () => {
     const paymentIntent = await paid('order-r7');
     const { refund: made, events } = server.sim.dashboardRefund(paymentIntent, 1200);
     const [created, charge] = events as [Record<string, unknown>, Record<string, unknown>];
-    expect((await server.deliver(charge)).body.outcome).toBe('applied');
-    expect((await server.deliver(created)).body.outcome).toBe('unchanged');
-    expect((await server.deliver(charge)).body.outcome).toBe('duplicate');
+    expect((await deliver(charge)).body.outcome).toBe('applied');
+    expect((await deliver(created)).body.outcome).toBe('unchanged');
+    expect((await deliver(charge)).body.outcome).toBe('duplicate');
     expect((await payment('order-r7')).body).toMatchObject({ status: 'partially_refunded', refunded_amount: 1200 });
     const listed = await api()('GET', '/api/payments/orders/order-r7/refunds');
     expect(listed.body.refunds).toEqual([
@@ -207,10 +217,10 @@ describe('refunds', () => {
     expect((await refund('order-r7', { amount: 3801 })).body.error_code).toBe('REFUND_EXCEEDS_REMAINING');
 
     const failed = server.sim.settleRefund(made.id, 'failed', 'expired_or_canceled_card');
-    expect((await server.deliver(failed.event)).body.outcome).toBe('applied');
+    expect((await deliver(failed.event)).body.outcome).toBe('applied');
     expect((await payment('order-r7')).body).toMatchObject({ status: 'paid', refunded_amount: 0 });
     // A late "succeeded" never undoes the failure.
-    const late = await server.deliver(stripeEvent('refund.updated', { ...made, status: 'succeeded' }));
+    const late = await deliver(stripeEvent('refund.updated', { ...made, status: 'succeeded' }));
     expect(late.body.outcome).toBe('unchanged');
     expect((await payment('order-r7')).body.refunded_amount).toBe(0);
   });
@@ -221,9 +231,9 @@ describe('refunds', () => {
     server.sim.complete(sessionId);
     const paymentIntent = server.sim.payments.get(sessionId)?.paymentIntent as string;
     const { events } = server.sim.dashboardRefund(paymentIntent, 5000);
-    expect((await server.deliver(events[1] as Record<string, unknown>)).body.outcome).toBe('held');
+    expect((await deliver(events[1] as Record<string, unknown>)).body.outcome).toBe('held');
     expect((await payment('order-r8')).body.status).toBe('pending');
-    await server.deliver(sessionEvent(server.sim, 'checkout.session.completed', sessionId));
+    await deliver(sessionEvent(server.sim, 'checkout.session.completed', sessionId));
     expect((await payment('order-r8')).body).toMatchObject({ status: 'refunded', refunded_amount: 5000 });
   });
 });
@@ -236,15 +246,15 @@ describe('disputes', () => {
     const review = server.sim.dispute(paymentIntent, 'under_review');
     const won = server.sim.dispute(paymentIntent, 'won');
     // The closing event first, then the older ones: the dispute stays closed.
-    expect((await server.deliver(opened.event)).body.outcome).toBe('applied');
+    expect((await deliver(opened.event)).body.outcome).toBe('applied');
     let shown = (await payment('order-d1')).body;
     expect(shown).toMatchObject({
       status: 'disputed',
       dispute: { id: opened.dispute.id, status: 'needs_response', amount: 4000, currency: 'usd', closed: false },
     });
-    expect((await server.deliver(won.event)).body.outcome).toBe('applied');
-    expect((await server.deliver(review.event)).body.outcome).toBe('unchanged');
-    expect((await server.deliver(won.event)).body.outcome).toBe('duplicate');
+    expect((await deliver(won.event)).body.outcome).toBe('applied');
+    expect((await deliver(review.event)).body.outcome).toBe('unchanged');
+    expect((await deliver(won.event)).body.outcome).toBe('duplicate');
     shown = (await payment('order-d1')).body;
     expect(shown).toMatchObject({
       status: 'partially_refunded',
