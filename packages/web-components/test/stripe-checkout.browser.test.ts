@@ -147,7 +147,10 @@ describe('<pos-stripe-checkout-button> on the demo page', () => {
   });
 
   it('refunds part of a paid order after a confirmation that says how much', async () => {
-    const paidOrder = await orderId();
+    // The element shows the paid order again (the test before pointed it there).
+    const paidOrder = await button.evaluate(
+      (element) => (element as HTMLElementTagNameMap['pos-stripe-checkout-button']).orderId,
+    );
     await button.getByRole('button', { name: 'Refund…' }).click();
     const amount = button.getByRole('textbox', { name: 'Amount to refund (up to $42.50)' });
     expect(await amount.inputValue()).toBe('42.50');
