@@ -3,7 +3,7 @@ import { checkoutPage } from '../pages.js';
 import { random } from '../random.js';
 import { deliverStripeEvent, stripeEvent } from './events.js';
 import type { SimulatedSession } from './fixtures.js';
-import { type StripeState, stripeError } from './state.js';
+import { idempotency, type StripeState, stripeError } from './state.js';
 
 const noSuchSession = (id: string) =>
   stripeError(404, 'invalid_request_error', `No such checkout.session: '${id}'`, 'resource_missing');
@@ -99,24 +99,8 @@ export function stripeCheckout(state: StripeState) {
     const params = formOf(request);
     state.createRequests.push({ account: accountId, idempotencyKey, params });
     if (state.createDelayMs) await sleep(state.createDelayMs);
-    const fingerprint = JSON.stringify(params);
-    const stored = `${accountId}:${idempotencyKey}`;
-    const replay = idempotencyKey ? state.idempotent.get(stored) : undefined;
-    if (replay) {
-      if (replay.params !== fingerprint) {
-        return stripeError(
-          400,
-          'idempotency_error',
-          'Keys for idempotent requests can only be used with the same parameters they were first used with.',
-        );
-      }
-      return { ...replay.response, headers: { ...replay.response.headers, 'idempotent-replayed': 'true' } };
-    }
-    const answer = (status: number, body: unknown) => {
-      const response = json(status, body);
-      if (idempotencyKey) state.idempotent.set(stored, { params: fingerprint, response });
-      return response;
-    };
+    const { replay, answer } = idempotency(state, 'sessions', request, params);
+    if (replay) return replay;
     if (!accountId || !state.accounts.has(accountId) || !state.connected.has(accountId)) {
       return stripeError(
         403,

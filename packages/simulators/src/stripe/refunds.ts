@@ -1,7 +1,7 @@
 import { formOf, json, type Route, type SimulatedRequest } from '../exchange.js';
 import { random } from '../random.js';
 import { deliverStripeEvent, stripeEvent } from './events.js';
-import { type StripeState, stripeError } from './state.js';
+import { idempotency, type StripeState, stripeError } from './state.js';
 
 /** A Refund as Stripe returns it. */
 export interface SimulatedRefund {
@@ -131,24 +131,8 @@ export function stripeRefunds(state: StripeState) {
     const idempotencyKey = request.headers.get('idempotency-key');
     const params = formOf(request);
     state.refundRequests.push({ account, idempotencyKey, params });
-    const stored = `refund:${account}:${idempotencyKey}`;
-    const fingerprint = JSON.stringify(params);
-    const replay = idempotencyKey ? state.idempotent.get(stored) : undefined;
-    if (replay) {
-      if (replay.params !== fingerprint) {
-        return stripeError(
-          400,
-          'idempotency_error',
-          'Keys for idempotent requests can only be used with the same parameters they were first used with.',
-        );
-      }
-      return { ...replay.response, headers: { ...replay.response.headers, 'idempotent-replayed': 'true' } };
-    }
-    const answer = (status: number, body: unknown) => {
-      const response = json(status, body);
-      if (idempotencyKey) state.idempotent.set(stored, { params: fingerprint, response });
-      return response;
-    };
+    const { replay, answer } = idempotency(state, 'refunds', request, params);
+    if (replay) return replay;
     const payment = paymentOf(params.payment_intent ?? params.charge);
     if (!payment || payment.account !== account) {
       return stripeError(

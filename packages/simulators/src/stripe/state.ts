@@ -104,5 +104,37 @@ export type StripeState = ReturnType<typeof stripeState>;
 export const stripeError = (status: number, type: string, message: string, code?: string, param?: string) =>
   json(status, { error: { type, message, ...(code ? { code } : {}), ...(param ? { param } : {}) } });
 
+/**
+ * Stripe's Idempotency-Key for a POST on `endpoint`: `replay` is the stored answer for the same
+ * key (or the `idempotency_error` for other parameters); `answer` stores a new answer under it.
+ */
+export function idempotency(
+  state: StripeState,
+  endpoint: string,
+  request: SimulatedRequest,
+  params: Record<string, string>,
+) {
+  const key = request.headers.get('idempotency-key');
+  const stored = `${endpoint}:${request.headers.get('stripe-account')}:${key}`;
+  const fingerprint = JSON.stringify(params);
+  const earlier = key ? state.idempotent.get(stored) : undefined;
+  let replay: SimulatedResponse | undefined;
+  if (earlier && earlier.params !== fingerprint) {
+    replay = stripeError(
+      400,
+      'idempotency_error',
+      'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+    );
+  } else if (earlier) {
+    replay = { ...earlier.response, headers: { ...earlier.response.headers, 'idempotent-replayed': 'true' } };
+  }
+  const answer = (status: number, body: unknown) => {
+    const response = json(status, body);
+    if (key) state.idempotent.set(stored, { params: fingerprint, response });
+    return response;
+  };
+  return { replay, answer };
+}
+
 export const oauthError = (status: number, error: string, description: string) =>
   json(status, { error, error_description: description });
