@@ -144,6 +144,16 @@ describe('refunds', () => {
     expect(server.sim.refunds.size).toBe(2);
   });
 
+  it('gives back the platform fee in proportion where one was taken', async () => {
+    await server.close();
+    server = await startPaymentsServer(mock, { checkout: { applicationFeeAmount: ({ amount }) => amount / 100 } });
+    await server.connect();
+    await paid('order-fee');
+    expect(server.sim.createRequests[0]?.params['payment_intent_data[application_fee_amount]']).toBe('50');
+    expect((await refund('order-fee', { amount: 2000 })).status).toBe(201);
+    expect(server.sim.refundRequests[0]?.params).toMatchObject({ amount: '2000', refund_application_fee: 'true' });
+  });
+
   it('refunds once for a retried request with the same Idempotency-Key', async () => {
     await paid('order-r2');
     const first = await refund('order-r2', { amount: 1000 }, 'till-7-refund-1');
