@@ -1,5 +1,9 @@
-import { STRIPE_ACCOUNT_ID, stripeEvent, useProviderMock } from '@pos/test-support';
+import type { Connector } from '@pos/integrations-core';
+import type { CheckoutCapability } from '@pos/integrations-core/connector';
+import { STRIPE_ACCOUNT_ID, signedWebhook, stripeEvent, useProviderMock } from '@pos/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PaymentChangeDetail } from '../../core/src/payments/observer.js';
+import { PaymentService } from '../../core/src/payments/service.js';
 import { type PaymentsServer, sessionEvent, startPaymentsServer } from './payments-harness.js';
 
 const mock = useProviderMock();
@@ -271,5 +275,53 @@ describe('disputes', () => {
       refunded_amount: 1000,
       dispute: { status: 'won', closed: true },
     });
+  });
+});
+
+describe('payment observers', () => {
+  it('are told of each refund once when it starts counting and once when it fails, in its transaction', async () => {
+    const told: Array<{ before: string; after: string; refund?: string; status?: string }> = [];
+    const { integrations } = server;
+    const connector = integrations.connectors.get('stripe') as Connector & { checkout: CheckoutCapability };
+    // The same parts as the server's own payments, with an observer.
+    const observed = new PaymentService({
+      storage: integrations.storage,
+      connector,
+      connections: integrations.connections,
+      sync: integrations.sync,
+      clock: integrations.clock,
+      logger: integrations.logger,
+      activity: integrations.activity,
+      observers: [
+        async (tx, before, after, detail?: PaymentChangeDetail) => {
+          // Written in the change's transaction: the row it sees is the one being written.
+          expect((await tx.payments.get(after.tenantId, after.orderId))?.version).toBe(after.version);
+          told.push({
+            before: before.status,
+            after: after.status,
+            ...(detail?.refund ? { refund: detail.refund.providerRefundId ?? '', status: detail.refund.status } : {}),
+          });
+        },
+      ],
+    });
+    const webhook = (event: Record<string, unknown>) => {
+      const signed = signedWebhook(event);
+      return observed.handleWebhook({ body: Buffer.from(signed.body), signature: signed.signature });
+    };
+    const paymentIntent = await paid('order-o1');
+    const ours = await observed.refund('tenant-a', 'order-o1', { amount: 1000 });
+    const oursId = ours.refund.provider_refund_id as string;
+    await webhook(server.sim.settleRefund(oursId, 'succeeded').event);
+    const dashboard = server.sim.dashboardRefund(paymentIntent, 500);
+    for (const event of dashboard.events) await webhook(event);
+    await webhook(server.sim.settleRefund(dashboard.refund.id, 'failed', 'declined').event);
+    expect(told).toEqual([
+      { before: 'paid', after: 'partially_refunded', refund: oursId, status: 'succeeded' },
+      { before: 'partially_refunded', after: 'partially_refunded', refund: dashboard.refund.id, status: 'succeeded' },
+      { before: 'partially_refunded', after: 'partially_refunded', refund: dashboard.refund.id, status: 'failed' },
+    ]);
+    const opened = server.sim.dispute(paymentIntent);
+    await webhook(opened.event);
+    expect(told.at(-1)).toEqual({ before: 'partially_refunded', after: 'disputed' });
   });
 });
