@@ -8,9 +8,8 @@ import { formatTimestamp, strings } from '../strings.js';
 import './checkout.strings.js';
 import { badgeStyles, baseStyles } from '../styles.js';
 import { checkoutLink } from './checkout-link.js';
-import { type Payment, PaymentsClient } from './payments-client.js';
-import './pos-refund-form.js';
 import { type Phase, paidText, phaseOf } from './payment-phase.js';
+import { type Payment, PaymentsClient } from './payments-client.js';
 import { checkoutStyles } from './pos-stripe-checkout-button.styles.js';
 import { loadQrEncoder, type QrEncoder, qrCodeSvg } from './qr-code.js';
 
@@ -24,7 +23,8 @@ import { loadQrEncoder, type QrEncoder, qrCodeSvg } from './qr-code.js';
  *
  * An order that already has a payment shows it: an open session is resumed (with a Cancel
  * button that closes it at Stripe), a paid order says so and offers a refund
- * (`<pos-refund-form>`: an amount, default what remains, and a confirmation saying how much). The element renders nothing when the server takes no card payments (`payments` off in
+ * (`<pos-refund-form>`: an amount, default what remains, and a confirmation saying how much; its
+ * `pos-payment-refunded` event bubbles out of this element). The element renders nothing when the server takes no card payments (`payments` off in
  * its capabilities), and offers no payment while Stripe is not connected for the tenant: it says
  * so instead, and looks again when a `pos-connected` or `pos-disconnected` event for Stripe
  * reaches the document (a card on the same page connected it) or when `refresh()` is called.
@@ -35,7 +35,6 @@ import { loadQrEncoder, type QrEncoder, qrCodeSvg } from './qr-code.js';
  * @event pos-checkout-opened - A checkout session is open. `detail: { order_id, payment }` (`payment.checkout_url`)
  * @event pos-payment-paid - The order is paid (once per order and element). `detail: { order_id, payment }`
  * @event pos-payment-ended - The session expired or was cancelled, or the payment failed. `detail: { order_id, payment }`
- * @event pos-payment-refunded - A refund was made (from `<pos-refund-form>`). `detail: { order_id, payment, refund }`
  * @event pos-error - The checkout could not start, or a cancel or refund failed. `detail: { provider: 'stripe', action: 'checkout', error_code, message }`
  *
  * @csspart base - The element's outer box.

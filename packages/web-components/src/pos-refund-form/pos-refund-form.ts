@@ -6,8 +6,8 @@ import { emit } from '../events.js';
 import { formatAmount, minorUnitDigits, parseAmount } from '../money.js';
 import { strings } from '../strings.js';
 import { baseStyles } from '../styles.js';
-import './checkout.strings.js';
-import type { Payment, PaymentsClient } from './payments-client.js';
+import '../pos-stripe-checkout-button/checkout.strings.js';
+import type { Payment, PaymentsClient } from '../pos-stripe-checkout-button/payments-client.js';
 
 /** What remains refundable of a payment, in minor units. */
 export function refundable(payment: Payment): number {
