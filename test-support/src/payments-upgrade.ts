@@ -63,3 +63,61 @@ export async function checkPaymentSessionsUpgrade(storage: KyselyStorage): Promi
     expect(await storage.payments.get('tenant-a', orderId)).toMatchObject({ needsReview: false, version: 1 });
   }
 }
+
+/**
+ * Upgrades a database that has payments from before `0020_refunds` (the seed's CHECK constraint
+ * on `payments.status`: SQLite rebuilds the table) and checks that rows, their indexes and the
+ * new statuses all work afterwards. `storage` must be opened without migrating.
+ */
+export async function checkRefundsUpgrade(storage: KyselyStorage): Promise<void> {
+  await migrateBefore(storage, '0020');
+  // biome-ignore lint/suspicious/noExplicitAny: the typed schema already has 0020's columns.
+  const db = storage.db as any;
+  await db
+    .insertInto('payments')
+    .values([
+      {
+        ...legacyPayment('order-paid', 'cs_test_paid', 1),
+        status: 'paid',
+        session_status: 'complete',
+        needs_review: 1,
+      },
+      { ...legacyPayment('order-open', 'cs_test_open', 1), needs_review: 0 },
+    ])
+    .execute();
+  // Before the upgrade the seed's constraint refuses the new statuses.
+  await expect(
+    db.updateTable('payments').set({ status: 'refunded' }).where('order_id', '=', 'order-paid').execute(),
+  ).rejects.toThrow();
+
+  await storage.migrate();
+  await integrationMigrations(storage.options.dialect)['0020_refunds']?.up(storage.db);
+
+  const paid = await storage.payments.get('tenant-a', 'order-paid');
+  expect(paid).toMatchObject({
+    status: 'paid',
+    needsReview: true,
+    providerRef: 'cs_test_paid',
+    paymentRef: null,
+    refundedAmount: 0,
+    dispute: null,
+    version: 1,
+  });
+  const written = await storage.payments.update(
+    paid as NonNullable<typeof paid>,
+    { status: 'refunded', refundedAmount: 500_000 },
+    T1,
+  );
+  expect(written?.status).toBe('refunded');
+  // The constraint still refuses what is not a status, and the (tenant, order) key still holds.
+  await expect(
+    db.updateTable('payments').set({ status: 'lost' }).where('order_id', '=', 'order-open').execute(),
+  ).rejects.toThrow();
+  expect(await storage.payments.insert({ ...(paid as NonNullable<typeof paid>), id: 'another', createdAt: T0 })).toBe(
+    false,
+  );
+  expect((await storage.payments.list({ tenantId: 'tenant-a', limit: 10 })).map((row) => row.orderId).sort()).toEqual([
+    'order-open',
+    'order-paid',
+  ]);
+}

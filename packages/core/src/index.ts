@@ -19,11 +19,11 @@ export {
   type AccountingFlushReport,
   type AccountingOptions,
   type AccountingPassReport,
+  type AccountingRefundInput,
   type AccountingService,
   type AccountingStats,
   DEFAULT_ACCOUNTING_RETRY,
   type RecordOptions,
-  type RefundInput,
   type SaleInput,
 } from './accounting/service.js';
 export {
@@ -145,14 +145,23 @@ export {
   type PaymentListInput,
   paymentListInput,
   paymentStatusSchema,
+  type RefundInput,
+  refundInput,
 } from './payments/input.js';
 export type { WebhookDelivery, WebhookRules } from './payments/provider.js';
-export type { PaymentOptions, PaymentService, WebhookResult } from './payments/service.js';
-export type { PaymentDetail, PaymentPage, PaymentView } from './payments/view.js';
+export type {
+  PaymentChangeDetail,
+  PaymentObserver,
+  PaymentOptions,
+  PaymentService,
+  WebhookResult,
+} from './payments/service.js';
+export type { PaymentDetail, PaymentPage, PaymentView, RefundView } from './payments/view.js';
 export type { EntitySink } from './storage/batches.js';
 export { IMPORT_MODES, type ImportMode } from './storage/batches.js';
-export type { PaymentStatus } from './storage/payments.js';
+export type { PaymentDispute, PaymentStatus } from './storage/payments.js';
 export type { IntegrationStorage, JsonObject } from './storage/port.js';
+export type { RefundRecord, RefundStatus } from './storage/refunds.js';
 export type { ResyncReport } from './sync/resync.js';
 export {
   DEFAULT_SYNC_CONCURRENCY,

@@ -43,6 +43,7 @@ export class MemoryCheckout {
             expiresAt: request.expiresAt,
             status: 'open' as const,
             paymentStatus: 'unpaid' as const,
+            paymentRef: null,
             request,
           };
           this.sessions.set(id, session);
@@ -52,6 +53,7 @@ export class MemoryCheckout {
         retrieveSession: async (id) => this.sessions.get(id) as CheckoutSessionSnapshot,
         expireSession: async (id) =>
           Object.assign(this.sessions.get(id) as CheckoutSessionSnapshot, { status: 'expired' as const }),
+        createRefund: () => Promise.reject(new IntegrationError('PROVIDER_UNAVAILABLE', 'Not used by this test.')),
         // The "signature" is the body's first line; the rest is the event as JSON.
         verifyWebhook: ({ body, signature }) => {
           if (signature !== 'valid') throw new IntegrationError('WEBHOOK_SIGNATURE_INVALID', 'bad signature');

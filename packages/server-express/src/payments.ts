@@ -8,6 +8,7 @@ import {
   type PaymentService,
   parseInput,
   paymentListInput,
+  refundInput,
 } from '@pos/integrations-core';
 import type { Request, RequestHandler, Router } from 'express';
 import type { OperationDoc } from './openapi.js';
@@ -111,6 +112,46 @@ export function mountPayments(router: Router, payments: PaymentService, routes: 
   router.get('/api/payments/orders/:orderId/payment', authenticate, async (req, res) => {
     const orderId = parseInput(orderIdSchema, req.params.orderId, 'order id in the path');
     res.json(await payments.get(tenantOf(res), orderId));
+  });
+
+  describe({
+    method: 'post',
+    path: '/api/payments/orders/:orderId/cancel',
+    tag,
+    summary:
+      "Cancels the order's open checkout (closed at the provider first); 409 PAYMENT_ALREADY_PAID when the customer paid meanwhile.",
+    params: { orderId: orderIdSchema },
+  });
+  router.post('/api/payments/orders/:orderId/cancel', authenticate, async (req, res) => {
+    const orderId = parseInput(orderIdSchema, req.params.orderId, 'order id in the path');
+    res.json(await payments.cancel(tenantOf(res), orderId));
+  });
+
+  describe({
+    method: 'post',
+    path: '/api/payments/orders/:orderId/refunds',
+    tag,
+    summary:
+      'Refunds a paid order (amount in minor units, default what remains); an Idempotency-Key header makes a repeated request refund once.',
+    params: { orderId: orderIdSchema },
+    body: refundInput,
+  });
+  router.post('/api/payments/orders/:orderId/refunds', authenticate, json, async (req, res) => {
+    const orderId = parseInput(orderIdSchema, req.params.orderId, 'order id in the path');
+    const body = parseInput(refundInput, req.body ?? {}, 'request body');
+    res.status(201).json(await payments.refund(tenantOf(res), orderId, body, req.get('idempotency-key')));
+  });
+
+  describe({
+    method: 'get',
+    path: '/api/payments/orders/:orderId/refunds',
+    tag,
+    summary: "The refunds of an order's payment, oldest first, whoever made them.",
+    params: { orderId: orderIdSchema },
+  });
+  router.get('/api/payments/orders/:orderId/refunds', authenticate, async (req, res) => {
+    const orderId = parseInput(orderIdSchema, req.params.orderId, 'order id in the path');
+    res.json(await payments.refunds(tenantOf(res), orderId));
   });
 
   describe({

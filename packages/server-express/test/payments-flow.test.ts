@@ -29,6 +29,8 @@ describe('Stripe Checkout over HTTP (seed integration test 4)', () => {
       currency: 'usd',
       attempt: 1,
       expires_at: expect.any(String),
+      refunded_amount: 0,
+      dispute: null,
       needs_review: false,
       created_at: expect.any(String),
       updated_at: expect.any(String),

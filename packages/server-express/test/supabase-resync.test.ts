@@ -88,6 +88,9 @@ describe('Supabase holds everything the POS holds', () => {
       claimUntil: null,
       claimToken: null,
       lastErrorCode: null,
+      paymentRef: null,
+      refundedAmount: 0,
+      dispute: null,
       createdAt: now,
     });
 

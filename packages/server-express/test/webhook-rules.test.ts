@@ -30,6 +30,7 @@ function payco(): ApiKeyConnector<{ account: string }, { token: string }, { acco
       createSession: unused,
       retrieveSession: unused,
       expireSession: unused,
+      createRefund: unused,
       verifyWebhook: ({ body, signature }) => {
         if (signature !== 'valid') {
           throw new IntegrationError('WEBHOOK_SIGNATURE_INVALID', 'The PayCo signature is missing or wrong.', {

@@ -122,6 +122,47 @@ export interface PaymentsTable {
   version: Generated<number>;
   // 0008_payment_sessions: 0 or 1
   needs_review: Generated<number>;
+  // 0020_refunds
+  payment_ref: string | null;
+  refunded_amount: ColumnType<number | string, number | undefined, number>;
+  /** JSON of the payment's dispute, or null. */
+  dispute: string | null;
+}
+
+export interface PaymentRefundsTable {
+  id: string;
+  tenant_id: string;
+  provider: string;
+  payment_id: string | null;
+  order_id: string | null;
+  payment_ref: string | null;
+  provider_refund_id: string | null;
+  amount: Int8;
+  currency: string;
+  reason: string | null;
+  status: string;
+  source: string;
+  client_key: string | null;
+  request_hash: string | null;
+  failure_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PaymentDisputesTable {
+  provider: string;
+  dispute_id: string;
+  tenant_id: string;
+  payment_id: string | null;
+  payment_ref: string | null;
+  status: string;
+  /** 0 or 1 */
+  closed: number;
+  amount: Int8;
+  currency: string;
+  reason: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface PaymentSessionsTable {
@@ -269,6 +310,8 @@ export interface IntegrationsDatabase {
   data_batches: DataBatchesTable;
   payments: PaymentsTable;
   payment_sessions: PaymentSessionsTable;
+  payment_refunds: PaymentRefundsTable;
+  payment_disputes: PaymentDisputesTable;
   webhook_events: WebhookEventsTable;
   sync_queue: SyncQueueTable;
   sync_state: SyncStateTable;

@@ -13,6 +13,7 @@ import { businessKeysSchema } from './migrations/0009_business_keys.js';
 import { providerAccountDetailsSchema } from './migrations/0010_provider_account_details.js';
 import { accountingSchema } from './migrations/0018_accounting.js';
 import { eventsSchema } from './migrations/0020_events.js';
+import { refundsSchema } from './migrations/0020_refunds.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
 import { KyselyAccountingStore } from './stores/accounting.js';
 import { KyselyBatchStore } from './stores/batches.js';
@@ -22,6 +23,7 @@ import { KyselyLogStore } from './stores/logs.js';
 import { KyselyOAuthStateStore } from './stores/oauth-states.js';
 import { KyselyPaymentStore, KyselyWebhookEventStore } from './stores/payments.js';
 import { KyselyProviderAccountStore } from './stores/provider-accounts.js';
+import { KyselyDisputeStore, KyselyRefundStore } from './stores/refunds.js';
 import { KyselyStatusStore } from './stores/statuses.js';
 import { KyselySyncQueueStore, KyselySyncStateStore } from './stores/sync.js';
 
@@ -53,6 +55,7 @@ export function integrationMigrations(dialect: SqlDialectName, notes: string[] =
     '0010_provider_account_details': providerAccountDetailsSchema(),
     '0018_accounting': accountingSchema(dialect),
     '0020_events': eventsSchema(),
+    '0020_refunds': refundsSchema(dialect),
   };
 }
 
@@ -87,6 +90,8 @@ export class KyselyStorage implements IntegrationStorage {
   readonly webhookEvents: KyselyWebhookEventStore;
   readonly accounting: KyselyAccountingStore;
   readonly eventOutbox: KyselyEventOutboxStore;
+  readonly refunds: KyselyRefundStore;
+  readonly disputes: KyselyDisputeStore;
   // Made on first use (transactions build storages of their own and never need one).
   #group: GroupCommit | undefined;
 
@@ -106,6 +111,8 @@ export class KyselyStorage implements IntegrationStorage {
     this.webhookEvents = new KyselyWebhookEventStore(db);
     this.accounting = new KyselyAccountingStore(db);
     this.eventOutbox = new KyselyEventOutboxStore(db);
+    this.refunds = new KyselyRefundStore(db);
+    this.disputes = new KyselyDisputeStore(db);
   }
 
   entitySink(entityType: string): EntitySink<EntityRow> | undefined {

@@ -8,7 +8,7 @@ import {
   TEST_KEY_A,
 } from '@pos/test-support';
 import { checkBusinessKeysUpgrade } from '@pos/test-support/business-keys-upgrade';
-import { checkPaymentSessionsUpgrade } from '@pos/test-support/payments-upgrade';
+import { checkPaymentSessionsUpgrade, checkRefundsUpgrade } from '@pos/test-support/payments-upgrade';
 import { checkProviderAccountsUpgrade } from '@pos/test-support/provider-accounts-upgrade';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -61,6 +61,15 @@ describe('migrations', () => {
     const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase(), migrate: false });
     try {
       await checkPaymentSessionsUpgrade(storage);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('replaces the payment status check with the new statuses, keeping rows, when upgrading to refunds', async () => {
+    const storage = await createPostgresStorage({ connectionString: cluster.freshDatabase(), migrate: false });
+    try {
+      await checkRefundsUpgrade(storage);
     } finally {
       await storage.close();
     }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { integrationMigrations, MIGRATION_TABLE } from '@pos/storage-kysely';
 import { startWorker } from '@pos/test-support';
 import { checkBusinessKeysUpgrade } from '@pos/test-support/business-keys-upgrade';
-import { checkPaymentSessionsUpgrade } from '@pos/test-support/payments-upgrade';
+import { checkPaymentSessionsUpgrade, checkRefundsUpgrade } from '@pos/test-support/payments-upgrade';
 import { checkProviderAccountsUpgrade } from '@pos/test-support/provider-accounts-upgrade';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
@@ -185,6 +185,25 @@ it("moves the facts of the seed's stripe_connected_accounts into the provider ac
   const storage = await createSqliteStorage({ filename: ':memory:', migrate: false });
   try {
     await checkProviderAccountsUpgrade(storage);
+  } finally {
+    await storage.close();
+  }
+});
+
+it('rebuilds payments with the new statuses, keeping rows and indexes, when upgrading to refunds', async () => {
+  const storage = await createSqliteStorage({ filename: ':memory:', migrate: false });
+  try {
+    await checkRefundsUpgrade(storage);
+    const indexes = await sql<{
+      name: string;
+    }>`select name from sqlite_master where type = 'index' and tbl_name = 'payments' order by name`.execute(storage.db);
+    expect(indexes.rows.map((row) => row.name)).toEqual(
+      expect.arrayContaining([
+        'idx_payments_provider_ref',
+        'idx_payments_tenant_created',
+        'idx_payments_tenant_status',
+      ]),
+    );
   } finally {
     await storage.close();
   }

@@ -130,6 +130,8 @@ export interface RequestOptions {
   body?: unknown;
   form?: FormData;
   query?: Query;
+  /** Extra request headers (an `Idempotency-Key`). */
+  headers?: Record<string, string>;
 }
 
 export class PosApiClient {
@@ -215,6 +217,7 @@ export class PosApiClient {
     const url = `${this.#base}/api/${path}${search.size > 0 ? `?${search}` : ''}`;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    Object.assign(headers, options.headers);
     // A FormData body sets its own multipart content type, boundary included.
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const body = options.form ?? (options.body === undefined ? undefined : JSON.stringify(options.body));

@@ -10,6 +10,7 @@ export * from './full-eager.js';
 // Types only: the classes are defined on first use, not exported by this bundle.
 export type * from './pos-data-manager/data-manager-client.js';
 export type { PosDataManager } from './pos-data-manager/pos-data-manager.js';
+export type { PosRefundForm } from './pos-refund-form/pos-refund-form.js';
 export type * from './pos-stripe-checkout-button/payments-client.js';
 export type { PosStripeCheckoutButton } from './pos-stripe-checkout-button/pos-stripe-checkout-button.js';
 
@@ -21,4 +22,5 @@ export type { PosStripeCheckoutButton } from './pos-stripe-checkout-button/pos-s
 export const defineAllElements: () => Promise<void> = defineOnFirstUse({
   'pos-data-manager': () => import('./pos-data-manager/define.js'),
   'pos-stripe-checkout-button': () => import('./pos-stripe-checkout-button/define.js'),
+  'pos-refund-form': () => import('./pos-refund-form/define.js'),
 });

@@ -16,6 +16,7 @@ export { PosIntegrationCard } from './pos-integration-card/pos-integration-card.
 export { PosIntegrationLogsDrawer } from './pos-integration-logs-drawer/pos-integration-logs-drawer.js';
 export { PosIntegrations } from './pos-integrations/pos-integrations.js';
 export { type PaymentMethod, PosPaymentMethodSelect } from './pos-payment-method-select/pos-payment-method-select.js';
+export { PosRefundForm } from './pos-refund-form/pos-refund-form.js';
 export { type CheckoutStrings, checkoutStrings } from './pos-stripe-checkout-button/checkout.strings.js';
 export * from './pos-stripe-checkout-button/payments-client.js';
 export { PosStripeCheckoutButton } from './pos-stripe-checkout-button/pos-stripe-checkout-button.js';

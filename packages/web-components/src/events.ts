@@ -1,6 +1,6 @@
 import type { IntegrationStatus, TestResult } from './api-client.js';
 import type { DataBatch } from './pos-data-manager/data-manager-client.js';
-import type { Payment } from './pos-stripe-checkout-button/payments-client.js';
+import type { Payment, Refund } from './pos-stripe-checkout-button/payments-client.js';
 
 export interface PaymentSplit {
   method: 'cash' | 'card' | 'check' | 'other';
@@ -39,6 +39,8 @@ export interface PosEventMap {
   'pos-payment-paid': { order_id: string; payment: Payment };
   /** The session expired or was cancelled, or the payment failed: a new checkout may start. */
   'pos-payment-ended': { order_id: string; payment: Payment };
+  /** A refund of the order's payment was made. */
+  'pos-payment-refunded': { order_id: string; payment: Payment; refund: Refund };
 }
 
 export type PosEventName = keyof PosEventMap;

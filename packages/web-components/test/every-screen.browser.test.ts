@@ -363,4 +363,17 @@ describe('every screen of the demo fits a phone and passes axe-core', () => {
     await checkScreen(hosted, 'checkout-return');
     await hosted.close();
   });
+
+  it('the refund form under the paid payment, and its confirmation', async () => {
+    const button = page.locator('pos-stripe-checkout-button');
+    await button.getByRole('button', { name: 'Refund…' }).click();
+    await button.getByRole('textbox', { name: 'Amount to refund (up to $42.50)' }).fill('12.50');
+    await checkScreen(page, 'checkout-refund', page.locator('#checkout'));
+    await button.getByRole('button', { name: 'Review refund' }).click();
+    const dialog = button.getByRole('dialog', { name: 'Refund this payment?' });
+    await dialog.waitFor();
+    await checkScreen(page, 'checkout-refund-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+  });
 });

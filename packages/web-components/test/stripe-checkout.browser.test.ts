@@ -17,7 +17,9 @@ const events = () =>
   }));
 
 beforeAll(async () => {
-  demo = await openDemoPage({ record: ['pos-checkout-opened', 'pos-payment-paid', 'pos-payment-ended'] });
+  demo = await openDemoPage({
+    record: ['pos-checkout-opened', 'pos-payment-paid', 'pos-payment-ended', 'pos-payment-refunded'],
+  });
   ({ server, page } = demo);
   button = page.locator('pos-stripe-checkout-button');
   // Poll faster than the default two seconds to keep the test short.
@@ -104,7 +106,8 @@ describe('<pos-stripe-checkout-button> on the demo page', () => {
 
     await expect.poll(status).toBe('Paid $42.50.');
     expect(await button.locator('[part="session"]').count()).toBe(0);
-    expect(await button.getByRole('button').count()).toBe(0);
+    // No second checkout; a refund is offered instead.
+    expect(await button.getByRole('button').allTextContents()).toEqual(['Refund…']);
     const paid = events().filter((event) => event.type === 'pos-payment-paid');
     expect(paid).toEqual([{ type: 'pos-payment-paid', order_id: await orderId(), status: 'paid' }]);
     expect(await server.integrations.payments?.get('demo', await orderId())).toMatchObject({ status: 'paid' });
@@ -139,7 +142,49 @@ describe('<pos-stripe-checkout-button> on the demo page', () => {
       (element as HTMLElementTagNameMap['pos-stripe-checkout-button']).orderId = id;
     }, paidOrder);
     await expect.poll(status).toBe('Paid $42.50.');
-    expect(await button.getByRole('button').count()).toBe(0);
+    expect(await button.getByRole('button').allTextContents()).toEqual(['Refund…']);
     expect(events().filter((event) => event.type === 'pos-payment-paid')).toHaveLength(1);
+  });
+
+  it('refunds part of a paid order after a confirmation that says how much', async () => {
+    // The element shows the paid order again (the test before pointed it there).
+    const paidOrder = await button.evaluate(
+      (element) => (element as HTMLElementTagNameMap['pos-stripe-checkout-button']).orderId,
+    );
+    await button.getByRole('button', { name: 'Refund…' }).click();
+    const amount = button.getByRole('textbox', { name: 'Amount to refund (up to $42.50)' });
+    expect(await amount.inputValue()).toBe('42.50');
+    await amount.fill('10');
+    await button.getByRole('button', { name: 'Review refund' }).click();
+    const dialog = button.getByRole('dialog', { name: 'Refund this payment?' });
+    await dialog.waitFor();
+    expect(await dialog.locator('#confirm-body').textContent()).toBe(
+      `$10.00 of the $42.50 paid for order ${paidOrder} goes back to the customer's card. $32.50 will remain refundable. This cannot be undone.`,
+    );
+    await screenshot(page, 'checkout-refund-confirm');
+    await dialog.getByRole('button', { name: 'Refund $10.00' }).click();
+    await expect.poll(status).toBe('Paid $42.50; $10.00 refunded.');
+    expect(await server.integrations.payments?.get('demo', paidOrder)).toMatchObject({
+      status: 'partially_refunded',
+      refunded_amount: 1000,
+    });
+    const refunds = await server.integrations.payments?.refunds('demo', paidOrder);
+    expect(refunds?.refunds.map((refund) => [refund.amount, refund.source])).toEqual([[1000, 'api']]);
+    expect(events().at(-1)).toMatchObject({ type: 'pos-payment-refunded', status: 'partially_refunded' });
+  });
+
+  it('cancels an open checkout from the button, and then offers a new one', async () => {
+    await button.evaluate((element) => {
+      (element as HTMLElementTagNameMap['pos-stripe-checkout-button']).orderId = 'ORDER-CANCEL-1';
+    });
+    await button.getByRole('button', { name: 'Pay $42.50 by card' }).click();
+    await button.getByRole('link', { name: 'Open the checkout page' }).waitFor();
+    await button.getByRole('button', { name: 'Cancel checkout' }).click();
+    await expect.poll(status).toBe('The checkout was cancelled; the customer can no longer pay with that link.');
+    expect(await button.locator('[part="session"]').count()).toBe(0);
+    expect(events().at(-1)).toEqual({ type: 'pos-payment-ended', order_id: 'ORDER-CANCEL-1', status: 'canceled' });
+    const payment = await server.integrations.payments?.get('demo', 'ORDER-CANCEL-1');
+    expect(payment?.status).toBe('canceled');
+    await button.getByRole('button', { name: 'Start a new checkout' }).waitFor();
   });
 });

@@ -22,6 +22,10 @@ const HEADLINE: Record<PaymentView['status'], string> = {
   pending: 'Payment on its way',
   expired: 'Checkout cancelled or expired',
   failed: 'Payment failed',
+  canceled: 'Checkout cancelled',
+  partially_refunded: 'Payment received, partly refunded',
+  refunded: 'Payment refunded',
+  disputed: 'Payment disputed',
 };
 
 /**

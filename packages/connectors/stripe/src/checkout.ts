@@ -2,8 +2,10 @@ import {
   type CheckoutCapability,
   type CheckoutEvent,
   type CheckoutSessionSnapshot,
+  type DisputeReport,
   IntegrationError,
   type Lazy,
+  type RefundReport,
   resolveLazy,
   type SessionOutcome,
 } from '@pos/integrations-core/connector';
@@ -55,6 +57,11 @@ const SESSION_TYPES: Record<string, (session: Stripe.Checkout.Session) => Sessio
   'checkout.session.expired': () => 'expired',
 };
 const DEAUTHORIZED = 'account.application.deauthorized';
+/** Refund events carry a Refund; `charge.refunded` a Charge, with its refunds when Stripe lists them. */
+const REFUND_TYPES = new Set(['refund.created', 'refund.updated', 'refund.failed', 'charge.refund.updated']);
+const CHARGE_REFUNDED = 'charge.refunded';
+const DISPUTE_TYPES = new Set(['charge.dispute.created', 'charge.dispute.updated', 'charge.dispute.closed']);
+const REFUND_STATUSES = new Set(['pending', 'requires_action', 'succeeded', 'failed', 'canceled']);
 
 const text = (value: unknown, max = 255): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= max;
@@ -100,6 +107,85 @@ function withOrder(url: string, orderId: string): string {
   return url.replaceAll('{ORDER_ID}', encodeURIComponent(orderId));
 }
 
+/** An id, or the id of an expanded object. */
+function idOf(value: unknown): string | null {
+  if (text(value)) return value;
+  const id = (value as { id?: unknown } | null)?.id;
+  return text(id) ? id : null;
+}
+
+const amountOf = (value: unknown): number | null =>
+  Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : null;
+
+/** A Refund object as core reads it; undefined when it is not one. */
+export function refundReport(object: unknown): RefundReport | undefined {
+  const refund = object as Partial<Stripe.Refund> | null;
+  const amount = amountOf(refund?.amount);
+  if (
+    !refund ||
+    !text(refund.id) ||
+    amount === null ||
+    !text(refund.currency, 16) ||
+    !REFUND_STATUSES.has(refund.status ?? '')
+  ) {
+    return undefined;
+  }
+  return {
+    id: refund.id,
+    amount,
+    currency: refund.currency.toLowerCase(),
+    status: refund.status as RefundReport['status'],
+    paymentRef: idOf(refund.payment_intent),
+    failureReason: text(refund.failure_reason) ? refund.failure_reason : null,
+    reason: text(refund.reason) ? refund.reason : null,
+    metadata: metadataOf(refund.metadata),
+  };
+}
+
+function disputeReport(object: unknown): DisputeReport | undefined {
+  const dispute = object as Partial<Stripe.Dispute> | null;
+  const amount = amountOf(dispute?.amount);
+  if (!dispute || !text(dispute.id) || amount === null || !text(dispute.currency, 16) || !text(dispute.status)) {
+    return undefined;
+  }
+  return {
+    id: dispute.id,
+    status: dispute.status,
+    amount,
+    currency: dispute.currency.toLowerCase(),
+    reason: text(dispute.reason) ? dispute.reason : null,
+    paymentRef: idOf(dispute.payment_intent),
+  };
+}
+
+/** The money events (refunds, disputes) as core reads them; undefined for other types. */
+function moneyEvent(
+  base: { id: string; type: string; account: string | null; createdAt: string },
+  object: unknown,
+): CheckoutEvent | undefined {
+  const { type } = base;
+  if (REFUND_TYPES.has(type)) {
+    const report = refundReport(object);
+    return report
+      ? { ...base, kind: 'refund', paymentRef: report.paymentRef, refunds: [report] }
+      : { ...base, kind: 'ignored', reason: 'malformed_refund' };
+  }
+  if (type === CHARGE_REFUNDED) {
+    // Listed on the charge in older API versions and when expanded; otherwise each refund's own
+    // `refund.*` events carry it.
+    const charge = object as Partial<Stripe.Charge>;
+    const listed = (charge.refunds as { data?: unknown[] } | undefined)?.data ?? [];
+    const refunds = listed.map(refundReport).filter((report): report is RefundReport => report !== undefined);
+    if (refunds.length === 0) return { ...base, kind: 'ignored', reason: 'no_refunds_listed' };
+    return { ...base, kind: 'refund', paymentRef: idOf(charge.payment_intent), refunds };
+  }
+  if (DISPUTE_TYPES.has(type)) {
+    const dispute = disputeReport(object);
+    return dispute ? { ...base, kind: 'dispute', dispute } : { ...base, kind: 'ignored', reason: 'malformed_dispute' };
+  }
+  return undefined;
+}
+
 function snapshot(session: Stripe.Checkout.Session): CheckoutSessionSnapshot {
   const status = session.status === 'complete' || session.status === 'expired' ? session.status : 'open';
   const paid = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
@@ -109,6 +195,7 @@ function snapshot(session: Stripe.Checkout.Session): CheckoutSessionSnapshot {
     expiresAt: new Date(session.expires_at * 1000).toISOString(),
     status,
     paymentStatus: paid ? session.payment_status : 'unpaid',
+    paymentRef: idOf(session.payment_intent),
   } as CheckoutSessionSnapshot;
 }
 
@@ -158,6 +245,8 @@ export function stripeCheckout(
     // A production Connect endpoint receives test events too: only the key's own mode counts.
     if (eventLivemode !== livemode) return { ...base, kind: 'ignored', reason: livemode ? 'test_mode' : 'live_mode' };
     if (type === DEAUTHORIZED) return { ...base, kind: 'deauthorized' };
+    const money = moneyEvent(base as { id: string; type: string; account: string | null; createdAt: string }, object);
+    if (money) return money;
     const outcomeOf = SESSION_TYPES[type];
     const session = object as Stripe.Checkout.Session;
     if (!outcomeOf || !text(session.id)) return { ...base, kind: 'ignored', reason: 'unhandled_type' };
@@ -172,6 +261,7 @@ export function stripeCheckout(
         // Compared by core with what the attempt asked for: a session for another amount settles nothing.
         amountTotal: Number.isSafeInteger(session.amount_total) ? session.amount_total : null,
         currency: text(session.currency, 16) ? session.currency.toLowerCase() : null,
+        paymentRef: idOf(session.payment_intent),
       },
     };
   }
@@ -241,6 +331,51 @@ export function stripeCheckout(
           client.checkout.sessions.expire(sessionId, undefined, { stripeAccount: publicData.stripe_user_id }),
         ),
       );
+    },
+
+    async createRefund(request, { publicData }) {
+      const stripeAccount = publicData.stripe_user_id;
+      // The PaymentIntent behind the paid session, read from the session when not known yet.
+      const paymentIntent =
+        request.paymentRef ??
+        idOf(
+          (await call(() => client.checkout.sessions.retrieve(request.sessionId, undefined, { stripeAccount })))
+            .payment_intent,
+        );
+      if (!paymentIntent) {
+        throw new IntegrationError('PAYMENT_NOT_PAID', `Stripe has no payment for order ${request.orderId} to refund.`);
+      }
+      // Where the platform took a fee, it gives back the same share of it (Stripe prorates).
+      const fee = options.applicationFeeAmount?.({
+        tenantId: request.tenantId,
+        orderId: request.orderId,
+        amount: request.paymentAmount,
+        currency: request.currency,
+      });
+      const refund = await call(() =>
+        client.refunds.create(
+          {
+            payment_intent: paymentIntent,
+            amount: request.amount,
+            ...(request.reason ? { reason: request.reason } : {}),
+            ...(fee !== undefined && fee > 0 ? { refund_application_fee: true } : {}),
+            metadata: {
+              tenant_id: request.tenantId,
+              order_id: request.orderId,
+              payment_id: request.paymentId,
+              refund_id: request.refundId,
+            },
+          },
+          { stripeAccount, idempotencyKey: request.idempotencyKey },
+        ),
+      );
+      const report = refundReport(refund);
+      if (!report)
+        throw new IntegrationError(
+          'PROVIDER_UNAVAILABLE',
+          'Stripe answered the refund in a shape it does not document.',
+        );
+      return report;
     },
 
     verifyWebhook({ body, signature }, receivedAt) {

@@ -51,8 +51,13 @@ create table if not exists public.pos_payments (
   expires_at   timestamptz,
   created_at   timestamptz,
   updated_at   timestamptz,
+  refunded_amount bigint,
+  dispute_status  text,
   primary key (tenant_id, order_id)
 );
+-- Projects set up before refunds and disputes: the columns they added.
+alter table public.pos_payments add column if not exists refunded_amount bigint;
+alter table public.pos_payments add column if not exists dispute_status text;
 
 alter table public.pos_products  enable row level security;
 alter table public.pos_customers enable row level security;

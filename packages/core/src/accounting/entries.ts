@@ -22,7 +22,7 @@ export const saleInput = z.object(common).strict();
 export const refundInput = z.object({ ...common, saleReference: orderIdSchema }).strict();
 
 export type SaleInput = z.input<typeof saleInput>;
-export type RefundInput = z.input<typeof refundInput>;
+export type AccountingRefundInput = z.input<typeof refundInput>;
 
 /** The write for a validated sale or refund; its request id is made once, here, and stored with it. */
 export function entryWrite(

@@ -6,14 +6,15 @@ import type { RetryPolicy } from '../http/retry.js';
 import type { IntegrationService } from '../integrations.js';
 import type { Logger } from '../logger.js';
 import type { PaymentObserver } from '../payments/observer.js';
+import { isSettled, refundCounts } from '../payments/state.js';
 import type { AccountingEntryWrite, AccountingKind } from '../storage/accounting.js';
 import type { IntegrationStorage } from '../storage/port.js';
 import { assertTenant } from '../tenant.js';
 import {
   type AccountingEntryView,
+  type AccountingRefundInput,
   entryView,
   entryWrite,
-  type RefundInput,
   refundInput,
   type SaleInput,
   saleInput,
@@ -27,7 +28,7 @@ import {
 } from './flush.js';
 import { type AccountingPassReport, AccountingScheduler } from './scheduler.js';
 
-export type { AccountingEntryView, RefundInput, SaleInput } from './entries.js';
+export type { AccountingEntryView, AccountingRefundInput, SaleInput } from './entries.js';
 export type { AccountingConnector, AccountingFlushOptions, AccountingFlushReport, AccountingStats } from './flush.js';
 export type { AccountingPassReport } from './scheduler.js';
 
@@ -105,8 +106,31 @@ export class AccountingService {
       flush: (tenantId, signal) => this.flush(tenantId, { signal }),
       flushing: (tenantId) => this.#inFlight.has(tenantId),
     });
-    this.paymentObserver = async (tx, before, after) => {
-      if (after.status !== 'paid' || before.status === 'paid') return;
+    this.paymentObserver = async (tx, before, after, detail) => {
+      // A refund that starts counting is given back in the books (RefundReceipt), once per refund.
+      if (detail?.refund) {
+        const { refund } = detail;
+        if (!refundCounts(refund.status)) return;
+        await this.#record(
+          tx,
+          entryWrite(
+            after.tenantId,
+            'refund',
+            {
+              reference: refund.id,
+              saleReference: after.orderId,
+              amount: refund.amount,
+              currency: refund.currency,
+              occurredAt: refund.updatedAt,
+              memo: refund.reason ? `Refund: ${refund.reason}` : undefined,
+            },
+            this.#now(),
+          ),
+        );
+        return;
+      }
+      // The sale is recorded when the money first arrives (a later refund or dispute keeps it).
+      if (!isSettled(after.status) || isSettled(before.status)) return;
       const via = parts.connectors.has(after.provider) ? parts.connectors.get(after.provider) : undefined;
       const session = after.providerRef ? ` (${after.providerRef})` : '';
       await this.#record(
@@ -158,7 +182,7 @@ export class AccountingService {
    */
   async recordRefund(
     tenantId: string,
-    refund: RefundInput,
+    refund: AccountingRefundInput,
     options: RecordOptions = {},
   ): Promise<AccountingEntryView | null> {
     assertTenant(tenantId);

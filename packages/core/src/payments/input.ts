@@ -33,7 +33,44 @@ export const checkoutSessionInput = z
 
 export type CheckoutSessionInput = z.input<typeof checkoutSessionInput>;
 
-export const paymentStatusSchema = z.enum(['pending', 'paid', 'expired', 'failed']);
+export const paymentStatusSchema = z.enum([
+  'pending',
+  'paid',
+  'expired',
+  'failed',
+  'canceled',
+  'partially_refunded',
+  'refunded',
+  'disputed',
+]);
+
+const currencyCode = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code such as usd')
+  .transform((code) => code.toLowerCase());
+
+/** A refund request: the amount in minor units (default: what remains), optionally the currency it is in and why. */
+export const refundInput = z
+  .object({
+    amount: z
+      .number()
+      .int('must be a whole number of minor units (cents)')
+      .min(1, 'must be at least 1')
+      .max(MAX_PAYMENT_AMOUNT, `must be at most ${MAX_PAYMENT_AMOUNT}`)
+      .optional(),
+    currency: currencyCode.optional(),
+    reason: z.enum(['duplicate', 'fraudulent', 'requested_by_customer']).optional(),
+  })
+  .strict();
+
+export type RefundInput = z.input<typeof refundInput>;
+
+/** A client's `Idempotency-Key` header: printable, at most 255 characters. */
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces');
 
 export const paymentListInput = z
   .object({

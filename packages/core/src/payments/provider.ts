@@ -1,6 +1,7 @@
 import type { ConnectorContext, ConnectorCredentials } from '../connectors.js';
 import type { CheckoutSessionStatus } from '../storage/payments.js';
 import type { IntegrationStorage, IsoTime, JsonObject } from '../storage/port.js';
+import type { RefundStatus } from '../storage/refunds.js';
 import type { SecretValues } from '../vault.js';
 
 /** What core asks the provider to create: one hosted checkout page for one order. */
@@ -29,6 +30,53 @@ export interface CheckoutSessionSnapshot {
   expiresAt: IsoTime;
   status: CheckoutSessionStatus;
   paymentStatus: 'paid' | 'unpaid' | 'no_payment_required';
+  /** The provider's payment behind the session (Stripe's PaymentIntent), once there is one. */
+  paymentRef: string | null;
+}
+
+/** What core asks the provider to refund, on the account the payment was taken on. */
+export interface RefundRequest {
+  tenantId: string;
+  orderId: string;
+  paymentId: string;
+  /** Ours; the provider keeps it with the refund (metadata), so its webhooks find our row. */
+  refundId: string;
+  /** The session that was paid, and the provider's payment behind it when known. */
+  sessionId: string;
+  paymentRef: string | null;
+  /** What the order was charged (minor units): the base for a proportional platform fee refund. */
+  paymentAmount: number;
+  /** Integer minor units to refund. */
+  amount: number;
+  currency: string;
+  reason: 'duplicate' | 'fraudulent' | 'requested_by_customer' | null;
+  /** Derived from the payment and the refund's own id: a retry never refunds twice. */
+  idempotencyKey: string;
+}
+
+/** A refund as the provider reports it (its answer, or a webhook). */
+export interface RefundReport {
+  /** The provider's refund id (`re_…`). */
+  id: string;
+  amount: number;
+  currency: string;
+  status: Exclude<RefundStatus, 'requested'>;
+  /** The provider's payment it refunds. */
+  paymentRef: string | null;
+  failureReason: string | null;
+  reason: string | null;
+  /** What we put in the refund's metadata (`tenant_id`, `order_id`, `refund_id`); empty for dashboard refunds. */
+  metadata: Record<string, string>;
+}
+
+/** A dispute (chargeback) as the provider reports it. */
+export interface DisputeReport {
+  id: string;
+  status: string;
+  amount: number;
+  currency: string;
+  reason: string | null;
+  paymentRef: string | null;
 }
 
 /** What a session event means for the payment (see `nextStatus`). */
@@ -55,8 +103,13 @@ export type CheckoutEvent =
         amountTotal: number | null;
         /** Its lowercase ISO 4217 code; null when absent. */
         currency: string | null;
+        /** The provider's payment behind it (Stripe's PaymentIntent); null when absent. */
+        paymentRef: string | null;
       };
     })
+  /** Refunds of one provider payment (one refund, or every refund a charge event lists). */
+  | (EventBase & { kind: 'refund'; paymentRef: string | null; refunds: RefundReport[] })
+  | (EventBase & { kind: 'dispute'; dispute: DisputeReport })
   | (EventBase & { kind: 'deauthorized' })
   /** Verified but not for us to act on: another type, or the other mode (live vs test). */
   | (EventBase & { kind: 'ignored'; reason: string });
@@ -106,6 +159,15 @@ export interface CheckoutCapability<S extends SecretValues = SecretValues, P ext
     credentials: ConnectorCredentials<S, P>,
     context: ConnectorContext,
   ): Promise<CheckoutSessionSnapshot>;
+  /**
+   * Refunds `amount` of a paid session's payment, with `request.idempotencyKey` (Stripe
+   * `Idempotency-Key`), so sending the same request again returns the same refund.
+   */
+  createRefund(
+    request: RefundRequest,
+    credentials: ConnectorCredentials<S, P>,
+    context: ConnectorContext,
+  ): Promise<RefundReport>;
   /**
    * Checks the signature over the raw body with the injected time and decodes the event. Throws
    * `WEBHOOK_SIGNATURE_INVALID` for a missing, malformed, stale or non-matching signature.

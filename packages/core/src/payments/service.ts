@@ -12,12 +12,16 @@ import type { ConnectionAccess } from './connection-access.js';
 import {
   type CheckoutSessionInput,
   checkoutSessionInput,
+  idempotencyKeySchema,
   orderIdSchema,
   type PaymentListInput,
   paymentListInput,
+  type RefundInput,
+  refundInput,
 } from './input.js';
-import type { PaymentObserver } from './observer.js';
+import type { PaymentChangeDetail, PaymentObserver } from './observer.js';
 import type { CheckoutCapability, WebhookDelivery, WebhookRules } from './provider.js';
+import { type RefundOrder, RefundRequests } from './refunds.js';
 import { CheckoutSessions, type Order } from './sessions.js';
 import {
   decodeCursor,
@@ -27,11 +31,14 @@ import {
   type PaymentPage,
   type PaymentView,
   paymentView,
+  type RefundView,
+  refundView,
 } from './view.js';
 import { WebhookInbox, type WebhookResult } from './webhooks.js';
 
 export type { ConnectionAccess } from './connection-access.js';
-export type { PaymentObserver } from './observer.js';
+export type { PaymentChangeDetail, PaymentObserver } from './observer.js';
+export { refundIdempotencyKey } from './refunds.js';
 export { checkoutIdempotencyKey } from './sessions.js';
 export type { WebhookResult } from './webhooks.js';
 
@@ -57,7 +64,7 @@ interface PaymentParts {
   activity: ActivityLog;
   /** Per-tenant rate of checkout session requests; unlimited without it. */
   checkoutRate?: CheckoutRate;
-  /** Told of every status or session change after the sync outbox, in the same transaction. */
+  /** Told of every status or session change and every refund applied, after the sync outbox, in the same transaction. */
   observers?: readonly PaymentObserver[];
 }
 
@@ -73,13 +80,16 @@ export class PaymentService {
   readonly #parts: PaymentParts;
   readonly #sessions: CheckoutSessions;
   readonly #inbox: WebhookInbox;
+  readonly #refunds: RefundRequests;
 
   constructor(parts: PaymentParts, options: PaymentOptions = {}) {
     this.#parts = parts;
     this.provider = parts.connector.id;
     this.webhook = parts.connector.checkout.webhook;
     const { storage, connector, connections, clock, logger } = parts;
-    const changed: PaymentObserver = (tx, before, after) => this.#changed(tx, before, after);
+    const changed: PaymentObserver = (tx, before, after, detail) => this.#changed(tx, before, after, detail);
+    const trailLimit = options.trailLimit ?? 100;
+    const money = { provider: this.provider, trailLimit, changed };
     this.#sessions = new CheckoutSessions({
       storage,
       connector,
@@ -100,10 +110,16 @@ export class PaymentService {
         provider: this.provider,
         logger,
         activity: parts.activity,
-        trailLimit: options.trailLimit ?? 100,
+        trailLimit,
         changed,
       },
+      money: {
+        ...money,
+        logger,
+        tenantsForAccount: (tx, account) => connector.checkout.tenantsForAccount(tx, account),
+      },
     });
+    this.#refunds = new RefundRequests({ storage, connector, connections, clock, logger, money });
   }
 
   /**
@@ -120,6 +136,50 @@ export class PaymentService {
     await this.#parts.connections.requireCredentials(tenantId, this.#parts.connector);
     const payment = await this.#sessions.open(tenantId, order);
     return paymentView(payment, this.#now());
+  }
+
+  /**
+   * Cancels the order's checkout: its open session is closed at the provider first, and the
+   * payment becomes `canceled`; a checkout for the order (any amount) then opens a new session.
+   * Throws `PAYMENT_ALREADY_PAID` (the payment is then `paid`) when the customer paid meanwhile,
+   * `PAYMENT_PROCESSING` when their payment is on its way, `NOT_FOUND` without a payment.
+   */
+  async cancel(tenantId: string, orderId: string): Promise<PaymentView> {
+    assertTenant(tenantId);
+    const id = parseInput<string>(orderIdSchema, orderId, 'order id');
+    return paymentView(await this.#sessions.cancel(tenantId, id), this.#now());
+  }
+
+  /**
+   * Refunds `amount` (minor units; default what remains) of a paid order at the provider, once:
+   * a repeated request with the same `idempotencyKey` returns the first one's refund. Throws
+   * `PAYMENT_NOT_PAID`, `REFUND_EXCEEDS_REMAINING`, `REFUND_CURRENCY_MISMATCH`,
+   * `IDEMPOTENCY_KEY_REUSED` (the key came with another request), `NOT_FOUND`.
+   */
+  async refund(
+    tenantId: string,
+    orderId: string,
+    input: RefundInput | unknown = {},
+    idempotencyKey?: string,
+  ): Promise<{ refund: RefundView; payment: PaymentView }> {
+    assertTenant(tenantId);
+    const id = parseInput<string>(orderIdSchema, orderId, 'order id');
+    const order = parseInput<RefundOrder>(refundInput, input ?? {}, 'refund request');
+    const key =
+      idempotencyKey === undefined
+        ? undefined
+        : parseInput<string>(idempotencyKeySchema, idempotencyKey, 'Idempotency-Key');
+    await this.#parts.connections.requireCredentials(tenantId, this.#parts.connector);
+    const { refund, payment } = await this.#refunds.create(tenantId, id, order, key);
+    return { refund: refundView(refund), payment: paymentView(payment, this.#now()) };
+  }
+
+  /** The refunds of an order's payment, oldest first, whoever made them; `NOT_FOUND` without a payment. */
+  async refunds(tenantId: string, orderId: string): Promise<{ refunds: RefundView[]; payment: PaymentView }> {
+    assertTenant(tenantId);
+    const id = parseInput<string>(orderIdSchema, orderId, 'order id');
+    const { payment, refunds } = await this.#refunds.list(tenantId, id);
+    return { refunds: refunds.map(refundView), payment: paymentView(payment, this.#now()) };
   }
 
   /** The payment of one order with its event trail; `NOT_FOUND` when the order has none. */
@@ -165,11 +225,18 @@ export class PaymentService {
     return this.#inbox.receive(delivery);
   }
 
-  async #changed(tx: IntegrationStorage, before: PaymentRecord, after: PaymentRecord): Promise<void> {
+  async #changed(
+    tx: IntegrationStorage,
+    before: PaymentRecord,
+    after: PaymentRecord,
+    detail?: PaymentChangeDetail,
+  ): Promise<void> {
     if (this.#parts.sync.syncs('payments')) {
       await this.#parts.sync.enqueue(after.tenantId, 'payments', 'upsert', outboxRow(after), { storage: tx });
     }
-    for (const observer of this.#parts.observers ?? []) await observer(tx, before, after);
+    for (const observer of this.#parts.observers ?? []) {
+      await (detail ? observer(tx, before, after, detail) : observer(tx, before, after));
+    }
   }
 
   #now(): IsoTime {

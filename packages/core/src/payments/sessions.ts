@@ -5,11 +5,12 @@ import { IntegrationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PaymentChanges, PaymentRecord } from '../storage/payments.js';
 import type { IntegrationStorage, IsoTime } from '../storage/port.js';
+import { cancelCheckout } from './cancel.js';
 import type { ConnectionAccess } from './connection-access.js';
 import type { PaymentObserver } from './observer.js';
 import type { CheckoutCapability, CheckoutSessionRequest, CheckoutSessionSnapshot } from './provider.js';
 import { MAX_CAS_ATTEMPTS, sessionAttempt } from './settle.js';
-import { nextState } from './state.js';
+import { isSettled, nextState } from './state.js';
 
 /** The order a checkout session is for, as validated. */
 export type Order = { order_id: string; amount: number; currency: string };
@@ -99,10 +100,27 @@ export class CheckoutSessions {
     }
   }
 
+  /** Cancels the order's checkout (see `cancelCheckout`). */
+  cancel(tenantId: string, orderId: string): Promise<PaymentRecord> {
+    return cancelCheckout(
+      {
+        storage: this.#parts.storage,
+        checkout: this.#checkout,
+        now: () => this.#now(),
+        claim: (now) => this.#claim(now),
+        finish: (row, changes) => this.#finish(row, changes),
+        write: (row, changes) => this.#writeAndTell(row, changes),
+        withProvider: (tenantId, use) => this.#withProvider(tenantId, use),
+      },
+      tenantId,
+      orderId,
+    );
+  }
+
   /** One step for an existing, unclaimed payment: returns it when done, undefined to look again. */
   async #advance(row: PaymentRecord, order: Order, now: IsoTime): Promise<PaymentRecord | undefined> {
     const details = { payment_id: row.id, order_id: row.orderId, status: row.status };
-    if (row.status === 'paid') {
+    if (isSettled(row.status)) {
       throw new IntegrationError('PAYMENT_ALREADY_PAID', `Order ${row.orderId} is already paid.`, { details });
     }
     if (row.status === 'pending' && row.providerRef !== null) {
@@ -173,6 +191,9 @@ export class CheckoutSessions {
       events: [],
       needsReview: false,
       lastErrorCode: null,
+      paymentRef: null,
+      refundedAmount: 0,
+      dispute: null,
       createdAt: now,
       ...this.#claim(now),
     };
@@ -244,7 +265,9 @@ export class CheckoutSessions {
     }
     if (session.status === 'complete') {
       const outcome = session.paymentStatus === 'unpaid' ? 'completed_unpaid' : 'completed_paid';
-      await this.#finish(row, (current) => (current.providerRef === sessionId ? nextState(current, outcome) : {}));
+      await this.#finish(row, (current) =>
+        current.providerRef === sessionId ? { ...nextState(current, outcome), paymentRef: session.paymentRef } : {},
+      );
       return undefined; // looked at again: paid, or on its way
     }
     const now = this.#now();

@@ -3,9 +3,10 @@ import { IntegrationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PaymentChanges, PaymentEventEntry, PaymentRecord, PaymentSessionRecord } from '../storage/payments.js';
 import type { IntegrationStorage, IsoTime } from '../storage/port.js';
+import { joinHeldMoney } from './money.js';
 import type { PaymentObserver } from './observer.js';
 import type { CheckoutEvent } from './provider.js';
-import { isPaidOutcome, nextState, type SessionState } from './state.js';
+import { isPaidOutcome, isSettled, nextState, type SessionState } from './state.js';
 
 /** Compare-and-swap tries before giving up on a payment that keeps changing. */
 export const MAX_CAS_ATTEMPTS = 8;
@@ -162,7 +163,7 @@ export async function applySessionEvent(
     let state: SessionState = unchanged;
     let paidEarlier = false;
     if (attempt.current) state = nextState(state, event.outcome);
-    else if (isPaidOutcome(event.outcome) && row.status !== 'paid') {
+    else if (isPaidOutcome(event.outcome) && !isSettled(row.status)) {
       // Money arrived through a session that was replaced: it counts.
       state = { status: 'paid', sessionStatus: row.sessionStatus };
       paidEarlier = true;
@@ -174,9 +175,13 @@ export async function applySessionEvent(
       changes.sessionStatus = state.sessionStatus;
       if (state.status !== 'pending' || state.sessionStatus !== 'open') changes.checkoutUrl = null;
     }
+    const paidNow = isSettled(state.status) && !isSettled(row.status);
+    if (paidNow && session.paymentRef) changes.paymentRef = session.paymentRef;
     const written = await tx.payments.update(row, changes, now);
     if (!written) continue;
     if (written.status !== row.status) await parts.changed(tx, row, written);
+    // Refunds or a dispute the provider reported before the payment: counted from now on.
+    if (paidNow) await joinHeldMoney(parts, tx, written, now);
     if (paidEarlier) {
       parts.logger.error(
         {

@@ -1,6 +1,7 @@
 import { IntegrationError } from '../errors.js';
-import type { PaymentEventEntry, PaymentRecord, PaymentStatus } from '../storage/payments.js';
+import type { PaymentDispute, PaymentEventEntry, PaymentRecord, PaymentStatus } from '../storage/payments.js';
 import type { JsonObject } from '../storage/port.js';
+import type { RefundRecord, RefundStatus } from '../storage/refunds.js';
 
 /** A payment as every route returns it. Never holds a secret. */
 export interface PaymentView {
@@ -16,6 +17,10 @@ export interface PaymentView {
   currency: string;
   attempt: number;
   expires_at: string | null;
+  /** Integer minor units refunded so far (pending or succeeded at the provider). */
+  refunded_amount: number;
+  /** The payment's dispute, if one was opened (kept once closed; `closed` says so). */
+  dispute: PaymentDispute | null;
   /**
    * A session event reported another amount or currency than its attempt asked for; someone
    * should look at the order (the trail's refused entries say which session). Never cleared.
@@ -48,6 +53,8 @@ export function paymentView(row: PaymentRecord, now: string): PaymentView {
     currency: row.currency,
     attempt: row.attempt,
     expires_at: row.expiresAt,
+    refunded_amount: row.refundedAmount,
+    dispute: row.dispute,
     needs_review: row.needsReview,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
@@ -66,8 +73,46 @@ export function outboxRow(row: PaymentRecord): JsonObject {
     status: row.status,
     attempt: row.attempt,
     expires_at: row.expiresAt,
+    refunded_amount: row.refundedAmount,
+    dispute_status: row.dispute?.status ?? null,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
+  };
+}
+
+/** One refund as the routes return it. */
+export interface RefundView {
+  refund_id: string;
+  order_id: string | null;
+  payment_id: string | null;
+  /** The provider's refund id (`re_…`); null until the provider answered. */
+  provider_refund_id: string | null;
+  amount: number;
+  currency: string;
+  reason: string | null;
+  /** `requested` until the provider answered, then the provider's status. */
+  status: RefundStatus;
+  /** `api`: asked for through this SDK; `provider`: made elsewhere (the provider's dashboard). */
+  source: 'api' | 'provider';
+  failure_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export function refundView(refund: RefundRecord): RefundView {
+  return {
+    refund_id: refund.id,
+    order_id: refund.orderId,
+    payment_id: refund.paymentId,
+    provider_refund_id: refund.providerRefundId,
+    amount: refund.amount,
+    currency: refund.currency,
+    reason: refund.reason,
+    status: refund.status,
+    source: refund.source,
+    failure_reason: refund.failureReason,
+    created_at: refund.createdAt,
+    updated_at: refund.updatedAt,
   };
 }
 

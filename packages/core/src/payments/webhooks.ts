@@ -3,6 +3,7 @@ import type { Connector } from '../connectors.js';
 import type { Logger } from '../logger.js';
 import type { IntegrationStorage } from '../storage/port.js';
 import type { ConnectionAccess } from './connection-access.js';
+import { applyDisputeEvent, applyRefundEvent, type MoneyEventParts } from './money-events.js';
 import type { CheckoutCapability, CheckoutEvent, WebhookDelivery } from './provider.js';
 import { applySessionEvent, type SettleParts } from './settle.js';
 
@@ -10,7 +11,16 @@ import { applySessionEvent, type SettleParts } from './settle.js';
 export interface WebhookResult {
   received: true;
   duplicate: boolean;
-  outcome: 'applied' | 'unchanged' | 'duplicate' | 'unknown_session' | 'amount_mismatch' | 'ignored' | 'disconnected';
+  outcome:
+    | 'applied'
+    | 'unchanged'
+    | 'duplicate'
+    | 'unknown_session'
+    | 'amount_mismatch'
+    | 'ignored'
+    | 'disconnected'
+    | 'held'
+    | 'unknown_payment';
 }
 
 export interface InboxParts {
@@ -21,6 +31,8 @@ export interface InboxParts {
   logger: Logger;
   /** How a session event settles its payment. */
   settle: SettleParts;
+  /** How refund and dispute events reach their payment. */
+  money: MoneyEventParts;
 }
 
 /** Webhook event ids kept in memory, newest last: enough to cover a provider's quick retries. */
@@ -72,6 +84,18 @@ export class WebhookInbox {
             received: true,
             duplicate: false,
             outcome: await applySessionEvent(this.#parts.settle, tx, event, now),
+          };
+        case 'refund':
+          return {
+            received: true,
+            duplicate: false,
+            outcome: await applyRefundEvent(this.#parts.money, tx, event, now),
+          };
+        case 'dispute':
+          return {
+            received: true,
+            duplicate: false,
+            outcome: await applyDisputeEvent(this.#parts.money, tx, event, now),
           };
         case 'deauthorized':
           return { received: true, duplicate: false, outcome: await this.#deauthorize(tx, event) };

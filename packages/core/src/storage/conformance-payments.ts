@@ -30,6 +30,9 @@ function payment(
     claimUntil: T1,
     claimToken: 'claim-1',
     lastErrorCode: null,
+    paymentRef: null,
+    refundedAmount: 0,
+    dispute: null,
     createdAt: T0,
     ...overrides,
   };

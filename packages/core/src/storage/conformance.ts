@@ -14,6 +14,7 @@ import { describeEventOutboxConformance } from './conformance-events.js';
 import { describeRefreshLeaseConformance } from './conformance-leases.js';
 import { describePaymentConformance } from './conformance-payments.js';
 import { describeProviderAccountConformance } from './conformance-provider-accounts.js';
+import { describeRefundConformance } from './conformance-refunds.js';
 import { describeSyncConformance } from './conformance-sync.js';
 import type { IntegrationStorage, LogRecord, OAuthStateRecord, StatusRecord } from './port.js';
 
@@ -289,6 +290,7 @@ export function describeStorageConformance({ name, create }: StorageConformanceO
     describeSyncConformance(() => storage);
     describePaymentConformance(() => storage);
     describeAccountingConformance(() => storage);
+    describeRefundConformance(() => storage);
     describeEntitySinkKeysConformance(() => storage);
     describeEventOutboxConformance(() => storage);
 

@@ -2,7 +2,20 @@ import type { IsoTime } from './port.js';
 
 /** The stores behind payments: one payment per (tenant, order), and every webhook event id seen. */
 
-export type PaymentStatus = 'pending' | 'paid' | 'expired' | 'failed';
+/**
+ * Where a payment stands (the table in `docs/payments.md` and `payments/state.ts`): the checkout's
+ * outcome (`pending`, `expired`, `canceled`, `failed`, `paid`) and, once paid, what happened to
+ * the money since (`partially_refunded`, `refunded`, `disputed` while a dispute is open).
+ */
+export type PaymentStatus =
+  | 'pending'
+  | 'paid'
+  | 'expired'
+  | 'failed'
+  | 'canceled'
+  | 'partially_refunded'
+  | 'refunded'
+  | 'disputed';
 /** The provider's own view of the checkout session (Stripe: `open`, `complete`, `expired`). */
 export type CheckoutSessionStatus = 'open' | 'complete' | 'expired';
 
@@ -24,6 +37,9 @@ export interface PaymentEventEntry {
    * never created for this payment). Absent on events that were looked at normally.
    */
   refused?: 'amount_mismatch' | 'unknown_session';
+  /** The refund or dispute a money event was about (the provider's id). */
+  refund_id?: string;
+  dispute_id?: string;
   /** What a refused event reported (integer minor units and lowercase code; null when it sent none). */
   amount_total?: number | null;
   currency?: string | null;
@@ -62,10 +78,30 @@ export interface PaymentRecord {
   claimToken: string | null;
   /** Why the last attempt to create a session failed, if it did. */
   lastErrorCode: string | null;
+  /** The provider's payment behind the paid session (Stripe's PaymentIntent `pi_…`); refunds and disputes name it. */
+  paymentRef: string | null;
+  /** Integer minor units refunded so far (refunds pending or succeeded at the provider). */
+  refundedAmount: number;
+  /** The payment's dispute, if one was opened; kept once closed (its status says how it ended). */
+  dispute: PaymentDispute | null;
   /** Increases by one on every write, for compare-and-swap updates across processes. */
   version: number;
   createdAt: IsoTime;
   updatedAt: IsoTime;
+}
+
+/** A chargeback as the provider reports it. */
+export interface PaymentDispute {
+  /** The provider's id (`dp_…`). */
+  id: string;
+  /** The provider's status, e.g. `needs_response`, `under_review`, `won`, `lost`. */
+  status: string;
+  /** Whether the provider closed it (won, lost, or a closed warning). */
+  closed: boolean;
+  /** Integer minor units disputed. */
+  amount: number;
+  currency: string;
+  reason: string | null;
 }
 
 /** Fields a compare-and-swap update may change. */
@@ -128,6 +164,8 @@ export interface PaymentStore {
   addSession(record: PaymentSessionRecord): Promise<void>;
   /** A recorded session of this tenant, by provider and session id (one indexed lookup). */
   getSession(tenantId: string, provider: string, sessionId: string): Promise<PaymentSessionRecord | undefined>;
+  /** The tenant's payment whose provider payment is `paymentRef` (refunds and disputes name it). */
+  byPaymentRef(tenantId: string, provider: string, paymentRef: string): Promise<PaymentRecord | undefined>;
 }
 
 export interface WebhookEventRecord {

@@ -9,12 +9,14 @@ import type { BatchStore, EntitySink } from './batches.js';
 import type { EventOutboxStore } from './events.js';
 import type { PaymentStore, WebhookEventStore } from './payments.js';
 import type { ProviderAccountStore } from './provider-accounts.js';
+import type { DisputeStore, RefundStore } from './refunds.js';
 import type { SyncQueueStore, SyncStateStore } from './sync.js';
 
 export type * from './accounting.js';
 export type * from './events.js';
 export type * from './payments.js';
 export type * from './provider-accounts.js';
+export type * from './refunds.js';
 export type * from './sync.js';
 
 export type IsoTime = string;
@@ -183,6 +185,10 @@ export interface IntegrationStorage {
   readonly accounting: AccountingStore;
   /** Host events waiting for webhook delivery, and each one's delivery attempts. */
   readonly eventOutbox: EventOutboxStore;
+  /** Refunds of payments, whoever made them (one row per provider refund). */
+  readonly refunds: RefundStore;
+  /** Disputes (chargebacks) of payments. */
+  readonly disputes: DisputeStore;
   /** Runs `work` in one transaction; the stores it receives write inside that transaction. */
   transaction<T>(work: (storage: IntegrationStorage) => Promise<T>): Promise<T>;
   /**

@@ -3,7 +3,7 @@ import { checkoutPage } from '../pages.js';
 import { random } from '../random.js';
 import { deliverStripeEvent, stripeEvent } from './events.js';
 import type { SimulatedSession } from './fixtures.js';
-import { type StripeState, stripeError } from './state.js';
+import { idempotency, type StripeState, stripeError } from './state.js';
 
 const noSuchSession = (id: string) =>
   stripeError(404, 'invalid_request_error', `No such checkout.session: '${id}'`, 'resource_missing');
@@ -39,13 +39,38 @@ export function stripeCheckout(state: StripeState) {
   }
 
   /** The customer pays (a delayed method completes `unpaid`; a free order needs no payment). */
-  const complete = (id: string, paymentStatus: SimulatedSession['payment_status'] = 'paid') =>
-    settle(id, {
+  const complete = (id: string, paymentStatus: SimulatedSession['payment_status'] = 'paid') => {
+    const session = settle(id, {
       status: 'complete',
       payment_status: paymentStatus,
       url: null,
-      payment_intent: paymentStatus === 'no_payment_required' ? null : `pi_${state.tag}${random(12)}`,
+      payment_intent:
+        paymentStatus === 'no_payment_required'
+          ? null
+          : (current(id)?.payment_intent ?? `pi_${state.tag}${random(12)}`),
     });
+    if (paymentStatus === 'paid') markPaid(session);
+    return session;
+  };
+
+  /** The money arrived: the session's PaymentIntent gets a charge that refunds and disputes name. */
+  function markPaid(session: SimulatedSession): void {
+    if (!session.payment_intent || state.payments.has(session.id)) return;
+    state.payments.set(session.id, {
+      paymentIntent: session.payment_intent,
+      charge: `ch_${state.tag}${random(14)}`,
+      account: state.sessionAccounts.get(session.id) ?? '',
+      amount: session.amount_total,
+      currency: session.currency,
+    });
+  }
+
+  /** A delayed method finally succeeds (or fails) on a session completed unpaid. */
+  const settleAsync = (id: string, succeeded: boolean) => {
+    const session = settle(id, { payment_status: succeeded ? 'paid' : 'unpaid' });
+    if (succeeded) markPaid(session);
+    return session;
+  };
 
   /** Stripe expires the session (its time ran out, or the platform expired it). */
   const expire = (id: string) => settle(id, { status: 'expired', url: null });
@@ -74,24 +99,8 @@ export function stripeCheckout(state: StripeState) {
     const params = formOf(request);
     state.createRequests.push({ account: accountId, idempotencyKey, params });
     if (state.createDelayMs) await sleep(state.createDelayMs);
-    const fingerprint = JSON.stringify(params);
-    const stored = `${accountId}:${idempotencyKey}`;
-    const replay = idempotencyKey ? state.idempotent.get(stored) : undefined;
-    if (replay) {
-      if (replay.params !== fingerprint) {
-        return stripeError(
-          400,
-          'idempotency_error',
-          'Keys for idempotent requests can only be used with the same parameters they were first used with.',
-        );
-      }
-      return { ...replay.response, headers: { ...replay.response.headers, 'idempotent-replayed': 'true' } };
-    }
-    const answer = (status: number, body: unknown) => {
-      const response = json(status, body);
-      if (idempotencyKey) state.idempotent.set(stored, { params: fingerprint, response });
-      return response;
-    };
+    const { replay, answer } = idempotency(state, 'sessions', request, params);
+    if (replay) return replay;
     if (!accountId || !state.accounts.has(accountId) || !state.connected.has(accountId)) {
       return stripeError(
         403,
@@ -222,5 +231,5 @@ export function stripeCheckout(state: StripeState) {
     ],
   ];
 
-  return { api, pages, complete, expire };
+  return { api, pages, complete, expire, settleAsync };
 }

@@ -2,6 +2,7 @@ import { combine, simulator } from '../exchange.js';
 import { stripeCheckout } from './checkout.js';
 import { stripeConnect } from './connect.js';
 import type { SimulatedSession } from './fixtures.js';
+import { stripeRefunds } from './refunds.js';
 import { type StripeSimulatorOptions, stripeState } from './state.js';
 
 export type { StripeSimulatorOptions } from './state.js';
@@ -16,9 +17,10 @@ export function createStripeSimulator(options: StripeSimulatorOptions = {}) {
   const state = stripeState(options);
   const connect = stripeConnect(state);
   const checkout = stripeCheckout(state);
+  const money = stripeRefunds(state);
   const hosts = {
     connect: simulator('stripe', connect.routes),
-    api: simulator('stripe', [connect.accountRoute, ...checkout.api]),
+    api: simulator('stripe', [connect.accountRoute, ...checkout.api, ...money.api]),
     pages: simulator('stripe', checkout.pages),
   };
   return {
@@ -48,6 +50,24 @@ export function createStripeSimulator(options: StripeSimulatorOptions = {}) {
       checkout.complete(sessionId, paymentStatus),
     /** Stripe expires the session (its time ran out). */
     expire: (sessionId: string) => checkout.expire(sessionId),
+    /** A delayed payment method of a session completed unpaid succeeds or fails. */
+    settleAsync: (sessionId: string, succeeded: boolean) => checkout.settleAsync(sessionId, succeeded),
+    /** Each paid session's PaymentIntent and charge, by session id. */
+    payments: state.payments,
+    refunds: state.refunds,
+    disputes: state.disputes,
+    refundRequests: state.refundRequests,
+    /** New refunds get this status (`succeeded` by default; `pending` as for some methods). */
+    setRefundStatus(status: 'pending' | 'succeeded') {
+      state.refundStatus = status;
+    },
+    /** Runs with each new API refund's events before Stripe answers the request (none: `undefined`). */
+    beforeRefundAnswer(hook: ((events: Record<string, unknown>[]) => Promise<void>) | undefined) {
+      state.beforeRefundAnswer = hook;
+    },
+    dashboardRefund: money.dashboardRefund,
+    settleRefund: money.settleRefund,
+    dispute: money.dispute,
   };
 }
 

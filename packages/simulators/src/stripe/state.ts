@@ -8,6 +8,7 @@ import {
   type StripeAccount,
   stripeAccount,
 } from './fixtures.js';
+import type { SimulatedDispute, SimulatedPayment, SimulatedRefund } from './refunds.js';
 
 export interface StripeSimulatorOptions {
   /** The platform's client id and secret key (the fixtures' by default). */
@@ -65,6 +66,7 @@ export function stripeState(options: StripeSimulatorOptions) {
       sessionsCreated: 0,
       retrieveSession: 0,
       expireSession: 0,
+      createRefund: 0,
     },
     /** Checkout Sessions created so far, by id, and the connected account each lives on. */
     sessions: new Map<string, SimulatedSession>(),
@@ -77,6 +79,20 @@ export function stripeState(options: StripeSimulatorOptions) {
     }>,
     idempotent: new Map<string, { params: string; response: SimulatedResponse }>(),
     failNextCreates: 0,
+    /** Each paid session's PaymentIntent and charge, by session id. */
+    payments: new Map<string, SimulatedPayment>(),
+    refunds: new Map<string, SimulatedRefund>(),
+    disputes: new Map<string, SimulatedDispute>(),
+    /** What each refund request looked like: its Stripe-Account, Idempotency-Key and form fields. */
+    refundRequests: [] as Array<{
+      account: string | null;
+      idempotencyKey: string | null;
+      params: Record<string, string>;
+    }>,
+    /** The status new refunds get (`succeeded`, or `pending` as for some payment methods). */
+    refundStatus: 'succeeded' as SimulatedRefund['status'],
+    /** Runs with a new refund's events before the create request is answered (a webhook that wins the race). */
+    beforeRefundAnswer: undefined as ((events: Record<string, unknown>[]) => Promise<void>) | undefined,
     /** Events the hosted page delivered, and how the endpoint answered each. */
     webhooks: [] as StripeDelivery[],
     platformKeyOk: (request: SimulatedRequest) => request.headers.get('authorization') === `Bearer ${secretKey}`,
@@ -87,6 +103,38 @@ export type StripeState = ReturnType<typeof stripeState>;
 
 export const stripeError = (status: number, type: string, message: string, code?: string, param?: string) =>
   json(status, { error: { type, message, ...(code ? { code } : {}), ...(param ? { param } : {}) } });
+
+/**
+ * Stripe's Idempotency-Key for a POST on `endpoint`: `replay` is the stored answer for the same
+ * key (or the `idempotency_error` for other parameters); `answer` stores a new answer under it.
+ */
+export function idempotency(
+  state: StripeState,
+  endpoint: string,
+  request: SimulatedRequest,
+  params: Record<string, string>,
+) {
+  const key = request.headers.get('idempotency-key');
+  const stored = `${endpoint}:${request.headers.get('stripe-account')}:${key}`;
+  const fingerprint = JSON.stringify(params);
+  const earlier = key ? state.idempotent.get(stored) : undefined;
+  let replay: SimulatedResponse | undefined;
+  if (earlier && earlier.params !== fingerprint) {
+    replay = stripeError(
+      400,
+      'idempotency_error',
+      'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+    );
+  } else if (earlier) {
+    replay = { ...earlier.response, headers: { ...earlier.response.headers, 'idempotent-replayed': 'true' } };
+  }
+  const answer = (status: number, body: unknown) => {
+    const response = json(status, body);
+    if (key) state.idempotent.set(stored, { params: fingerprint, response });
+    return response;
+  };
+  return { replay, answer };
+}
 
 export const oauthError = (status: number, error: string, description: string) =>
   json(status, { error, error_description: description });

@@ -34,6 +34,9 @@ function toRecord(row: Selectable<PaymentsTable>): PaymentRecord {
     claimUntil: row.claim_until,
     claimToken: row.claim_token,
     lastErrorCode: row.last_error_code,
+    paymentRef: row.payment_ref,
+    refundedAmount: readInteger(row.refunded_amount),
+    dispute: row.dispute === null ? null : JSON.parse(row.dispute),
     version: readInteger(row.version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -55,6 +58,9 @@ const COLUMNS: { [K in keyof PaymentChanges]-?: keyof PaymentsTable } = {
   claimUntil: 'claim_until',
   claimToken: 'claim_token',
   lastErrorCode: 'last_error_code',
+  paymentRef: 'payment_ref',
+  refundedAmount: 'refunded_amount',
+  dispute: 'dispute',
 };
 
 function toColumns(changes: PaymentChanges): Updateable<PaymentsTable> {
@@ -63,7 +69,12 @@ function toColumns(changes: PaymentChanges): Updateable<PaymentsTable> {
     if (value === undefined) continue;
     const column = COLUMNS[key as keyof PaymentChanges];
     if (!column) throw new TypeError(`A payment has no field "${key}" to change.`);
-    values[column] = key === 'events' ? JSON.stringify(value) : typeof value === 'boolean' ? Number(value) : value;
+    values[column] =
+      key === 'events' || (key === 'dispute' && value !== null)
+        ? JSON.stringify(value)
+        : typeof value === 'boolean'
+          ? Number(value)
+          : value;
   }
   return values as Updateable<PaymentsTable>;
 }
@@ -107,6 +118,9 @@ export class KyselyPaymentStore implements PaymentStore {
         claim_until: record.claimUntil,
         claim_token: record.claimToken,
         last_error_code: record.lastErrorCode,
+        payment_ref: record.paymentRef,
+        refunded_amount: record.refundedAmount,
+        dispute: record.dispute === null ? null : JSON.stringify(record.dispute),
         version: 1,
         created_at: record.createdAt,
         updated_at: record.createdAt,
@@ -141,6 +155,17 @@ export class KyselyPaymentStore implements PaymentStore {
       if (value !== undefined) (written as unknown as Record<string, unknown>)[key] = value;
     }
     return written;
+  }
+
+  async byPaymentRef(tenantId: string, provider: string, paymentRef: string) {
+    const row = await this.#db
+      .selectFrom('payments')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('provider', '=', provider)
+      .where('payment_ref', '=', paymentRef)
+      .executeTakeFirst();
+    return row && toRecord(row);
   }
 
   async list(query: PaymentListQuery) {

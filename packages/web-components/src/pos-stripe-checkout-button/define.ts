@@ -1,4 +1,6 @@
 import { defineElement } from '../define-element.js';
+// The refund form the button shows under a paid payment.
+import '../pos-refund-form/define.js';
 import { PosStripeCheckoutButton } from './pos-stripe-checkout-button.js';
 
 /** Registers `<pos-stripe-checkout-button>`; importing this module is what defines the element under its own name. */

@@ -8,22 +8,10 @@ import { formatTimestamp, strings } from '../strings.js';
 import './checkout.strings.js';
 import { badgeStyles, baseStyles } from '../styles.js';
 import { checkoutLink } from './checkout-link.js';
+import { type Phase, paidText, phaseOf } from './payment-phase.js';
 import { type Payment, PaymentsClient } from './payments-client.js';
 import { checkoutStyles } from './pos-stripe-checkout-button.styles.js';
 import { loadQrEncoder, type QrEncoder, qrCodeSvg } from './qr-code.js';
-
-/** Where the order's payment stands, as this element shows it. */
-type Phase = 'idle' | 'open' | 'processing' | 'paid' | 'ended';
-
-function phaseOf(payment: Payment | undefined, now: number): Phase {
-  if (!payment) return 'idle';
-  if (payment.status === 'paid') return 'paid';
-  if (payment.status !== 'pending') return 'ended';
-  if (payment.checkout_url) return 'open';
-  // Past its expiry with no word from Stripe yet: a new checkout asks Stripe and replaces it.
-  if (payment.expires_at && Date.parse(payment.expires_at) <= now) return 'ended';
-  return 'processing';
-}
 
 /**
  * Takes a card payment for one order with Stripe Checkout. Pressing the button opens a Checkout
@@ -33,8 +21,10 @@ function phaseOf(payment: Payment | undefined, now: number): Phase {
  * comes from Stripe's signed webhooks on the server, never from the browser. The link is shown
  * only when it is `https:`, or `http:` on the API's own origin; any other URL is refused.
  *
- * An order that already has a payment shows it: an open session is resumed, a paid order says
- * so. The element renders nothing when the server takes no card payments (`payments` off in
+ * An order that already has a payment shows it: an open session is resumed (with a Cancel
+ * button that closes it at Stripe), a paid order says so and offers a refund
+ * (`<pos-refund-form>`: an amount, default what remains, and a confirmation saying how much; its
+ * `pos-payment-refunded` event bubbles out of this element). The element renders nothing when the server takes no card payments (`payments` off in
  * its capabilities), and offers no payment while Stripe is not connected for the tenant: it says
  * so instead, and looks again when a `pos-connected` or `pos-disconnected` event for Stripe
  * reaches the document (a card on the same page connected it) or when `refresh()` is called.
@@ -45,7 +35,7 @@ function phaseOf(payment: Payment | undefined, now: number): Phase {
  * @event pos-checkout-opened - A checkout session is open. `detail: { order_id, payment }` (`payment.checkout_url`)
  * @event pos-payment-paid - The order is paid (once per order and element). `detail: { order_id, payment }`
  * @event pos-payment-ended - The session expired or was cancelled, or the payment failed. `detail: { order_id, payment }`
- * @event pos-error - The checkout could not start. `detail: { provider: 'stripe', action: 'checkout', error_code, message }`
+ * @event pos-error - The checkout could not start, or a cancel or refund failed. `detail: { provider: 'stripe', action: 'checkout', error_code, message }`
  *
  * @csspart base - The element's outer box.
  * @csspart button - The pay button; also `pay-button`.
@@ -53,6 +43,8 @@ function phaseOf(payment: Payment | undefined, now: number): Phase {
  * @csspart qr - The QR code (`<svg role="img">`).
  * @csspart instructions - The sentence above the link.
  * @csspart link - The checkout page link.
+ * @csspart cancel-checkout - Cancels the open checkout.
+ * @csspart refund - The refund form under a paid payment.
  * @csspart status - The `aria-live` status line; also `status-paid` once paid.
  * @csspart error - Why the checkout could not start, or why its link is not shown.
  * @csspart not-connected - The line shown instead of the button while Stripe is not connected.
@@ -89,6 +81,8 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
   @state() private accessor error = '';
   /** Loaded once the button is offered, so the code is there by the time a checkout opens. */
   @state() private accessor qr: QrEncoder | undefined = undefined;
+
+  @state() private accessor canceling = false;
 
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
   #request = 0;
@@ -211,6 +205,30 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
     }
   }
 
+  async #cancel(): Promise<void> {
+    const request = this.#request;
+    this.canceling = true;
+    this.error = '';
+    try {
+      const payment = await this.api.cancelCheckout(this.orderId);
+      if (request === this.#request) this.#show(payment);
+    } catch (error) {
+      if (request !== this.#request) return;
+      const code = error instanceof PosApiError ? error.code : 'UNEXPECTED';
+      // Paid (or on its way) before the cancel reached Stripe: show what it is.
+      if (code === 'PAYMENT_ALREADY_PAID' || code === 'PAYMENT_PROCESSING')
+        this.#show(await this.#read().catch(() => this.current));
+      this.error = messageOf(error);
+      emit(this, 'pos-error', { provider: 'stripe', action: 'cancel', error_code: code, message: this.error });
+    } finally {
+      this.canceling = false;
+    }
+  }
+
+  #refunded = (event: CustomEvent<{ payment: Payment }>): void => {
+    this.current = event.detail.payment;
+  };
+
   /** Without the encoder (its download failed) the session shows its link alone. */
   async #loadQr(): Promise<void> {
     if (this.qr) return;
@@ -254,8 +272,13 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
       idle: '',
       open: strings.checkoutWaiting,
       processing: strings.checkoutProcessing,
-      paid: strings.checkoutPaid(amount),
-      ended: payment?.status === 'failed' ? strings.checkoutFailed : strings.checkoutExpired,
+      paid: payment ? paidText(payment, amount) : '',
+      ended:
+        payment?.status === 'failed'
+          ? strings.checkoutFailed
+          : payment?.status === 'canceled'
+            ? strings.checkoutCanceled
+            : strings.checkoutExpired,
     }[phase];
     // An order's payment is shown whatever the connection; a new one needs Stripe connected.
     const offer = (phase === 'idle' || phase === 'ended') && this.connection === 'connected';
@@ -274,6 +297,16 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
         phase === 'paid' ? html`<span class="badge paid">${status}</span>` : status
       }</p>
       ${this.error ? html`<p part="error" role="alert">${this.error}</p>` : nothing}
+      ${
+        phase === 'paid' && payment && payment.status !== 'disputed'
+          ? html`<pos-refund-form
+              part="refund"
+              .client=${this.api}
+              .payment=${payment}
+              @pos-payment-refunded=${this.#refunded}
+            ></pos-refund-form>`
+          : nothing
+      }
     </div>`;
   }
 
@@ -303,6 +336,9 @@ export class PosStripeCheckoutButton extends PosApiElement<PaymentsClient> {
             ? html`<p class="detail">${strings.checkoutExpires(formatTimestamp(payment.expires_at))}</p>`
             : nothing
         }
+        <button type="button" part="button cancel-checkout" ?disabled=${this.canceling} @click=${this.#cancel}>
+          ${this.canceling ? strings.checkoutCanceling : strings.checkoutCancel}
+        </button>
       </div>
     </div>`;
   }

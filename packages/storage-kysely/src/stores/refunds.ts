@@ -1,0 +1,205 @@
+import type {
+  DisputeRecord,
+  DisputeStore,
+  RefundChanges,
+  RefundRecord,
+  RefundStatus,
+  RefundStore,
+} from '@pos/integrations-core/storage';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { readInteger } from '../numbers.js';
+import type { IntegrationsDatabase, PaymentDisputesTable, PaymentRefundsTable } from '../schema.js';
+
+/** Each field of a refund and its column; one list for writing, updating and reading. */
+const REFUND_COLUMNS = {
+  id: 'id',
+  tenantId: 'tenant_id',
+  provider: 'provider',
+  paymentId: 'payment_id',
+  orderId: 'order_id',
+  paymentRef: 'payment_ref',
+  providerRefundId: 'provider_refund_id',
+  amount: 'amount',
+  currency: 'currency',
+  reason: 'reason',
+  status: 'status',
+  source: 'source',
+  clientKey: 'client_key',
+  requestHash: 'request_hash',
+  failureReason: 'failure_reason',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+} as const satisfies { [K in keyof RefundRecord]-?: keyof PaymentRefundsTable };
+const REFUND_FIELDS = Object.keys(REFUND_COLUMNS) as (keyof RefundRecord)[];
+
+function toRefund(row: Selectable<PaymentRefundsTable>): RefundRecord {
+  const record = Object.fromEntries(REFUND_FIELDS.map((field) => [field, row[REFUND_COLUMNS[field]]]));
+  return { ...record, amount: readInteger(row.amount), status: row.status as RefundStatus } as RefundRecord;
+}
+
+export class KyselyRefundStore implements RefundStore {
+  readonly #db: Kysely<IntegrationsDatabase>;
+
+  constructor(db: Kysely<IntegrationsDatabase>) {
+    this.#db = db;
+  }
+
+  async insert(record: RefundRecord) {
+    const values = Object.fromEntries(
+      REFUND_FIELDS.map((field) => [REFUND_COLUMNS[field], record[field]]),
+    ) as Insertable<PaymentRefundsTable>;
+    // The unique indexes (id; provider + provider id; tenant + payment + client key) decide
+    // between concurrent inserts, on any connection: the others insert nothing.
+    const result = await this.#db
+      .insertInto('payment_refunds')
+      .values(values)
+      .onConflict((conflict) => conflict.doNothing())
+      .executeTakeFirst();
+    return result.numInsertedOrUpdatedRows === 1n;
+  }
+
+  async get(tenantId: string, id: string) {
+    const row = await this.#select().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return row && toRefund(row);
+  }
+
+  async byProviderId(provider: string, providerRefundId: string) {
+    const row = await this.#select()
+      .where('provider', '=', provider)
+      .where('provider_refund_id', '=', providerRefundId)
+      .executeTakeFirst();
+    return row && toRefund(row);
+  }
+
+  async byClientKey(tenantId: string, paymentId: string, clientKey: string) {
+    const row = await this.#select()
+      .where('tenant_id', '=', tenantId)
+      .where('payment_id', '=', paymentId)
+      .where('client_key', '=', clientKey)
+      .executeTakeFirst();
+    return row && toRefund(row);
+  }
+
+  async listForPayment(tenantId: string, paymentId: string) {
+    const rows = await this.#select()
+      .where('tenant_id', '=', tenantId)
+      .where('payment_id', '=', paymentId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toRefund);
+  }
+
+  async listUnattached(tenantId: string, provider: string, paymentRef: string) {
+    const rows = await this.#select()
+      .where('tenant_id', '=', tenantId)
+      .where('provider', '=', provider)
+      .where('payment_ref', '=', paymentRef)
+      .where('payment_id', 'is', null)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toRefund);
+  }
+
+  async update(tenantId: string, id: string, changes: RefundChanges, now: string) {
+    const values: Record<string, unknown> = { updated_at: now };
+    for (const [field, value] of Object.entries(changes)) {
+      if (value !== undefined) values[REFUND_COLUMNS[field as keyof RefundChanges]] = value;
+    }
+    await this.#db
+      .updateTable('payment_refunds')
+      .set(values as Updateable<PaymentRefundsTable>)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  #select() {
+    return this.#db.selectFrom('payment_refunds').selectAll();
+  }
+}
+
+function toDispute(row: Selectable<PaymentDisputesTable>): DisputeRecord {
+  return {
+    provider: row.provider,
+    disputeId: row.dispute_id,
+    tenantId: row.tenant_id,
+    paymentId: row.payment_id,
+    paymentRef: row.payment_ref,
+    status: row.status,
+    closed: readInteger(row.closed) === 1,
+    amount: readInteger(row.amount),
+    currency: row.currency,
+    reason: row.reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class KyselyDisputeStore implements DisputeStore {
+  readonly #db: Kysely<IntegrationsDatabase>;
+
+  constructor(db: Kysely<IntegrationsDatabase>) {
+    this.#db = db;
+  }
+
+  async put(record: DisputeRecord) {
+    const values = {
+      provider: record.provider,
+      dispute_id: record.disputeId,
+      tenant_id: record.tenantId,
+      payment_id: record.paymentId,
+      payment_ref: record.paymentRef,
+      status: record.status,
+      closed: Number(record.closed),
+      amount: record.amount,
+      currency: record.currency,
+      reason: record.reason,
+      created_at: record.createdAt,
+      updated_at: record.updatedAt,
+    };
+    const { provider: _provider, dispute_id: _id, created_at: _created, ...changes } = values;
+    await this.#db
+      .insertInto('payment_disputes')
+      .values(values)
+      .onConflict((conflict) => conflict.columns(['provider', 'dispute_id']).doUpdateSet(changes))
+      .execute();
+  }
+
+  async get(provider: string, disputeId: string) {
+    const row = await this.#db
+      .selectFrom('payment_disputes')
+      .selectAll()
+      .where('provider', '=', provider)
+      .where('dispute_id', '=', disputeId)
+      .executeTakeFirst();
+    return row && toDispute(row);
+  }
+
+  async listForPayment(tenantId: string, paymentId: string) {
+    const rows = await this.#db
+      .selectFrom('payment_disputes')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('payment_id', '=', paymentId)
+      .orderBy('created_at')
+      .orderBy('dispute_id')
+      .execute();
+    return rows.map(toDispute);
+  }
+
+  async listUnattached(tenantId: string, provider: string, paymentRef: string) {
+    const rows = await this.#db
+      .selectFrom('payment_disputes')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('provider', '=', provider)
+      .where('payment_ref', '=', paymentRef)
+      .where('payment_id', 'is', null)
+      .orderBy('created_at')
+      .orderBy('dispute_id')
+      .execute();
+    return rows.map(toDispute);
+  }
+}
