@@ -104,6 +104,11 @@ describe('QuickBooks OAuth over HTTP', () => {
       home_currency: 'USD',
       realm_id: QUICKBOOKS_REALM_ID,
       environment: 'production',
+      reachable: true,
+      receipts_pushed: 0,
+      receipts_failed: 0,
+      last_push_at: null,
+      pending: 0,
     });
     expect((await api('POST', `${base}/test`)).body).toMatchObject({
       success: true,
