@@ -9,7 +9,7 @@ import {
 import type { Request } from 'express';
 import { z } from 'zod';
 import { bindOAuthFlow, isBoundOAuthFlow, oauthCallbackPath, unbindOAuthFlow } from './oauth-browser.js';
-import { tenantOf } from './request.js';
+import { emptyBody, emptyObject, tenantOf } from './request.js';
 import type { FeatureContext } from './router.js';
 
 const logsQuery = z
@@ -26,8 +26,6 @@ const logsQuery = z
   .strip();
 
 /** Bodies that may be left out: the schema of the object when one is sent, and the body's. */
-const emptyObject = z.object({}).strict();
-const emptyBody = z.union([z.undefined(), emptyObject]);
 const syncFields = z.object({ retry_failed: z.boolean().optional() }).strict();
 const syncBody = z.union([z.undefined(), syncFields]);
 const callbackFields = z.object({ state: z.string(), code: z.string().optional(), error: z.string().optional() });

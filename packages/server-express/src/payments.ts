@@ -12,7 +12,7 @@ import {
 } from '@pos/integrations-core';
 import type { Request, RequestHandler, Router } from 'express';
 import type { OperationDoc } from './openapi.js';
-import { tenantOf } from './request.js';
+import { emptyBody, emptyObject, tenantOf } from './request.js';
 
 /** Where `captureRawBody` keeps the bytes, for a host that parses JSON before the router. */
 const RAW_BODY = Symbol.for('pos-integrations.raw-body');
@@ -121,9 +121,11 @@ export function mountPayments(router: Router, payments: PaymentService, routes: 
     summary:
       "Cancels the order's open checkout (closed at the provider first); 409 PAYMENT_ALREADY_PAID when the customer paid meanwhile.",
     params: { orderId: orderIdSchema },
+    body: emptyObject,
   });
-  router.post('/api/payments/orders/:orderId/cancel', authenticate, async (req, res) => {
+  router.post('/api/payments/orders/:orderId/cancel', authenticate, json, async (req, res) => {
     const orderId = parseInput(orderIdSchema, req.params.orderId, 'order id in the path');
+    parseInput(emptyBody, req.body, 'request body');
     res.json(await payments.cancel(tenantOf(res), orderId));
   });
 
