@@ -7,6 +7,7 @@ import {
   simulator,
   sleep,
 } from '../exchange.js';
+import { authenticationFault, fault } from './state.js';
 
 /** The company (realm) and access token the books simulator accepts unless told otherwise. */
 export const QUICKBOOKS_BOOKS_REALM_ID = '9130357766900456';
@@ -78,11 +79,8 @@ export function booksAccounts(): BooksAccount[] {
   ];
 }
 
-const fault = (status: number, type: string, errors: Array<{ Message: string; Detail?: string; code: string }>) =>
-  json(status, { Fault: { Error: errors, type }, time: new Date().toISOString() }, { intuit_tid: `sim-${Date.now()}` });
-
 const validation = (message: string, detail: string, code: string) =>
-  fault(400, 'ValidationFault', [{ Message: message, Detail: detail, code }]);
+  fault(400, 'ValidationFault', code, message, detail);
 
 /** `Field = 'text'` and `Field = true` conditions joined by `and` (QuickBooks has no `or`). */
 function matches(row: Record<string, unknown>, where: string): boolean {
@@ -122,35 +120,27 @@ export function createQuickBooksBooksSimulator(options: BooksSimulatorOptions = 
   const authorized = (request: SimulatedRequest, realm: string): SimulatedResponse | undefined => {
     const token = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
     if (realm === realmId && accepts(token)) return undefined;
-    return fault(401, 'AUTHENTICATION', [
-      {
-        Message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401',
-        Detail: 'Token validation failed',
-        code: '3200',
-      },
-    ]);
+    return authenticationFault();
   };
 
   function injected(): SimulatedResponse | undefined {
     const next = faults.shift();
     if (!next) return undefined;
     if (next.status === 429) {
-      const throttled = fault(429, 'ThrottlingFault', [{ Message: 'Throttle exceeded', code: '3001' }]);
+      const throttled = fault(429, 'ThrottlingFault', '3001', 'Throttle exceeded');
       if (next.retryAfter !== undefined) throttled.headers['retry-after'] = next.retryAfter;
       return throttled;
     }
     if (next.status >= 500) {
-      return fault(next.status, 'SystemFault', [
-        { Message: 'An application error has occurred while processing your request', code: '10000' },
-      ]);
+      return fault(
+        next.status,
+        'SystemFault',
+        '10000',
+        'An application error has occurred while processing your request',
+      );
     }
-    return fault(next.status, 'ValidationFault', [
-      {
-        Message: next.message ?? 'A business validation error has occurred while processing your request',
-        ...(next.detail ? { Detail: next.detail } : {}),
-        code: next.code ?? '6000',
-      },
-    ]);
+    const message = next.message ?? 'A business validation error has occurred while processing your request';
+    return fault(next.status, 'ValidationFault', next.code ?? '6000', message, next.detail ?? message);
   }
 
   /** Runs a create once per `requestid`; a repeat answers what the first one did. */
