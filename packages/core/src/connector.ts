@@ -4,10 +4,18 @@
  * (retries, `Retry-After`, bounded bodies, the outbound guard for merchant-supplied URLs), masking,
  * the connector toolkit (`providerCalls`, `transientStatus`, `unreachable`, `Lazy` options,
  * `readEnv`, `authorizationUrl`, the typed `OAuthRedirect`), and the optional capabilities: `sync`
- * (a target the outbox pushes to) and `checkout` (hosted payment pages and their webhooks). `docs/architecture.md` ("Adding a connector") walks through one.
+ * (a target the outbox pushes to), `checkout` (hosted payment pages and their webhooks),
+ * `accounting` (sales into the merchant's books) and `catalogue` (the catalogue pulled into the
+ * Data Manager). `docs/architecture.md` ("Adding a connector") walks through one.
  */
 
 export type { AccountingCapability, AccountingEntry } from './accounting/target.js';
+export type {
+  CatalogueCapability,
+  CataloguePage,
+  CatalogueReadOptions,
+  CatalogueRow,
+} from './catalogue/capability.js';
 export { type Clock, systemClock } from './clock.js';
 export { type ProviderCallOptions, providerCalls } from './connectors/kit/calls.js';
 export { type Environment, type EnvReader, readEnv } from './connectors/kit/env.js';

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { AccountingCapability } from './accounting/target.js';
+import type { CatalogueCapability } from './catalogue/capability.js';
 import type { Clock } from './clock.js';
 import type { OAuthRedirect } from './connectors/kit/oauth.js';
 import type { ErrorCodeTable } from './error-codes.js';
@@ -125,6 +126,8 @@ interface ConnectorBase<S extends SecretValues, P extends JsonObject> {
   readonly checkout?: CheckoutCapability<S, P>;
   /** Present when the connector records paid sales and refunds in the merchant's books; at most one may. */
   readonly accounting?: AccountingCapability<S, P>;
+  /** Present when the merchant's catalogue (products, customers) can be imported from the provider. */
+  readonly catalogue?: CatalogueCapability<S, P>;
 }
 
 /** A provider the merchant connects by pasting credentials (Square, Supabase). */
