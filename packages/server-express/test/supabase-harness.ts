@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { supabase } from '@pos/connector-supabase';
+import type { Connector } from '@pos/integrations-core';
 import { type SupabaseStack, startSupabaseStack } from '@pos/test-support';
 import { startTestServer, type TestServer } from './harness.js';
 
@@ -10,10 +11,11 @@ const setupSql = readFileSync(createRequire(import.meta.url).resolve('@pos/conne
 /** A local Supabase project (real PostgREST) with the setup SQL run, and a server connected to nothing yet. */
 export async function startSupabaseServer(
   alsoAllowed: readonly string[] = [],
+  alsoConnectors: readonly Connector[] = [],
 ): Promise<{ stack: SupabaseStack; server: TestServer }> {
   const stack = await startSupabaseStack({ setupSql });
   const server = await startTestServer({
-    connectors: [supabase({ retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 10 } })],
+    connectors: [supabase({ retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 10 } }), ...alsoConnectors],
     // The local project listens on loopback: allowed explicitly, as for a local Supabase.
     outbound: { allowedPrivateHosts: [new URL(stack.projectUrl).host, ...alsoAllowed] },
   });
