@@ -1,11 +1,10 @@
-import { type AccountingOptions, type AccountingService, accountingLedger } from './accounting/service.js';
+import { type AccountingService, accountingLedger } from './accounting/service.js';
 import { ActivityLog } from './activity.js';
-import { builtInEntities, type EntityDefinition, EntityRegistry } from './batches/entities.js';
-import { Batches, type BatchesOptions } from './batches/service.js';
+import { builtInEntities, EntityRegistry } from './batches/entities.js';
+import { Batches } from './batches/service.js';
 import {
   type Capabilities,
   computeCapabilities,
-  isVariant,
   type Variant,
   variantHasExport,
   variantHasIntegrations,
@@ -13,74 +12,28 @@ import {
 import { CatalogueImports } from './catalogue/imports.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Connector, ConnectorRegistry } from './connectors.js';
-import type { Cipher } from './crypto/cipher.js';
+import { type CreateIntegrationsOptions, checkedVariant } from './create-options.js';
 import { ErrorCodeRegistry } from './error-codes.js';
 import { IntegrationError } from './errors.js';
 import { HostEvents } from './events/bus.js';
 import { CommitHooks } from './events/commit.js';
-import { EventDelivery, type EventDeliveryOptions } from './events/delivery.js';
+import { EventDelivery } from './events/delivery.js';
 import { paymentEventObserver } from './events/payment-observer.js';
-import { createOutboundGuard, type OutboundGuard, type OutboundOptions } from './http/outbound.js';
+import { createOutboundGuard, type OutboundGuard } from './http/outbound.js';
 import { IntegrationService } from './integrations.js';
 import { BatchSlots } from './limits/batch-slots.js';
 import { CheckoutRate } from './limits/checkout-rate.js';
-import { type LimitOptions, type ResolvedLimits, resolveLimits } from './limits/options.js';
+import { type ResolvedLimits, resolveLimits } from './limits/options.js';
 import { type Logger, silentLogger } from './logger.js';
-import type { TokenRefreshOptions } from './oauth/refresh.js';
 import { OAuthStateService } from './oauth/state.js';
 import type { CheckoutCapability } from './payments/provider.js';
-import { type PaymentOptions, PaymentService } from './payments/service.js';
+import { PaymentService } from './payments/service.js';
 import type { IntegrationStorage, JsonObject } from './storage/port.js';
 import { entitySource, FullResync, paymentSource, type ResyncReport, type SyncSource } from './sync/resync.js';
-import { type SyncOptions, SyncService } from './sync/service.js';
+import { SyncService } from './sync/service.js';
 import { CredentialVault, type RotationReport, type SecretValues, type StoredCredentials } from './vault.js';
 
-export interface CreateIntegrationsOptions {
-  /** A migrated storage adapter, e.g. `await createSqliteStorage({ filename })`. */
-  storage: IntegrationStorage;
-  /** Seals credentials at rest; `keyRingFromEnv()` or `createKeyRing(...)` give the default. */
-  cipher: Cipher;
-  connectors?: readonly Connector[];
-  /** Defaults to `full`. Only the full variant has integrations. */
-  variant?: Variant;
-  clock?: Clock;
-  logger?: Logger;
-  /** Reported by capabilities, e.g. a git commit. */
-  buildHash?: string;
-  /** When expiring OAuth tokens are renewed (default: 5 minutes before expiry) and how servers coordinate. */
-  tokenRefresh?: TokenRefreshOptions;
-  /** Tuning of the sync outbox (chunk size, retries, claim length, periodic pass concurrency and budget). */
-  sync?: SyncOptions;
-  /**
-   * Data Manager entity types besides the built-in `products` and `customers` (or replacing one
-   * of them): a zod row schema and a sink each. Export and full variants only.
-   */
-  entities?: readonly EntityDefinition[];
-  /** Data Manager tuning: heartbeat, lease, default currency. */
-  batches?: BatchesOptions;
-  /** Tuning of payments (claim length, trail length); payments exist when a connector offers checkout. */
-  payments?: PaymentOptions;
-  /** Tuning of the accounting ledger (retries, backoff, claim length); it exists when a connector offers `accounting`. */
-  accounting?: AccountingOptions;
-  /**
-   * Per-tenant limits: running Data Manager batches, upload bytes in flight, open OAuth states,
-   * checkout requests per minute. Over a limit a request gets `429 RATE_LIMITED` with `Retry-After`.
-   */
-  limits?: LimitOptions;
-  /**
-   * The guard for URLs merchants supply (a Supabase project URL): `allowedPrivateHosts` lists the
-   * `host:port` entries that may be private and plain http (local projects, tests); `lookup`
-   * replaces the system resolver.
-   */
-  outbound?: OutboundOptions;
-  /**
-   * Host events (`integrations.events`). Subscribers in this process need nothing here; with
-   * `delivery`, every event is also written to the outbox in the transaction of its change and
-   * POSTed, signed, to `delivery.url` (see docs/events.md).
-   */
-  events?: { delivery?: EventDeliveryOptions };
-}
-
+export type { CreateIntegrationsOptions };
 /**
  * The SDK facade: the services (`connections`, `sync`, `payments`, `batches`) and the parts they
  * are built from.
@@ -138,26 +91,8 @@ export class Integrations {
     // Every service writes through this view: events reach subscribers once their transaction commits.
     const commitHooks = new CommitHooks();
     const options = { ...given, storage: commitHooks.wrap(given.storage) };
-    const variant = options.variant ?? 'full';
-    if (!isVariant(variant)) {
-      throw new IntegrationError(
-        'VALIDATION_FAILED',
-        `Unknown variant "${String(variant)}": use lite, export or full.`,
-      );
-    }
+    const variant = checkedVariant(options);
     const connectorList = options.connectors ?? [];
-    if (!variantHasIntegrations(variant) && connectorList.length > 0) {
-      throw new IntegrationError(
-        'VALIDATION_FAILED',
-        `The ${variant} variant has no integrations: remove the connectors or use the full variant.`,
-      );
-    }
-    if (!variantHasExport(variant) && (options.entities?.length ?? 0) > 0) {
-      throw new IntegrationError(
-        'VALIDATION_FAILED',
-        'The lite variant has no Data Manager: remove the entities or use the export or full variant.',
-      );
-    }
     const limits = resolveLimits(options.limits);
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
