@@ -1,78 +1,27 @@
 /**
- * `pos-integrations import-from`: the command line as a shell runs it (the built command, its
- * own process) for what it refuses, and its import against a real SQLite database and core's
- * provider import with Example POS (docs/architecture.md's connector) offering a catalogue the
- * test controls, for what it prints: the progress bar, the counts, the rows the provider no
- * longer has and the problems.
+ * `pos-integrations import-from`'s import against a real SQLite database and core's provider
+ * import, with Example POS (docs/architecture.md's connector) offering a catalogue the test
+ * controls: what it prints (the progress bar, the counts, the rows the provider no longer has,
+ * the problems). What the command line refuses is in cli.test.ts, as a shell runs it.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createIntegrations, createKeyRing, type Integrations } from '@pos/integrations-core';
 import { createSqliteStorage } from '@pos/storage-sqlite';
-import { spawnNode, TEST_KEY_A } from '@pos/test-support';
+import { TEST_KEY_A } from '@pos/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { examplePos } from '../../../test/fixtures/example-pos.js';
 import { ExampleCatalogue, stockProducts } from '../../../test/fixtures/example-pos-catalogue.js';
 import type { CommandContext } from '../src/command.js';
 import { importCatalogue } from '../src/import-from.js';
 
-const cli = new URL('../dist/main.js', import.meta.url).pathname;
-
 let dir: string;
 beforeAll(() => {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first (npm test does).`);
   dir = mkdtempSync(join(tmpdir(), 'pos-cli-import-from-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawnNode(cli, { args, env, cwd: dir });
-  let stdout = '';
-  let stderr = '';
-  child.child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  return { code: await child.exited, stdout, stderr };
-}
-
-describe('pos-integrations import-from on the command line', () => {
-  it('is listed, says what it reads from the environment, and refuses what it cannot do', async () => {
-    expect((await run(['--help'])).stdout).toContain('import-from');
-    const help = await run(['import-from', '--help']);
-    expect(help.code).toBe(0);
-    for (const text of ['Usage: pos-integrations import-from <provider>', '--remove-missing', 'POS_ENCRYPTION_KEY']) {
-      expect(help.stdout).toContain(text);
-    }
-    expect(help.stdout).toMatch(/clover +CLOVER_APP_ID, CLOVER_APP_SECRET, CLOVER_REDIRECT_URI/);
-
-    const database = join(dir, 'refusals.db');
-    expect((await run(['migrate', '-d', database])).code).toBe(0);
-    const key = { POS_ENCRYPTION_KEY: TEST_KEY_A };
-    const cases: Array<[string[], Record<string, string>, string]> = [
-      [['import-from', '-d', database, '-t', 's'], key, 'Name the provider: square, clover, woocommerce.'],
-      [['import-from', 'lightspeed', '-d', database, '-t', 's'], key, 'Unknown provider "lightspeed"'],
-      [['import-from', 'square', '-d', database], key, '--tenant <id> is required.'],
-      [['import-from', 'square', '-d', database, '-t', 's'], {}, 'POS_ENCRYPTION_KEY is not set'],
-      [['import-from', 'clover', '-d', database, '-t', 's'], key, 'CLOVER_APP_ID'],
-      [
-        ['import-from', 'woocommerce', '-d', database, '-t', 's'],
-        { ...key, POS_ALLOWED_PRIVATE_HOSTS: 'a b' },
-        'POS_ALLOWED_PRIVATE_HOSTS must be',
-      ],
-    ];
-    for (const [args, env, message] of cases) {
-      const result = await run(args, env);
-      expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr).toContain(message);
-      expect(result.stderr).toContain('Run "pos-integrations import-from --help" for usage.');
-    }
-  });
-});
 
 describe('importing a catalogue', () => {
   const catalogue = new ExampleCatalogue();

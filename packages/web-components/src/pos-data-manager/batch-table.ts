@@ -85,28 +85,12 @@ function batchRow(view: BatchTableView, batch: DataBatch) {
     <td class="actions-cell"><div class="row-actions">
       ${
         batch.status === 'failed' && (batch.errors.length > 0 || batch.error_message)
-          ? html`<button
-              type="button"
-              part="button errors-button"
-              aria-expanded=${view.expanded.has(batch.id) ? 'true' : 'false'}
-              aria-controls="errors-${batch.id}"
-              @click=${() => view.toggleDetails(batch)}
-            >
-              ${strings.rowErrorsLabel}
-            </button>`
+          ? detailsButton(view, batch, 'errors', strings.rowErrorsLabel)
           : nothing
       }
       ${
         hasMissing(batch)
-          ? html`<button
-              type="button"
-              part="button missing-button"
-              aria-expanded=${view.expanded.has(batch.id) ? 'true' : 'false'}
-              aria-controls="missing-${batch.id}"
-              @click=${() => view.toggleDetails(batch)}
-            >
-              ${strings.missingLabel(view.sourceName(batch.source ?? ''))}
-            </button>`
+          ? detailsButton(view, batch, 'missing', strings.missingLabel(view.sourceName(batch.source ?? '')))
           : nothing
       }
       ${
@@ -125,6 +109,19 @@ function batchRow(view: BatchTableView, batch: DataBatch) {
       }
     </div></td>
   </tr>`;
+}
+
+/** Shows or hides what opens under a batch's row: a failed one's problems, a provider import's missing rows. */
+function detailsButton(view: BatchTableView, batch: DataBatch, details: 'errors' | 'missing', label: string) {
+  return html`<button
+    type="button"
+    part=${details === 'errors' ? 'button errors-button' : 'button missing-button'}
+    aria-expanded=${view.expanded.has(batch.id) ? 'true' : 'false'}
+    aria-controls="${details}-${batch.id}"
+    @click=${() => view.toggleDetails(batch)}
+  >
+    ${label}
+  </button>`;
 }
 
 function progress(view: BatchTableView, batch: DataBatch) {
