@@ -66,7 +66,9 @@ export async function importCatalogue(
   { integrations, batches, tenant }: { integrations: Integrations; batches: Batches; tenant: string },
   provider: string,
 ): Promise<number> {
-  const source = integrations.catalogue.sources().find((candidate) => candidate.provider === provider);
+  const catalogue = integrations.catalogue;
+  if (!catalogue) throw new UsageError('This database offers no Data Manager to import a catalogue into.');
+  const source = catalogue.sources().find((candidate) => candidate.provider === provider);
   if (!source) throw new UsageError(`${provider} offers no catalogue to import.`);
   const asked = context.values.entity as string | undefined;
   const entityType = asked ?? (source.entityTypes.includes('products') ? 'products' : source.entityTypes[0]);
@@ -76,7 +78,7 @@ export async function importCatalogue(
     );
   }
   const started = Date.now();
-  const run = await integrations.catalogue.import(tenant, provider, {
+  const run = await catalogue.import(tenant, provider, {
     entityType,
     removeMissing: context.values['remove-missing'] === true,
   });
@@ -152,8 +154,8 @@ function reportMissing(context: CommandContext, batch: DataBatch, name: string):
   }
   context.stdout.write(
     batch.remove_missing
-      ? `${missing} ${batch.entity_type} ${name} no longer has were removed:\n`
-      : `${missing} ${batch.entity_type} ${name} no longer has are kept (--remove-missing deletes them):\n`,
+      ? `No longer at ${name}: ${missing}, removed:\n`
+      : `No longer at ${name}: ${missing}, kept (--remove-missing deletes them):\n`,
   );
   const shown = batch.missing.slice(0, SHOWN_MISSING);
   const width = Math.max(...shown.map((row) => row.key.length));

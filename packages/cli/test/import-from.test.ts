@@ -95,13 +95,13 @@ describe('importing a catalogue', () => {
     expect(kept.code).toBe(0);
     expect(kept.stdout).toContain('0 inserted, 0 updated, 3 unchanged.\n');
     const lines = kept.stdout.trim().split('\n').slice(2);
-    expect(lines[0]).toBe('12 products Example POS no longer has are kept (--remove-missing deletes them):');
+    expect(lines[0]).toBe('No longer at Example POS: 12, kept (--remove-missing deletes them):');
     expect(lines.slice(1, 11)).toHaveLength(10);
     expect(lines[1]).toMatch(/^ {2}P-\d+ +Product \d+$/);
     expect(lines.at(-1)).toBe('  … and 2 more');
 
     const removed = await importFrom({ 'remove-missing': true });
-    expect(removed.stdout).toContain('12 products Example POS no longer has were removed:\n');
+    expect(removed.stdout).toContain('No longer at Example POS: 12, removed:\n');
     let exported = '';
     for await (const chunk of integrations.batches?.exportCsv('store-1', 'products').chunks ?? []) exported += chunk;
     expect(exported.trim().split('\r\n')).toHaveLength(4);

@@ -73,18 +73,18 @@ export const dataManagerStrings = {
   /** What the checkbox removes; `found` is what the last import from the provider found (null: never imported). */
   removeMissingHint: (entity: string, name: string, found: number | null, foundText: string, examples: string) =>
     found === null
-      ? `Deletes from this POS the ${entity} imported from ${name} earlier that ${name} no longer has. Unchecked, they stay and the import lists them.`
+      ? `Deletes from this POS the ${entity} imported from ${name} before that ${name} no longer has. Unchecked, they stay and the import lists them.`
       : found === 0
-        ? `The last import from ${name} found none missing: only ${entity} ${name} deleted since then would be removed.`
-        : `The last import from ${name} found ${foundText} ${entity} it no longer has (${examples}): they would be deleted from this POS, with any ${name} deleted since.`,
+        ? `The last import from ${name} found none missing: only ${entity} ${name} has deleted since would be removed.`
+        : `Missing at ${name} at the last import: ${foundText} (${examples}). Checked, they are deleted from this POS, with any ${name} has deleted since.`,
   progressOf: (done: string, total: string) => `${done} of ${total} rows read`,
   batchMissing: (count: string, name: string) => `${count} no longer at ${name}`,
   batchRemoved: (count: string, name: string) => `${count} removed (no longer at ${name})`,
   missingLabel: (name: string) => `No longer at ${name}`,
   missingIntro: (count: string, entity: string, name: string, removed: boolean) =>
     removed
-      ? `${count} ${entity} imported from ${name} before are no longer there, and were removed from this POS:`
-      : `${count} ${entity} imported from ${name} before are no longer there. They are kept here; import again with "Remove ${entity} ${name} no longer has" to delete them:`,
+      ? `No longer at ${name}: ${count}. They were removed from this POS.`
+      : `No longer at ${name}: ${count}. They are kept here; import again with "Remove ${entity} ${name} no longer has" checked to delete them.`,
   columnKey: (entity: string) => (entity === 'products' ? 'SKU' : 'Id'),
   columnName: 'Name',
   unnamed: '(no name)',
