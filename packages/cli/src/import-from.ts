@@ -132,9 +132,9 @@ async function withProgress(
 }
 
 function reportFailure(context: CommandContext, batch: DataBatch, name: string): void {
-  context.stderr.write(
-    `Import from ${name} failed: ${batch.error_message ?? 'the batch failed.'} Nothing was imported.\n`,
-  );
+  const reason = batch.error_message ?? 'the batch failed.';
+  const nothing = /nothing was imported/i.test(reason) ? '' : ' Nothing was imported.';
+  context.stderr.write(`Import from ${name} failed: ${reason}${nothing}\n`);
   for (const error of batch.errors.slice(0, SHOWN_ROW_ERRORS)) {
     const where = error.ref ? `${name} ${error.ref}` : `row ${error.row}`;
     context.stderr.write(`  ${where}${error.column ? `, ${error.column}` : ''}: ${error.message}\n`);

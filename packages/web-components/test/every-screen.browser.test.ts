@@ -392,7 +392,6 @@ describe('the provider import screens fit a phone and pass axe-core', () => {
 
   beforeAll(async () => {
     host = await openCatalogueHost();
-    await connectExample(host.page);
   });
 
   afterAll(async () => {
@@ -400,6 +399,7 @@ describe('the provider import screens fit a phone and pass axe-core', () => {
   });
 
   it('a connected card offering Import catalogue', async () => {
+    await connectExample(host.page);
     await example().getByRole('button', { name: 'Import catalogue' }).waitFor();
     await checkScreen(host.page, 'card-import-catalogue', example());
   });
@@ -425,7 +425,7 @@ describe('the provider import screens fit a phone and pass axe-core', () => {
   });
 
   it('a failed provider import, its problems named by the provider’s ids', async () => {
-    host.catalogue.products.set('item-9', { sku: 'P-9', name: 'Product 9', price: 'nine' });
+    host.catalogue.products.set('item-9', { sku: 'P-9', name: 'Product 9', price: 'nine', currency: 'USD' });
     await importForm().getByRole('button', { name: 'Import from Example POS' }).click();
     await dataManager().locator('[part="row-errors"]').waitFor();
     await checkScreen(host.page, 'data-manager-provider-errors', dataManager());

@@ -103,7 +103,7 @@ describe('importing a provider catalogue from the Data Manager', () => {
 
   it('lists what the provider no longer has, keeps it, and says so in the checkbox', async () => {
     host.catalogue.products.delete('item-2');
-    host.catalogue.products.set('item-5', { sku: 'P-5', name: 'Product 5', price: '9.99' });
+    host.catalogue.products.set('item-5', { sku: 'P-5', name: 'Product 5', price: '9.99', currency: 'USD' });
     await importButton().click();
     await expect
       .poll(() => notice().textContent())
@@ -153,7 +153,7 @@ describe('importing a provider catalogue from the Data Manager', () => {
   });
 
   it('shows a failed import’s problems by the provider’s ids, and nothing changes', async () => {
-    host.catalogue.products.set('item-7', { sku: 'P-7', name: 'Product 7', price: 'seven' });
+    host.catalogue.products.set('item-7', { sku: 'P-7', name: 'Product 7', price: 'seven', currency: 'USD' });
     await importButton().click();
     await expect.poll(() => notice().textContent()).toBe('Example POS import · Products failed; nothing was written.');
     const problems = manager.locator('[part="row-errors"]');
@@ -180,12 +180,16 @@ describe('importing a provider catalogue from the Data Manager', () => {
   });
 
   it('purges a provider import like an upload', async () => {
-    const first = rows().and(manager.locator('[data-status="completed"]')).last();
+    // The first import, which added the products.
+    const id = await rows().and(manager.locator('[data-status="completed"]')).last().getAttribute('data-batch-id');
+    const first = manager.locator(`[part~="batch"][data-batch-id="${id}"]`);
+    expect(await first.locator('th').textContent()).toContain('Example POS import · Products');
     await first.getByRole('button', { name: 'Purge' }).click();
     const dialog = manager.getByRole('dialog', { name: 'Purge this batch?' });
     await expect.poll(() => dialog.getByRole('button', { name: 'Purge' }).isEnabled()).toBe(true);
     await dialog.getByRole('button', { name: 'Purge' }).click();
     await expect.poll(() => first.getAttribute('data-status')).toBe('purged');
+    expect(await notice().textContent()).toMatch(/^Purged: \d+ products deleted\.$/);
   });
 
   it('stops offering the import once the provider is disconnected', async () => {
