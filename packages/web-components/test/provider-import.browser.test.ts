@@ -7,7 +7,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stockProducts } from '../../../test/fixtures/example-pos-catalogue.js';
 import { type CatalogueHost, catalogueHost, connectExample } from './catalogue-host.js';
-import { deepFocus } from './harness.js';
+import { deepFocus, screenshot } from './harness.js';
 
 const open = catalogueHost();
 let host: CatalogueHost;
@@ -65,6 +65,7 @@ describe('importing a provider catalogue from the Data Manager', () => {
     await form().waitFor();
     expect(await form().locator('legend').textContent()).toBe('Import from Example POS');
     await card.getByRole('button', { name: 'Import catalogue' }).waitFor();
+    await screenshot(page, 'card-import-catalogue', (await card.elementHandle()) ?? undefined);
     expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toContain(
       'pos-catalogue-sources',
     );
@@ -123,6 +124,7 @@ describe('importing a provider catalogue from the Data Manager', () => {
         .locator('tbody tr')
         .evaluateAll((trs) => trs.map((tr) => tr.textContent?.replace(/\s+/g, ' ').trim())),
     ).toEqual(['P-2 Product 2']);
+    await screenshot(page, 'data-manager-provider-import', (await manager.elementHandle()) ?? undefined);
     expect(await storedPrices()).toMatchObject({ 'P-2': '2.50', 'P-5': '9.99' });
 
     const remove = form().getByRole('checkbox', { name: 'Remove products Example POS no longer has' });
