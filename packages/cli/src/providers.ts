@@ -15,12 +15,11 @@ const CONNECTORS: Record<string, { settings: string; build(env: Env): Promise<Co
     build: async (env) => (await import('@pos/connector-square')).squareFromEnv(env),
   },
   clover: {
-    settings:
-      'CLOVER_APP_ID, CLOVER_APP_SECRET, CLOVER_REDIRECT_URI, CLOVER_REGION (the app renews the merchant’s tokens)',
+    settings: 'CLOVER_APP_ID, CLOVER_APP_SECRET, CLOVER_REDIRECT_URI, CLOVER_REGION (its app renews tokens)',
     build: async (env) => (await import('@pos/connector-clover')).cloverFromEnv(env),
   },
   woocommerce: {
-    settings: 'none (each store’s URL and key are stored with its connection)',
+    settings: "none (each store's URL and key are stored with its connection)",
     build: async () => (await import('@pos/connector-woocommerce')).wooCommerce(),
   },
 };
@@ -30,7 +29,7 @@ export const CATALOGUE_PROVIDERS = Object.keys(CONNECTORS);
 /** What --help says each provider reads from the environment. */
 export const providerSettings = (): string =>
   Object.entries(CONNECTORS)
-    .map(([provider, { settings }]) => `  ${provider.padEnd(12)} ${settings}`)
+    .map(([provider, { settings }]) => `  ${provider.padEnd(30)}${settings}`)
     .join('\n');
 
 /**
