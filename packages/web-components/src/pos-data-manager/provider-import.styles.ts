@@ -18,7 +18,9 @@ export const providerImportStyles = css`
   .check input {
     width: 1.1rem;
     height: 1.1rem;
-    margin: 0.15rem 0 0;
+    min-height: 0;
+    padding: 0;
+    margin: 0.2rem 0 0;
   }
 
   .check .hint {
