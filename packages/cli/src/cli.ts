@@ -4,11 +4,12 @@ import type { Command, CommandContext, OptionSpec, Output } from './command.js';
 import { databaseLocation } from './database.js';
 import { exportCsv } from './export.js';
 import { importCsv } from './import.js';
+import { importFrom } from './import-from.js';
 import { migrate } from './migrate.js';
 import { rotateKeys } from './rotate-keys.js';
 import { EXIT, optionProblem, UsageError } from './usage.js';
 
-const COMMANDS: readonly Command[] = [migrate, rotateKeys, importCsv, exportCsv];
+const COMMANDS: readonly Command[] = [migrate, rotateKeys, importCsv, importFrom, exportCsv];
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   database: {

@@ -1,4 +1,4 @@
-import type { Batches, Integrations } from '@pos/integrations-core';
+import type { Batches, Cipher, Connector, Integrations, OutboundOptions } from '@pos/integrations-core';
 import type { CommandContext } from './command.js';
 import { describeLocation, openStorage, requireDatabase } from './database.js';
 import { UsageError } from './usage.js';
@@ -10,13 +10,23 @@ export const TENANT_OPTION = {
   description: 'the tenant (merchant) the rows belong to; required',
 } as const;
 
+/** What a command that reads stored credentials adds to the Data Manager's wiring. */
+export interface ProviderWiring {
+  /** The server's key ring, which opens the stored credentials. */
+  cipher: Cipher;
+  /** The connectors beside Supabase, configured as the server configures them. */
+  connectors: Connector[];
+  outbound?: OutboundOptions;
+}
+
 /**
  * The Data Manager over the database, wired like a full server: an import queues its rows for a
- * tenant's connected Supabase project as an upload through the API would. No credential is read
- * or written, so the key ring is a throwaway one.
+ * tenant's connected Supabase project as an upload through the API would. Without `wiring` no
+ * credential is read or written, so the key ring is a throwaway one.
  */
 export async function openDataManager(
   context: CommandContext,
+  wiring?: ProviderWiring,
 ): Promise<{ integrations: Integrations; batches: Batches; tenant: string }> {
   const tenant = context.values.tenant;
   if (typeof tenant !== 'string' || tenant.trim() === '') throw new UsageError('--tenant <id> is required.');
@@ -27,8 +37,9 @@ export async function openDataManager(
   ]);
   const integrations = createIntegrations({
     storage: await openStorage(context.location, { migrate: true }),
-    cipher: createKeyRing({ keys: [{ key: generateEncryptionKey() }] }),
-    connectors: [supabase()],
+    cipher: wiring?.cipher ?? createKeyRing({ keys: [{ key: generateEncryptionKey() }] }),
+    connectors: [supabase(), ...(wiring?.connectors ?? [])],
+    ...(wiring?.outbound ? { outbound: wiring.outbound } : {}),
   });
   if (!integrations.batches) {
     await integrations.close();

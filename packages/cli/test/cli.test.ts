@@ -316,3 +316,37 @@ describe('on PostgreSQL (DATABASE_URL)', () => {
     }
   });
 });
+
+describe('pos-integrations import-from', () => {
+  it('is listed, says what it reads from the environment, and refuses what it cannot do', async () => {
+    expect((await run(['--help'])).stdout).toContain('import-from');
+    const help = await run(['import-from', '--help']);
+    expect(help.code).toBe(0);
+    for (const text of ['Usage: pos-integrations import-from <provider>', '--remove-missing', 'POS_ENCRYPTION_KEY']) {
+      expect(help.stdout).toContain(text);
+    }
+    expect(help.stdout).toMatch(/clover +CLOVER_APP_ID, CLOVER_APP_SECRET, CLOVER_REDIRECT_URI/);
+
+    const database = join(dir, 'refusals.db');
+    expect((await run(['migrate', '-d', database])).code).toBe(0);
+    const key = { POS_ENCRYPTION_KEY: TEST_KEY_A };
+    const cases: Array<[string[], Record<string, string>, string]> = [
+      [['import-from', '-d', database, '-t', 's'], key, 'Name the provider: square, clover, woocommerce.'],
+      [['import-from', 'lightspeed', '-d', database, '-t', 's'], key, 'Unknown provider "lightspeed"'],
+      [['import-from', 'square', '-d', database], key, '--tenant <id> is required.'],
+      [['import-from', 'square', '-d', database, '-t', 's'], {}, 'POS_ENCRYPTION_KEY is not set'],
+      [['import-from', 'clover', '-d', database, '-t', 's'], key, 'CLOVER_APP_ID'],
+      [
+        ['import-from', 'woocommerce', '-d', database, '-t', 's'],
+        { ...key, POS_ALLOWED_PRIVATE_HOSTS: 'a b' },
+        'POS_ALLOWED_PRIVATE_HOSTS must be',
+      ],
+    ];
+    for (const [args, env, message] of cases) {
+      const result = await run(args, env);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).toContain('Run "pos-integrations import-from --help" for usage.');
+    }
+  });
+});

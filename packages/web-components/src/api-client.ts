@@ -38,6 +38,8 @@ export interface IntegrationDescriptor {
   disconnect_note?: string;
   /** Present when the connector receives the sync outbox (Supabase). */
   sync?: boolean;
+  /** The entity types the Data Manager can import from the provider (`['products', 'customers']`), when it offers a catalogue. */
+  catalogue?: string[];
 }
 
 export interface IntegrationStatus {

@@ -34,6 +34,17 @@ export interface PosEventMap {
   'pos-batch-failed': { batch: DataBatch };
   /** `batch` is the batch whose rows were deleted, `purge` the purge batch recording it. */
   'pos-batch-purged': { batch: DataBatch; purge: DataBatch };
+  /**
+   * Asks the page's Data Manager to open its import from `provider` (an integration card's
+   * "Import catalogue"). Cancelable: a Data Manager that can import from the provider calls
+   * `preventDefault()`. With `open: false` it only asks whether one can, and nothing opens.
+   */
+  'pos-catalogue-import-request': { provider: string; open: boolean };
+  /**
+   * A Data Manager's list of providers to import from changed: it loaded, a provider connected or
+   * disconnected, or the Data Manager left the page (`providers` is then empty). Cards ask again.
+   */
+  'pos-catalogue-sources': { providers: string[] };
   /** A checkout session is open: `payment.checkout_url` is where the customer pays. */
   'pos-checkout-opened': { order_id: string; payment: Payment };
   'pos-payment-paid': { order_id: string; payment: Payment };
@@ -48,6 +59,16 @@ export type PosEventName = keyof PosEventMap;
 /** The one way elements fire events: `pos-` names, bubbling and composed, typed detail. */
 export function emit<K extends PosEventName>(target: EventTarget, name: K, detail: PosEventMap[K]): boolean {
   return target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: false }));
+}
+
+/**
+ * Fires a cancelable `pos-` event (bubbling and composed) and tells whether a listener took it
+ * with `preventDefault()`: how one element asks another on the page to do something.
+ */
+export function request<K extends PosEventName>(target: EventTarget, name: K, detail: PosEventMap[K]): boolean {
+  const event = new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: true });
+  target.dispatchEvent(event);
+  return event.defaultPrevented;
 }
 
 type PosEvents = { [K in PosEventName]: CustomEvent<PosEventMap[K]> };

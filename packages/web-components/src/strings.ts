@@ -50,6 +50,7 @@ export const defaultStrings = {
   test: 'Test connection',
   testing: 'Testing…',
   viewLogs: 'View logs',
+  importCatalogue: 'Import catalogue',
   resync: 'Push everything again',
   resyncing: 'Queuing…',
   confirmResyncTitle: (name: string) => `Push everything to ${name} again?`,

@@ -2,7 +2,9 @@ import { DEMO_WOOCOMMERCE_KEY, DEMO_WOOCOMMERCE_SECRET } from '@pos/reference-se
 import { type EventReceiver, startEventReceiver } from '@pos/test-support';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stockProducts } from '../../../test/fixtures/example-pos-catalogue.js';
 import { axeViolations } from './axe.js';
+import { type CatalogueHost, catalogueHost, connectExample } from './catalogue-host.js';
 import { type DemoPage, type DemoServer, openDemoPage, revokeSquareToken, screenshot } from './harness.js';
 
 // Every screen of the demo, the way a phone, a small tablet and a desktop meet it: nothing is
@@ -375,5 +377,57 @@ describe('every screen of the demo fits a phone and passes axe-core', () => {
     await checkScreen(page, 'checkout-refund-confirm');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
+  });
+});
+
+// The demo's providers gain catalogues connector by connector; these screens use a host server
+// whose connector offers one the test controls (catalogue-host.ts), at the same widths.
+const openCatalogueHost = catalogueHost(PHONE);
+
+describe('the provider import screens fit a phone and pass axe-core', () => {
+  let host: CatalogueHost;
+  const example = () => host.page.locator('pos-integration-card[provider="example"]');
+  const dataManager = () => host.page.locator('pos-data-manager');
+  const importForm = () => dataManager().locator('[part~="provider-import"]');
+
+  beforeAll(async () => {
+    host = await openCatalogueHost();
+  });
+
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it('a connected card offering Import catalogue', async () => {
+    await connectExample(host.page);
+    await example().getByRole('button', { name: 'Import catalogue' }).waitFor();
+    await checkScreen(host.page, 'card-import-catalogue', example());
+  });
+
+  it('the Data Manager importing from a provider, with live progress', async () => {
+    stockProducts(host.catalogue, 6);
+    host.catalogue.hold();
+    await importForm().getByRole('button', { name: 'Import from Example POS' }).click();
+    await dataManager().locator('[part="progress"]').waitFor();
+    await checkScreen(host.page, 'data-manager-provider-progress', dataManager());
+    host.catalogue.release();
+    await expect.poll(() => dataManager().locator('[part="progress"]').count()).toBe(0);
+  });
+
+  it('the rows a provider no longer has, and the checkbox that would remove them', async () => {
+    host.catalogue.products.delete('item-3');
+    await importForm().getByRole('button', { name: 'Import from Example POS' }).click();
+    const missing = dataManager().getByRole('button', { name: 'No longer at Example POS' });
+    await missing.click();
+    await dataManager().locator('[part="missing"]').waitFor();
+    await importForm().getByRole('checkbox').check();
+    await checkScreen(host.page, 'data-manager-provider-missing', dataManager(), { dark: true });
+  });
+
+  it('a failed provider import, its problems named by the provider’s ids', async () => {
+    host.catalogue.products.set('item-9', { sku: 'P-9', name: 'Product 9', price: 'nine', currency: 'USD' });
+    await importForm().getByRole('button', { name: 'Import from Example POS' }).click();
+    await dataManager().locator('[part="row-errors"]').waitFor();
+    await checkScreen(host.page, 'data-manager-provider-errors', dataManager());
   });
 });

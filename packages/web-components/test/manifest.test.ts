@@ -89,7 +89,7 @@ describe('custom-elements.json', () => {
       });
 
       it('lists every event the element fires', () => {
-        const fired = new Set([...source.matchAll(/emit\(this, '([a-z-]+)'/g)].map((match) => match[1]));
+        const fired = new Set([...source.matchAll(/(?:emit|request)\(this, '([a-z-]+)'/g)].map((match) => match[1]));
         expect(fired.size).toBeGreaterThan(0);
         expect(new Set(declared?.events?.map((event) => event.name))).toEqual(fired);
       });

@@ -2,7 +2,8 @@ import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { cssProperties } from '../css-properties.js';
 import { formatTimestamp, strings } from '../strings.js';
-import { count, countsOf, isRunning, kindOf } from './batch-format.js';
+import { batchDetails } from './batch-details.js';
+import { count, countsOf, hasMissing, isRunning, kindOf, type SourceName } from './batch-format.js';
 import type { DataBatch } from './data-manager-client.js';
 
 /** What the batches table shows, and what its buttons ask of the Data Manager. */
@@ -10,19 +11,21 @@ export interface BatchTableView {
   batches: readonly DataBatch[];
   /** Whether the first list has arrived (until then the table says it is loading). */
   loaded: boolean;
-  /** Failed batches whose problems are shown. */
+  /** Batches whose details are shown: a failed one's problems, the rows a provider import found missing. */
   expanded: ReadonlySet<string>;
   /** An action is running: Purge waits. */
   busy: boolean;
   /** Rows asked of each running seed, for its progress fraction (the batch does not say). */
   seedCounts: ReadonlyMap<string, number>;
-  toggleErrors(batch: DataBatch): void;
+  /** A provider's name by its id, for provider imports. */
+  sourceName: SourceName;
+  toggleDetails(batch: DataBatch): void;
   askPurge(batch: DataBatch): void;
 }
 
 /**
  * The Data Manager's list of batches: one row each, with its status, a progress bar while it
- * runs, the problems of a failed one, and Purge. Rendered in `<pos-data-manager>`'s shadow root,
+ * runs, the problems of a failed one, the rows a provider import found missing, and Purge. Rendered in `<pos-data-manager>`'s shadow root,
  * so its parts are the element's own.
  */
 export function batchTable(view: BatchTableView) {
@@ -46,7 +49,7 @@ export function batchTable(view: BatchTableView) {
         view.batches,
         (batch) => batch.id,
         (batch) => html`<tbody>
-          ${batchRow(view, batch)} ${view.expanded.has(batch.id) ? rowErrors(batch) : nothing}
+          ${batchRow(view, batch)} ${view.expanded.has(batch.id) ? batchDetails(batch, view.sourceName) : nothing}
         </tbody>`,
       )}
     </table>
@@ -64,9 +67,10 @@ function batchRow(view: BatchTableView, batch: DataBatch) {
   }[state];
   const rows = isRunning(batch) ? batch.processed_count : batch.record_count;
   const canPurge = batch.type !== 'purge' && batch.status === 'completed' && !batch.purged_by;
+  const counts = isRunning(batch) ? '' : countsOf(batch, view.sourceName);
   return html`<tr part="batch" data-batch-id=${batch.id} data-status=${state}>
     <th scope="row">
-      ${kindOf(batch)}
+      ${kindOf(batch, view.sourceName)}
       ${batch.preset && batch.type === 'upload' ? html`<span class="detail">${strings.batchPreset(batch.preset)}</span>` : nothing}
     </th>
     <td data-label=${strings.columnStatus}>
@@ -75,21 +79,18 @@ function batchRow(view: BatchTableView, batch: DataBatch) {
     </td>
     <td class="number" data-label=${strings.columnRows}>
       ${count(rows)}
-      ${!isRunning(batch) && countsOf(batch) ? html`<span class="detail" part="batch-counts">${countsOf(batch)}</span>` : nothing}
+      ${counts ? html`<span class="detail" part="batch-counts">${counts}</span>` : nothing}
     </td>
     <td data-label=${strings.columnStarted}><time datetime=${batch.created_at}>${formatTimestamp(batch.created_at)}</time></td>
     <td class="actions-cell"><div class="row-actions">
       ${
         batch.status === 'failed' && (batch.errors.length > 0 || batch.error_message)
-          ? html`<button
-              type="button"
-              part="button errors-button"
-              aria-expanded=${view.expanded.has(batch.id) ? 'true' : 'false'}
-              aria-controls="errors-${batch.id}"
-              @click=${() => view.toggleErrors(batch)}
-            >
-              ${strings.rowErrorsLabel}
-            </button>`
+          ? detailsButton(view, batch, 'errors', strings.rowErrorsLabel)
+          : nothing
+      }
+      ${
+        hasMissing(batch)
+          ? detailsButton(view, batch, 'missing', strings.missingLabel(view.sourceName(batch.source ?? '')))
           : nothing
       }
       ${
@@ -110,19 +111,39 @@ function batchRow(view: BatchTableView, batch: DataBatch) {
   </tr>`;
 }
 
+/** Shows or hides what opens under a batch's row: a failed one's problems, a provider import's missing rows. */
+function detailsButton(view: BatchTableView, batch: DataBatch, details: 'errors' | 'missing', label: string) {
+  return html`<button
+    type="button"
+    part=${details === 'errors' ? 'button errors-button' : 'button missing-button'}
+    aria-expanded=${view.expanded.has(batch.id) ? 'true' : 'false'}
+    aria-controls="${details}-${batch.id}"
+    @click=${() => view.toggleDetails(batch)}
+  >
+    ${label}
+  </button>`;
+}
+
 function progress(view: BatchTableView, batch: DataBatch) {
   const seedCount = view.seedCounts.get(batch.id);
+  // What a batch measures its progress against: the file's bytes, the seed's rows, the provider's objects.
+  const total = batch.total_count ?? seedCount;
   const fraction =
     batch.total_bytes && batch.bytes_read !== null
       ? batch.bytes_read / batch.total_bytes
-      : seedCount
-        ? batch.processed_count / seedCount
+      : total
+        ? batch.processed_count / total
         : undefined;
   const percent = fraction === undefined ? undefined : Math.min(100, Math.floor(fraction * 100));
   const text =
     percent === 100
       ? strings.progressFinishing
-      : [percent === undefined ? '' : `${percent} %`, strings.progressRows(count(batch.processed_count))]
+      : [
+          percent === undefined ? '' : `${percent} %`,
+          batch.total_count
+            ? strings.progressOf(count(batch.processed_count), count(batch.total_count))
+            : strings.progressRows(count(batch.processed_count)),
+        ]
           .filter(Boolean)
           .join(' · ');
   return html`<div
@@ -138,43 +159,4 @@ function progress(view: BatchTableView, batch: DataBatch) {
       <div part="progress-bar" class="bar" ${cssProperties({ width: `${percent ?? 100}%` })}></div>
     </div>
     <span class="detail">${text}</span>`;
-}
-
-function rowErrors(batch: DataBatch) {
-  const more = batch.error_count - batch.errors.length;
-  return html`<tr class="errors-row">
-    <td colspan="5">
-      <div part="row-errors" id="errors-${batch.id}" class="row-errors">
-        ${batch.error_message ? html`<p>${batch.error_message}</p>` : nothing}
-        ${
-          batch.errors.length > 0
-            ? html`<table aria-label=${strings.rowErrorsLabel}>
-                <thead>
-                  <tr>
-                    <th scope="col" class="number">${strings.columnRow}</th>
-                    <th scope="col">${strings.columnColumn}</th>
-                    <th scope="col">${strings.columnProblem}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${batch.errors.map(
-                    (problem) => html`<tr>
-                      <td class="number">${problem.row}</td>
-                      <td>${problem.column ?? strings.wholeRow}</td>
-                      <td>${problem.message}</td>
-                    </tr>`,
-                  )}
-                </tbody>
-              </table>`
-            : nothing
-        }
-        ${more > 0 ? html`<p>${strings.moreRowErrors(count(more))}</p>` : nothing}
-        ${
-          batch.unknown_columns.length > 0
-            ? html`<p class="detail">${strings.unknownColumns(batch.unknown_columns.join(', '))}</p>`
-            : nothing
-        }
-      </div>
-    </td>
-  </tr>`;
 }

@@ -1,15 +1,25 @@
 import { type ActionResult, PosApiClient } from '../api-client.js';
 
 export type BatchStatus = 'pending' | 'processing' | 'completed' | 'failed';
-export type BatchType = 'seed' | 'upload' | 'provider_import' | 'purge';
+export type BatchType = 'seed' | 'upload' | 'purge' | 'provider_import';
 
-/** One problem of a failed upload: the spreadsheet row (header = 1) and the file's column. */
+/**
+ * One problem of a failed upload: the spreadsheet row (header = 1) and the file's column. A
+ * provider import's problem also names the provider's object (`ref`), which identifies it better.
+ */
 export interface BatchRowError {
   row: number;
   column: string | null;
   message: string;
-  /** A provider import's object id, named instead of the row. */
-  ref?: string;
+  /** The provider's id of the object the row came from (provider imports). */
+  ref?: string | null | undefined;
+}
+
+/** A row the tenant imported from a provider before that the provider no longer has. */
+export interface MissingRow {
+  /** The row's key: a product's SKU, a customer's id. */
+  key: string;
+  name: string | null;
 }
 
 /** A Data Manager batch, from `/api/data-manager/batches`. */
@@ -36,11 +46,15 @@ export interface DataBatch {
   unknown_columns: string[];
   target_batch_id: string | null;
   purged_by: string | null;
-  /** A provider import's connector, its object count, and the rows the provider no longer has. */
+  /** The provider a `provider_import` came from (its id, e.g. `square`); null for other batches. */
   source: string | null;
+  /** How many objects the provider said it has, when it says; progress is `processed_count` of it. */
   total_count: number | null;
+  /** Rows last imported from this provider that it no longer has (provider imports; null otherwise). */
   missing_count: number | null;
-  missing: { key: string; name: string | null }[];
+  /** The first of them (up to 100). */
+  missing: MissingRow[];
+  /** Whether the missing rows were removed (asked with `remove_missing`). */
   remove_missing: boolean;
 }
 
@@ -71,6 +85,14 @@ export interface UploadRequest {
   mode?: 'upsert' | 'insert_only';
 }
 
+export interface ProviderImportRequest {
+  entity_type: string;
+  /** Deletes the rows last imported from the provider that it no longer has; they are only listed otherwise. */
+  remove_missing?: boolean;
+  /** Sent as `Idempotency-Key`: a retried request answers the first batch instead of starting another. */
+  idempotency_key?: string;
+}
+
 /** The Data Manager's routes, `/api/data-manager/…` (full build only). */
 export class DataManagerClient extends PosApiClient {
   /** Generates `count` realistic rows; a large seed answers while it runs (`status: processing`). */
@@ -93,6 +115,19 @@ export class DataManagerClient extends PosApiClient {
     const name = request.filename ?? (request.file instanceof File ? request.file.name : 'upload.csv');
     form.set('file', request.file, name);
     return this.call('POST', ['data-manager', 'upload'], { form });
+  }
+
+  /**
+   * Imports the catalogue of a connected provider (`square`, `clover`, `woocommerce`, …) as one
+   * batch; it answers while it runs (`status: processing`). A provider row that fails validation
+   * fails the batch (`BATCH_FAILED`, the batch in `details.batch`, each problem with its `ref`).
+   */
+  importFrom(provider: string, request: ProviderImportRequest): Promise<DataBatch> {
+    const { idempotency_key, ...body } = request;
+    return this.call('POST', ['data-manager', 'import-from', provider], {
+      body,
+      ...(idempotency_key ? { headers: { 'idempotency-key': idempotency_key } } : {}),
+    });
   }
 
   /** The tenant's batches, newest first. */

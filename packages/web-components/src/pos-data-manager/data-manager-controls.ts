@@ -15,6 +15,8 @@ export interface ControlsView {
   dragging: boolean;
   /** The name of the file being sent, if any. */
   sending: string;
+  /** The forms of the providers to import from (`ProviderImports.render()`). */
+  providerImports: unknown;
   chooseEntityType(value: string): void;
   choosePreset(value: string): void;
   seed(event: SubmitEvent): void;
@@ -23,8 +25,8 @@ export interface ControlsView {
 }
 
 /**
- * The Data Manager's controls: the entity type, the seed form and the CSV upload (file picker
- * or drag and drop). Rendered in `<pos-data-manager>`'s shadow root, so its parts are the element's.
+ * The Data Manager's controls: the entity type, the seed form, the CSV upload (file picker or
+ * drag and drop) and the imports from connected providers. Rendered in `<pos-data-manager>`'s shadow root, so its parts are the element's.
  */
 export function dataManagerControls(view: ControlsView) {
   const busy = view.busy !== '';
@@ -87,6 +89,7 @@ export function dataManagerControls(view: ControlsView) {
         </div>
       </div>
     </fieldset>
+    ${view.providerImports}
   </div>`;
 }
 

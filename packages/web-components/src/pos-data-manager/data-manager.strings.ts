@@ -62,6 +62,34 @@ export const dataManagerStrings = {
     ' Those it only updated keep their current values.',
   confirmPurge: 'Purge',
   purgeDone: (count: string, entity: string) => `Purged: ${count} ${entity.toLowerCase()} deleted.`,
+
+  providerImportLegend: (name: string) => `Import from ${name}`,
+  providerImportEntity: 'Data to import',
+  providerImport: (name: string) => `Import from ${name}`,
+  providerImporting: 'Importing…',
+  providerImportKind: (name: string, entity: string) => `${name} import · ${entity}`,
+  /** The checkbox: `entity` is the entity's name in lower case ("products"). */
+  removeMissing: (entity: string, name: string) => `Remove ${entity} ${name} no longer has`,
+  /** What the checkbox removes; `found` is what the last import from the provider found (null: never imported). */
+  removeMissingHint: (entity: string, name: string, found: number | null, foundText: string, examples: string) =>
+    found === null
+      ? `Deletes from this POS the ${entity} imported from ${name} before that ${name} no longer has. Unchecked, they stay and the import lists them.`
+      : found === 0
+        ? `The last import from ${name} found none missing: only ${entity} ${name} has deleted since would be removed.`
+        : `Missing at ${name} at the last import: ${foundText} (${examples}). Checked, they are deleted from this POS, with any ${name} has deleted since.`,
+  progressOf: (done: string, total: string) => `${done} of ${total} rows read`,
+  batchMissing: (count: string, name: string) => `${count} no longer at ${name}`,
+  batchRemoved: (count: string, name: string) => `${count} removed (no longer at ${name})`,
+  missingLabel: (name: string) => `No longer at ${name}`,
+  missingIntro: (count: string, entity: string, name: string, removed: boolean) =>
+    removed
+      ? `No longer at ${name}: ${count}. They were removed from this POS.`
+      : `No longer at ${name}: ${count}. They are kept here; import again with "Remove ${entity} ${name} no longer has" checked to delete them.`,
+  columnKey: (entity: string) => (entity === 'products' ? 'SKU' : 'Id'),
+  columnName: 'Name',
+  unnamed: '(no name)',
+  /** The row problems' first column for a provider import: the provider's id of the object. */
+  columnRef: (name: string) => `${name} id`,
 };
 
 export type DataManagerStrings = typeof dataManagerStrings;

@@ -181,8 +181,8 @@ export const dataManagerStyles = css`
       grid-column: 1 / -1;
     }
 
-    [part~='batches'] > tbody > tr.errors-row,
-    [part~='batches'] > tbody > tr.errors-row > td {
+    [part~='batches'] > tbody > tr.details-row,
+    [part~='batches'] > tbody > tr.details-row > td {
       display: block;
     }
 
@@ -301,7 +301,7 @@ export const dataManagerStyles = css`
     }
   }
 
-  .errors-row > td {
+  .details-row > td {
     padding-top: 0;
   }
 

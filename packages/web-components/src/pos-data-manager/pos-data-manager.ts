@@ -7,24 +7,36 @@ import { emit } from '../events.js';
 import { strings } from '../strings.js';
 import './data-manager.strings.js';
 import { badgeStyles, baseStyles } from '../styles.js';
-import { count, countsOf, isBatch, isRunning, kindOf, newestFirst } from './batch-format.js';
+import { count, isBatch, isRunning, newestFirst, noticeOf } from './batch-format.js';
+import { BatchPoller } from './batch-poller.js';
 import { batchTable } from './batch-table.js';
 import { type DataBatch, DataManagerClient } from './data-manager-client.js';
 import { dataManagerControls } from './data-manager-controls.js';
 import { dataManagerStyles } from './pos-data-manager.styles.js';
+import { providerImportStyles } from './provider-import.styles.js';
+import { ProviderImports } from './provider-imports.js';
 import { PurgeConfirmation } from './purge-confirmation.js';
 
-type Busy = '' | 'seed' | 'upload' | 'purge';
+type Busy = '' | 'seed' | 'upload' | 'import' | 'purge';
 
 /**
  * The Data Manager: generate sample data, import a CSV (file picker or drag and drop, with its
- * entity type and format), and the batches they made — with a live progress bar while one runs,
- * the row-numbered problems of a failed import, and purge with confirmation.
+ * entity type and format), import the catalogue of each connected provider that offers one
+ * ("Import from Square"), and the batches they made — with a live progress bar while one runs,
+ * the row-numbered problems of a failed import (a provider's object id instead of the row
+ * number), the rows a provider no longer has, and purge with confirmation.
  *
  * A running batch is polled until it completes or fails. A file the server rejects row by row
  * (`422 BATCH_FAILED`) shows its problems at once, from the answer itself. The element renders
  * nothing when the server has no Data Manager (`data_manager` off in its capabilities), and only
  * the reason while it cannot load (none of the controls, which would fail the same way).
+ *
+ * An integration card on the page (`<pos-integration-card>`, in `<pos-integrations>` too) shows
+ * "Import catalogue" for a provider this element can import from, and pressing it brings that
+ * provider's import into view here: the card asks with `pos-catalogue-import-request`, heard on
+ * the document and taken with `preventDefault()`; this element tells the cards with
+ * `pos-catalogue-sources` whenever its providers change (a card's `pos-connected` or
+ * `pos-disconnected` makes it ask the server again).
  *
  * @summary Sample data, CSV import with live progress, the batches they made, and purge.
  * @tag pos-data-manager
@@ -33,26 +45,30 @@ type Busy = '' | 'seed' | 'upload' | 'purge';
  * @event pos-batch-completed - A seed or import finished and its rows are written. `detail: { batch }`
  * @event pos-batch-failed - A seed or import failed; nothing was written. `detail: { batch }` (with `errors`)
  * @event pos-batch-purged - A batch's rows were deleted. `detail: { batch, purge }`
- * @event pos-error - A request was refused before any batch existed. `detail: { action, error_code, message }`
+ * @event pos-error - A request was refused before any batch existed. `detail: { action, error_code, message }` (`action`: `seed`, `upload`, `import`, `purge`)
+ * @event pos-catalogue-sources - The connected providers it can import from changed. `detail: { providers }`
  *
  * @slot empty - Shown instead of the default "no batches yet" line while the server lists no batch.
  *
  * @csspart base - The element's outer box.
- * @csspart controls - The row with the entity type, the seed form and the upload area.
+ * @csspart controls - The row with the entity type, the seed form, the upload area and the provider imports.
  * @csspart field - Each label + control.
  * @csspart input - Each input or select.
- * @csspart button - Every button; also `seed-button`, `choose-button`, `purge-button`, `errors-button`, `confirm-button`, `cancel-button`.
+ * @csspart button - Every button; also `seed-button`, `choose-button`, `import-button`, `purge-button`, `errors-button`, `missing-button`, `confirm-button`, `cancel-button`.
  * @csspart dropzone - The drop area around the file picker; has `dropzone-active` while a file is dragged over it.
+ * @csspart provider-import - One connected provider's import form (`data-provider` names it): its data to import, "Import from …" and "Remove … no longer has".
+ * @csspart remove-missing - The "Remove … no longer has" checkbox of a provider import.
  * @csspart notice - The `aria-live` line announcing what happened.
  * @csspart error - A refused request's message.
  * @csspart empty - The default line shown while there is no batch.
  * @csspart batches - The table of batches.
  * @csspart batch - One batch's row.
- * @csspart batch-counts - Under a completed seed's or import's row count: how many rows were new, updated and unchanged.
+ * @csspart batch-counts - Under a completed seed's or import's row count: how many rows were new, updated and unchanged (and for a provider import, how many it no longer has).
  * @csspart badge - A batch's status; also `badge-processing`, `badge-completed`, `badge-failed`, `badge-purged`.
  * @csspart progress - A running batch's progress bar (`role="progressbar"`).
  * @csspart progress-bar - The filled part of the progress bar.
  * @csspart row-errors - A failed batch's problems: its message and the table of rows.
+ * @csspart missing - A provider import's rows the provider no longer has (the first 100): kept, or removed when asked.
  * @csspart confirm - The purge confirmation dialog.
  *
  * @cssprop --pos-progress-color - The progress bar's fill (default `--pos-color-primary`).
@@ -62,7 +78,7 @@ type Busy = '' | 'seed' | 'upload' | 'purge';
  * @cssprop --pos-radius - Corner radius.
  */
 export class PosDataManager extends PosApiElement<DataManagerClient> {
-  static override styles = [baseStyles, badgeStyles, confirmDialogStyles, dataManagerStyles];
+  static override styles = [baseStyles, badgeStyles, confirmDialogStyles, dataManagerStyles, providerImportStyles];
 
   protected override createClient(options: ApiClientOptions): DataManagerClient {
     return new DataManagerClient(options);
@@ -100,8 +116,30 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
 
   /** Rows asked of each running seed, for its progress fraction (the batch does not say). */
   #seedCounts = new Map<string, number>();
-  #pollTimer: ReturnType<typeof setTimeout> | undefined;
   #request = 0;
+
+  #poller = new BatchPoller({
+    interval: () => this.pollInterval,
+    batches: () => this.batches,
+    client: () => this.api,
+    connected: () => this.isConnected,
+    put: (batch) => this.#put(batch),
+    finished: (batch) => this.#finished(batch),
+    progressed: (batch) => emit(this, 'pos-batch-progress', { batch }),
+  });
+
+  #imports = new ProviderImports(this, {
+    client: () => this.api,
+    batches: () => this.batches,
+    busy: () => this.busy !== '',
+    begin: () => this.#beginAction('import'),
+    started: (batch) => this.#started(batch),
+    refused: (error) => this.#refused('import', error),
+    end: () => {
+      this.busy = '';
+    },
+    announce: (providers) => emit(this, 'pos-catalogue-sources', { providers }),
+  });
 
   #purge = new PurgeConfirmation(this, {
     client: () => this.api,
@@ -124,13 +162,12 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.hasUpdated) this.#schedulePoll();
+    if (this.hasUpdated) this.#poller.schedule();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.#pollTimer);
-    this.#pollTimer = undefined;
+    this.#poller.stop();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -146,7 +183,12 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
     return this.batches;
   }
 
-  /** Asks the server again for its capabilities and the newest batches. */
+  /** Brings the import from `provider` into view and focuses it; false when it offers none. */
+  openImport(provider: string): Promise<boolean> {
+    return this.#imports.open(provider);
+  }
+
+  /** Asks the server again for its capabilities, the newest batches and the providers to import from. */
   async reload(): Promise<void> {
     const request = ++this.#request;
     this.error = '';
@@ -161,7 +203,8 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
       if (request !== this.#request) return;
       this.batches = batches;
       this.unavailable = false;
-      this.#schedulePoll();
+      this.#poller.schedule();
+      void this.#imports.load();
     } catch (error) {
       if (request !== this.#request) return;
       this.offered = true; // the element is there to say what went wrong
@@ -179,29 +222,24 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
   }
 
   #expand(id: string, open: boolean): void {
-    const next = new Set(this.expanded);
-    if (open) next.add(id);
-    else next.delete(id);
-    this.expanded = next;
+    this.expanded = new Set([...this.expanded].filter((other) => other !== id).concat(open ? [id] : []));
   }
 
   /** What a seed or upload answered: running, done, or failed with its problems. */
   #started(batch: DataBatch): void {
     this.#put(batch);
-    if (isRunning(batch)) {
-      this.notice = strings.batchStarted(kindOf(batch));
-      this.#schedulePoll();
-    } else this.#finished(batch);
+    if (!isRunning(batch)) this.#finished(batch);
+    else {
+      this.notice = noticeOf(batch, this.#imports.nameOf);
+      this.#poller.schedule();
+    }
   }
 
   #finished(batch: DataBatch): void {
     this.#seedCounts.delete(batch.id);
-    if (batch.status === 'completed') {
-      const split = countsOf(batch);
-      this.notice = `${strings.batchCompleted(kindOf(batch), count(batch.record_count))}${split ? ` ${split}.` : ''}`;
-      emit(this, 'pos-batch-completed', { batch });
-    } else {
-      this.notice = strings.batchFailed(kindOf(batch));
+    this.notice = noticeOf(batch, this.#imports.nameOf);
+    if (batch.status === 'completed') emit(this, 'pos-batch-completed', { batch });
+    else {
       this.#expand(batch.id, true);
       emit(this, 'pos-batch-failed', { batch });
     }
@@ -264,36 +302,6 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
     }
   }
 
-  #schedulePoll(): void {
-    if (this.#pollTimer !== undefined || !this.isConnected || !this.batches.some(isRunning)) return;
-    this.#pollTimer = setTimeout(() => {
-      this.#pollTimer = undefined;
-      void this.#poll();
-    }, this.pollInterval);
-  }
-
-  async #poll(): Promise<void> {
-    const running = this.batches.filter(isRunning);
-    const answers = await Promise.all(
-      running.map((batch) =>
-        this.api.batch(batch.id).then(
-          (fresh) => ({ before: batch, fresh }),
-          () => undefined, // a missed poll is retried at the next one
-        ),
-      ),
-    );
-    for (const answer of answers) {
-      if (!answer) continue;
-      const { before, fresh } = answer;
-      this.#put(fresh);
-      if (!isRunning(fresh)) this.#finished(fresh);
-      else if (fresh.processed_count !== before.processed_count || fresh.bytes_read !== before.bytes_read) {
-        emit(this, 'pos-batch-progress', { batch: fresh });
-      }
-    }
-    this.#schedulePoll();
-  }
-
   override render() {
     if (!this.offered) return nothing;
     if (this.unavailable) {
@@ -310,7 +318,8 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
         expanded: this.expanded,
         busy: this.busy !== '',
         seedCounts: this.#seedCounts,
-        toggleErrors: (batch) => this.#expand(batch.id, !this.expanded.has(batch.id)),
+        sourceName: this.#imports.nameOf,
+        toggleDetails: (batch) => this.#expand(batch.id, !this.expanded.has(batch.id)),
         askPurge: (batch) => this.#purge.ask(batch),
       })}
       ${this.#purge.render()}
@@ -325,6 +334,7 @@ export class PosDataManager extends PosApiElement<DataManagerClient> {
       busy: this.busy,
       dragging: this.dragging,
       sending: this.sending,
+      providerImports: this.#imports.render(),
       chooseEntityType: (value) => {
         this.entityType = value;
       },

@@ -12,18 +12,21 @@ export interface CardActionsView {
   busy: string;
   /** The connector syncs rows out (Push everything again is offered). */
   sync: boolean;
+  /** A Data Manager on the page imports the provider's catalogue (Import catalogue is offered). */
+  importable: boolean;
   /** What the confirmation dialog asks about. */
   confirming: Confirmable;
   /** What disconnecting leaves to the merchant, as the connector says (revoking a key at the provider). */
   disconnectNote?: string | undefined;
   test(): void;
   openLogs(): void;
+  importCatalogue(): void;
   ask(what: Confirmable): void;
   confirmed(what: Confirmable): void;
 }
 
 /**
- * A connected card's buttons (Test connection, View logs, Push everything again, Disconnect) and
+ * A connected card's buttons (Test connection, View logs, Import catalogue, Push everything again, Disconnect) and
  * the dialog that confirms the destructive ones. Rendered in `<pos-integration-card>`'s shadow
  * root, so its parts are the card's.
  */
@@ -36,6 +39,13 @@ export function cardActions(view: CardActionsView) {
     <button type="button" part="button logs-button" aria-haspopup="dialog" @click=${view.openLogs}>
       ${strings.viewLogs}
     </button>
+    ${
+      view.importable
+        ? html`<button type="button" part="button import-button" ?disabled=${busy} @click=${view.importCatalogue}>
+            ${strings.importCatalogue}
+          </button>`
+        : nothing
+    }
     ${
       view.sync
         ? html`<button type="button" part="button resync-button" aria-haspopup="dialog" ?disabled=${busy} @click=${() => view.ask('resync')}>

@@ -28,6 +28,7 @@ export const cardParts = [
   'test-button',
   'logs-button',
   'resync-button',
+  'import-button',
   'disconnect-button',
   'dismiss-button',
   'cancel-button',

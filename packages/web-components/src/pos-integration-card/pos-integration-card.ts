@@ -4,7 +4,7 @@ import { type IntegrationDescriptor, type IntegrationStatus, PosApiError } from 
 import { PosApiElement } from '../api-element.js';
 import { confirmDialogStyles } from '../confirm-dialog.js';
 import { defineDependency } from '../define-element.js';
-import { emit } from '../events.js';
+import { emit, request } from '../events.js';
 import { type OAuthResult, oauthResultFromUrl } from '../oauth-return.js';
 import { PosIntegrationLogsDrawer } from '../pos-integration-logs-drawer/pos-integration-logs-drawer.js';
 import { strings } from '../strings.js';
@@ -13,6 +13,7 @@ import { type CardActionsView, type Confirmable, cardActions, cardConfirm } from
 import { cardLogs } from './card-logs.js';
 import { cardLoading, cardStatus, cardToast, type Toast } from './card-status.js';
 import { cardSummary, SummaryLoader } from './card-summary.js';
+import { CatalogueLink } from './catalogue-link.js';
 import { credentialsForm, credentialsOf, fieldErrorsOf } from './credentials-form.js';
 import { OAuthPopup } from './oauth-popup.js';
 import { cardStyles } from './pos-integration-card.styles.js';
@@ -28,6 +29,11 @@ type Busy = '' | 'load' | 'save' | 'connect' | 'test' | 'resync' | 'disconnect';
  * result by `postMessage` from the return page; when the popup is blocked, the whole page goes
  * there instead and the return page shows the result.
  *
+ * A connected provider that offers a catalogue gets "Import catalogue" while a
+ * `<pos-data-manager>` on the page can import from it (the card asks with
+ * `pos-catalogue-import-request`, `open: false`, and again whenever the Data Manager fires
+ * `pos-catalogue-sources`); pressing it asks that Data Manager to bring the import into view.
+ *
  * @summary One provider's card: its status, account summary, and the actions its kind allows.
  * @tag pos-integration-card
  *
@@ -36,6 +42,7 @@ type Busy = '' | 'load' | 'save' | 'connect' | 'test' | 'resync' | 'disconnect';
  * @event pos-tested - A connection test finished. `detail: { provider, success, message, error_code?, tested_at }`
  * @event pos-error - An action failed. `detail: { provider, action, error_code, message }`
  * @event pos-logs-opened - The logs drawer opened. `detail: { provider }`
+ * @event pos-catalogue-import-request - Cancelable: asks a Data Manager on the page whether it imports the provider's catalogue (`open: false`), or to open that import ("Import catalogue", `open: true`); the Data Manager calls `preventDefault()` to take it. `detail: { provider, open }`
  * @event pos-resync-queued - "Push everything again" queued every row for the sync target. `detail: { provider, queued, pending_queue_count }`
  *
  * @slot header-actions - Controls of the host's own at the end of the header, after the status badge (a help link, a menu).
@@ -66,6 +73,7 @@ type Busy = '' | 'load' | 'save' | 'connect' | 'test' | 'resync' | 'disconnect';
  * @csspart test-button - Test connection.
  * @csspart logs-button - View logs.
  * @csspart resync-button - Push everything again (connectors with sync).
+ * @csspart import-button - Import catalogue (a connected provider with a catalogue, while a Data Manager on the page imports it).
  * @csspart disconnect-button - Disconnect.
  * @csspart dismiss-button - Dismiss, in the toast.
  * @csspart cancel-button - Cancel, in the confirmation dialog.
@@ -128,6 +136,12 @@ export class PosIntegrationCard extends PosApiElement {
       if (this.busy === 'connect') this.busy = '';
     },
     returned: (result) => void this.#applyOAuthResult(result),
+  });
+
+  #catalogue = new CatalogueLink(this, {
+    offered: () =>
+      Boolean(this.integration?.catalogue?.length && this.status?.connected && !this.status.needs_reconnect),
+    ask: (open) => request(this, 'pos-catalogue-import-request', { provider: this.provider, open }),
   });
 
   constructor() {
@@ -367,6 +381,8 @@ export class PosIntegrationCard extends PosApiElement {
       name: this.#name,
       busy: this.busy,
       sync: Boolean(this.integration?.sync),
+      importable: this.#catalogue.available,
+      importCatalogue: () => void this.#catalogue.open(),
       confirming: this.confirming,
       disconnectNote: this.integration?.disconnect_note,
       test: () => void this.#test(),
