@@ -10,6 +10,7 @@ import {
   variantHasExport,
   variantHasIntegrations,
 } from './capabilities.js';
+import { CatalogueImports } from './catalogue/imports.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Connector, ConnectorRegistry } from './connectors.js';
 import type { Cipher } from './crypto/cipher.js';
@@ -121,6 +122,11 @@ export class Integrations {
    */
   readonly batches: Batches | undefined;
   /**
+   * Imports a merchant's catalogue from a connected provider whose connector offers one (its
+   * `catalogue`), as Data Manager batches; it exists with the full variant's Data Manager.
+   */
+  readonly catalogue: CatalogueImports | undefined;
+  /**
    * What happened, for the host: `on(type, handler)` after each change commits, the webhook
    * `delivery` when a URL is configured, and its `log`.
    */
@@ -222,6 +228,10 @@ export class Integrations {
             slots: new BatchSlots(limits),
             events,
           })
+        : undefined;
+    this.catalogue =
+      this.batches && variantHasIntegrations(variant)
+        ? new CatalogueImports({ batches: this.batches, connectors, connections: this.connections, activity })
         : undefined;
     const sources = new Map<string, SyncSource>([['payments', paymentSource(options.storage)]]);
     for (const entity of entities?.list() ?? []) {

@@ -48,6 +48,7 @@ export {
   MAX_BATCH_PAGE,
   MAX_ROW_ERRORS,
   MAX_SEED_COUNT,
+  type ProviderImportOptions,
   type PurgePlan,
   type PurgeResult,
   type SeedOptions,
@@ -63,6 +64,7 @@ export {
   variantHasExport,
   variantHasIntegrations,
 } from './capabilities.js';
+export type { CatalogueImportOptions, CatalogueImports, CatalogueSource } from './catalogue/imports.js';
 export { type Clock, systemClock } from './clock.js';
 export type { Connector, ConnectorRegistry } from './connectors.js';
 export { type CreateIntegrationsOptions, createIntegrations, Integrations } from './create.js';

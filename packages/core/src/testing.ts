@@ -7,5 +7,6 @@
  * describeStorageConformance({ name: 'sqlite', create: () => createSqliteStorage({ filename: ':memory:' }) });
  * ```
  */
+export { type CatalogueSimulator, describeCatalogueConformance } from './catalogue/conformance.js';
 export * from './connectors/conformance.js';
 export { describeStorageConformance, type StorageConformanceOptions } from './storage/conformance.js';

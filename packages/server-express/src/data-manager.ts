@@ -73,7 +73,7 @@ const batchId = z.string().regex(BATCH_ID_PATTERN, 'is not a batch id');
  * A finished batch answers 201, a running one 202 with its location, a failed one the error body
  * with the batch in `details`. Large work answers as soon as it has started.
  */
-async function answer(res: Response, run: BatchRun, inBackground: boolean): Promise<void> {
+export async function answer(res: Response, run: BatchRun, inBackground: boolean): Promise<void> {
   const batch = inBackground ? run.batch : await run.done;
   if (batch.status === 'failed') {
     throw new IntegrationError('BATCH_FAILED', batch.error_message ?? 'The batch failed.', { details: { batch } });
@@ -86,7 +86,7 @@ async function answer(res: Response, run: BatchRun, inBackground: boolean): Prom
 }
 
 /** `Idempotency-Key`: a retried seed or upload returns the first batch. */
-function idempotencyKey(req: Request): { idempotencyKey?: string } {
+export function idempotencyKey(req: Request): { idempotencyKey?: string } {
   const key = req.get('idempotency-key');
   return key === undefined ? {} : { idempotencyKey: key };
 }

@@ -7,6 +7,7 @@ import { mountEvents } from './events.js';
 import { csvExport } from './export.js';
 import { mountIntegrations } from './integrations.js';
 import { mountPayments } from './payments.js';
+import { mountProviderImport } from './provider-import.js';
 import { buildRouter, type Feature, type IntegrationsRouterOptions } from './router.js';
 
 export { type CorsOptions, corsHandler, normalizeOrigin } from './cors.js';
@@ -44,6 +45,7 @@ const dataManager: Feature = ({ router, integrations, options, authenticate, jso
       describe,
       ...(options.dataManager ? { options: options.dataManager } : {}),
     });
+    if (integrations.catalogue) mountProviderImport(router, integrations.catalogue, { authenticate, json, describe });
   }
 };
 

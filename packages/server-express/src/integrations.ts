@@ -196,5 +196,7 @@ function describeConnector(connector: Connector) {
       : {}),
     ...(connector.disconnectNote ? { disconnect_note: connector.disconnectNote } : {}),
     ...(connector.sync ? { sync: true } : {}),
+    // The entity types a Data Manager import can pull from the provider.
+    ...(connector.catalogue ? { catalogue: [...connector.catalogue.entityTypes] } : {}),
   };
 }

@@ -2,7 +2,7 @@
  * The provider simulations of test-support, each seen through the interface the connector
  * conformance suite needs: good and bad credentials (or a consent page), an outage, the secrets.
  */
-import type { ConnectorSimulator } from '@pos/integrations-core/testing';
+import type { CatalogueSimulator, ConnectorSimulator } from '@pos/integrations-core/testing';
 import {
   CLOVER_API,
   CLOVER_APP_SECRET,
@@ -125,7 +125,7 @@ export function wooCommerceSimulator(mock: ProviderMock): ConnectorSimulator {
 }
 
 /** Clover as the catalogue conformance suite sees it: its inventory, stocked, repriced, cut and faulted. */
-export function cloverCatalogueSimulator(mock: ProviderMock) {
+export function cloverCatalogueSimulator(mock: ProviderMock): CatalogueSimulator {
   let current: () => ReturnType<typeof cloverSimulation> = cloverSimulation;
   const connector = mswSimulator(mock, CLOVER_API, cloverSimulation, (sim) => {
     current = sim;
@@ -162,5 +162,52 @@ export function cloverCatalogueSimulator(mock: ProviderMock) {
     },
     rateLimitOnce: () => inventory().rateLimit(1, '1'),
     failAfterFirstPage: () => inventory().failAfterPages(1),
+  };
+}
+
+/** Example POS with its catalogue (test/fixtures/example-catalogue.ts): products to import, faults on the way. */
+export function examplePosCatalogueSimulator(mock: ProviderMock): CatalogueSimulator {
+  const base = examplePosSimulator(mock);
+  let sim = examplePosSimulation();
+  const product = (index: number) => ({
+    id: `prod_${String(index).padStart(5, '0')}`,
+    sku: `EX-${String(index).padStart(5, '0')}`,
+    name: `Example product ${index}`,
+    price_cents: 100 + ((index * 37) % 5000),
+    currency: 'USD',
+    stock: index % 3 === 0 ? null : index % 40,
+  });
+  return {
+    ...base,
+    secrets: () => [EXAMPLE_POS_KEY, WRONG_EXAMPLE_KEY, ...sim.seenKeys],
+    reset() {
+      sim = examplePosSimulation();
+      mock.resetHandlers(...sim.handlers);
+    },
+    down: () => outage(mock, EXAMPLE_POS_API),
+    up() {
+      sim.faults.afterFirstPage = null;
+      mock.resetHandlers(...sim.handlers);
+    },
+    stockProducts(count) {
+      sim.products.splice(0, sim.products.length, ...Array.from({ length: count }, (_, index) => product(index + 1)));
+      return sim.products.map((item) => item.sku);
+    },
+    reprice(count) {
+      const changed = sim.products.slice(0, count);
+      for (const item of changed) item.price_cents += 250;
+      return changed.map((item) => item.sku);
+    },
+    removeProduct() {
+      const [gone] = sim.products.splice(Math.floor(sim.products.length / 2), 1);
+      if (!gone) throw new Error('The catalogue is empty.');
+      return gone.sku;
+    },
+    rateLimitOnce() {
+      sim.faults.next.push({ status: 429, retryAfter: 1 });
+    },
+    failAfterFirstPage() {
+      sim.faults.afterFirstPage = 503;
+    },
   };
 }

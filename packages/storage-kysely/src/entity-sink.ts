@@ -9,6 +9,7 @@ import type {
 } from '@pos/integrations-core/storage';
 import type { Kysely } from 'kysely';
 import type { MergeTable } from './merge-sql.js';
+import { missingCondition } from './missing-sql.js';
 import { readInteger } from './numbers.js';
 import type { IntegrationsDatabase } from './schema.js';
 
@@ -142,12 +143,13 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
 
   /**
    * `written`: first the rows the batch changed (a re-import's updates), then the rows it inserted
-   * and that no later batch changed; each a page at a time in id order.
+   * and that no later batch changed; each a page at a time in id order. `missing`: the rows a
+   * provider import lacks (`missingCondition`), as they are.
    */
   readBatch(
     tx: IntegrationStorage,
     target: BatchTarget,
-    which: 'written' | 'purged' | 'kept',
+    which: 'written' | 'purged' | 'kept' | 'missing',
   ): AsyncIterable<readonly EntityRow[]> {
     // biome-ignore lint/suspicious/noExplicitAny: the column list is chosen per table at run time.
     const db = (tx as unknown as SinkHost).db as Kysely<any>;
@@ -156,7 +158,7 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
         (after) =>
           where(
             db
-              .selectFrom(this.#table.name)
+              .selectFrom(`${this.#table.name} as m`)
               .select(['id', owner, 'created_at', ...this.#table.columns])
               .where('tenant_id', '=', target.tenantId),
           )
@@ -167,6 +169,9 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
         true,
       );
     const inserted = (query: Dynamic) => query.where('batch_id', '=', target.batchId);
+    if (which === 'missing') {
+      return rows('batch_id', (query) => query.where(missingCondition(target.tenantId, target.batchId)));
+    }
     if (which === 'purged') return rows('batch_id', (query) => inserted(query).where('seen_batch_id', 'is', null));
     // Kept rows are read as they will be after the purge: owned by the batch that held them last.
     if (which === 'kept') {

@@ -8,6 +8,7 @@ export {
 } from './entity-sink.js';
 export { type MergeTable, mergeStaged, type StagedRows } from './merge-sql.js';
 export { integrationsSchema } from './migrations/0001_integrations.js';
+export { deleteMissing } from './missing-sql.js';
 export { readInteger } from './numbers.js';
 export type * from './schema.js';
 export {

@@ -6,6 +6,7 @@ import {
   RepeatedKeys,
 } from '@pos/integrations-core/storage';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { countMissing } from './missing-sql.js';
 import { readInteger } from './numbers.js';
 import type { SqlDialectName } from './schema.js';
 
@@ -51,8 +52,24 @@ const affected = (result: { numAffectedRows?: bigint }) => readInteger(result.nu
  * table's unique key refuses the insert of a repeated new key, and a repeated existing key leaves
  * fewer rows matched and inserted than were staged; only then are the staged rows grouped by key
  * to name the rows. (A table with `matchBy` is checked up front, before its keys are filled in.)
+ *
+ * A column of `target.keep` whose staged value is null keeps the stored value. With a
+ * `target.source` the counts include the rows the source no longer has (`missing`).
  */
 export async function mergeStaged(
+  // biome-ignore lint/suspicious/noExplicitAny: the tables are chosen at run time.
+  db: Kysely<any>,
+  dialect: SqlDialectName,
+  table: MergeTable,
+  staged: StagedRows,
+  target: ImportTarget,
+): Promise<ImportCounts> {
+  const counts = await mergeRows(db, dialect, table, staged, target);
+  const missing = await countMissing(db, table, target);
+  return missing === undefined ? counts : { ...counts, missing };
+}
+
+async function mergeRows(
   // biome-ignore lint/suspicious/noExplicitAny: the tables are chosen at run time.
   db: Kysely<any>,
   dialect: SqlDialectName,
@@ -97,15 +114,22 @@ export async function mergeStaged(
       }
     } else {
       const values = table.columns.filter((column) => !table.key.includes(column));
+      const keep = new Set(target.keep ?? []);
       const differs = sql.join(
-        values.map((column) =>
-          dialect === 'sqlite'
-            ? sql`m.${sql.ref(column)} IS NOT s.${sql.ref(column)}`
-            : sql`m.${sql.ref(column)} IS DISTINCT FROM s.${sql.ref(column)}`,
-        ),
+        values.map((column) => {
+          const [m, given] = [sql`m.${sql.ref(column)}`, sql`s.${sql.ref(column)}`];
+          const other = dialect === 'sqlite' ? sql`${m} IS NOT ${given}` : sql`${m} IS DISTINCT FROM ${given}`;
+          return keep.has(column) ? sql`(${given} IS NOT NULL AND ${other})` : other;
+        }),
         sql` OR `,
       );
-      const assign = sql.join(values.map((column) => sql`${sql.ref(column)} = s.${sql.ref(column)}`));
+      const assign = sql.join(
+        values.map((column) =>
+          keep.has(column)
+            ? sql`${sql.ref(column)} = COALESCE(s.${sql.ref(column)}, m.${sql.ref(column)})`
+            : sql`${sql.ref(column)} = s.${sql.ref(column)}`,
+        ),
+      );
       // One pass over the staged rows: every matched row is marked as held by this batch, and as
       // changed by it when a value differs (an equal row keeps its values and its last change).
       matched = affected(

@@ -96,6 +96,12 @@ export interface DataBatchesTable {
   updated_count: number | null;
   unchanged_count: number | null;
   mode: string | null;
+  /** Added by migration 0019: a provider import's source, total and missing rows. */
+  source: string | null;
+  total_count: number | null;
+  missing_count: number | null;
+  missing: string | null;
+  remove_missing: number | null;
 }
 
 export interface PaymentsTable {

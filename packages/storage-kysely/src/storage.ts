@@ -12,6 +12,7 @@ import { paymentSessionsSchema } from './migrations/0008_payment_sessions.js';
 import { businessKeysSchema } from './migrations/0009_business_keys.js';
 import { providerAccountDetailsSchema } from './migrations/0010_provider_account_details.js';
 import { accountingSchema } from './migrations/0018_accounting.js';
+import { providerImportSchema } from './migrations/0019_provider_import.js';
 import { eventsSchema } from './migrations/0020_events.js';
 import { refundsSchema } from './migrations/0020_refunds.js';
 import type { IntegrationsDatabase, SqlDialectName } from './schema.js';
@@ -54,6 +55,7 @@ export function integrationMigrations(dialect: SqlDialectName, notes: string[] =
     '0009_business_keys': businessKeysSchema(notes),
     '0010_provider_account_details': providerAccountDetailsSchema(),
     '0018_accounting': accountingSchema(dialect),
+    '0019_provider_import': providerImportSchema(dialect),
     '0020_events': eventsSchema(),
     '0020_refunds': refundsSchema(dialect),
   };

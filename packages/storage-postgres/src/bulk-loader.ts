@@ -1,6 +1,7 @@
 import type { EntityImport, ImportCounts, ImportFinish, ImportTarget } from '@pos/integrations-core/storage';
 import {
   type BulkLoader,
+  deleteMissing,
   type EntityRow,
   type EntityTable,
   type IntegrationsDatabase,
@@ -168,6 +169,7 @@ class PostgresImport implements EntityImport<EntityRow> {
         this.#target,
       );
       await finish(new KyselyStorage(this.#transaction, { dialect: 'postgres' }), counts);
+      await deleteMissing(this.#transaction, this.#table, this.#target);
       await this.#transaction.commit().execute();
     } catch (error) {
       await this.#close(error as Error);

@@ -12,6 +12,7 @@ import {
 } from '@pos/integrations-core/storage';
 import {
   type BulkLoader,
+  deleteMissing,
   type EntityRow,
   type EntityTable,
   type IntegrationsDatabase,
@@ -223,6 +224,7 @@ class SqliteImport implements EntityImport<EntityRow> {
               this.#target,
             );
             await finish(new KyselyStorage(trx, { dialect: 'sqlite' }), counts);
+            await deleteMissing(trx, this.#table, this.#target);
             return counts;
           }),
         this.#options.lockTimeoutMs,

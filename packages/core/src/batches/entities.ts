@@ -31,6 +31,12 @@ export interface EntityDefinition<Row extends EntityRow = EntityRow> {
   sink: EntitySink<Row>;
   /** Realistic cell texts for row `index` of a seed (validated like an upload). Without it, no seeding. */
   fake?(faker: Faker, index: number): EntityInput;
+  /**
+   * Columns a provider import writes only when the provider reported a value (a product's stock
+   * count): left out, the stored value stays, so a count the provider did not report never
+   * becomes empty or zero.
+   */
+  reportedOnly?: readonly string[];
   /** A stored row back to cell values for export (default: the columns as stored). */
   format?(row: Row): Record<string, string | number | null>;
   /**

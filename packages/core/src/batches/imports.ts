@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { CataloguePage } from '../catalogue/capability.js';
 import type { Clock } from '../clock.js';
 import { fieldError, IntegrationError } from '../errors.js';
 import type { BatchTicket } from '../limits/batch-slots.js';
@@ -19,8 +20,9 @@ import { readCsv } from './csv-import.js';
 import type { EntityDefinition, EntityRow } from './entities.js';
 import { rowValidator } from './fields.js';
 import { DECIMAL_MARKS, type DecimalMark, isCurrencyCode } from './money.js';
-import { type BatchOutbox, queueBatchRows } from './outbox.js';
+import { type BatchOutbox, queueBatchRows, readMissing } from './outbox.js';
 import { requirePreset } from './presets/index.js';
+import { readProviderPages } from './provider-rows.js';
 import { existingRows, repeatedRows } from './row-errors.js';
 import { ImportRows } from './row-numbers.js';
 import { type BatchRun, type BatchRunner, type Progress, TAKEN_OVER } from './runner.js';
@@ -41,6 +43,21 @@ export interface SeedOptions {
   ticket?: BatchTicket;
   /** What a row whose key exists does (default `upsert`: it updates that row). */
   mode?: ImportMode;
+}
+
+/** A provider's catalogue as the Data Manager imports it (see `Batches.importFrom`). */
+export interface ProviderImportOptions {
+  entityType: string;
+  /** The connector it comes from (`square`): the batch's `source`. */
+  source: string;
+  /** What the provider is called, for messages (`Square`). */
+  providerName: string;
+  /** The provider's pages, read once; stops when `signal` aborts. */
+  pages(signal: AbortSignal): AsyncIterable<CataloguePage>;
+  /** Remove the rows last imported from this provider that it no longer has (default: count and list them). */
+  removeMissing?: boolean;
+  idempotencyKey?: string;
+  ticket?: BatchTicket;
 }
 
 export interface UploadOptions {
@@ -188,6 +205,45 @@ export class BatchImports {
   }
 
   /**
+   * Imports a provider's catalogue as one `provider_import` batch: every row validated like an
+   * upload's, upserted by the entity's key, all or nothing. The rows the tenant last imported
+   * from the same provider that it no longer has are counted and listed in the batch, and removed
+   * with `removeMissing`. Columns the entity writes only when reported (`reportedOnly`, a
+   * product's stock) keep their stored value when the provider left them out.
+   */
+  async importFrom(tenantId: string, entity: EntityDefinition, options: ProviderImportOptions): Promise<BatchRun> {
+    if (options.removeMissing !== undefined && typeof options.removeMissing !== 'boolean') {
+      throw fieldError('remove_missing', 'must be true or false');
+    }
+    const written = new ImportRows();
+    const batch = {
+      type: 'provider_import',
+      entityType: entity.type,
+      preset: null,
+      totalBytes: null,
+      mode: 'upsert',
+      source: options.source,
+      removeMissing: options.removeMissing ?? false,
+    } as const;
+    return this.#parts.runner.start(
+      tenantId,
+      { ...batch, idempotencyKey: options.idempotencyKey },
+      options.ticket,
+      (record, progress, signal) =>
+        this.#write(record, entity, written, progress, signal, (importer) =>
+          readProviderPages(options.pages(signal), {
+            entity,
+            providerName: options.providerName,
+            rows: written,
+            progress,
+            signal,
+            importer,
+          }),
+        ),
+    );
+  }
+
+  /**
    * The import transaction, in one place: opens the sink, lets `produce` write rows, then
    * publishes them together with the batch's `completed` state, or discards everything.
    */
@@ -204,6 +260,9 @@ export class BatchImports {
       batchId: batch.id,
       createdAt: batch.createdAt,
       mode: batch.mode ?? 'upsert',
+      ...(batch.source !== null
+        ? { source: batch.source, removeMissing: batch.removeMissing, keep: entity.reportedOnly ?? [] }
+        : {}),
     };
     const importer = await entity.sink.open(target);
     try {
@@ -213,6 +272,8 @@ export class BatchImports {
       await runner.tracked((track) =>
         importer.commit(async (sinkTx, counts: ImportCounts) => {
           const tx = track(sinkTx);
+          const missing =
+            counts.missing === undefined ? undefined : await readMissing(tx, entity, batch, counts.missing);
           const completed = await tx.batches.complete(batch.tenantId, batch.id, {
             recordCount,
             counts,
@@ -220,10 +281,16 @@ export class BatchImports {
             bytesRead: progress.bytesRead,
             preset: progress.preset,
             unknownColumns: progress.unknownColumns,
+            ...(progress.total !== null ? { totalCount: progress.total } : {}),
+            ...(missing ? { missing } : {}),
             completedAt: this.#parts.clock.now().toISOString(),
           });
           if (!completed) throw new IntegrationError('BATCH_FAILED', TAKEN_OVER);
           await queueBatchRows(this.#parts.outbox, tx, entity, batch, 'written');
+          // The rows a provider import removes leave the sync target too.
+          if (batch.removeMissing && counts.missing) {
+            await queueBatchRows(this.#parts.outbox, tx, entity, batch, 'missing');
+          }
           await runner.announce(tx, batch.tenantId, batch.id);
         }),
       );

@@ -84,6 +84,7 @@ export function productsEntity(sink: EntitySink<ProductRow>): EntityDefinition<P
     schema: productSchema,
     sink,
     fake: fakeProduct,
+    reportedOnly: ['stock'],
     format: (row) => ({ ...row, price: formatPrice(row.price, row.currency) }),
     // The sync target keys products by SKU and has no column for the local id.
     syncRecord: ({ id: _id, ...row }) => row,

@@ -15,26 +15,39 @@ export class RowErrors {
   }
 }
 
-/** An upload with invalid rows: nothing was written; the batch lists the problems. */
+/**
+ * An import with invalid rows: nothing was written; the batch lists the problems. A provider
+ * import's rows are named by the provider's object id.
+ */
 export class InvalidRows extends IntegrationError {
   constructor(readonly rowErrors: RowErrors) {
     const first = rowErrors.first[0] as BatchRowError;
-    const where = first.column ? `row ${first.row}, ${first.column}` : `row ${first.row}`;
+    const row = first.ref !== undefined ? first.ref : `row ${first.row}`;
+    const where = first.column ? `${row}, ${first.column}` : row;
     const problems = rowErrors.count === 1 ? '1 problem' : `${rowErrors.count} problems`;
-    super('BATCH_FAILED', `The file has ${problems}; nothing was imported. First: ${where} ${first.message}.`);
+    const what = first.ref !== undefined ? "The provider's catalogue" : 'The file';
+    super('BATCH_FAILED', `${what} has ${problems}; nothing was imported. First: ${where} ${first.message}.`);
   }
+}
+
+/** A row error at `position` of an import: its row number, and its object id for a provider import. */
+function at(rows: ImportRows, position: number): { row: number; ref?: string } | undefined {
+  const row = rows.rowOf(position);
+  if (row === undefined) return undefined;
+  const ref = rows.refOf(position);
+  return ref === undefined ? { row } : { row, ref };
 }
 
 /** An `insert_only` import's rows whose keys exist, as row errors naming the rows of the file. */
 export function existingRows(error: ExistingKeys, rows: ImportRows): IntegrationError {
   const errors = new RowErrors();
   const column = rows.columnOf(error.column);
-  const numbers = error.rows
-    .map((position) => rows.rowOf(position))
-    .filter((row): row is number => row !== undefined)
-    .sort((a, b) => a - b);
+  const found = error.rows
+    .map((position) => at(rows, position))
+    .filter((place) => place !== undefined)
+    .sort((a, b) => a.row - b.row);
   const message = 'already exists: this import only inserts (mode insert_only); use mode upsert to update it';
-  for (const row of numbers) errors.add({ row, column, message });
+  for (const place of found) errors.add({ ...place, column, message });
   if (errors.count === 0) {
     return new IntegrationError('BATCH_FAILED', `${error.count} rows already exist; nothing was imported.`);
   }
@@ -46,10 +59,10 @@ export function existingRows(error: ExistingKeys, rows: ImportRows): Integration
 export function repeatedRows(error: RepeatedKeys, rows: ImportRows): IntegrationError {
   const errors = new RowErrors();
   for (const repeat of error.repeats) {
-    const row = rows.rowOf(repeat.row);
-    const first = rows.rowOf(repeat.first);
-    if (row === undefined || first === undefined) continue;
-    errors.add({ row, column: rows.columnOf(repeat.column), message: repeatedMessage(repeat, first, rows) });
+    const place = at(rows, repeat.row);
+    const first = at(rows, repeat.first);
+    if (place === undefined || first === undefined) continue;
+    errors.add({ ...place, column: rows.columnOf(repeat.column), message: repeatedMessage(repeat, first, rows) });
   }
   if (errors.count === 0) {
     return new IntegrationError('BATCH_FAILED', `${error.count} rows repeat an earlier row; nothing was imported.`);
@@ -59,11 +72,14 @@ export function repeatedRows(error: RepeatedKeys, rows: ImportRows): Integration
 }
 
 /** How a repeated row is reported: the earlier row's number and the value they share. */
-function repeatedMessage(repeat: RepeatedKey, first: number, rows: ImportRows): string {
+function repeatedMessage(repeat: RepeatedKey, first: { row: number; ref?: string }, rows: ImportRows): string {
   const { value, match } = repeat;
   const column = rows.columnOf(repeat.column);
   const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-  const same = `has the same ${column} as row ${first} ("${shown}")`;
+  if (first.ref !== undefined) {
+    return `has the same ${column} as ${first.ref} ("${shown}"): give each of them its own ${column} at the provider`;
+  }
+  const same = `has the same ${column} as row ${first.row} ("${shown}")`;
   return match === 'key'
     ? `${same}: a file may hold each ${column} once`
     : `${same}, and rows without an id are matched by it: give each row its own id`;

@@ -15,6 +15,8 @@ import { type DataBatch, toDataBatch } from './view.js';
 export interface BatchRun {
   batch: DataBatch;
   done: Promise<DataBatch>;
+  /** True when a repeated idempotency key found an earlier request's batch instead of starting one. */
+  repeated?: boolean;
 }
 
 /** What a running batch has done so far: stored with each heartbeat and at the end. */
@@ -23,6 +25,8 @@ export interface Progress {
   bytesRead: number | null;
   preset: string | null;
   unknownColumns: string[];
+  /** How many rows a provider said it has, once it said (a provider import's progress). */
+  total: number | null;
 }
 
 /** What a new batch is: its kind, entity type and file facts, and the client's idempotency key. */
@@ -33,6 +37,9 @@ export interface NewBatch {
   totalBytes: number | null;
   idempotencyKey: string | undefined;
   mode: ImportMode;
+  /** A provider import's connector and whether it removes what the provider no longer has. */
+  source?: string;
+  removeMissing?: boolean;
 }
 
 interface RunnerParts {
@@ -183,6 +190,7 @@ export class BatchRunner {
         bytesRead: batch.totalBytes === null ? null : 0,
         targetBatchId: null,
         mode: batch.mode,
+        ...(batch.source !== undefined ? { source: batch.source, removeMissing: batch.removeMissing ?? false } : {}),
         createdAt: now.toISOString(),
         heartbeatAt: now.toISOString(),
         ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
@@ -202,7 +210,7 @@ export class BatchRunner {
       );
     }
     const batch = toDataBatch(record);
-    return { batch, done: this.#running.get(record.id)?.done ?? Promise.resolve(batch) };
+    return { batch, done: this.#running.get(record.id)?.done ?? Promise.resolve(batch), repeated: true };
   }
 
   /** Runs a batch's work with a heartbeat; any failure marks the batch failed. */
@@ -218,12 +226,14 @@ export class BatchRunner {
       bytesRead: batch.totalBytes === null ? null : 0,
       preset: batch.preset,
       unknownColumns: [],
+      total: batch.totalCount,
     };
     const heartbeat = setInterval(() => {
       storage.batches
         .progress(batch.tenantId, batch.id, {
           processedCount: progress.processed,
           bytesRead: progress.bytesRead,
+          ...(progress.total !== null ? { totalCount: progress.total } : {}),
           heartbeatAt: clock.now().toISOString(),
         })
         .then(
@@ -275,6 +285,7 @@ export class BatchRunner {
           bytesRead: progress.bytesRead,
           preset: progress.preset,
           unknownColumns: progress.unknownColumns,
+          ...(progress.total !== null ? { totalCount: progress.total } : {}),
           completedAt: this.#parts.clock.now().toISOString(),
         });
         if (failed) await this.announce(tx, batch.tenantId, batch.id);

@@ -8,7 +8,7 @@ import { assertTenant } from '../tenant.js';
 import { formatBound } from '../validation.js';
 import type { EntityRegistry } from './entities.js';
 import { type CsvExport, exportRows } from './export.js';
-import { BatchImports, type SeedOptions, type UploadOptions } from './imports.js';
+import { BatchImports, type ProviderImportOptions, type SeedOptions, type UploadOptions } from './imports.js';
 import { isCurrencyCode } from './money.js';
 import type { BatchOutbox } from './outbox.js';
 import { PRESETS } from './presets/index.js';
@@ -17,7 +17,13 @@ import { type BatchRun, BatchRunner } from './runner.js';
 import { type DataBatch, toDataBatch } from './view.js';
 
 export type { CsvExport } from './export.js';
-export { DEFAULT_SEED_COUNT, MAX_SEED_COUNT, type SeedOptions, type UploadOptions } from './imports.js';
+export {
+  DEFAULT_SEED_COUNT,
+  MAX_SEED_COUNT,
+  type ProviderImportOptions,
+  type SeedOptions,
+  type UploadOptions,
+} from './imports.js';
 export type { BatchOutbox } from './outbox.js';
 export type { PurgePlan, PurgeResult } from './purge.js';
 export { MAX_ROW_ERRORS } from './row-errors.js';
@@ -134,6 +140,15 @@ export class Batches {
   async upload(tenantId: string, options: UploadOptions): Promise<BatchRun> {
     assertTenant(tenantId);
     return this.#imports.upload(tenantId, this.entities.require(options.entityType), options);
+  }
+
+  /**
+   * Imports rows a provider supplies (its catalogue) as one `provider_import` batch; the
+   * `catalogue` service of the integrations reads them from a connected connector.
+   */
+  async importFrom(tenantId: string, options: ProviderImportOptions): Promise<BatchRun> {
+    assertTenant(tenantId);
+    return this.#imports.importFrom(tenantId, this.entities.require(options.entityType), options);
   }
 
   async list(tenantId: string, options: { limit?: number; entityType?: string } = {}): Promise<DataBatch[]> {

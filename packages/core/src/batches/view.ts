@@ -1,4 +1,4 @@
-import type { BatchRecord, BatchRowError, BatchStatus, BatchType, ImportMode } from '../storage/batches.js';
+import type { BatchRecord, BatchRowError, BatchStatus, BatchType, ImportMode, MissingRow } from '../storage/batches.js';
 
 /** The seed's `DataBatch`, plus progress, row errors, the preset and purge links. */
 export interface DataBatch {
@@ -34,6 +34,19 @@ export interface DataBatch {
   target_batch_id: string | null;
   /** The purge batch that deleted this batch's rows. */
   purged_by: string | null;
+  /** A provider import's connector (`square`); null for other batches. */
+  source: string | null;
+  /** How many objects the provider said it has (progress is `processed_count` of it); null when it did not say. */
+  total_count: number | null;
+  /**
+   * A completed provider import: rows the tenant last imported from this provider that the
+   * provider no longer has; null for other batches.
+   */
+  missing_count: number | null;
+  /** The first 100 of them, by key and name. */
+  missing: MissingRow[];
+  /** Whether a provider import removes those rows (else it only counts and lists them). */
+  remove_missing: boolean;
 }
 
 export function toDataBatch(record: BatchRecord): DataBatch {
@@ -59,5 +72,10 @@ export function toDataBatch(record: BatchRecord): DataBatch {
     unknown_columns: record.unknownColumns,
     target_batch_id: record.targetBatchId,
     purged_by: record.purgedBy,
+    source: record.source,
+    total_count: record.totalCount,
+    missing_count: record.missingCount,
+    missing: record.missing,
+    remove_missing: record.removeMissing,
   };
 }

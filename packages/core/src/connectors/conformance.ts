@@ -11,14 +11,13 @@
  * and logs; bad credentials refused with a declared code and nothing stored; a provider outage
  * answered as `PROVIDER_UNAVAILABLE` and recovered from; no secret in any response or log.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Connector } from '../connectors.js';
+import { conformanceSession, connectionSteps } from './conformance-connect.js';
 import {
   type ConformanceHost,
   type ConformanceRequest,
   type ConformanceServer,
-  conformanceClient,
-  cookiesOf,
   redirectParams,
 } from './conformance-http.js';
 
@@ -66,30 +65,13 @@ export function describeConnectorConformance(
   const api = (method: string, path: string, body?: unknown) =>
     request(method, `${base}${path}`, { tenantId: TENANT, ...(body !== undefined ? { body } : {}) });
 
-  /** An OAuth trip: our auth URL, the provider's consent, our callback with the flow's cookie. */
-  async function authorize(tenantId: string, code?: string) {
-    const started = await request('POST', `${base}/auth-url`, { tenantId });
-    expect(started.status, started.text).toBe(200);
-    if (!simulator.approve) throw new Error(`The simulator of ${connector.id} needs approve(authUrl).`);
-    const back = new URL(await simulator.approve(started.body.auth_url as string));
-    if (code !== undefined) back.searchParams.set('code', code);
-    codes.push(back.searchParams.get('code') ?? '');
-    const callback = await request('GET', `${base}/callback${back.search}`, { cookie: cookiesOf(started) });
-    return { back, callback, cookie: cookiesOf(started) };
-  }
-
-  async function connect(tenantId = TENANT) {
-    if (connector.kind === 'api_key') {
-      if (!simulator.validCredentials) throw new Error(`The simulator of ${connector.id} needs validCredentials().`);
-      const connected = await request('POST', `${base}/credentials`, { tenantId, body: simulator.validCredentials() });
-      expect(connected.status, connected.text).toBe(200);
-      expect(connected.body).toMatchObject({ success: true, status: { connected: true, status: 'connected' } });
-      return connected;
-    }
-    const trip = await authorize(tenantId);
-    expect(redirectParams(trip.callback)).toEqual({ provider: connector.id, status: 'connected' });
-    return trip;
-  }
+  const { authorize, connect: connectAs } = connectionSteps(
+    connector,
+    simulator,
+    () => request,
+    () => codes,
+  );
+  const connect = (tenantId = TENANT) => connectAs(tenantId);
 
   /** Submits credentials the provider refuses, or lands on the callback with a code it never issued. */
   async function connectBadly(): Promise<string> {
@@ -117,17 +99,9 @@ export function describeConnectorConformance(
   }
 
   describe(`connector conformance: ${connector.id}`, () => {
-    beforeEach(async () => {
-      await simulator.reset?.();
-      await simulator.up();
-      server = await host.start(connector);
-      seen = [];
-      codes = [];
-      request = conformanceClient(server, seen);
-    });
-    afterEach(async () => {
-      await simulator.up();
-      await server?.close();
+    const { session } = conformanceSession(connector, simulator, host);
+    beforeEach(() => {
+      ({ server, request, seen, codes } = session);
     });
 
     it('is listed with its kind, and turns on its capability flags', async () => {

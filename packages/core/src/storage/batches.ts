@@ -5,7 +5,7 @@
  */
 import type { IntegrationStorage, IsoTime } from './port.js';
 
-export type BatchType = 'seed' | 'upload' | 'purge';
+export type BatchType = 'seed' | 'upload' | 'provider_import' | 'purge';
 export type BatchStatus = 'pending' | 'processing' | 'completed' | 'failed';
 
 /** One problem in an uploaded file. `row` is the spreadsheet row number: the header is row 1. */
@@ -14,6 +14,16 @@ export interface BatchRowError {
   /** The file's column, as its header names it; null when the problem is the whole row. */
   column: string | null;
   message: string;
+  /** For a provider import: the provider's id of the object (`row` is then its position in the provider's order). */
+  ref?: string;
+}
+
+/** A row the tenant last imported from a provider that the provider no longer has. */
+export interface MissingRow {
+  /** The row's key (a product's SKU). */
+  key: string;
+  /** Its name, when the entity has one. */
+  name: string | null;
 }
 
 export interface BatchRecord {
@@ -49,6 +59,19 @@ export interface BatchRecord {
   targetBatchId: string | null;
   /** For a purged batch: the purge batch that deleted its rows. */
   purgedBy: string | null;
+  /** For a provider import: the connector it read from (`square`); null for other batches. */
+  source: string | null;
+  /** For a provider import: how many objects the provider said it has, when it said. */
+  totalCount: number | null;
+  /**
+   * For a completed provider import: rows the tenant last imported from the same provider that
+   * the provider no longer has; null for other batches.
+   */
+  missingCount: number | null;
+  /** The first 100 of them. */
+  missing: MissingRow[];
+  /** For a provider import: whether those rows are removed (else only counted and listed). */
+  removeMissing: boolean;
   /** Refreshed while a process works on the batch; a stale heartbeat means the process died. */
   heartbeatAt: IsoTime | null;
   /** The client's `Idempotency-Key`: unique per tenant, so a retried request finds its first batch. */
@@ -61,7 +84,7 @@ export type NewBatch = Pick<
   BatchRecord,
   'id' | 'tenantId' | 'type' | 'entityType' | 'status' | 'preset' | 'totalBytes' | 'targetBatchId' | 'createdAt'
 > &
-  Partial<Pick<BatchRecord, 'mode'>> &
+  Partial<Pick<BatchRecord, 'mode' | 'source' | 'removeMissing'>> &
   Partial<
     Pick<BatchRecord, 'recordCount' | 'processedCount' | 'heartbeatAt' | 'completedAt' | 'bytesRead' | 'idempotencyKey'>
   >;
@@ -69,6 +92,8 @@ export type NewBatch = Pick<
 export interface BatchProgress {
   processedCount: number;
   bytesRead: number | null;
+  /** A provider import's total once the provider told it (absent: left as stored). */
+  totalCount?: number | null;
   heartbeatAt: IsoTime;
 }
 
@@ -80,6 +105,9 @@ export interface BatchCompletion {
   bytesRead: number | null;
   preset: string | null;
   unknownColumns: string[];
+  /** A provider import's total, and the rows the provider no longer has (the first 100). */
+  totalCount?: number | null;
+  missing?: { count: number; rows: MissingRow[] };
   completedAt: IsoTime;
 }
 
@@ -91,6 +119,7 @@ export interface BatchFailure {
   bytesRead: number | null;
   preset: string | null;
   unknownColumns: string[];
+  totalCount?: number | null;
   completedAt: IsoTime;
 }
 
@@ -157,6 +186,16 @@ export interface ImportTarget {
   createdAt: IsoTime;
   /** Default `upsert`. */
   mode?: ImportMode;
+  /**
+   * For a provider import: the batch's `source`. The sink then also finds the rows the tenant last
+   * imported from that source (held last by an earlier batch with the same source) that this
+   * import does not hold: it counts them (`ImportCounts.missing`), `readBatch(…, 'missing')` reads
+   * them inside `finish`, and with `removeMissing` they are deleted after `finish`.
+   */
+  source?: string;
+  removeMissing?: boolean;
+  /** Columns whose null in a written row keeps the stored value (a count the provider did not report). */
+  keep?: readonly string[];
 }
 
 /** What a committed import did: every written row is counted once. */
@@ -167,6 +206,8 @@ export interface ImportCounts {
   updated: number;
   /** Rows equal to the stored row: nothing changed but the row's ownership (see `deleteBatch`). */
   unchanged: number;
+  /** With a `source`: rows last imported from it that this import lacks (see {@link ImportTarget.source}). */
+  missing?: number;
 }
 
 /**
@@ -292,13 +333,14 @@ export interface EntitySink<Row> {
    * rows are seen), a page at a time, with their `id`, `batch_id` and `created_at`: `written`,
    * the rows it inserted or changed (what the sync target must receive after an import);
    * `purged`, the rows `deleteBatch` deletes, and `kept`, the rows it inserted that `deleteBatch`
-   * keeps, with the `batch_id` they will have after it (both read in its `before`).
+   * keeps, with the `batch_id` they will have after it (both read in its `before`); `missing`,
+   * for an import with a `source`, the rows the source no longer has (read in its `finish`).
    * Optional: without it the batch's rows are not queued for the sync outbox.
    */
   readBatch?(
     tx: IntegrationStorage,
     target: BatchTarget,
-    which: 'written' | 'purged' | 'kept',
+    which: 'written' | 'purged' | 'kept' | 'missing',
   ): AsyncIterable<readonly Record<string, unknown>[]>;
   /**
    * Every row of the tenant with its `id`, `batch_id` and `created_at`, a page at a time, each

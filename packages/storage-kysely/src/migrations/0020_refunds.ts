@@ -1,7 +1,8 @@
-import { type Kysely, type Migration, sql } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { SqlDialectName } from '../schema.js';
+import { widenCheck } from './widen-check.js';
 
-/** Every payment status; the seed's CHECK constraint on `payments.status` knew the first four. */
+/** Every payment status. */
 export const PAYMENT_STATUSES = [
   'pending',
   'paid',
@@ -13,39 +14,8 @@ export const PAYMENT_STATUSES = [
   'disputed',
 ] as const;
 
+/** The seed's CHECK on `payments.status` knew the first four. */
 const SEED_CHECK = /\(\s*'pending'\s*,\s*'paid'\s*,\s*'expired'\s*,\s*'failed'\s*\)/;
-const statusList = () => `(${PAYMENT_STATUSES.map((status) => `'${status}'`).join(', ')})`;
-
-/**
- * Lets `payments.status` hold the new statuses. Postgres replaces the CHECK constraint; SQLite
- * cannot alter one, so its table is rebuilt from its own stored definition with the longer list
- * (rows, columns and indexes kept as they are). Skipped when the constraint already allows them.
- */
-// biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists.
-async function widenStatusCheck(db: Kysely<any>, dialect: SqlDialectName): Promise<void> {
-  if (dialect === 'postgres') {
-    await sql`ALTER TABLE payments DROP CONSTRAINT IF EXISTS payments_status_check`.execute(db);
-    await sql`ALTER TABLE payments ADD CONSTRAINT payments_status_check CHECK (status IN (${sql.join(
-      PAYMENT_STATUSES.map((status) => sql.lit(status)),
-    )}))`.execute(db);
-    return;
-  }
-  const { rows } = await sql<{
-    sql: string;
-  }>`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'payments'`.execute(db);
-  const definition = rows[0]?.sql;
-  if (!definition || !SEED_CHECK.test(definition)) return;
-  const indexes = await sql<{ sql: string | null }>`
-    SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'payments' AND sql IS NOT NULL`.execute(db);
-  const rebuilt = definition
-    .replace(SEED_CHECK, statusList())
-    .replace(/^CREATE TABLE\s+("?payments"?)/i, 'CREATE TABLE "payments_0020"');
-  await sql.raw(rebuilt).execute(db);
-  await sql`INSERT INTO payments_0020 SELECT * FROM payments`.execute(db);
-  await sql`DROP TABLE payments`.execute(db);
-  await sql`ALTER TABLE payments_0020 RENAME TO payments`.execute(db);
-  for (const index of indexes.rows) if (index.sql) await sql.raw(index.sql).execute(db);
-}
 
 /**
  * Cancel, refunds and disputes: the payment's provider payment (`payment_ref`, which refund and
@@ -69,7 +39,13 @@ export function refundsSchema(dialect: SqlDialectName): Migration {
           .execute();
       }
       if (!existing.has('dispute')) await db.schema.alterTable('payments').addColumn('dispute', 'text').execute();
-      await widenStatusCheck(db, dialect);
+      // Lets `payments.status` hold the new statuses.
+      await widenCheck(db, dialect, {
+        table: 'payments',
+        column: 'status',
+        seedList: SEED_CHECK,
+        values: PAYMENT_STATUSES,
+      });
       await db.schema
         .createIndex('idx_payments_tenant_payment_ref')
         .ifNotExists()

@@ -38,6 +38,11 @@ function toRecord(row: Selectable<DataBatchesTable>): BatchRecord {
     unknownColumns: row.unknown_columns === null ? [] : JSON.parse(row.unknown_columns),
     targetBatchId: row.target_batch_id,
     purgedBy: row.purged_by,
+    source: row.source,
+    totalCount: nullableInteger(row.total_count),
+    missingCount: nullableInteger(row.missing_count),
+    missing: row.missing === null ? [] : JSON.parse(row.missing),
+    removeMissing: Boolean(row.remove_missing),
     heartbeatAt: row.heartbeat_at,
     idempotencyKey: row.idempotency_key,
     createdAt: row.created_at,
@@ -83,6 +88,11 @@ export class KyselyBatchStore implements BatchStore {
         updated_count: null,
         unchanged_count: null,
         mode: batch.mode ?? null,
+        source: batch.source ?? null,
+        total_count: null,
+        missing_count: null,
+        missing: null,
+        remove_missing: batch.source ? Number(batch.removeMissing ?? false) : null,
       })
       // A reused key inserts nothing (the unique index decides, also between racing processes).
       .onConflict((conflict) => conflict.columns(['tenant_id', 'idempotency_key']).doNothing())
@@ -123,6 +133,7 @@ export class KyselyBatchStore implements BatchStore {
         processed_count: progress.processedCount,
         bytes_read: progress.bytesRead,
         heartbeat_at: progress.heartbeatAt,
+        ...(progress.totalCount !== undefined ? { total_count: progress.totalCount } : {}),
       })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
@@ -144,6 +155,10 @@ export class KyselyBatchStore implements BatchStore {
         bytes_read: completion.bytesRead,
         preset: completion.preset,
         unknown_columns: JSON.stringify(completion.unknownColumns),
+        ...(completion.totalCount !== undefined ? { total_count: completion.totalCount } : {}),
+        ...(completion.missing
+          ? { missing_count: completion.missing.count, missing: JSON.stringify(completion.missing.rows) }
+          : {}),
         completed_at: completion.completedAt,
         heartbeat_at: completion.completedAt,
       })
@@ -167,6 +182,7 @@ export class KyselyBatchStore implements BatchStore {
         error_message: failure.errorMessage,
         errors: JSON.stringify(failure.errors),
         error_count: failure.errorCount,
+        ...(failure.totalCount !== undefined ? { total_count: failure.totalCount } : {}),
         completed_at: failure.completedAt,
       })
       .where('tenant_id', '=', tenantId)

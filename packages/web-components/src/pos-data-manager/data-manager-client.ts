@@ -1,13 +1,15 @@
 import { type ActionResult, PosApiClient } from '../api-client.js';
 
 export type BatchStatus = 'pending' | 'processing' | 'completed' | 'failed';
-export type BatchType = 'seed' | 'upload' | 'purge';
+export type BatchType = 'seed' | 'upload' | 'provider_import' | 'purge';
 
 /** One problem of a failed upload: the spreadsheet row (header = 1) and the file's column. */
 export interface BatchRowError {
   row: number;
   column: string | null;
   message: string;
+  /** A provider import's object id, named instead of the row. */
+  ref?: string;
 }
 
 /** A Data Manager batch, from `/api/data-manager/batches`. */
@@ -34,6 +36,12 @@ export interface DataBatch {
   unknown_columns: string[];
   target_batch_id: string | null;
   purged_by: string | null;
+  /** A provider import's connector, its object count, and the rows the provider no longer has. */
+  source: string | null;
+  total_count: number | null;
+  missing_count: number | null;
+  missing: { key: string; name: string | null }[];
+  remove_missing: boolean;
 }
 
 export interface PurgeResult extends ActionResult {
