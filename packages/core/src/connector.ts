@@ -10,6 +10,8 @@
  */
 
 export type { AccountingCapability, AccountingEntry } from './accounting/target.js';
+/** For catalogue rows: a provider's minor units as the decimal price text the Data Manager reads. */
+export { formatPrice } from './batches/money.js';
 export type {
   CatalogueCapability,
   CataloguePage,

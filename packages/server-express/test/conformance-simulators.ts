@@ -6,6 +6,7 @@ import type { CatalogueSimulator, ConnectorSimulator } from '@pos/integrations-c
 import {
   CLOVER_API,
   CLOVER_APP_SECRET,
+  cloverGeneratedCatalogue,
   cloverSimulation,
   QUICKBOOKS_API,
   QUICKBOOKS_CLIENT_SECRET,
@@ -121,6 +122,47 @@ export function wooCommerceSimulator(mock: ProviderMock): ConnectorSimulator {
       secrets: () => [WOOCOMMERCE_CONSUMER_KEY, WOOCOMMERCE_CONSUMER_SECRET, WRONG_WOOCOMMERCE_SECRET],
     }),
   );
+}
+
+/** Clover as the catalogue conformance suite sees it: its inventory, stocked, repriced, cut and faulted. */
+export function cloverCatalogueSimulator(mock: ProviderMock): CatalogueSimulator {
+  let current: () => ReturnType<typeof cloverSimulation> = cloverSimulation;
+  const connector = mswSimulator(mock, CLOVER_API, cloverSimulation, (sim) => {
+    current = sim;
+    return {
+      approve: (authUrl) => sim().approve(authUrl),
+      secrets: () => [CLOVER_APP_SECRET, ...tokensOf(sim().issued)],
+    };
+  });
+  const inventory = () => current().inventory;
+  const skus = (items: ReadonlyArray<{ sku?: string | undefined }>) => items.map((item) => item.sku as string);
+  return {
+    ...connector,
+    up() {
+      inventory().restore();
+      connector.up();
+    },
+    stockProducts(count: number) {
+      const catalogue = cloverGeneratedCatalogue(count);
+      inventory().replace(catalogue);
+      return skus(catalogue.items);
+    },
+    reprice(count: number) {
+      const changed = inventory()
+        .items()
+        .slice(0, count)
+        .map((item) => inventory().update(item.id, { price: item.price + 50 }));
+      return skus(changed);
+    },
+    removeProduct() {
+      const last = inventory().items().at(-1);
+      if (!last) throw new Error('The simulated Clover inventory is empty.');
+      inventory().remove(last.id);
+      return last.sku as string;
+    },
+    rateLimitOnce: () => inventory().rateLimit(1, '1'),
+    failAfterFirstPage: () => inventory().failAfterPages(1),
+  };
 }
 
 /** Example POS with its catalogue (test/fixtures/example-catalogue.ts): products to import, faults on the way. */

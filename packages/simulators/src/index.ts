@@ -2,6 +2,14 @@
 // request handlers over in-memory state, served by `nodeListener` (Node.js, Express) or by the
 // msw handlers of `@pos/simulators/msw`.
 export {
+  type CloverCatalogue,
+  type CloverCategory,
+  type CloverItem,
+  type CloverPriceType,
+  cloverDemoCatalogue,
+  cloverGeneratedCatalogue,
+} from './clover/catalogue.js';
+export {
   CLOVER_API,
   CLOVER_APP_ID,
   CLOVER_APP_SECRET,
@@ -11,6 +19,7 @@ export {
   type CloverMerchant,
   cloverMerchant,
 } from './clover/fixtures.js';
+export type { CloverInventory } from './clover/inventory.js';
 export { type CloverSimulator, type CloverSimulatorOptions, createCloverSimulator } from './clover/simulator.js';
 export { combine, type SimulatedRequest, type SimulatedResponse, type Simulator } from './exchange.js';
 export { nodeListener } from './node.js';

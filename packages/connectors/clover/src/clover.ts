@@ -1,5 +1,6 @@
 import {
   authorizationUrl,
+  DEFAULT_RETRY_POLICY,
   IntegrationError,
   type Lazy,
   type OAuthConnector,
@@ -12,6 +13,7 @@ import {
 } from '@pos/integrations-core/connector';
 import { ofetch } from 'ofetch';
 import { z } from 'zod';
+import { CLOVER_MAX_PAGE_SIZE, type CloverRest, cloverCatalogue } from './catalogue.js';
 import { type CloverCall, cloverErrors, fromCloverError } from './errors.js';
 
 /** Authorize pages and API hosts per region. */
@@ -41,8 +43,13 @@ export interface CloverOptions {
   apiBase?: Lazy<string>;
   /** Replaces the authorize page host (`CLOVER_OAUTH_BASE`). */
   oauthBase?: Lazy<string>;
-  /** For REST reads (never for token calls); default 3 attempts. */
+  /**
+   * For REST reads (never for token calls); default 3 attempts. By default a catalogue import
+   * waits out a `Retry-After` of up to a minute; set here, the policy applies to it as given.
+   */
   retry?: RetryPolicy;
+  /** Items per page of a catalogue import (`limit`), 1 to 1000; default 1000, Clover's largest. */
+  pageSize?: number;
   /** Per request, default 10 s; keep it under core's refresh lease (30 s). */
   timeoutMs?: number;
 }
@@ -97,13 +104,35 @@ export function clover(options: CloverOptions): CloverConnector {
   const apiBase = () => resolveBase(options.apiBase ?? CLOVER_HOSTS[region].api);
   const oauthBase = () => resolveBase(options.oauthBase ?? CLOVER_HOSTS[region].oauth);
   const timeout = options.timeoutMs ?? 10_000;
-  const call = providerCalls({
-    retry: options.retry,
-    mapError: (error) =>
-      error instanceof z.ZodError
-        ? new IntegrationError('PROVIDER_UNAVAILABLE', 'Clover answered with a merchant that could not be read.')
-        : fromCloverError(error, 'api'),
+  const mapError = (error: unknown) =>
+    error instanceof z.ZodError
+      ? new IntegrationError('PROVIDER_UNAVAILABLE', 'Clover sent an answer that could not be read.')
+      : fromCloverError(error, 'api');
+  const call = providerCalls({ retry: options.retry, mapError });
+  // An import has time to wait out Clover's rate limits (per token and per app) page after page.
+  const importCall = providerCalls({
+    retry: options.retry ?? { ...DEFAULT_RETRY_POLICY, maxDelayMs: 60_000 },
+    mapError,
   });
+  const rest: CloverRest = {
+    merchantPath,
+    get: (path, accessToken, query, schema, signal) =>
+      importCall(async () => {
+        let answer: unknown;
+        try {
+          answer = await ofetch(`${apiBase()}${path}`, {
+            headers: { authorization: `Bearer ${accessToken}` },
+            query,
+            signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
+            retry: false,
+          });
+        } catch (error) {
+          if (signal.aborted) return undefined;
+          throw error;
+        }
+        return schema.parse(answer);
+      }),
+  };
 
   /** Token calls run once: a refresh token is single use, and a code is too. */
   async function tokenCall(call: CloverCall, path: string, body: Record<string, string>) {
@@ -193,6 +222,7 @@ export function clover(options: CloverOptions): CloverConnector {
     oauthFailedCode: 'CLOVER_OAUTH_FAILED',
     tokenExpiredCode: 'CLOVER_TOKEN_EXPIRED',
     account: { accountId: (data) => data.merchant_id, inUseCode: 'CLOVER_MERCHANT_IN_USE', label: 'Clover merchant' },
+    catalogue: cloverCatalogue(rest, options.pageSize ?? CLOVER_MAX_PAGE_SIZE),
 
     authorizationUrl(state) {
       const redirect = new URL(resolveLazy(options.redirectUri));

@@ -13,6 +13,8 @@ export function cloverMerchant(overrides: Record<string, unknown> = {}) {
   return {
     id: CLOVER_MERCHANT_ID,
     name: "Joe's Coffee",
+    /** ISO 4217: item prices are minor units of it. */
+    defaultCurrency: 'USD',
     address: {
       address1: '1 Main St',
       address2: null as string | null,

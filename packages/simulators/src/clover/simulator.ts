@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { combine, formOf, html, json, jsonOf, type Route, redirect, simulator, sleep, text } from '../exchange.js';
 import { consentPage } from '../pages.js';
 import { signedTokens } from '../tokens.js';
+import { type CloverCatalogue, cloverDemoCatalogue } from './catalogue.js';
 import {
   CLOVER_APP_ID,
   CLOVER_APP_SECRET,
@@ -9,6 +10,7 @@ import {
   type CloverMerchant,
   cloverMerchant,
 } from './fixtures.js';
+import { type Authorize, cloverInventory } from './inventory.js';
 
 const CODE_LIFETIME_MS = 5 * 60 * 1000;
 
@@ -29,6 +31,8 @@ export interface CloverSimulatorOptions {
   redirectUri?: () => string;
   /** Signs the tokens; a fixed key keeps tokens valid across restarts (default: a random one). */
   signingKey?: string;
+  /** The merchant's inventory (default: the demo bakery's dozen items, `cloverDemoCatalogue()`). */
+  catalogue?: CloverCatalogue;
 }
 
 /**
@@ -89,6 +93,13 @@ export function createCloverSimulator(options: CloverSimulatorOptions = {}) {
   }
 
   const unauthorized = () => json(401, { message: '401 Unauthorized' });
+  /** A live access token issued for this merchant, asking about this merchant. */
+  const authorized: Authorize = ({ headers }, merchantId) => {
+    const token = headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
+    const claims = tokens.verify(token, 'access', seconds());
+    return Boolean(claims) && claims?.subject === merchantId && merchantId === merchant.id;
+  };
+  const inventory = cloverInventory(options.catalogue ?? cloverDemoCatalogue(), clock);
 
   const pages: Route[] = [
     [
@@ -159,20 +170,24 @@ export function createCloverSimulator(options: CloverSimulatorOptions = {}) {
     [
       'GET',
       '/v3/merchants/:merchantId',
-      ({ headers, query, root }, { merchantId }) => {
+      (request, { merchantId = '' }) => {
         calls.merchant += 1;
-        const token = headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
-        const claims = tokens.verify(token, 'access', seconds());
-        if (!claims || claims.subject !== merchantId || merchantId !== merchant.id) return unauthorized();
+        if (!authorized(request, merchantId)) return unauthorized();
+        const { query, root } = request;
         const expanded = query.get('expand')?.split(',') ?? [];
         return json(200, {
           ...merchant,
           address: expanded.includes('address')
             ? merchant.address
             : { href: `${root}/v3/merchants/${merchant.id}/address` },
+          // The merchant's settings; an app reads the currency from either place.
+          properties: expanded.includes('properties')
+            ? { defaultCurrency: merchant.defaultCurrency, trackStock: true, updateStock: true, vat: false }
+            : { href: `${root}/v3/merchants/${merchant.id}/properties` },
         });
       },
     ],
+    ...inventory.routes(authorized),
   ];
 
   const hosts = { api: simulator('clover', api), pages: simulator('clover', pages) };
@@ -189,6 +204,8 @@ export function createCloverSimulator(options: CloverSimulatorOptions = {}) {
     revokeAccessTokens: () => tokens.revoke('access'),
     /** Clover stops accepting every refresh token issued so far, so the next refresh is refused. */
     revokeRefreshTokens: () => tokens.revoke('refresh'),
+    /** The merchant's items and categories, and the inventory faults (429, outage) for tests. */
+    inventory,
   };
 }
 
