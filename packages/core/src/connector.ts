@@ -10,6 +10,9 @@
  */
 
 export type { AccountingCapability, AccountingEntry } from './accounting/target.js';
+// Shared with the CSV presets, so a catalogue pulled from a provider reads like its export file.
+export { htmlToText } from './batches/html-text.js';
+export { derivedSku } from './batches/text.js';
 export type {
   CatalogueCapability,
   CataloguePage,
