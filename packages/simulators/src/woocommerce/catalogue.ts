@@ -157,6 +157,10 @@ export function createWooCommerceCatalogue(content: WooCommerceCatalogueContent)
 
   return {
     replace,
+    /** Replaces the customers only. */
+    replaceCustomers(next: readonly WooObject[]) {
+      customers = [...next];
+    },
     get products(): readonly WooObject[] {
       return products;
     },
