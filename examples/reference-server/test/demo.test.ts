@@ -132,7 +132,7 @@ describe('WooCommerce', () => {
       expect((await api('GET', '/api/integrations/woocommerce/summary')).body).toMatchObject({
         store_name: 'Demo Coffee Shop (simulated)',
         currency: 'USD',
-        product_count: 4,
+        product_count: 15,
       });
       expect((await api('POST', '/api/integrations/woocommerce/test')).body).toMatchObject({ success: true });
       expect((await api('DELETE', '/api/integrations/woocommerce/disconnect')).body).toMatchObject({ success: true });

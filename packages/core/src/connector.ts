@@ -10,8 +10,11 @@
  */
 
 export type { AccountingCapability, AccountingEntry } from './accounting/target.js';
+// Shared with the CSV presets, so a catalogue pulled from a provider reads like its export file.
+export { htmlToText } from './batches/html-text.js';
 /** For catalogue rows: a provider's minor units as the decimal price text the Data Manager reads. */
 export { formatPrice } from './batches/money.js';
+export { derivedSku } from './batches/text.js';
 export type {
   CatalogueCapability,
   CataloguePage,

@@ -4,11 +4,16 @@
  * (test/fixtures/example-catalogue.ts) first.
  */
 import { clover } from '@pos/connector-clover';
+import { wooCommerce } from '@pos/connector-woocommerce';
 import { describeCatalogueConformance } from '@pos/integrations-core/testing';
 import { CLOVER_APP_ID, CLOVER_APP_SECRET, CLOVER_REDIRECT_URI, useProviderMock } from '@pos/test-support';
 import { examplePosWithCatalogue } from '../../../test/fixtures/example-catalogue.js';
 import { testServerHost } from './conformance-host.js';
-import { cloverCatalogueSimulator, examplePosCatalogueSimulator } from './conformance-simulators.js';
+import {
+  cloverCatalogueSimulator,
+  examplePosCatalogueSimulator,
+  wooCommerceCatalogueSimulator,
+} from './conformance-simulators.js';
 
 const mock = useProviderMock();
 const retry = { attempts: 2, baseDelayMs: 1, maxDelayMs: 1_000 };
@@ -27,3 +32,4 @@ describeCatalogueConformance(
   cloverCatalogueSimulator(mock),
   host,
 );
+describeCatalogueConformance(wooCommerce({ retry }), wooCommerceCatalogueSimulator(mock), host);

@@ -8,6 +8,7 @@ import {
   CLOVER_APP_SECRET,
   cloverGeneratedCatalogue,
   cloverSimulation,
+  createWooCommerceCatalogue,
   QUICKBOOKS_API,
   QUICKBOOKS_CLIENT_SECRET,
   quickbooksSimulation,
@@ -22,7 +23,10 @@ import {
   WOOCOMMERCE_CONSUMER_KEY,
   WOOCOMMERCE_CONSUMER_SECRET,
   WOOCOMMERCE_STORE,
+  wooCommerceGeneratedCatalogue,
+  wooCommerceGeneratedCustomers,
   wooCommerceHandlers,
+  wooCommerceProducts,
 } from '@pos/test-support';
 import { HttpResponse, http, type RequestHandler } from 'msw';
 
@@ -110,8 +114,10 @@ export function examplePosSimulator(mock: ProviderMock): ConnectorSimulator {
 
 const WRONG_WOOCOMMERCE_SECRET = 'cs_0000000000000000000000000000000000000000';
 
+const wooCommerceKeys = { consumer_key: WOOCOMMERCE_CONSUMER_KEY, store_url: WOOCOMMERCE_STORE };
+
 export function wooCommerceSimulator(mock: ProviderMock): ConnectorSimulator {
-  const keys = { consumer_key: WOOCOMMERCE_CONSUMER_KEY, store_url: WOOCOMMERCE_STORE };
+  const keys = wooCommerceKeys;
   return mswSimulator(
     mock,
     WOOCOMMERCE_STORE,
@@ -208,6 +214,53 @@ export function examplePosCatalogueSimulator(mock: ProviderMock): CatalogueSimul
     },
     failAfterFirstPage() {
       sim.faults.afterFirstPage = 503;
+    },
+  };
+}
+
+/**
+ * The WooCommerce store for the catalogue conformance suite: a catalogue the test changes
+ * (generated products with variations, reprices, products moved to the trash, customers) and
+ * its faults (one 429 with Retry-After, an outage after the first page).
+ */
+export function wooCommerceCatalogueSimulator(mock: ProviderMock): CatalogueSimulator {
+  let catalogue = createWooCommerceCatalogue({ products: wooCommerceProducts() });
+  const connector = mswSimulator(
+    mock,
+    WOOCOMMERCE_STORE,
+    () => {
+      catalogue = createWooCommerceCatalogue({ products: wooCommerceProducts() });
+      return { handlers: wooCommerceHandlers(WOOCOMMERCE_STORE, { catalogue }) };
+    },
+    () => ({
+      validCredentials: () => ({ ...wooCommerceKeys, consumer_secret: WOOCOMMERCE_CONSUMER_SECRET }),
+      invalidCredentials: () => ({ ...wooCommerceKeys, consumer_secret: WRONG_WOOCOMMERCE_SECRET }),
+      secrets: () => [WOOCOMMERCE_CONSUMER_KEY, WOOCOMMERCE_CONSUMER_SECRET, WRONG_WOOCOMMERCE_SECRET],
+    }),
+  );
+  return {
+    ...connector,
+    up() {
+      catalogue.up();
+      connector.up();
+    },
+    stockProducts(count: number): readonly string[] {
+      const generated = wooCommerceGeneratedCatalogue(count);
+      catalogue.replace({ ...generated.content, customers: [...catalogue.customers] });
+      return generated.skus;
+    },
+    reprice: (count: number): readonly string[] => catalogue.reprice(count).map((product) => String(product.sku)),
+    removeProduct(): string {
+      const trashed = catalogue.trash();
+      if (!trashed) throw new Error('The simulated store has no product to delete');
+      return String(trashed.sku);
+    },
+    rateLimitOnce: () => catalogue.rateLimitOnce(),
+    failAfterFirstPage: () => catalogue.failAfterFirstPage(),
+    stockCustomers(count: number): readonly string[] {
+      const customers = wooCommerceGeneratedCustomers(count);
+      catalogue.replaceCustomers(customers);
+      return customers.map((customer) => String(customer.email));
     },
   };
 }

@@ -99,6 +99,19 @@ export {
   type SupabaseSimulatorOptions,
 } from './supabase/simulator.js';
 export {
+  createWooCommerceCatalogue,
+  type WooCommerceCatalogue,
+  type WooCommerceCatalogueContent,
+  type WooObject,
+} from './woocommerce/catalogue.js';
+export {
+  wooCommerceCustomer,
+  wooCommerceDemoCatalogue,
+  wooCommerceGeneratedCatalogue,
+  wooCommerceGeneratedCustomers,
+  wooCommerceVariation,
+} from './woocommerce/catalogue-fixtures.js';
+export {
   WOOCOMMERCE_CONSUMER_KEY,
   WOOCOMMERCE_CONSUMER_SECRET,
   WOOCOMMERCE_STORE,

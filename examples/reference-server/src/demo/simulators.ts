@@ -12,6 +12,7 @@ import {
   type StripeWebhookEndpoint,
   squareLocation,
   stripeAccount,
+  wooCommerceDemoCatalogue,
 } from '@pos/simulators';
 import { Router } from 'express';
 import * as demo from './constants.js';
@@ -40,12 +41,13 @@ export const demoSquare = () =>
 export const demoSupabase = () =>
   createSupabaseSimulator({ keys: new Map([[demo.DEMO_SUPABASE_KEY, { role: 'service_role' }]]) }).simulator;
 
-/** The demo's WooCommerce store: the demo REST API key and a few products. */
+/** The demo's WooCommerce store: the demo REST API key, a dozen products and a few customers. */
 export const demoWooCommerce = () =>
   createWooCommerceSimulator({
     consumerKey: demo.DEMO_WOOCOMMERCE_KEY,
     consumerSecret: demo.DEMO_WOOCOMMERCE_SECRET,
     store: { name: 'Demo Coffee Shop (simulated)', currency: 'USD' },
+    ...wooCommerceDemoCatalogue(),
   });
 
 /** The demo's Stripe platform and the account its consent page connects. */

@@ -1,4 +1,5 @@
 import {
+  type ConnectorContext,
   IntegrationError,
   type OutboundHttp,
   readBoundedJson,
@@ -34,18 +35,20 @@ function basic({ consumer_key, consumer_secret }: WooKeys): string {
 /**
  * One GET to the merchant's store through the outbound guard (public https only, no redirects);
  * network failures and timeouts become `PROVIDER_UNAVAILABLE`, the guard's refusals
- * (`VALIDATION_FAILED`) pass through, statuses are returned.
+ * (`VALIDATION_FAILED`) pass through, statuses are returned. An aborted `signal` ends the call
+ * with the signal's reason.
  */
 export async function get(
   outbound: OutboundHttp,
   url: string,
-  options: { keys?: WooKeys; timeoutMs: number },
+  options: { keys?: WooKeys; timeoutMs: number; signal?: AbortSignal | undefined },
 ): Promise<WooAnswer> {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
   try {
     const response = await outbound.fetch(url, {
       method: 'GET',
       headers: { accept: 'application/json', ...(options.keys ? { authorization: basic(options.keys) } : {}) },
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
       subject: 'The store URL',
     });
     return {
@@ -54,6 +57,7 @@ export async function get(
       body: await readBoundedJson(response, MAX_BODY_BYTES),
     };
   } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason;
     if (error instanceof IntegrationError) throw error;
     throw unreachable('WooCommerce', error);
   }
@@ -112,4 +116,32 @@ export function answerError(answer: WooAnswer, storeUrl: string): IntegrationErr
     );
   }
   return undefined;
+}
+
+/** The connector's runner for read calls (`providerCalls`): retries and `Retry-After`. */
+export type Calls = <T>(call: () => Promise<T>) => Promise<T>;
+
+/** An authenticated GET of the REST API, run by `call`. */
+export type RestRead = (
+  store: string,
+  path: string,
+  keys: WooKeys,
+  context: ConnectorContext,
+  signal?: AbortSignal,
+) => Promise<WooAnswer>;
+
+/**
+ * Authenticated reads of the REST API, each run by `call` (so rate limits and outages are
+ * retried); anything but a JSON 2xx is thrown as one of our codes. An aborted `signal` stops
+ * before the next attempt.
+ */
+export function restReader(call: Calls, timeoutMs: number): RestRead {
+  return (store, path, keys, context, signal) =>
+    call(async () => {
+      signal?.throwIfAborted();
+      const answer = await get(context.outbound, `${store}${path}`, { keys, timeoutMs, signal });
+      const error = answerError(answer, store);
+      if (error) throw error;
+      return answer;
+    });
 }

@@ -7,8 +7,10 @@ import {
   type RetryPolicy,
 } from '@pos/integrations-core/connector';
 import { z } from 'zod';
+import { generalCurrency, isObject, shortText, systemStatus, total } from './answers.js';
+import { CATALOGUE_RETRY, wooCommerceCatalogue } from './catalogue.js';
 import { wooCommerceErrors } from './errors.js';
-import { answerError, get, INDEX_PATH, REST_PATH, type WooAnswer, type WooKeys } from './rest.js';
+import { answerError, get, INDEX_PATH, REST_PATH, restReader, type WooKeys } from './rest.js';
 
 const SYSTEM_STATUS_PATH = `${REST_PATH}/system_status`;
 const GENERAL_SETTINGS_PATH = `${REST_PATH}/settings/general`;
@@ -62,45 +64,10 @@ export type WooCommercePublicData = {
 type WooCommerceCredentials = ConnectorCredentials<WooCommerceSecret, WooCommercePublicData>;
 
 export interface WooCommerceOptions {
+  /** Retries of every call; an import's calls wait longer without it (`CATALOGUE_RETRY`). */
   retry?: RetryPolicy;
   /** Per request (default 15 000). */
   timeoutMs?: number;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A short text of the store's answer, or null: a store's fields are shown, so nothing long or odd. */
-function shortText(value: unknown, pattern = /^\P{Cc}{1,200}$/u): string | null {
-  return typeof value === 'string' && pattern.test(value.trim()) ? value.trim() : null;
-}
-
-const VERSION = /^\d{1,4}(\.\d{1,4}){0,3}([-+][\w.]{1,40})?$/;
-const CURRENCY = /^[A-Z]{3}$/;
-
-/** `GET /system_status`: the versions and the currency (the store's name is not in it). */
-function systemStatus(body: unknown) {
-  const environment = isObject(body) && isObject(body.environment) ? body.environment : {};
-  const settings = isObject(body) && isObject(body.settings) ? body.settings : {};
-  return {
-    woocommerce_version: shortText(environment.wc_version ?? environment.version, VERSION),
-    wordpress_version: shortText(environment.wp_version, VERSION),
-    currency: shortText(settings.currency, CURRENCY),
-  };
-}
-
-/** `GET /settings/general`: the store currency setting, `woocommerce_currency`. */
-function generalCurrency(body: unknown): string | null {
-  if (!Array.isArray(body)) return null;
-  const setting = body.find((entry) => isObject(entry) && entry.id === 'woocommerce_currency');
-  return isObject(setting) ? shortText(setting.value, CURRENCY) : null;
-}
-
-/** `X-WP-Total`: how many products the collection holds. */
-function total(answer: WooAnswer): number | null {
-  const value = answer.headers.get('x-wp-total');
-  return value && /^\d{1,9}$/.test(value) ? Number(value) : null;
 }
 
 /** WooCommerce, connected with a REST API key (consumer key and secret) of the merchant's store. */
@@ -111,14 +78,7 @@ export function wooCommerce(
   const timeoutMs = options.timeoutMs ?? 15_000;
 
   /** An authenticated read of the REST API; anything but a JSON 2xx is thrown as one of our codes. */
-  function read(store: string, path: string, keys: WooKeys, context: ConnectorContext): Promise<WooAnswer> {
-    return call(async () => {
-      const answer = await get(context.outbound, `${store}${path}`, { keys, timeoutMs });
-      const error = answerError(answer, store);
-      if (error) throw error;
-      return answer;
-    });
-  }
+  const read = restReader(call, timeoutMs);
 
   /** The site's title from the WordPress REST index (no key needed); null when it does not say. */
   function siteName(store: string, context: ConnectorContext): Promise<string | null> {
@@ -217,6 +177,8 @@ export function wooCommerce(
         : ' accepts the key';
       return { message: `WooCommerce answered: ${credentials.publicData.store_name}${version}.` };
     },
+
+    catalogue: wooCommerceCatalogue(restReader(providerCalls({ retry: options.retry ?? CATALOGUE_RETRY }), timeoutMs)),
 
     statusFields(publicData) {
       return {

@@ -1,4 +1,5 @@
 import { json, type SimulatedRequest, simulator } from '../exchange.js';
+import { createWooCommerceCatalogue, type WooCommerceCatalogue, type WooObject, wpError } from './catalogue.js';
 import {
   WOOCOMMERCE_CONSUMER_KEY,
   WOOCOMMERCE_CONSUMER_SECRET,
@@ -9,15 +10,17 @@ import {
 
 const REST = '/wp-json/wc/v3';
 
-/** WordPress's error envelope. */
-const wpError = (status: number, code: string, message: string) => json(status, { code, message, data: { status } });
-
 export interface WooCommerceSimulatorOptions {
   consumerKey?: string;
   consumerSecret?: string;
   store?: Partial<WooCommerceStore>;
   /** The catalogue (`wooCommerceProducts()` by default). */
-  products?: Array<Record<string, unknown> & { id: number }>;
+  products?: WooObject[];
+  /** The variations of variable products, by product id. */
+  variations?: Record<number, WooObject[]>;
+  customers?: WooObject[];
+  /** A catalogue the caller keeps and changes (`createWooCommerceCatalogue`); replaces the three above. */
+  catalogue?: WooCommerceCatalogue;
 }
 
 /** The key pair of a request: HTTP Basic first, else the query string (as WooCommerce checks them). */
@@ -36,7 +39,8 @@ function keysOf(request: SimulatedRequest): { key: string; secret: string } | un
 /**
  * A simulated WooCommerce store (WordPress with WooCommerce, pretty permalinks on): the REST
  * index `GET /wp-json` (no key), and below `/wp-json/wc/v3` with the accepted key
- * `system_status`, `settings/general` and `products` (paged, with `X-WP-Total`). An unknown
+ * `system_status`, `settings/general`, `products`, `products/{id}`, `products/{id}/variations`
+ * and `customers` (paged as WordPress pages, see `./catalogue.ts`). An unknown
  * consumer key is anonymous (401 `woocommerce_rest_cannot_view`), a wrong secret 401
  * `woocommerce_rest_authentication_error`, an unknown route 404 `rest_no_route`. Every answer
  * carries `X-Simulated: woocommerce`.
@@ -45,7 +49,13 @@ export function createWooCommerceSimulator(options: WooCommerceSimulatorOptions 
   const consumerKey = options.consumerKey ?? WOOCOMMERCE_CONSUMER_KEY;
   const consumerSecret = options.consumerSecret ?? WOOCOMMERCE_CONSUMER_SECRET;
   const store = wooCommerceStore(options.store);
-  const products = options.products ?? wooCommerceProducts();
+  const catalogue =
+    options.catalogue ??
+    createWooCommerceCatalogue({
+      products: options.products ?? wooCommerceProducts(),
+      ...(options.variations ? { variations: options.variations } : {}),
+      ...(options.customers ? { customers: options.customers } : {}),
+    });
 
   /** 401 as WooCommerce answers it, or undefined when the request carries the accepted key. */
   function refused(request: SimulatedRequest) {
@@ -62,20 +72,6 @@ export function createWooCommerceSimulator(options: WooCommerceSimulatorOptions 
     (answer: (request: SimulatedRequest, params: Record<string, string>) => ReturnType<typeof json>) =>
     (request: SimulatedRequest, params: Record<string, string>) =>
       refused(request) ?? answer(request, params);
-
-  function productPage(request: SimulatedRequest) {
-    const perPage = Number(request.query.get('per_page') ?? '10');
-    const page = Number(request.query.get('page') ?? '1');
-    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) {
-      return wpError(400, 'rest_invalid_param', 'Invalid parameter(s): per_page');
-    }
-    if (!Number.isInteger(page) || page < 1) return wpError(400, 'rest_invalid_param', 'Invalid parameter(s): page');
-    const pages = Math.ceil(products.length / perPage);
-    return json(200, products.slice((page - 1) * perPage, page * perPage), {
-      'x-wp-total': String(products.length),
-      'x-wp-totalpages': String(pages),
-    });
-  }
 
   return simulator('woocommerce', [
     [
@@ -126,15 +122,14 @@ export function createWooCommerceSimulator(options: WooCommerceSimulatorOptions 
         ]),
       ),
     ],
-    ['GET', `${REST}/products`, authenticated(productPage)],
+    ['GET', `${REST}/products`, authenticated((request) => catalogue.listProducts(request))],
+    ['GET', `${REST}/products/:id`, authenticated((_request, { id }) => catalogue.getProduct(id as string))],
     [
       'GET',
-      `${REST}/products/:id`,
-      authenticated((_request, { id }) => {
-        const product = products.find((candidate) => String(candidate.id) === id);
-        return product ? json(200, product) : wpError(404, 'woocommerce_rest_product_invalid_id', 'Invalid ID.');
-      }),
+      `${REST}/products/:id/variations`,
+      authenticated((request, { id }) => catalogue.listVariations(request, id as string)),
     ],
+    ['GET', `${REST}/customers`, authenticated((request) => catalogue.listCustomers(request))],
     [
       '*',
       `${REST}/:rest`,
