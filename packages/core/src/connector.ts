@@ -10,6 +10,10 @@
  */
 
 export type { AccountingCapability, AccountingEntry } from './accounting/target.js';
+// Cell texts for a catalogue's rows, written the way an upload in our own format writes them.
+export { htmlToText } from './batches/html-text.js';
+export { formatPrice } from './batches/money.js';
+export { derivedSku } from './batches/text.js';
 export type {
   CatalogueCapability,
   CataloguePage,
