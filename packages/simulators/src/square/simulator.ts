@@ -1,71 +1,53 @@
-import { json, simulator } from './exchange.js';
-
-/** Square's production host, where the msw simulation answers by default. */
-export const SQUARE_PRODUCTION = 'https://connect.squareup.com';
-/** The access token and location the simulator accepts by default. */
-export const SQUARE_TOKEN = 'EAAAl7QmTestAccessTokenForSquareSandbox9f2c';
-export const SQUARE_LOCATION_ID = 'L1ABCDEF2345';
-
-/** A location in the shape of Square's `GET /v2/locations/{id}`. */
-export function squareLocation(overrides: Record<string, unknown> = {}) {
-  return {
-    id: SQUARE_LOCATION_ID,
-    name: 'Main St',
-    business_name: "Joe's Coffee",
-    address: {
-      address_line_1: '1 Main St',
-      locality: 'Springfield',
-      administrative_district_level_1: 'IL',
-      postal_code: '62701',
-      country: 'US',
-    },
-    capabilities: ['CREDIT_CARD_PROCESSING', 'AUTOMATIC_TRANSFERS'],
-    status: 'ACTIVE',
-    merchant_id: 'MLXYZ123',
-    currency: 'USD',
-    timezone: 'America/Chicago',
-    ...overrides,
-  };
-}
-
-/** Square's error envelope. */
-export function squareErrorBody(category: string, code: string, detail = 'Simulated error.') {
-  return { errors: [{ category, code, detail }] };
-}
+import { json, type SimulatedRequest, type Simulator, simulator } from '../exchange.js';
+import { SquareCatalogue } from './catalogue.js';
+import { squareCafeCatalogue } from './catalogue-data.js';
+import type { SquareCatalogueContent } from './catalogue-objects.js';
+import { catalogueRoutes } from './catalogue-routes.js';
+import { SQUARE_TOKEN, squareErrorBody, squareLocation } from './fixtures.js';
 
 export interface SquareSimulatorOptions {
   /** The access token it accepts (`SQUARE_TOKEN` by default). */
   token?: string;
   /** The seller's locations, the main one first (`squareLocation()` by default). */
   locations?: Array<{ id: unknown }>;
+  /** The seller's catalogue, inventory and customers (a small café's, counted at the main location, by default). */
+  catalogue?: SquareCatalogueContent;
+}
+
+/** A simulated Square seller: its API, and its catalogue for tests to change. */
+export interface SquareSimulator extends Simulator {
+  readonly catalogue: SquareCatalogue;
 }
 
 /**
- * A simulated Square Locations API: `GET /v2/locations` and `GET /v2/locations/{id}` (the id
- * `main` is the main location) for the accepted token, Square's 401 and 404 otherwise. Every
- * answer carries `X-Simulated: square`.
+ * A simulated Square seller: the Locations API (`GET /v2/locations`, `GET /v2/locations/{id}`,
+ * the id `main` being the main location) and the read side of the Catalog, Inventory and
+ * Customers APIs (see `catalogue-routes.ts`) for the accepted token, Square's 401 and 404
+ * otherwise. Every answer carries `X-Simulated: square`.
  */
-export function createSquareSimulator(options: SquareSimulatorOptions = {}) {
+export function createSquareSimulator(options: SquareSimulatorOptions = {}): SquareSimulator {
   const token = options.token ?? SQUARE_TOKEN;
   const locations = options.locations ?? [squareLocation()];
+  const catalogue = new SquareCatalogue(options.catalogue ?? squareCafeCatalogue(String(locations[0]?.id)));
   const unauthorized = () =>
     json(401, squareErrorBody('AUTHENTICATION_ERROR', 'UNAUTHORIZED', 'This request could not be authorized.'));
-  return simulator('square', [
-    [
-      'GET',
-      '/v2/locations',
-      ({ headers }) => (headers.get('authorization') === `Bearer ${token}` ? json(200, { locations }) : unauthorized()),
-    ],
+  const refused = ({ headers }: SimulatedRequest) =>
+    headers.get('authorization') === `Bearer ${token}` ? undefined : unauthorized();
+  const routes = simulator('square', [
+    ['GET', '/v2/locations', (request) => refused(request) ?? json(200, { locations })],
     [
       'GET',
       '/v2/locations/:locationId',
-      ({ headers }, { locationId }) => {
-        if (headers.get('authorization') !== `Bearer ${token}`) return unauthorized();
+      (request, { locationId }) => {
+        const refusal = refused(request);
+        if (refusal) return refusal;
         const location =
           locationId === 'main' ? locations[0] : locations.find((candidate) => candidate.id === locationId);
         if (location) return json(200, { location });
         return json(404, squareErrorBody('INVALID_REQUEST_ERROR', 'NOT_FOUND', `Location ${locationId} not found.`));
       },
     ],
+    ...catalogueRoutes(catalogue, refused),
   ]);
+  return Object.assign(routes, { catalogue });
 }
