@@ -51,6 +51,7 @@ export { SquareCatalogue } from './square/catalogue.js';
 export {
   generatedSku,
   generatedSquareCatalogue,
+  generatedSquareCustomers,
   SQUARE_OTHER_LOCATION_ID,
   squareCafeCatalogue,
   squareCafeCustomers,

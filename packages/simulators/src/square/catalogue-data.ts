@@ -219,3 +219,19 @@ export function generatedSquareCatalogue(
   }
   return { objects, counts, customers: [], skus };
 }
+
+/** `count` customers, deterministic, each with a name, a distinct e-mail and a phone number. */
+export function generatedSquareCustomers(count: number): SquareCustomer[] {
+  const customers: SquareCustomer[] = [];
+  for (let n = 0; n < count; n++) {
+    customers.push(
+      customer(generatedId('GK', n), {
+        given_name: 'Guest',
+        family_name: `Number ${n + 1}`,
+        email_address: `guest${n + 1}@example.com`,
+        phone_number: `+1-555-${String(n % 10_000).padStart(4, '0')}`,
+      }),
+    );
+  }
+  return customers;
+}

@@ -86,6 +86,11 @@ export class SquareCatalogue {
     return this.#customers;
   }
 
+  /** Replaces the customers only. */
+  replaceCustomers(customers: SquareCustomer[]): void {
+    this.#customers = customers;
+  }
+
   /** Sets a variation's price (minor units), as an edit in the Square Dashboard would: a new version. */
   setPrice(variationId: string, amount: number): void {
     const variation = this.variations().find((candidate) => candidate.id === variationId);
