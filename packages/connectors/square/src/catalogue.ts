@@ -138,16 +138,26 @@ export function squareCatalogue(options: SquareCatalogueOptions): CatalogueCapab
     ]),
   );
 
-  /** One SDK call, retried on 429 (after Square's Retry-After) and outages; the batch stopping stops it. */
+  /**
+   * One SDK call, retried on 429 (after Square's Retry-After) and outages; the batch stopping
+   * stops it. Each attempt gets a signal of its own, linked to the batch's and unlinked after:
+   * the SDK listens on the signal it is given and never lets go, which over a long import's
+   * thousands of calls would pile up on the batch's signal.
+   */
   async function request<T>(read: SquareRead, signal: AbortSignal, send: (options: RequestOptions) => Promise<T>) {
     const call = callers.get(read) as ReturnType<typeof providerCalls>;
     stopIfAborted(signal);
     const result = await call(async () => {
+      const attempt = new AbortController();
+      const abort = () => attempt.abort(signal.reason);
+      signal.addEventListener('abort', abort, { once: true });
       try {
-        return await send({ abortSignal: signal });
+        return await send({ abortSignal: attempt.signal });
       } catch (error) {
         stopIfAborted(signal);
         throw error;
+      } finally {
+        signal.removeEventListener('abort', abort);
       }
     });
     stopIfAborted(signal);
