@@ -130,10 +130,12 @@ export function wooCommerceSimulator(mock: ProviderMock): ConnectorSimulator {
 /**
  * Square with a catalogue the catalogue conformance suite can change: generated products (one
  * variation per product, every fifth item with two), repricing, a deletion the way Square reports
- * it (the item is gone from ListCatalog), an armed 429 and an outage after the first page.
+ * it (the item is gone from the catalogue's listings), an armed 429 and an outage after the first page.
  */
 export function squareCatalogueSimulator(mock: ProviderMock) {
-  let sim = squareSimulation();
+  // Square's search `limit` is advisory: pages of 100 spread 250 products over three pages.
+  const simulate = () => squareSimulation({ searchPageSize: 100 });
+  let sim = simulate();
   const install = () => mock.resetHandlers(...sim.handlers);
   const skuOf = (variation: SquareVariationObject) => variation.item_variation_data.sku as string;
   return {
@@ -141,7 +143,7 @@ export function squareCatalogueSimulator(mock: ProviderMock) {
     invalidCredentials: () => ({ access_token: WRONG_SQUARE_TOKEN, location_id: SQUARE_LOCATION_ID }),
     secrets: () => [SQUARE_TOKEN, WRONG_SQUARE_TOKEN],
     reset() {
-      sim = squareSimulation();
+      sim = simulate();
       install();
     },
     down: () => outage(mock, SQUARE_PRODUCTION),

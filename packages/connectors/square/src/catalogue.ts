@@ -20,6 +20,8 @@ type RequestOptions = { abortSignal: AbortSignal };
 
 /** BatchRetrieveInventoryCounts: the most counts a page holds (its `limit`), and the ids we send per call. */
 const COUNTS_PER_CALL = 1000;
+/** SearchCatalogObjects' largest page (ListCatalog's is fixed at 100). */
+const SEARCH_LIMIT = 1000;
 /** ListCustomers' largest page. */
 const CUSTOMERS_PER_PAGE = 100;
 
@@ -127,8 +129,9 @@ function customerRow(customer: Square.Customer): CatalogueRow | undefined {
 /**
  * Square's catalogue for the Data Manager, through the official SDK: products (one per item
  * variation offered at the connected location, with the IN_STOCK count Square reports there)
- * and customers. ListCatalog pages of 100 items, each followed by the inventory counts of its
- * variations; categories are read first (they are few) so every page can name them.
+ * and customers. Items come from SearchCatalogObjects, up to 1,000 a page (ListCatalog's pages
+ * are fixed at 100), without deleted objects; each page is followed by the inventory counts of
+ * its variations. Categories are read first (they are few) so every page can name them.
  */
 export function squareCatalogue(options: SquareCatalogueOptions): CatalogueCapability<SquareSecret, SquarePublicData> {
   const callers = new Map(
@@ -164,16 +167,27 @@ export function squareCatalogue(options: SquareCatalogueOptions): CatalogueCapab
     return result;
   }
 
+  /** One page of SearchCatalogObjects: live objects of one type, up to 1,000 a page. */
+  const searchPage = (
+    client: SquareClient,
+    type: 'ITEM' | 'CATEGORY',
+    cursor: string | undefined,
+    signal: AbortSignal,
+  ) =>
+    request(ITEMS, signal, (sdk) =>
+      client.catalog.search({ objectTypes: [type], includeDeletedObjects: false, limit: SEARCH_LIMIT, cursor }, sdk),
+    );
+
   async function categoryNames(client: SquareClient, signal: AbortSignal): Promise<Map<string, string>> {
     const names = new Map<string, string>();
     let cursor: string | undefined;
     do {
-      const page = await request(ITEMS, signal, (sdk) => client.catalog.list({ types: 'CATEGORY', cursor }, sdk));
-      for (const object of page.data) {
+      const page = await searchPage(client, 'CATEGORY', cursor, signal);
+      for (const object of page.objects ?? []) {
         const name = object.type === 'CATEGORY' ? object.categoryData?.name?.trim() : undefined;
         if (name && object.id && !object.isDeleted) names.set(object.id, name);
       }
-      cursor = next(page.response.cursor);
+      cursor = next(page.cursor);
     } while (cursor);
     return names;
   }
@@ -206,11 +220,21 @@ export function squareCatalogue(options: SquareCatalogueOptions): CatalogueCapab
     const client = options.client(credentials);
     const locationId = credentials.publicData.location_id;
     const categories = await categoryNames(client, signal);
-    let cursor: string | undefined;
-    do {
-      const page = await request(ITEMS, signal, (sdk) => client.catalog.list({ types: 'ITEM', cursor }, sdk));
+    let pending: Promise<Square.SearchCatalogObjectsResponse> | undefined = searchPage(
+      client,
+      'ITEM',
+      undefined,
+      signal,
+    );
+    while (pending) {
+      const page: Square.SearchCatalogObjectsResponse = await pending;
+      // The next page is asked for at once, so Square's latency overlaps the counts and the
+      // storing of this one; a failure surfaces when it is awaited (or never, once stopped).
+      const cursor = next(page.cursor);
+      pending = cursor ? searchPage(client, 'ITEM', cursor, signal) : undefined;
+      pending?.catch(() => undefined);
       const offered: Array<{ item: Square.CatalogItem; variations: Square.CatalogObject.ItemVariation[] }> = [];
-      for (const object of page.data) {
+      for (const object of page.objects ?? []) {
         if (object.type !== 'ITEM' || object.isDeleted || !object.itemData || !presentAt(object, locationId)) continue;
         const variations = (object.itemData.variations ?? []).filter(
           (variation): variation is Square.CatalogObject.ItemVariation =>
@@ -232,8 +256,7 @@ export function squareCatalogue(options: SquareCatalogueOptions): CatalogueCapab
         });
       });
       if (rows.length > 0) yield { rows };
-      cursor = next(page.response.cursor);
-    } while (cursor);
+    }
   }
 
   async function* customers(credentials: SquareCredentials, signal: AbortSignal): AsyncGenerator<CataloguePage> {

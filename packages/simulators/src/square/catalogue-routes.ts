@@ -40,13 +40,14 @@ const typesOf = (value: unknown, fallback: string[]) =>
 /**
  * The read side of Square's Catalog, Inventory and Customers APIs over a {@link SquareCatalogue}:
  * ListCatalog (100 per page, never deleted objects), SearchCatalogObjects (object types, deleted
- * objects on request, `limit` up to 1000, no query filters), BatchRetrieveInventoryCounts and
+ * objects on request, `limit` up to 1000 or `searchPageSize`, whichever is less, no query filters), BatchRetrieveInventoryCounts and
  * ListCustomers, each paginated with Square's opaque `cursor`. An armed fault answers first: 429
  * `RATE_LIMITED` with `Retry-After: 1`, or 503 for a later page.
  */
 export function catalogueRoutes(
   catalogue: SquareCatalogue,
   authorized: (request: SimulatedRequest) => SimulatedResponse | undefined,
+  searchPageSize = 1000,
 ): Route[] {
   const guarded =
     (laterPage: (request: SimulatedRequest) => boolean, answer: (request: SimulatedRequest) => SimulatedResponse) =>
@@ -89,7 +90,10 @@ export function catalogueRoutes(
         const deleted = body.include_deleted_objects === true;
         const requested = Number(body.limit ?? 100);
         // Square treats `limit` as advisory: out of range, it uses its default.
-        const size = Number.isInteger(requested) && requested >= 1 && requested <= 1000 ? requested : 100;
+        const size = Math.min(
+          Number.isInteger(requested) && requested >= 1 && requested <= 1000 ? requested : 100,
+          searchPageSize,
+        );
         const listing = `search:${[...types].sort().join(',')}:${deleted}`;
         const offset = offsetOf(body.cursor, listing);
         if (typeof offset !== 'number') return offset;

@@ -12,6 +12,11 @@ export interface SquareSimulatorOptions {
   locations?: Array<{ id: unknown }>;
   /** The seller's catalogue, inventory and customers (a small café's, counted at the main location, by default). */
   catalogue?: SquareCatalogueContent;
+  /**
+   * The most objects a SearchCatalogObjects page holds (1000, Square's maximum, by default). Square
+   * calls `limit` advisory: a smaller figure makes a small catalogue span several pages.
+   */
+  searchPageSize?: number;
 }
 
 /** A simulated Square seller: its API, and its catalogue for tests to change. */
@@ -47,7 +52,7 @@ export function createSquareSimulator(options: SquareSimulatorOptions = {}): Squ
         return json(404, squareErrorBody('INVALID_REQUEST_ERROR', 'NOT_FOUND', `Location ${locationId} not found.`));
       },
     ],
-    ...catalogueRoutes(catalogue, refused),
+    ...catalogueRoutes(catalogue, refused, options.searchPageSize),
   ]);
   return Object.assign(routes, { catalogue });
 }
