@@ -1,10 +1,4 @@
-import {
-  type CatalogueRow,
-  createOutboundGuard,
-  IntegrationError,
-  silentLogger,
-  systemClock,
-} from '@pos/integrations-core/connector';
+import { type CatalogueRow, IntegrationError } from '@pos/integrations-core/connector';
 import {
   createSquareSimulator,
   generatedSquareCatalogue,
@@ -12,7 +6,6 @@ import {
   mswHandlers,
   SQUARE_LOCATION_ID,
   SQUARE_PRODUCTION,
-  SQUARE_TOKEN,
   type SquareCatalogueContent,
   type SquareSimulator,
   squareCafeCatalogue,
@@ -24,21 +17,11 @@ import {
 import { HttpResponse, http } from 'msw';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { square } from '../src/index.js';
+import { context, credentials } from './fixtures.js';
 
 const mock = useProviderMock();
-const context = { tenantId: 'tenant-a', clock: systemClock, logger: silentLogger, outbound: createOutboundGuard() };
 // Waits up to 2 s, so Square's Retry-After: 1 is waited out and longer asks are not.
 const retry = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2_000 };
-const credentials = {
-  secret: { access_token: SQUARE_TOKEN },
-  publicData: {
-    location_id: SQUARE_LOCATION_ID,
-    location_name: 'Main St',
-    merchant_id: 'MLXYZ123',
-    environment: 'production' as const,
-    access_token_masked: 'EAAAl7QmTestAcc...9f2c',
-  },
-};
 
 /** Each request the simulated Square answered, as `METHOD /path`. */
 let requests: string[] = [];

@@ -103,18 +103,33 @@ const FIRST = new Date(EPOCH).toISOString();
 /** A fixed, increasing time for the `n`th change, so generated catalogues are deterministic. */
 export const changedAt = (n: number) => (n === 0 ? FIRST : new Date(EPOCH + n * 1000).toISOString());
 
-// Built with plain property assignments rather than spreads: the bench's generator makes 100,000 of them.
-
-export function squareCategory(id: string, name: string, n = 0): SquareCategoryObject {
-  return {
-    type: 'CATEGORY',
+/**
+ * An object of `type` with its type's data under `key` (`item_data`, …), present everywhere,
+ * at the `n`th change. Built by assignment rather than spreads: the bench's generator makes
+ * 100,000 of them.
+ */
+function catalogObject<O extends SquareCatalogObject>(
+  type: O['type'],
+  id: string,
+  n: number,
+  key: string,
+  data: unknown,
+): O {
+  const object: Record<string, unknown> = {
+    type,
     id,
     updated_at: changedAt(n),
     version: EPOCH + n * 1000,
     is_deleted: false,
     present_at_all_locations: true,
-    category_data: { name, category_type: 'REGULAR_CATEGORY', is_top_level: true },
   };
+  object[key] = data;
+  return object as O;
+}
+
+export function squareCategory(id: string, name: string, n = 0): SquareCategoryObject {
+  const data = { name, category_type: 'REGULAR_CATEGORY', is_top_level: true };
+  return catalogObject<SquareCategoryObject>('CATEGORY', id, n, 'category_data', data);
 }
 
 export interface VariationSpec {
@@ -149,16 +164,7 @@ function squareVariation(spec: VariationSpec, itemId: string, currency: string, 
   if (spec.sku !== undefined) data.sku = spec.sku;
   if (spec.upc !== undefined) data.upc = spec.upc;
   if (spec.amount !== undefined) data.price_money = { amount: spec.amount, currency };
-  const variation: SquareVariationObject = {
-    type: 'ITEM_VARIATION',
-    id: spec.id,
-    updated_at: changedAt(n),
-    version: EPOCH + n * 1000,
-    is_deleted: false,
-    present_at_all_locations: true,
-    item_variation_data: data,
-  };
-  return variation;
+  return catalogObject<SquareVariationObject>('ITEM_VARIATION', spec.id, n, 'item_variation_data', data);
 }
 
 /** An item with its variations nested, as ListCatalog returns it. */
@@ -167,15 +173,12 @@ export function squareItem(spec: ItemSpec, n = 0): SquareItemObject {
   for (let ordinal = 0; ordinal < spec.variations.length; ordinal++) {
     variations.push(squareVariation(spec.variations[ordinal] as VariationSpec, spec.id, spec.currency, ordinal, n));
   }
-  const item: SquareItemObject = {
-    type: 'ITEM',
-    id: spec.id,
-    updated_at: changedAt(n),
-    version: EPOCH + n * 1000,
-    is_deleted: false,
-    present_at_all_locations: true,
-    item_data: { name: spec.name, variations, is_archived: false, product_type: 'REGULAR' },
-  };
+  const item = catalogObject<SquareItemObject>('ITEM', spec.id, n, 'item_data', {
+    name: spec.name,
+    variations,
+    is_archived: false,
+    product_type: 'REGULAR',
+  });
   if (spec.description !== undefined) {
     item.item_data.description = spec.description;
     item.item_data.description_plaintext = spec.description;
