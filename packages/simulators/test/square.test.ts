@@ -82,6 +82,18 @@ describe('the simulated Square catalogue', () => {
     ]);
   });
 
+  it('answers a search with at most searchPageSize objects, Square treating `limit` as advisory', async () => {
+    const { post } = await serve(createSquareSimulator({ searchPageSize: 5 }));
+    const first = (await (await post('/v2/catalog/search', { object_types: ['ITEM'], limit: 1000 })).json()) as Listed;
+    expect(first.objects).toHaveLength(5);
+    const rest = (await (
+      await post('/v2/catalog/search', { object_types: ['ITEM'], limit: 1000, cursor: first.cursor })
+    ).json()) as Listed;
+    // Twelve live items at the café plus the one sold elsewhere: 13, so 5 + 5 + 3.
+    expect(rest.objects).toHaveLength(5);
+    expect(rest.cursor).toBeTruthy();
+  });
+
   it('retrieves counts by variation, location and state, a page at a time', async () => {
     const square = createSquareSimulator();
     const { post } = await serve(square);
