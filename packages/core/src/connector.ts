@@ -10,9 +10,10 @@
  */
 
 export type { AccountingCapability, AccountingEntry } from './accounting/target.js';
-// Shared with the CSV presets, so a catalogue pulled from a provider reads like its export file.
+// Cell texts for a catalogue's rows, shared with the CSV presets so a catalogue pulled from a
+// provider reads like its export file: descriptions as text, minor units as the price text the
+// Data Manager reads, SKUs derived from names where the provider has none.
 export { htmlToText } from './batches/html-text.js';
-/** For catalogue rows: a provider's minor units as the decimal price text the Data Manager reads. */
 export { formatPrice } from './batches/money.js';
 export { derivedSku } from './batches/text.js';
 export type {

@@ -4,6 +4,7 @@
  * (test/fixtures/example-catalogue.ts) first.
  */
 import { clover } from '@pos/connector-clover';
+import { square } from '@pos/connector-square';
 import { wooCommerce } from '@pos/connector-woocommerce';
 import { describeCatalogueConformance } from '@pos/integrations-core/testing';
 import { CLOVER_APP_ID, CLOVER_APP_SECRET, CLOVER_REDIRECT_URI, useProviderMock } from '@pos/test-support';
@@ -12,6 +13,7 @@ import { testServerHost } from './conformance-host.js';
 import {
   cloverCatalogueSimulator,
   examplePosCatalogueSimulator,
+  squareCatalogueSimulator,
   wooCommerceCatalogueSimulator,
 } from './conformance-simulators.js';
 
@@ -33,3 +35,4 @@ describeCatalogueConformance(
   host,
 );
 describeCatalogueConformance(wooCommerce({ retry }), wooCommerceCatalogueSimulator(mock), host);
+describeCatalogueConformance(square({ retry }), squareCatalogueSimulator(mock), host);

@@ -9,15 +9,19 @@ import {
   cloverGeneratedCatalogue,
   cloverSimulation,
   createWooCommerceCatalogue,
+  generatedSquareCatalogue,
+  generatedSquareCustomers,
   QUICKBOOKS_API,
   QUICKBOOKS_CLIENT_SECRET,
   quickbooksSimulation,
   SQUARE_LOCATION_ID,
   SQUARE_PRODUCTION,
   SQUARE_TOKEN,
+  type SquareVariationObject,
   STRIPE_API,
   STRIPE_SECRET_KEY,
   squareHandlers,
+  squareSimulation,
   stripeSimulation,
   type useProviderMock,
   WOOCOMMERCE_CONSUMER_KEY,
@@ -261,6 +265,61 @@ export function wooCommerceCatalogueSimulator(mock: ProviderMock): CatalogueSimu
       const customers = wooCommerceGeneratedCustomers(count);
       catalogue.replaceCustomers(customers);
       return customers.map((customer) => String(customer.email));
+    },
+  };
+}
+
+/**
+ * Square with a catalogue the catalogue conformance suite can change: generated products (one
+ * variation per product, every fifth item with two), repricing, a deletion the way Square reports
+ * it (the item is gone from the catalogue's listings), an armed 429 and an outage after the first page.
+ */
+export function squareCatalogueSimulator(mock: ProviderMock): CatalogueSimulator {
+  // Square's search `limit` is advisory: pages of 100 spread 250 products over three pages.
+  const simulate = () => squareSimulation({ searchPageSize: 100 });
+  let sim = simulate();
+  const install = () => mock.resetHandlers(...sim.handlers);
+  const skuOf = (variation: SquareVariationObject) => variation.item_variation_data.sku as string;
+  return {
+    validCredentials: () => ({ access_token: SQUARE_TOKEN, location_id: SQUARE_LOCATION_ID }),
+    invalidCredentials: () => ({ access_token: WRONG_SQUARE_TOKEN, location_id: SQUARE_LOCATION_ID }),
+    secrets: () => [SQUARE_TOKEN, WRONG_SQUARE_TOKEN],
+    reset() {
+      sim = simulate();
+      install();
+    },
+    down: () => outage(mock, SQUARE_PRODUCTION),
+    up() {
+      sim.catalogue.up();
+      install();
+    },
+    stockProducts(count: number): string[] {
+      const generated = generatedSquareCatalogue(count, SQUARE_LOCATION_ID);
+      sim.catalogue.replace({ ...generated, customers: [...sim.catalogue.customers] });
+      return generated.skus;
+    },
+    reprice(count: number): string[] {
+      const variations = sim.catalogue.variations().slice(0, count);
+      for (const variation of variations) {
+        sim.catalogue.setPrice(variation.id, (variation.item_variation_data.price_money?.amount ?? 0) + 100);
+      }
+      return variations.map(skuOf);
+    },
+    removeProduct(): string {
+      const variation = sim.catalogue.variations().find((candidate) => {
+        const item = sim.catalogue.itemOf(candidate.id);
+        return item?.item_data.variations.length === 1;
+      });
+      if (!variation) throw new Error('The simulated Square catalogue has no single-variation item to delete.');
+      sim.catalogue.delete(variation.item_variation_data.item_id);
+      return skuOf(variation);
+    },
+    rateLimitOnce: () => sim.catalogue.rateLimitOnce(),
+    failAfterFirstPage: () => sim.catalogue.failLaterPages(),
+    stockCustomers(count: number): string[] {
+      const customers = generatedSquareCustomers(count);
+      sim.catalogue.replaceCustomers(customers);
+      return customers.map((customer) => customer.email_address as string);
     },
   };
 }

@@ -56,15 +56,35 @@ export {
   type QuickBooksSimulator,
   type QuickBooksSimulatorOptions,
 } from './quickbooks/simulator.js';
+export { SquareCatalogue } from './square/catalogue.js';
 export {
-  createSquareSimulator,
+  generatedSku,
+  generatedSquareCatalogue,
+  generatedSquareCustomers,
+  SQUARE_OTHER_LOCATION_ID,
+  squareCafeCatalogue,
+  squareCafeCustomers,
+} from './square/catalogue-data.js';
+export {
+  inStock,
+  type SquareCatalogObject,
+  type SquareCatalogueContent,
+  type SquareCategoryObject,
+  type SquareCustomer,
+  type SquareInventoryCount,
+  type SquareItemObject,
+  type SquareVariationObject,
+  squareCategory,
+  squareItem,
+} from './square/catalogue-objects.js';
+export {
   SQUARE_LOCATION_ID,
   SQUARE_PRODUCTION,
   SQUARE_TOKEN,
-  type SquareSimulatorOptions,
   squareErrorBody,
   squareLocation,
-} from './square.js';
+} from './square/fixtures.js';
+export { createSquareSimulator, type SquareSimulator, type SquareSimulatorOptions } from './square/simulator.js';
 export {
   deliverStripeEvent,
   type StripeDelivery,

@@ -13,7 +13,9 @@ import {
   type QuickBooksSimulator,
   type QuickBooksSimulatorOptions,
 } from './quickbooks/simulator.js';
-import { createSquareSimulator, SQUARE_PRODUCTION, squareLocation } from './square.js';
+import type { SquareCatalogue } from './square/catalogue.js';
+import { SQUARE_PRODUCTION, squareLocation } from './square/fixtures.js';
+import { createSquareSimulator, type SquareSimulatorOptions } from './square/simulator.js';
 import { STRIPE_API, STRIPE_CONNECT } from './stripe/fixtures.js';
 import { createStripeSimulator, type StripeSimulator, type StripeSimulatorOptions } from './stripe/simulator.js';
 import { WOOCOMMERCE_STORE } from './woocommerce/fixtures.js';
@@ -156,6 +158,23 @@ export type QuickBooksSimulation = Omit<
 /** Square as it answers for a valid token and a known location, 401 and 404 otherwise. */
 export function squareHandlers(base = SQUARE_PRODUCTION, location = squareLocation()): RequestHandler[] {
   return mswHandlers(createSquareSimulator({ locations: [location] }), base);
+}
+
+export interface SquareSimulationOptions extends SquareSimulatorOptions {
+  /** The API host (production's by default). */
+  base?: string;
+}
+
+/** Square under msw (a small café's catalogue by default), with its catalogue for tests to change. */
+export function squareSimulation(options: SquareSimulationOptions = {}): SquareSimulation {
+  const { base = SQUARE_PRODUCTION, ...rest } = options;
+  const square = createSquareSimulator(rest);
+  return { handlers: mswHandlers(square, base), catalogue: square.catalogue };
+}
+
+export interface SquareSimulation {
+  handlers: RequestHandler[];
+  catalogue: SquareCatalogue;
 }
 
 /** A WooCommerce store at `base` (`WOOCOMMERCE_STORE` by default) accepting the simulator's key. */

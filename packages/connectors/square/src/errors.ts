@@ -21,11 +21,21 @@ function firstError(error: SquareError) {
   return first ? { code: String(first.code), detail: first.detail ?? undefined } : undefined;
 }
 
+/** What a call reads, for the message of a 403: in words, and the permission the token needs for it. */
+export interface SquareRead {
+  what: string;
+  permission: string;
+}
+
+const LOCATIONS: SquareRead = { what: 'locations', permission: 'MERCHANT_PROFILE_READ' };
+
 /**
  * Square's answer as one of our codes: token problems → SQUARE_INVALID_TOKEN, an unknown
  * location → SQUARE_LOCATION_NOT_FOUND, 429 → RATE_LIMITED, outages → PROVIDER_UNAVAILABLE.
+ * `read` says what the call was reading (locations unless told), so a token without the
+ * permission is told which one it needs.
  */
-export function fromSquareError(error: unknown): IntegrationError {
+export function fromSquareError(error: unknown, read: SquareRead = LOCATIONS): IntegrationError {
   if (error instanceof IntegrationError) return error;
   if (error instanceof SquareTimeoutError) return providerUnavailable('Square', { timedOut: true, cause: error });
   if (!(error instanceof SquareError)) {
@@ -56,11 +66,11 @@ export function fromSquareError(error: unknown): IntegrationError {
   if (status === 403) {
     return squareErrors.error(
       'SQUARE_INVALID_TOKEN',
-      'The Square access token may not read locations: it needs the MERCHANT_PROFILE_READ permission.',
+      `The Square access token may not read ${read.what}: it needs the ${read.permission} permission.`,
       { details, needsReconnect: true },
     );
   }
-  if (status === 404) {
+  if (status === 404 && read === LOCATIONS) {
     return squareErrors.error(
       'SQUARE_LOCATION_NOT_FOUND',
       'Square has no location with that id for this access token.',

@@ -10,6 +10,7 @@ import {
 } from '@pos/integrations-core/connector';
 import { type Square, SquareClient } from 'square';
 import { z } from 'zod';
+import { squareCatalogue } from './catalogue.js';
 import { fromSquareError, squareErrors } from './errors.js';
 
 const PRODUCTION_BASE_URL = 'https://connect.squareup.com';
@@ -68,14 +69,17 @@ export function square(
 ): ApiKeyConnector<SquareCredentialsParsed, SquareSecret, SquarePublicData> {
   const call = providerCalls({ retry: options.retry, mapError: fromSquareError });
 
-  async function retrieveLocation(accessToken: string, locationId: string, environment: 'sandbox' | 'production') {
-    const client = new SquareClient({
+  const clientFor = (accessToken: string, environment: 'sandbox' | 'production') =>
+    new SquareClient({
       token: accessToken,
       baseUrl: resolveLazy(options.baseUrl ?? (environment === 'sandbox' ? SANDBOX_BASE_URL : PRODUCTION_BASE_URL)),
       // Retries are ours (bounded, honouring Retry-After), not the SDK's.
       maxRetries: 0,
       timeoutInSeconds: options.timeoutSeconds ?? 15,
     });
+
+  async function retrieveLocation(accessToken: string, locationId: string, environment: 'sandbox' | 'production') {
+    const client = clientFor(accessToken, environment);
     return call(async () => {
       const { location } = await client.locations.get({ locationId });
       if (!location?.id) throw new Error('Square answered without a location.');
@@ -146,6 +150,11 @@ export function square(
       const location = await locationOf(credentials);
       return { message: `Square answered: location "${location.name ?? location.id}" is reachable.` };
     },
+
+    catalogue: squareCatalogue({
+      client: (credentials) => clientFor(credentials.secret.access_token, credentials.publicData.environment),
+      retry: options.retry,
+    }),
 
     statusFields(publicData) {
       return {

@@ -1,4 +1,4 @@
-import { createOutboundGuard, IntegrationError, silentLogger, systemClock } from '@pos/integrations-core/connector';
+import { IntegrationError } from '@pos/integrations-core/connector';
 import {
   SQUARE_LOCATION_ID,
   SQUARE_PRODUCTION,
@@ -12,20 +12,10 @@ import fc from 'fast-check';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { square } from '../src/index.js';
+import { context, credentials } from './fixtures.js';
 
 const mock = useProviderMock(...squareHandlers());
-const context = { tenantId: 'tenant-a', clock: systemClock, logger: silentLogger, outbound: createOutboundGuard() };
 const fastRetry = { attempts: 3, baseDelayMs: 1, maxDelayMs: 2_000 };
-const credentials = {
-  secret: { access_token: SQUARE_TOKEN },
-  publicData: {
-    location_id: SQUARE_LOCATION_ID,
-    location_name: 'Main St',
-    merchant_id: 'MLXYZ123',
-    environment: 'production' as const,
-    access_token_masked: 'EAAAl7QmTestAcc...9f2c',
-  },
-};
 const locationUrl = `${SQUARE_PRODUCTION}/v2/locations/:locationId`;
 
 describe('Square connector', () => {
