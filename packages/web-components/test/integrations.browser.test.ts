@@ -283,7 +283,7 @@ describe('<pos-integrations> on the demo page', () => {
       Store: 'Demo Coffee Shop (simulated)',
       'Store URL': storeUrl,
       Currency: 'USD',
-      Products: '4',
+      Products: '15',
     });
     expect(await everythingIn(woo)).not.toContain(WOOCOMMERCE_SECRET);
     expect(await everythingIn(woo)).not.toContain(WOOCOMMERCE_KEY);
