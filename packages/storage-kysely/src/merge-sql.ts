@@ -49,9 +49,9 @@ const affected = (result: { numAffectedRows?: bigint }) => readInteger(result.nu
  * `insert_only` mode an existing key throws {@link ExistingKeys} before anything is written.
  *
  * Two staged rows with one key throw {@link RepeatedKeys}. That costs the common case nothing: the
- * table's unique key refuses the insert of a repeated new key, and a repeated existing key leaves
- * fewer rows matched and inserted than were staged; only then are the staged rows grouped by key
- * to name the rows. (A table with `matchBy` is checked up front, before its keys are filled in.)
+ * table's unique key refuses the insert of a repeated new key, and in upsert mode a repeated key
+ * leaves fewer rows written than were staged (or, in PostgreSQL, is refused by the upsert); only
+ * then are the staged rows grouped by key to name the rows. (A table with `matchBy` is checked up front, before its keys are filled in.)
  *
  * A column of `target.keep` whose staged value is null keeps the stored value. With a
  * `target.source` the counts include the rows the source no longer has (`missing`).
@@ -94,10 +94,6 @@ async function mergeRows(
   const tenantHasRows =
     (await sql`SELECT 1 AS found FROM ${main} WHERE tenant_id = ${tenantId} LIMIT 1`.execute(db)).rows.length > 0;
 
-  let updated = 0;
-  let unchanged = 0;
-  let matched = 0;
-  let stagedRows: number | undefined;
   if (tenantHasRows) {
     if (target.mode === 'insert_only') {
       const order = sql`s.${sql.ref(staged.order)}`;
@@ -113,44 +109,7 @@ async function mergeRows(
         );
       }
     } else {
-      const values = table.columns.filter((column) => !table.key.includes(column));
-      const keep = new Set(target.keep ?? []);
-      const differs = sql.join(
-        values.map((column) => {
-          const [m, given] = [sql`m.${sql.ref(column)}`, sql`s.${sql.ref(column)}`];
-          const other = dialect === 'sqlite' ? sql`${m} IS NOT ${given}` : sql`${m} IS DISTINCT FROM ${given}`;
-          return keep.has(column) ? sql`(${given} IS NOT NULL AND ${other})` : other;
-        }),
-        sql` OR `,
-      );
-      const assign = sql.join(
-        values.map((column) =>
-          keep.has(column)
-            ? sql`${sql.ref(column)} = COALESCE(s.${sql.ref(column)}, m.${sql.ref(column)})`
-            : sql`${sql.ref(column)} = s.${sql.ref(column)}`,
-        ),
-      );
-      // One pass over the staged rows: every matched row is marked as held by this batch, and as
-      // changed by it when a value differs (an equal row keeps its values and its last change).
-      matched = affected(
-        await sql`
-          UPDATE ${main} AS m
-          SET ${assign}, seen_batch_id = ${batchId},
-            changed_batch_id = CASE WHEN ${differs} THEN ${batchId} ELSE m.changed_batch_id END
-          FROM ${s} AS s
-          WHERE m.tenant_id = ${tenantId} AND ${keyMatch}`.execute(db),
-      );
-      // Nothing is inserted yet, so the rows this batch changed are the updated ones.
-      const changed = await sql<{ total: number | string }>`
-        SELECT COUNT(*) AS total FROM ${main} WHERE tenant_id = ${tenantId} AND changed_batch_id = ${batchId}`.execute(
-        db,
-      );
-      updated = readInteger(changed.rows[0]?.total ?? 0);
-      unchanged = matched - updated;
-      // Every staged row matched a stored one, each a different one: nothing to insert (a
-      // re-import of the same file).
-      stagedRows = await stagedCount(db, staged);
-      if (matched === stagedRows) return { inserted: 0, updated, unchanged };
+      return upsertRows(db, { dialect, table, staged, target });
     }
   }
 
@@ -160,25 +119,96 @@ async function mergeRows(
     INSERT INTO ${main} (tenant_id, batch_id, created_at, ${columns})
     SELECT ${tenantId}, ${batchId}, ${target.createdAt}, ${stagedColumns}
     FROM ${s} AS s
-    ${tenantHasRows ? sql`WHERE NOT ${existing}` : sql``}
     ORDER BY s.${sql.ref(staged.order)}`;
-  // A savepoint, so that the staged rows can still be read after the unique key refused a
-  // repeated key (PostgreSQL refuses every statement of a transaction after a failed one).
-  await sql`SAVEPOINT pos_merge_insert`.execute(db);
-  let inserted: number;
+  const inserted = await writeOrNameRepeats(db, table, staged, insert);
+  return { inserted, updated: 0, unchanged: 0 };
+}
+
+/**
+ * Upsert mode into a tenant that has rows: one `INSERT … ON CONFLICT DO UPDATE` over the staged
+ * rows (an `UPDATE … FROM` first would make SQLite materialise the whole join before writing).
+ * A staged row whose key is stored updates that row when a value differs and marks it as held
+ * (`seen_batch_id`) and, when changed, as changed by this batch. A key the statement already
+ * wrote (a repeat within the file) is skipped in SQLite and refused by PostgreSQL; either way the
+ * staged rows are then grouped by key to name the repeats.
+ */
+async function upsertRows(
+  // biome-ignore lint/suspicious/noExplicitAny: the tables are chosen at run time.
+  db: Kysely<any>,
+  merge: { dialect: SqlDialectName; table: MergeTable; staged: StagedRows; target: ImportTarget },
+): Promise<ImportCounts> {
+  const { dialect, table, staged, target } = merge;
+  const main = sql.table(table.name);
+  const { tenantId, batchId } = target;
+  const values = table.columns.filter((column) => !table.key.includes(column));
+  const keep = new Set(target.keep ?? []);
+  const notSame = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
+    dialect === 'sqlite' ? sql`${a} IS NOT ${b}` : sql`${a} IS DISTINCT FROM ${b}`;
+  const differs = sql.join(
+    values.map((column) => {
+      const [stored, given] = [sql`m.${sql.ref(column)}`, sql`excluded.${sql.ref(column)}`];
+      return keep.has(column) ? sql`(${given} IS NOT NULL AND ${notSame(stored, given)})` : notSame(stored, given);
+    }),
+    sql` OR `,
+  );
+  const assign = sql.join(
+    values.map((column) =>
+      keep.has(column)
+        ? sql`${sql.ref(column)} = COALESCE(excluded.${sql.ref(column)}, m.${sql.ref(column)})`
+        : sql`${sql.ref(column)} = excluded.${sql.ref(column)}`,
+    ),
+  );
+  const columns = sql.join(table.columns.map((column) => sql.ref(column)));
+  const stagedColumns = sql.join(table.columns.map((column) => sql`s.${sql.ref(column)}`));
+  const conflict = sql.join(['tenant_id', ...table.key].map((column) => sql.ref(column)));
+  // `WHERE true`: SQLite would otherwise read `ON CONFLICT` as a join constraint of the SELECT.
+  const upsert = sql`
+    INSERT INTO ${main} AS m (tenant_id, batch_id, created_at, ${columns})
+    SELECT ${tenantId}, ${batchId}, ${target.createdAt}, ${stagedColumns}
+    FROM ${staged.table} AS s WHERE true
+    ORDER BY s.${sql.ref(staged.order)}
+    ON CONFLICT (${conflict}) DO UPDATE
+    SET ${assign}, seen_batch_id = ${batchId},
+      changed_batch_id = CASE WHEN ${differs} THEN ${batchId} ELSE m.changed_batch_id END
+    WHERE m.batch_id <> ${batchId} AND ${notSame(sql`m.seen_batch_id`, sql`${batchId}`)}`;
+  const written = await writeOrNameRepeats(db, table, staged, upsert);
+  // Every staged row was either inserted or matched a different stored row; fewer means a repeat.
+  if (written !== (await stagedCount(db, staged))) await refuseRepeats(db, table, staged);
+  const count = async (column: 'batch_id' | 'changed_batch_id') => {
+    const found = await sql<{ total: number | string }>`
+      SELECT COUNT(*) AS total FROM ${main} WHERE tenant_id = ${tenantId} AND ${sql.ref(column)} = ${batchId}`.execute(
+      db,
+    );
+    return readInteger(found.rows[0]?.total ?? 0);
+  };
+  const inserted = await count('batch_id');
+  const updated = await count('changed_batch_id');
+  return { inserted, updated, unchanged: written - inserted - updated };
+}
+
+/**
+ * Runs the statement that writes the staged rows and returns how many rows it wrote. Inside a
+ * savepoint, so that the staged rows can still be read after the table's unique key refused a
+ * repeated key (PostgreSQL refuses every statement of a transaction after a failed one): the
+ * repeats are then named ({@link RepeatedKeys}).
+ */
+async function writeOrNameRepeats(
+  // biome-ignore lint/suspicious/noExplicitAny: the tables are chosen at run time.
+  db: Kysely<any>,
+  table: MergeTable,
+  staged: StagedRows,
+  statement: RawBuilder<unknown>,
+): Promise<number> {
+  await sql`SAVEPOINT pos_merge_write`.execute(db);
   try {
-    inserted = affected(await insert.execute(db));
+    const written = affected(await statement.execute(db));
+    await sql`RELEASE SAVEPOINT pos_merge_write`.execute(db);
+    return written;
   } catch (error) {
-    await sql`ROLLBACK TO SAVEPOINT pos_merge_insert`.execute(db);
+    await sql`ROLLBACK TO SAVEPOINT pos_merge_write`.execute(db);
     await refuseRepeats(db, table, staged);
     throw error;
   }
-  await sql`RELEASE SAVEPOINT pos_merge_insert`.execute(db);
-  // Fewer rows matched and inserted than staged: some staged rows repeat an existing key.
-  if (stagedRows !== undefined && matched + inserted !== stagedRows) {
-    await refuseRepeats(db, table, staged);
-  }
-  return { inserted, updated, unchanged };
 }
 
 async function stagedCount(
