@@ -45,7 +45,7 @@ if (mode === 'read') {
   console.log(JSON.stringify(result));
 } else {
   const integrations = createIntegrations({
-    storage: createSqliteStorage({ filename: database }),
+    storage: await createSqliteStorage({ filename: database }),
     cipher: createKeyRing({ keys: [{ key: Buffer.alloc(32, 1).toString('base64') }] }),
     connectors: [connector],
   });

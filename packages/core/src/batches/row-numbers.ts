@@ -15,7 +15,11 @@ export class ImportRows {
   add(rowNumber: number, ref?: string): void {
     if (ref !== undefined) {
       this.#refs ??= [];
-      this.#refs[this.#length] = ref;
+      // A copy: a parser may hand out ids cut from its whole response text (the Square SDK's
+      // JSON parser does), and keeping such a cut keeps the whole page in memory until the
+      // import ends (about 90 MiB for a 100,000-variation catalogue, measured with
+      // bench/provider-import).
+      this.#refs[this.#length] = structuredClone(ref);
     }
     if (this.#length === this.#numbers.length) {
       const grown = new Int32Array(this.#numbers.length * 2);
