@@ -76,6 +76,15 @@ export function describeCatalogueConformance(
     }
 
     /** The tenant's rows of one entity type, read back through the CSV export, by their first column. */
+    /**
+     * The events of the provider's integration log. A batch's outcome is written there just after
+     * the batch completes, so a test polls for it.
+     */
+    async function logEvents(): Promise<string[]> {
+      const logs = await request('GET', `/api/integrations/${connector.id}/logs`, { tenantId: TENANT });
+      return (logs.body.logs as Array<{ event: string }>).map((entry) => entry.event);
+    }
+
     async function stored(entityType = 'products', tenantId = TENANT): Promise<Map<string, Record<string, string>>> {
       const exported = await request('GET', `/api/data-manager/export?entity_type=${entityType}`, { tenantId });
       expect(exported.status, exported.text).toBe(200);
@@ -147,9 +156,9 @@ export function describeCatalogueConformance(
         missing_count: 0,
       });
       expect(await stored()).toEqual(rows);
-      const logs = await request('GET', `/api/integrations/${connector.id}/logs`, { tenantId: TENANT });
-      const events = (logs.body.logs as Array<{ event: string }>).map((entry) => entry.event);
-      expect(events.filter((event) => event === 'catalogue_import_completed')).toHaveLength(2);
+      await expect
+        .poll(async () => (await logEvents()).filter((event) => event === 'catalogue_import_completed'))
+        .toHaveLength(2);
     });
 
     it('updates the prices that changed at the provider, and nothing else', async () => {
@@ -202,10 +211,7 @@ export function describeCatalogueConformance(
       const failed = await importCatalogue();
       expect(failed).toMatchObject({ status: 'failed', record_count: 0, error_message: expect.any(String) });
       expect(await stored()).toEqual(before);
-      const logs = await request('GET', `/api/integrations/${connector.id}/logs`, { tenantId: TENANT });
-      expect((logs.body.logs as Array<{ event: string }>).map((entry) => entry.event)).toContain(
-        'catalogue_import_failed',
-      );
+      await expect.poll(logEvents).toContain('catalogue_import_failed');
 
       await simulator.up();
       expect(await importCatalogue()).toMatchObject({ status: 'completed', updated_count: 5 });
