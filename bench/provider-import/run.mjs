@@ -1,7 +1,8 @@
 // bench/provider-import: a 100,000-variation simulated Square catalogue imported through the
 // SDK's public API (`integrations.catalogue`), the simulator answering instantly from a process of
-// its own. Prints items per second and the importing process's peak RSS.
-// Usage: npm run bench:provider-import [-- --variations 100000 --runs 3]
+// its own; then a smaller one from a simulator that takes --latency ms to answer each call.
+// Prints items per second, CPU time per item and the importing process's peak RSS.
+// Usage: npm run bench:provider-import [-- --variations 100000 --runs 3 --latency 100]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -16,11 +17,14 @@ const flag = (name, fallback) => {
 const variations = flag('--variations', 100_000);
 // The machines are shared: each measurement runs several times and the fastest counts.
 const runs = flag('--runs', 3);
+// How long the paced run's provider takes to answer each call (`--latency`, ms).
+const LATENCY_MS = flag('--latency', 100);
+const SLOW_VARIATIONS = Math.min(variations, 20_000);
 if (!Number.isInteger(variations) || variations < 1000) throw new Error('--variations must be a whole number ≥ 1000');
 
 /** Starts the simulator and waits for the line saying where it listens. */
-async function startSimulator() {
-  const child = spawn(process.execPath, [join(here, 'simulator.mjs'), String(variations)], {
+async function startSimulator(count = variations, latencyMs = 0) {
+  const child = spawn(process.execPath, [join(here, 'simulator.mjs'), String(count), String(latencyMs)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const [line] = await new Promise((resolve, reject) => {
@@ -76,6 +80,20 @@ try {
   console.log(line('connector read only (SDK, paging, counts)', read));
   console.log(line('integrations.catalogue.import, first', imported.first));
   console.log(line('integrations.catalogue.import, unchanged', imported.again));
+
+  // The same import against a provider that takes LATENCY_MS to answer each call (a smaller
+  // catalogue, so it takes seconds): how much of the wall time the importing process was busy.
+  const slow = await startSimulator(SLOW_VARIATIONS, LATENCY_MS);
+  let paced;
+  try {
+    paced = child(['import', slow.base, join(dir, 'paced.db')]).first;
+  } finally {
+    slow.stop();
+  }
+  console.log(line(`the same at ${LATENCY_MS} ms a call, ${SLOW_VARIATIONS.toLocaleString('en')} items`, paced));
+  console.log(
+    `${''.padEnd(40)} busy ${((paced.cpuSeconds / paced.seconds) * 100).toFixed(0)} % of the wall time (CPU of all threads / wall)`,
+  );
 
   const peak = imported.again.maxRssKiB;
   const targets = [
