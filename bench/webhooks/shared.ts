@@ -71,9 +71,13 @@ export function startReference(database: string, env: Record<string, string> = {
   );
 }
 
-/** CPU seconds a process has used (user + system), from /proc: a figure the machine's other load does not move. */
-export function cpuSeconds(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+/**
+ * CPU seconds a process has used (user + system), from /proc: a figure the machine's other load
+ * does not move. With `thread`, that thread's only (the process's id is its main thread's).
+ */
+export function cpuSeconds(pid: number | undefined, thread?: number): number {
+  const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+  const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
