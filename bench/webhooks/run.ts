@@ -14,20 +14,25 @@
  * apart. Prints the rates, the ratio, and checks that every payment ended paid with its event
  * applied exactly once. Exits 1 if any check fails (not for the ratio: timings vary).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import Database from 'better-sqlite3';
-import Stripe from 'stripe';
+import {
+  connectStripe,
+  cpuSeconds,
+  type Delivery,
+  deliveries,
+  openSessions,
+  readSettlement,
+  start,
+  startReference,
+  WEBHOOK_PATH,
+} from './shared.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = join(ROOT, 'examples/reference-server/dist/main.js');
 const BARE = fileURLToPath(new URL('./bare-server.mjs', import.meta.url));
-const SECRET = 'whsec_benchWebhookSigningSecret000000000000';
-const API_KEY = 'pos_demo_key_not_for_production';
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 4200);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** Rounds of bare then reference, each with its own events; the median of their ratios counts. */
@@ -35,140 +40,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 /** Events sent to both servers before measuring, so both run compiled code, as a server does after its first minutes. */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 
-function start(
-  script: string,
-  env: Record<string, string>,
-  pattern: RegExp,
-): Promise<{ child: ChildProcess; url: string }> {
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, script, ...(script === MAIN ? ['--demo'] : [])], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = pattern.exec(output);
-      if (match) resolve({ child, url: match[1] as string });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before listening:\n${output}`)));
-  });
-}
-
-/** CPU seconds a process has used (user + system), from /proc: a figure the machine's other load does not move. */
-function cpuSeconds(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function api(url: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    redirect: 'manual',
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
-
-async function connectStripe(url: string) {
-  const started = await api(url, 'POST', '/api/integrations/stripe/auth-url');
-  const decision = await fetch(`${url}/demo/stripe/oauth/authorize/decision`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      decision: 'approve',
-      redirect_uri: `${url}/api/integrations/stripe/callback`,
-      state: new URL(started.body.auth_url).searchParams.get('state') as string,
-      scope: 'read_write',
-    }),
-    redirect: 'manual',
-  });
-  const callback = await fetch(decision.headers.get('location') as string, { redirect: 'manual' });
-  if (!callback.headers.get('location')?.includes('status=connected')) throw new Error('Stripe did not connect');
-}
-
-interface Created {
-  order_id: string;
-  payment_id: string;
-  session_id: string;
-  amount: number;
-  currency: string;
-}
-
-async function openSessions(url: string, prefix: string, count: number): Promise<Created[]> {
-  const created: Created[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < count) {
-        const index = next++;
-        const response = await api(url, 'POST', '/api/payments/checkout-session', {
-          order_id: `${prefix}-${index}`,
-          amount: 1000 + (index % 5000),
-          currency: 'usd',
-        });
-        if (response.status !== 200) throw new Error(`checkout-session answered ${response.status}`);
-        created.push(response.body);
-      }
-    }),
-  );
-  return created;
-}
-
-let eventCount = 0;
-/** Each session's completed event, signed now with the SDK, one to three times, shuffled. */
-function deliveries(created: Created[], account: string): Array<{ body: string; signature: string }> {
-  const list: Array<{ body: string; signature: string }> = [];
-  for (const payment of created) {
-    const body = JSON.stringify({
-      id: `evt_bench_${++eventCount}`,
-      object: 'event',
-      type: 'checkout.session.completed',
-      account,
-      api_version: '2026-10-28.endive',
-      created: Math.floor(Date.now() / 1000),
-      livemode: false,
-      pending_webhooks: 1,
-      request: { id: null, idempotency_key: null },
-      data: {
-        object: {
-          id: payment.session_id,
-          object: 'checkout.session',
-          status: 'complete',
-          payment_status: 'paid',
-          client_reference_id: payment.order_id,
-          metadata: { tenant_id: 'demo', order_id: payment.order_id, payment_id: payment.payment_id, attempt: '1' },
-          // What the session was created for: an event reporting another amount settles nothing.
-          amount_total: payment.amount,
-          currency: payment.currency,
-          mode: 'payment',
-          livemode: false,
-        },
-      },
-    });
-    const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET });
-    const copies = 1 + (eventCount % 3);
-    for (let copy = 0; copy < copies; copy += 1) list.push({ body, signature });
-  }
-  for (let index = list.length - 1; index > 0; index -= 1) {
-    const other = Math.floor(Math.random() * (index + 1));
-    [list[index], list[other]] = [list[other] as (typeof list)[number], list[index] as (typeof list)[number]];
-  }
-  return list;
-}
-
-async function load(
-  url: string,
-  path: string,
-  list: Array<{ body: string; signature: string }>,
-  server: ChildProcess,
-  repeat = 1,
-) {
+async function load(url: string, path: string, list: Delivery[], server: ChildProcess, repeat = 1) {
   const cpuBefore = cpuSeconds(server.pid);
   let next = 0;
   let last = 0;
@@ -183,7 +55,7 @@ async function load(
           last = performance.now();
         },
         setupRequest: (request) => {
-          const delivery = list[next++ % list.length] as (typeof list)[number];
+          const delivery = list[next++ % list.length] as Delivery;
           return {
             ...request,
             method: 'POST',
@@ -212,24 +84,11 @@ async function main() {
   const dbPath = join(dir, 'pos.db');
   const children: ChildProcess[] = [];
   try {
-    const reference = await start(
-      MAIN,
-      {
-        PORT: '0',
-        POS_DB_PATH: dbPath,
-        STRIPE_WEBHOOK_SECRET: SECRET,
-        POS_SYNC_INTERVAL_MS: '0',
-        // The bench opens its sessions as one tenant as fast as it can: lift the per-tenant rate.
-        POS_CHECKOUT_RATE_PER_MINUTE: '100000',
-      },
-      /URL\s+(http:\/\/\S+)/,
-    );
+    const reference = await startReference(dbPath);
     children.push(reference.child);
     const bare = await start(BARE, {}, /listening (http:\/\/\S+)/);
     children.push(bare.child);
-    await connectStripe(reference.url);
-    const status = await api(reference.url, 'GET', '/api/integrations/stripe/status');
-    const account = status.body.account_id as string;
+    const account = await connectStripe(reference.url);
 
     process.stdout.write(`opening ${PAYMENTS + WARMUP} checkout sessions … `);
     const warm = await openSessions(reference.url, 'WARM', WARMUP);
@@ -238,7 +97,7 @@ async function main() {
 
     const warmList = deliveries(warm, account);
     await load(bare.url, '/hook', warmList, bare.child);
-    await load(reference.url, '/api/payments/webhooks/stripe', warmList, reference.child);
+    await load(reference.url, WEBHOOK_PATH, warmList, reference.child);
 
     const perRound = Math.ceil(created.length / ROUNDS);
     const rounds: Array<{ bare: Awaited<ReturnType<typeof load>>; reference: Awaited<ReturnType<typeof load>> }> = [];
@@ -249,7 +108,7 @@ async function main() {
       sent += list.length;
       // The baseline answers so fast that one pass is over in a moment: it gets the same requests three times.
       const bareRound = await load(bare.url, '/hook', list, bare.child, 3);
-      const referenceRound = await load(reference.url, '/api/payments/webhooks/stripe', list, reference.child);
+      const referenceRound = await load(reference.url, WEBHOOK_PATH, list, reference.child);
       rounds.push({ bare: bareRound, reference: referenceRound });
       process.stdout.write(
         `round ${round + 1}: bare ${bareRound.rate.toFixed(0)} req/s (${bareRound.cpuPerRequestUs.toFixed(0)} µs CPU/req), ` +
@@ -272,20 +131,8 @@ async function main() {
     };
 
     // Every payment paid, each event recorded and applied exactly once.
-    const db = new Database(dbPath, { readonly: true });
     const orders = created.map((payment) => payment.order_id);
-    const rows = db
-      .prepare(
-        "select order_id, status, json_array_length(webhook_events) as trail from payments where tenant_id = 'demo' and order_id like 'BENCH-%'",
-      )
-      .all() as Array<{ order_id: string; status: string; trail: number }>;
-    const byOrder = new Map(rows.map((row) => [row.order_id, row]));
-    const lost = orders.filter((order) => byOrder.get(order)?.status !== 'paid').length;
-    const doubled = rows.filter((row) => row.trail !== 1).length;
-    const recorded = (
-      db.prepare("select count(*) as n from webhook_events where event_id like 'evt_bench_%'").get() as { n: number }
-    ).n;
-    db.close();
+    const { lost, doubled, recorded } = await readSettlement(dbPath, orders, new Set(orders));
     const distinct = created.length + warm.length;
 
     const ratios = rounds.map((round) => round.reference.rate / round.bare.rate);
