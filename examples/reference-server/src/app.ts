@@ -232,6 +232,12 @@ export async function createReferenceServer(
     listen() {
       return new Promise((resolve, reject) => {
         const server: Server = app.listen(config.port, config.host);
+        // Idle keep-alive connections stay open a minute, not Node's 5 s: when the server was
+        // busy past a connection's timer (an import's final merge holds the main thread for
+        // seconds), Node closed it with the request that had just arrived on it unread, and the
+        // sender saw a reset (bench:webhooks-during-import).
+        server.keepAliveTimeout = 65_000;
+        server.headersTimeout = 66_000;
         server.once('error', reject);
         server.once('listening', () => {
           const { port } = server.address() as AddressInfo;
