@@ -20,6 +20,8 @@ type RequestOptions = { abortSignal: AbortSignal };
 
 /** BatchRetrieveInventoryCounts: the most counts a page holds (its `limit`), and the ids we send per call. */
 const COUNTS_PER_CALL = 1000;
+/** BatchRetrieveInventoryCounts calls a page's stock may have in flight at once. */
+const PARALLEL_COUNT_CALLS = 4;
 /** SearchCatalogObjects' largest page (ListCatalog's is fixed at 100). */
 const SEARCH_LIMIT = 1000;
 /** ListCustomers' largest page. */
@@ -192,28 +194,49 @@ export function squareCatalogue(options: SquareCatalogueOptions): CatalogueCapab
     return names;
   }
 
-  /** The IN_STOCK quantity at the location of each variation Square reports one for. */
+  /**
+   * The IN_STOCK quantity at the location of each variation Square reports one for. A page's ids
+   * go in calls of 1,000, up to four at a time: a page of 1,000 items with their variations
+   * waits for Square about once, not once per call.
+   */
   async function stockAt(client: SquareClient, locationId: string, ids: string[], signal: AbortSignal) {
     const stock = new Map<string, string>();
-    for (let start = 0; start < ids.length; start += COUNTS_PER_CALL) {
-      const catalogObjectIds = ids.slice(start, start + COUNTS_PER_CALL);
-      let cursor: string | undefined;
-      do {
-        const page = await request(INVENTORY, signal, (sdk) =>
-          client.inventory.batchGetCounts(
-            { catalogObjectIds, locationIds: [locationId], states: ['IN_STOCK'], limit: COUNTS_PER_CALL, cursor },
-            sdk,
-          ),
-        );
-        for (const count of page.data) {
-          if (count.state !== 'IN_STOCK' || count.locationId !== locationId || !count.catalogObjectId) continue;
-          const units = count.quantity ? wholeUnits(count.quantity) : undefined;
-          if (units !== undefined) stock.set(count.catalogObjectId, units);
-        }
-        cursor = next(page.response.cursor);
-      } while (cursor);
+    for (let start = 0; start < ids.length; start += COUNTS_PER_CALL * PARALLEL_COUNT_CALLS) {
+      const calls: Promise<void>[] = [];
+      const end = Math.min(ids.length, start + COUNTS_PER_CALL * PARALLEL_COUNT_CALLS);
+      for (let from = start; from < end; from += COUNTS_PER_CALL) {
+        calls.push(countsOf(client, locationId, ids.slice(from, Math.min(end, from + COUNTS_PER_CALL)), signal, stock));
+      }
+      // Every call settles before a failure is reported, so none is left running unobserved.
+      const failed = (await Promise.allSettled(calls)).find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
     }
     return stock;
+  }
+
+  /** One call's counts (and its further pages, by cursor) into `stock`. */
+  async function countsOf(
+    client: SquareClient,
+    locationId: string,
+    catalogObjectIds: string[],
+    signal: AbortSignal,
+    stock: Map<string, string>,
+  ): Promise<void> {
+    let cursor: string | undefined;
+    do {
+      const page = await request(INVENTORY, signal, (sdk) =>
+        client.inventory.batchGetCounts(
+          { catalogObjectIds, locationIds: [locationId], states: ['IN_STOCK'], limit: COUNTS_PER_CALL, cursor },
+          sdk,
+        ),
+      );
+      for (const count of page.data) {
+        if (count.state !== 'IN_STOCK' || count.locationId !== locationId || !count.catalogObjectId) continue;
+        const units = count.quantity ? wholeUnits(count.quantity) : undefined;
+        if (units !== undefined) stock.set(count.catalogObjectId, units);
+      }
+      cursor = next(page.response.cursor);
+    } while (cursor);
   }
 
   async function* products(credentials: SquareCredentials, signal: AbortSignal): AsyncGenerator<CataloguePage> {
