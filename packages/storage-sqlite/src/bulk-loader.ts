@@ -209,6 +209,10 @@ class SqliteImport implements EntityImport<EntityRow> {
       connection.pragma('busy_timeout = 0');
       connection.pragma('synchronous = NORMAL');
       connection.pragma(`cache_size = -${Math.trunc(this.#options.cacheMiB * 1024)}`);
+      // The commit leaves the pages it wrote in the write-ahead log for the storage's checkpoint
+      // thread to copy, instead of copying them itself on this (the server's main) thread: about
+      // 0.9 s per million rows during which the server would answer nothing.
+      connection.pragma('wal_autocheckpoint = 0');
       connection.prepare('ATTACH DATABASE ? AS staging').run(this.#staging);
       const db = new Kysely<IntegrationsDatabase>({ dialect: new SqliteDialect({ database: connection }) });
       kysely = db;
