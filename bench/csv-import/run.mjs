@@ -117,15 +117,26 @@ try {
   // Rounds of the CLI, the SDK's first import and both re-imports, one after the other: the
   // machine's other work moves a whole round less than it moves runs minutes apart, so each ratio
   // is the median of the rounds' ratios.
+  // Each SDK import is timed until its rows are in the database file: to `done`, then until the
+  // storage's checkpoint thread has copied them out of the write-ahead log (it does so after the
+  // import completes; the CLI's time includes its own checkpoint). Ratios use that total; the
+  // time to `done`, what a caller waits for, is printed beside it.
+  const total = (result) => result.secondsWithCheckpoint;
+  // Dirty pages of the previous measurement's files are written out first, so the kernel's
+  // write-back does not land in the next one.
+  const settle = () => execFileSync('sync');
   const rounds = [];
   let sdkDb;
   for (let run = 0; run < runs; run++) {
+    settle();
     const cli = sqliteImport(bigCsv, join(dir, 'cli.db'));
     if (sdkDb) fresh(sdkDb);
     sdkDb = join(dir, 'sdk.db');
+    settle();
     const first = { ...child('sdk-import.mjs', ['import', fresh(sdkDb), bigCsv]), db: sdkDb };
     const again = child('sdk-import.mjs', ['import', copyOf(sdkDb, 'again.db'), bigCsv]);
     const repriced = child('sdk-import.mjs', ['import', copyOf(sdkDb, 'repriced.db'), repricedCsv]);
+    settle();
     const shuffled = child('sdk-import.mjs', ['import', fresh(join(dir, 'shuffled.db')), shuffledCsv]);
     for (const [name, result, field] of [
       ['re-import', again, 'unchanged'],
@@ -136,11 +147,12 @@ try {
     }
     const load = loadavg()[0];
     rounds.push({ cli, first, again, repriced, shuffled, load });
+    const of = (result, base) =>
+      `${total(result).toFixed(2)} s (${(total(result) / base).toFixed(2)} ×; done at ${result.seconds.toFixed(2)} s)`;
     console.log(
-      `round ${run + 1}: sqlite3 ${cli.seconds.toFixed(2)} s, SDK ${first.seconds.toFixed(2)} s (${(cli.seconds / first.seconds).toFixed(2)} ×), ` +
-        `unchanged re-import ${again.seconds.toFixed(2)} s (${(again.seconds / first.seconds).toFixed(2)} ×), ` +
-        `repriced ${repriced.seconds.toFixed(2)} s (${(repriced.seconds / first.seconds).toFixed(2)} ×), ` +
-        `shuffled file ${shuffled.seconds.toFixed(2)} s (${(shuffled.seconds / first.seconds).toFixed(2)} ×), load ${load.toFixed(1)}`,
+      `round ${run + 1}: sqlite3 ${cli.seconds.toFixed(2)} s, SDK ${total(first).toFixed(2)} s (${(cli.seconds / total(first)).toFixed(2)} × sqlite3; done at ${first.seconds.toFixed(2)} s), ` +
+        `unchanged re-import ${of(again, total(first))}, repriced ${of(repriced, total(first))}, ` +
+        `shuffled file ${total(shuffled).toFixed(2)} s (${(cli.seconds / total(shuffled)).toFixed(2)} × sqlite3), load ${load.toFixed(1)}`,
     );
   }
   const loads = rounds.map((round) => round.load);
@@ -150,8 +162,8 @@ try {
     const middle = Math.floor(sorted.length / 2);
     return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   };
-  const best = (pick) => rounds.map(pick).reduce((a, b) => (b.seconds < a.seconds ? b : a));
-  const sqliteSeconds = best((round) => round.cli).seconds;
+  const best = (pick) => rounds.map(pick).reduce((a, b) => (total(b) < total(a) ? b : a));
+  const sqliteSeconds = rounds.map((round) => round.cli.seconds).reduce((a, b) => Math.min(a, b));
   const sdk = best((round) => round.first);
   const again = best((round) => round.again);
   const repriced = best((round) => round.repriced);
@@ -177,21 +189,20 @@ try {
     `${name.padEnd(34)} ${String(rate(count, seconds).toLocaleString('en')).padStart(9)} rows/s  ${seconds.toFixed(2).padStart(6)} s  ${(rate(count, seconds) / sqliteRate).toFixed(2).padStart(5)} × sqlite3${rss ? `  peak RSS ${(rss / 1024).toFixed(0)} MiB` : ''}`;
   console.log('Import');
   console.log(line('sqlite3 .import (C, no validation)', rows, sqliteSeconds));
-  console.log(line('SDK batches.upload (validated)', sdk.rows, sdk.seconds, sdk.maxRssKiB));
-  // The import is done once its rows are committed; the storage's checkpoint thread then copies
-  // them from the write-ahead log into the database file (the CLI's time includes its checkpoint).
-  console.log(line('  the same, until checkpointed', sdk.rows, sdk.secondsWithCheckpoint));
+  console.log(line('SDK batches.upload (validated)', sdk.rows, total(sdk), sdk.maxRssKiB));
+  // What a caller waits for: the rows committed (the checkpoint thread copies them afterwards).
+  console.log(line('  of which until done', sdk.rows, sdk.seconds));
   console.log(
-    `${'  CPU time, all threads'.padEnd(34)} ${((sdk.cpuSeconds / sdk.rows) * 1e6).toFixed(2).padStart(9)} µs/row  ${sdk.cpuSeconds.toFixed(2).padStart(6)} s  (load average ${loadavg()[0].toFixed(1)})`,
+    `${'  CPU time, all threads'.padEnd(34)} ${((sdk.cpuSecondsWithCheckpoint / sdk.rows) * 1e6).toFixed(2).padStart(9)} µs/row  ${sdk.cpuSecondsWithCheckpoint.toFixed(2).padStart(6)} s  (load average ${loadavg()[0].toFixed(1)})`,
   );
   console.log(
     line(`SDK at ${smallRows.toLocaleString('en')} rows`, sdkSmall.rows, sdkSmall.seconds, sdkSmall.maxRssKiB),
   );
   console.log(line('csv-parse + better-sqlite3 loop', naive.rows, naive.seconds, naive.maxRssKiB));
-  console.log(line('SDK re-import, every row unchanged', again.rows, again.seconds, again.maxRssKiB));
-  console.log(line('SDK re-import, every price changed', repriced.rows, repriced.seconds, repriced.maxRssKiB));
-  console.log(line('SDK, the same file shuffled', shuffled.rows, shuffled.seconds, shuffled.maxRssKiB));
-  const cpuPerRow = (result) => `${((result.cpuSeconds / result.rows) * 1e6).toFixed(2)} µs`;
+  console.log(line('SDK re-import, every row unchanged', again.rows, total(again), again.maxRssKiB));
+  console.log(line('SDK re-import, every price changed', repriced.rows, total(repriced), repriced.maxRssKiB));
+  console.log(line('SDK, the same file shuffled', shuffled.rows, total(shuffled), shuffled.maxRssKiB));
+  const cpuPerRow = (result) => `${((result.cpuSecondsWithCheckpoint / result.rows) * 1e6).toFixed(2)} µs`;
   console.log(
     `${'  CPU a row, all threads'.padEnd(34)} first ${cpuPerRow(sdk)}, unchanged ${cpuPerRow(again)}, repriced ${cpuPerRow(repriced)}, shuffled ${cpuPerRow(shuffled)} ` +
       `(load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} over the rounds)`,
@@ -204,12 +215,18 @@ try {
     `${'SDK batches.purge'.padEnd(34)} ${purge.seconds.toFixed(2).padStart(6)} s  (${purge.rows.toLocaleString('en')} rows)`,
   );
 
-  const importRatio = median(rounds.map((round) => round.cli.seconds / round.first.seconds));
+  const importRatio = median(rounds.map((round) => round.cli.seconds / total(round.first)));
   const purgeRatio = purge.seconds / rawDelete.seconds;
   const rssGrowth = sdk.maxRssKiB / sdkSmall.maxRssKiB;
-  const againRatio = median(rounds.map((round) => round.again.seconds / round.first.seconds));
-  const repricedRatio = median(rounds.map((round) => round.repriced.seconds / round.first.seconds));
-  const shuffledRatio = median(rounds.map((round) => round.cli.seconds / round.shuffled.seconds));
+  const againRatio = median(rounds.map((round) => total(round.again) / total(round.first)));
+  const repricedRatio = median(rounds.map((round) => total(round.repriced) / total(round.first)));
+  const shuffledRatio = median(rounds.map((round) => round.cli.seconds / total(round.shuffled)));
+  // The same ratios by the time to \`done\`, for the record.
+  const doneRatios = [
+    median(rounds.map((round) => round.cli.seconds / round.first.seconds)),
+    median(rounds.map((round) => round.again.seconds / round.first.seconds)),
+    median(rounds.map((round) => round.repriced.seconds / round.first.seconds)),
+  ];
 
   const targets = [
     [`SDK import ≥ 0.6 × sqlite3 .import (median)`, importRatio >= 0.6, `${importRatio.toFixed(2)} ×${underLoad}`],
@@ -236,8 +253,11 @@ try {
       `${repricedRatio.toFixed(2)} ×${underLoad}`,
     ],
   ];
-  console.log('\nTargets');
+  console.log('\nTargets (each import until checkpointed)');
   for (const [name, met, value] of targets) console.log(`${met ? 'met ' : 'MISS'}  ${name.padEnd(48)} ${value}`);
+  console.log(
+    `By the time to done instead: ${doneRatios[0].toFixed(2)} × sqlite3, re-imports ${doneRatios[1].toFixed(2)} × and ${doneRatios[2].toFixed(2)} × the first import (medians)`,
+  );
 
   const cluster = await startCluster();
   if (cluster) {
