@@ -51,7 +51,8 @@ const affected = (result: { numAffectedRows?: bigint }) => readInteger(result.nu
  * Two staged rows with one key throw {@link RepeatedKeys}. That costs the common case nothing: the
  * table's unique key refuses the insert of a repeated new key, and in upsert mode a repeated key
  * leaves fewer rows written than were staged (or, in PostgreSQL, is refused by the upsert); only
- * then are the staged rows grouped by key to name the rows. (A table with `matchBy` is checked up front, before its keys are filled in.)
+ * then are the staged rows grouped by key to name the rows. (A table with `matchBy` is checked up
+ * front, before its keys are filled in.)
  *
  * A column of `target.keep` whose staged value is null keeps the stored value. With a
  * `target.source` the counts include the rows the source no longer has (`missing`).
@@ -79,7 +80,7 @@ async function mergeRows(
 ): Promise<ImportCounts> {
   const main = sql.table(table.name);
   const s = staged.table;
-  const { tenantId, batchId } = target;
+  const { tenantId } = target;
   const keyMatch = sql.join(
     table.key.map((column) => sql`m.${sql.ref(column)} = s.${sql.ref(column)}`),
     sql` AND `,
@@ -113,14 +114,7 @@ async function mergeRows(
     }
   }
 
-  const columns = sql.join(table.columns.map((column) => sql.ref(column)));
-  const stagedColumns = sql.join(table.columns.map((column) => sql`s.${sql.ref(column)}`));
-  const insert = sql`
-    INSERT INTO ${main} (tenant_id, batch_id, created_at, ${columns})
-    SELECT ${tenantId}, ${batchId}, ${target.createdAt}, ${stagedColumns}
-    FROM ${s} AS s
-    ORDER BY s.${sql.ref(staged.order)}`;
-  const inserted = await writeOrNameRepeats(db, table, staged, insert);
+  const inserted = await writeOrNameRepeats(db, table, staged, insertStaged(table, staged, target));
   return { inserted, updated: 0, unchanged: 0 };
 }
 
@@ -158,15 +152,9 @@ async function upsertRows(
         : sql`${sql.ref(column)} = excluded.${sql.ref(column)}`,
     ),
   );
-  const columns = sql.join(table.columns.map((column) => sql.ref(column)));
-  const stagedColumns = sql.join(table.columns.map((column) => sql`s.${sql.ref(column)}`));
   const conflict = sql.join(['tenant_id', ...table.key].map((column) => sql.ref(column)));
-  // `WHERE true`: SQLite would otherwise read `ON CONFLICT` as a join constraint of the SELECT.
   const upsert = sql`
-    INSERT INTO ${main} AS m (tenant_id, batch_id, created_at, ${columns})
-    SELECT ${tenantId}, ${batchId}, ${target.createdAt}, ${stagedColumns}
-    FROM ${staged.table} AS s WHERE true
-    ORDER BY s.${sql.ref(staged.order)}
+    ${insertStaged(table, staged, target)}
     ON CONFLICT (${conflict}) DO UPDATE
     SET ${assign}, seen_batch_id = ${batchId},
       changed_batch_id = CASE WHEN ${differs} THEN ${batchId} ELSE m.changed_batch_id END
@@ -184,6 +172,20 @@ async function upsertRows(
   const inserted = await count('batch_id');
   const updated = await count('changed_batch_id');
   return { inserted, updated, unchanged: written - inserted - updated };
+}
+
+/**
+ * `INSERT … SELECT` of every staged row, in file order, as owned by the batch; the table is `m`.
+ * (`WHERE true`: SQLite would otherwise read an `ON CONFLICT` after it as a join constraint.)
+ */
+function insertStaged(table: MergeTable, staged: StagedRows, target: ImportTarget): RawBuilder<unknown> {
+  const columns = sql.join(table.columns.map((column) => sql.ref(column)));
+  const stagedColumns = sql.join(table.columns.map((column) => sql`s.${sql.ref(column)}`));
+  return sql`
+    INSERT INTO ${sql.table(table.name)} AS m (tenant_id, batch_id, created_at, ${columns})
+    SELECT ${target.tenantId}, ${target.batchId}, ${target.createdAt}, ${stagedColumns}
+    FROM ${staged.table} AS s WHERE true
+    ORDER BY s.${sql.ref(staged.order)}`;
 }
 
 /**
