@@ -1,5 +1,5 @@
 /**
- * What an operator reads: the reference server's JSON lines (pino, pino-http) carry a request
+ * What an operator reads: the reference server's JSON lines (pino) carry a request
  * id, the tenant, the route, the status and the duration, and never a secret; `LOG_LEVEL` picks
  * the level; `GET /readyz` answers 503 while the database does not.
  */

@@ -7,6 +7,7 @@ import type {
   RefundStore,
 } from '@pos/integrations-core/storage';
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { runCompiled } from '../compiled.js';
 import { readInteger } from '../numbers.js';
 import type { IntegrationsDatabase, PaymentDisputesTable, PaymentRefundsTable } from '../schema.js';
 
@@ -80,25 +81,33 @@ export class KyselyRefundStore implements RefundStore {
     return row && toRefund(row);
   }
 
+  // The two lists below run for every session event that pays a payment (its held refunds join
+  // it): compiled once, like the webhook path's other queries.
   async listForPayment(tenantId: string, paymentId: string) {
-    const rows = await this.#select()
-      .where('tenant_id', '=', tenantId)
-      .where('payment_id', '=', paymentId)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
+    const { rows } = await runCompiled(this.#db, 'payment_refunds.listForPayment', [tenantId, paymentId], () =>
+      this.#select()
+        .where('tenant_id', '=', tenantId)
+        .where('payment_id', '=', paymentId)
+        .orderBy('created_at')
+        .orderBy('id'),
+    );
     return rows.map(toRefund);
   }
 
   async listUnattached(tenantId: string, provider: string, paymentRef: string) {
-    const rows = await this.#select()
-      .where('tenant_id', '=', tenantId)
-      .where('provider', '=', provider)
-      .where('payment_ref', '=', paymentRef)
-      .where('payment_id', 'is', null)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
+    const { rows } = await runCompiled(
+      this.#db,
+      'payment_refunds.listUnattached',
+      [tenantId, provider, paymentRef],
+      () =>
+        this.#select()
+          .where('tenant_id', '=', tenantId)
+          .where('provider', '=', provider)
+          .where('payment_ref', '=', paymentRef)
+          .where('payment_id', 'is', null)
+          .orderBy('created_at')
+          .orderBy('id'),
+    );
     return rows.map(toRefund);
   }
 
@@ -178,28 +187,34 @@ export class KyselyDisputeStore implements DisputeStore {
   }
 
   async listForPayment(tenantId: string, paymentId: string) {
-    const rows = await this.#db
-      .selectFrom('payment_disputes')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('payment_id', '=', paymentId)
-      .orderBy('created_at')
-      .orderBy('dispute_id')
-      .execute();
+    const { rows } = await runCompiled(this.#db, 'payment_disputes.listForPayment', [tenantId, paymentId], () =>
+      this.#db
+        .selectFrom('payment_disputes')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('payment_id', '=', paymentId)
+        .orderBy('created_at')
+        .orderBy('dispute_id'),
+    );
     return rows.map(toDispute);
   }
 
   async listUnattached(tenantId: string, provider: string, paymentRef: string) {
-    const rows = await this.#db
-      .selectFrom('payment_disputes')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('provider', '=', provider)
-      .where('payment_ref', '=', paymentRef)
-      .where('payment_id', 'is', null)
-      .orderBy('created_at')
-      .orderBy('dispute_id')
-      .execute();
+    const { rows } = await runCompiled(
+      this.#db,
+      'payment_disputes.listUnattached',
+      [tenantId, provider, paymentRef],
+      () =>
+        this.#db
+          .selectFrom('payment_disputes')
+          .selectAll()
+          .where('tenant_id', '=', tenantId)
+          .where('provider', '=', provider)
+          .where('payment_ref', '=', paymentRef)
+          .where('payment_id', 'is', null)
+          .orderBy('created_at')
+          .orderBy('dispute_id'),
+    );
     return rows.map(toDispute);
   }
 }
