@@ -3,6 +3,7 @@
  *
  *   npm run bench:webhooks                       (builds first)
  *   BENCH_PAYMENTS=3000 BENCH_CONNECTIONS=32 npm run bench:webhooks
+ *   BENCH_ORDERS=200 npm run bench:webhooks      (refund events on 200 orders)
  *
  * Starts the built reference server (demo mode, SQLite in a temp folder) and a bare Express app
  * that only answers 200, each in its own process on loopback. Opens BENCH_PAYMENTS checkout
@@ -13,6 +14,10 @@
  * ratios: the machine's other work moves single rounds, and a round's two halves run moments
  * apart. Prints the rates, the ratio, and checks that every payment ended paid with its event
  * applied exactly once. Exits 1 if any check fails (not for the ratio: timings vary).
+ *
+ * With BENCH_ORDERS=<n>, the deliveries concentrate on n orders instead (see orders.ts): their n
+ * sessions are paid during the warm-up, and the BENCH_PAYMENTS measured events are one-cent
+ * `refund.created` events spread evenly over them, each sent one to three times, shuffled.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +25,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { refundsOnOrders, type Workload } from './orders.js';
 import {
+  type Created,
   connectStripe,
   cpuSeconds,
   type Delivery,
@@ -39,6 +46,11 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 /** Events sent to both servers before measuring, so both run compiled code, as a server does after its first minutes. */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
+/** Orders the measured events concentrate on (refunds of paid payments); unset: every event settles an order of its own. */
+const ORDERS = process.env.BENCH_ORDERS ? Number(process.env.BENCH_ORDERS) : undefined;
+if (ORDERS !== undefined && !(Number.isSafeInteger(ORDERS) && ORDERS > 0)) {
+  throw new Error(`BENCH_ORDERS must be a positive whole number, not ${process.env.BENCH_ORDERS}`);
+}
 
 async function load(url: string, path: string, list: Delivery[], server: ChildProcess, repeat = 1) {
   const cpuBefore = cpuSeconds(server.pid);
@@ -79,6 +91,34 @@ async function load(url: string, path: string, list: Delivery[], server: ChildPr
   };
 }
 
+/** Every event settles an order of its own: each measured session's `checkout.session.completed`. */
+function distinctOrders(created: Created[], account: string, warmSessions: number): Workload {
+  const perRound = Math.ceil(created.length / ROUNDS);
+  return {
+    label: 'all-distinct orders',
+    warmUp: () => [],
+    round(round) {
+      const sessions = created.slice(round * perRound, (round + 1) * perRound);
+      return { list: deliveries(sessions, account), events: sessions.length };
+    },
+    async check(database) {
+      // Every payment paid, each event recorded and applied exactly once.
+      const orders = created.map((payment) => payment.order_id);
+      const { lost, doubled, recorded } = await readSettlement(database, orders, new Set(orders));
+      const distinct = created.length + warmSessions;
+      return {
+        lines: [
+          `payments paid:         ${created.length - lost} of ${created.length} (lost: ${lost})`,
+          `applied more than once: ${doubled}`,
+          `event ids recorded:    ${recorded} of ${distinct} distinct`,
+        ],
+        ok: lost === 0 && doubled === 0 && recorded === distinct,
+        passed: 'every payment ended paid, every event applied exactly once',
+      };
+    },
+  };
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'pos-bench-webhooks-'));
   const dbPath = join(dir, 'pos.db');
@@ -90,26 +130,32 @@ async function main() {
     children.push(bare.child);
     const account = await connectStripe(reference.url);
 
-    process.stdout.write(`opening ${PAYMENTS + WARMUP} checkout sessions … `);
+    const sessions = ORDERS ?? PAYMENTS;
+    process.stdout.write(`opening ${sessions + WARMUP} checkout sessions … `);
     const warm = await openSessions(reference.url, 'WARM', WARMUP);
-    const created = await openSessions(reference.url, 'BENCH', PAYMENTS);
+    const created = await openSessions(reference.url, 'BENCH', sessions);
     process.stdout.write('done\n');
+    const workload =
+      ORDERS === undefined
+        ? distinctOrders(created, account, warm.length)
+        : refundsOnOrders({ created, account, events: PAYMENTS, rounds: ROUNDS, warmSessions: warm.length });
 
-    const warmList = deliveries(warm, account);
+    const warmList = [...deliveries(warm, account), ...workload.warmUp()];
     await load(bare.url, '/hook', warmList, bare.child);
     await load(reference.url, WEBHOOK_PATH, warmList, reference.child);
 
-    const perRound = Math.ceil(created.length / ROUNDS);
     const rounds: Array<{
       bare: Awaited<ReturnType<typeof load>>;
       reference: Awaited<ReturnType<typeof load>>;
       load: number;
     }> = [];
     let sent = 0;
+    let events = 0;
     for (let round = 0; round < ROUNDS; round += 1) {
       // Signed just before sending: the signatures must be fresh (300 s tolerance).
-      const list = deliveries(created.slice(round * perRound, (round + 1) * perRound), account);
+      const { list, events: roundEvents } = workload.round(round);
       sent += list.length;
+      events += roundEvents;
       // The baseline answers so fast that one pass is over in a moment: it gets the same requests three times.
       const bareRound = await load(bare.url, '/hook', list, bare.child, 3);
       const referenceRound = await load(reference.url, WEBHOOK_PATH, list, reference.child);
@@ -135,11 +181,7 @@ async function main() {
       errors: rounds.reduce((sum, round) => sum + round.reference.errors, 0),
     };
 
-    // Every payment paid, each event recorded and applied exactly once.
-    const orders = created.map((payment) => payment.order_id);
-    const { lost, doubled, recorded } = await readSettlement(dbPath, orders, new Set(orders));
-    const distinct = created.length + warm.length;
-
+    const checked = await workload.check(dbPath);
     const ratios = rounds.map((round) => round.reference.rate / round.bare.rate);
     const ratio = median(ratios);
     const loads = rounds.map((round) => round.load);
@@ -147,22 +189,18 @@ async function main() {
     const underLoad = Math.max(...loads) > 1.5 ? ', measured under load' : '';
     const lines = [
       '',
-      `webhook deliveries: ${sent} (${created.length} events, each 1–3 times, shuffled), ${CONNECTIONS} connections, median of ${ROUNDS} rounds`,
+      `webhook deliveries: ${sent} (${events} events, each 1–3 times, shuffled; ${workload.label}), ${CONNECTIONS} connections, median of ${ROUNDS} rounds`,
       `bare Express 200:      ${baseline.rate.toFixed(0).padStart(7)} req/s   p99 ${baseline.p99} ms`,
       `reference server:      ${measured.rate.toFixed(0).padStart(7)} req/s   p99 ${measured.p99} ms   (verify, dedupe, apply, commit)`,
       `ratio:                 ${ratio.toFixed(2)} × bare, median of the rounds' ratios (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; target ≥ 0.60${underLoad})`,
       `load average:          ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} over the rounds`,
       `server CPU per request: bare ${baseline.cpu.toFixed(0)} µs, reference ${measured.cpu.toFixed(0)} µs (${(baseline.cpu / measured.cpu).toFixed(2)} × bare as a rate)`,
       `non-2xx / errors:      ${measured.non2xx} / ${measured.errors}`,
-      `payments paid:         ${created.length - lost} of ${created.length} (lost: ${lost})`,
-      `applied more than once: ${doubled}`,
-      `event ids recorded:    ${recorded} of ${distinct} distinct`,
+      ...checked.lines,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    const ok = lost === 0 && doubled === 0 && recorded === distinct && measured.non2xx === 0 && measured.errors === 0;
-    process.stdout.write(
-      ok ? 'check: every payment ended paid, every event applied exactly once\n' : 'check: FAILED\n',
-    );
+    const ok = checked.ok && measured.non2xx === 0 && measured.errors === 0;
+    process.stdout.write(ok ? `check: ${checked.passed}\n` : 'check: FAILED\n');
     process.exitCode = ok ? 0 : 1;
   } finally {
     for (const child of children) child.kill('SIGTERM');

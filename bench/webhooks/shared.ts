@@ -1,8 +1,8 @@
 /**
  * What the webhook benches share: starting the built reference server in demo mode, connecting
- * the demo Stripe account, opening checkout sessions, signing their `checkout.session.completed`
- * events with the official SDK, reading a process's CPU time, and checking in the database that
- * every delivered event settled its payment exactly once.
+ * the demo Stripe account, opening checkout sessions, building Stripe events (the sessions'
+ * `checkout.session.completed` among them) signed with the official SDK, reading a process's CPU
+ * time, and checking in the database that every delivered event settled its payment exactly once.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -150,46 +150,59 @@ export interface Delivery {
   order: string;
 }
 
-let eventCount = 0;
-/** Each session's completed event, signed now with the SDK, one to three times, shuffled. */
-export function deliveries(created: Created[], account: string): Delivery[] {
-  const list: Delivery[] = [];
-  for (const payment of created) {
-    const body = JSON.stringify({
-      id: `evt_bench_${++eventCount}`,
-      object: 'event',
-      type: 'checkout.session.completed',
-      account,
-      api_version: '2026-10-28.endive',
-      created: Math.floor(Date.now() / 1000),
-      livemode: false,
-      pending_webhooks: 1,
-      request: { id: null, idempotency_key: null },
-      data: {
-        object: {
-          id: payment.session_id,
-          object: 'checkout.session',
-          status: 'complete',
-          payment_status: 'paid',
-          client_reference_id: payment.order_id,
-          metadata: { tenant_id: 'demo', order_id: payment.order_id, payment_id: payment.payment_id, attempt: '1' },
-          // What the session was created for: an event reporting another amount settles nothing.
-          amount_total: payment.amount,
-          currency: payment.currency,
-          mode: 'payment',
-          livemode: false,
-        },
-      },
-    });
-    const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET });
-    const copies = 1 + (eventCount % 3);
-    for (let copy = 0; copy < copies; copy += 1) list.push({ body, signature, order: payment.order_id });
-  }
+/** A Stripe event of `type` carrying `object`, as Stripe sends it to a Connect endpoint, signed now with the SDK. */
+export function signedEvent(id: string, type: string, account: string, object: Record<string, unknown>) {
+  const body = JSON.stringify({
+    id,
+    object: 'event',
+    type,
+    account,
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    data: { object },
+  });
+  return { body, signature: Stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET }) };
+}
+
+/** Shuffles the list in place (Fisher–Yates); answers it. */
+export function shuffle(list: Delivery[]): Delivery[] {
   for (let index = list.length - 1; index > 0; index -= 1) {
     const other = Math.floor(Math.random() * (index + 1));
     [list[index], list[other]] = [list[other] as Delivery, list[index] as Delivery];
   }
   return list;
+}
+
+let eventCount = 0;
+/**
+ * Each session's completed event, signed now with the SDK, one to three times, shuffled. With
+ * `paymentRef`, the session names that PaymentIntent (which refund events then name); without,
+ * it names none.
+ */
+export function deliveries(created: Created[], account: string, paymentRef?: (payment: Created) => string): Delivery[] {
+  const list: Delivery[] = [];
+  for (const payment of created) {
+    const event = signedEvent(`evt_bench_${++eventCount}`, 'checkout.session.completed', account, {
+      id: payment.session_id,
+      object: 'checkout.session',
+      status: 'complete',
+      payment_status: 'paid',
+      client_reference_id: payment.order_id,
+      metadata: { tenant_id: 'demo', order_id: payment.order_id, payment_id: payment.payment_id, attempt: '1' },
+      // What the session was created for: an event reporting another amount settles nothing.
+      amount_total: payment.amount,
+      currency: payment.currency,
+      mode: 'payment',
+      livemode: false,
+      ...(paymentRef ? { payment_intent: paymentRef(payment) } : {}),
+    });
+    const copies = 1 + (eventCount % 3);
+    for (let copy = 0; copy < copies; copy += 1) list.push({ ...event, order: payment.order_id });
+  }
+  return shuffle(list);
 }
 
 export interface Settlement {
