@@ -12,9 +12,11 @@ import { cookiesOf } from '@pos/test-support';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import Stripe from 'stripe';
+import { completedSession } from './session.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const MAIN = join(ROOT, 'examples/reference-server/dist/main.js');
+/** The built reference server; `BENCH_SERVER=<path to main.js>` runs another build's, to compare two builds with the same script. */
+export const MAIN = process.env.BENCH_SERVER ?? join(ROOT, 'examples/reference-server/dist/main.js');
 export const SECRET = 'whsec_benchWebhookSigningSecret000000000000';
 export const API_KEY = 'pos_demo_key_not_for_production';
 export const WEBHOOK_PATH = '/api/payments/webhooks/stripe';
@@ -178,27 +180,20 @@ export function shuffle(list: Delivery[]): Delivery[] {
 
 let eventCount = 0;
 /**
- * Each session's completed event, signed now with the SDK, one to three times, shuffled. With
- * `paymentRef`, the session names that PaymentIntent (which refund events then name); without,
- * it names none.
+ * Each session's completed event, signed now with the SDK, one to three times, shuffled. The
+ * session names its PaymentIntent: `paymentRef`'s, else one of its own.
  */
 export function deliveries(created: Created[], account: string, paymentRef?: (payment: Created) => string): Delivery[] {
   const list: Delivery[] = [];
+  const now = Math.floor(Date.now() / 1000);
   for (const payment of created) {
-    const event = signedEvent(`evt_bench_${++eventCount}`, 'checkout.session.completed', account, {
-      id: payment.session_id,
-      object: 'checkout.session',
-      status: 'complete',
-      payment_status: 'paid',
-      client_reference_id: payment.order_id,
-      metadata: { tenant_id: 'demo', order_id: payment.order_id, payment_id: payment.payment_id, attempt: '1' },
-      // What the session was created for: an event reporting another amount settles nothing.
-      amount_total: payment.amount,
-      currency: payment.currency,
-      mode: 'payment',
-      livemode: false,
-      ...(paymentRef ? { payment_intent: paymentRef(payment) } : {}),
-    });
+    const paymentIntent = paymentRef ? paymentRef(payment) : `pi_for_${payment.session_id}`;
+    const event = signedEvent(
+      `evt_bench_${++eventCount}`,
+      'checkout.session.completed',
+      account,
+      completedSession(payment, paymentIntent, now),
+    );
     const copies = 1 + (eventCount % 3);
     for (let copy = 0; copy < copies; copy += 1) list.push({ ...event, order: payment.order_id });
   }
