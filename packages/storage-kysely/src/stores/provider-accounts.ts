@@ -5,6 +5,7 @@ import type {
   ProviderAccountStore,
 } from '@pos/integrations-core/storage';
 import type { Kysely } from 'kysely';
+import { runCompiled } from '../compiled.js';
 import type { IntegrationsDatabase } from '../schema.js';
 
 /**
@@ -53,14 +54,16 @@ export class KyselyProviderAccountStore implements ProviderAccountStore {
     return this.owner(link.provider, link.accountId);
   }
 
+  // Every refund and dispute event asks who owns its account: compiled once.
   async owner(provider: string, accountId: string): Promise<string | undefined> {
-    const row = await this.#db
-      .selectFrom('provider_accounts')
-      .select('tenant_id')
-      .where('provider', '=', provider)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
-    return row?.tenant_id;
+    const { rows } = await runCompiled(this.#db, 'provider_accounts.owner', [provider, accountId], () =>
+      this.#db
+        .selectFrom('provider_accounts')
+        .select('tenant_id')
+        .where('provider', '=', provider)
+        .where('account_id', '=', accountId),
+    );
+    return rows[0]?.tenant_id;
   }
 
   async get(tenantId: string, provider: string): Promise<ProviderAccountRecord | undefined> {
