@@ -4,6 +4,7 @@
  * the level; `GET /readyz` answers 503 while the database does not.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiClient } from '@pos/test-support';
@@ -148,6 +149,26 @@ describe('JSON logs', () => {
     ]) {
       expect(text, `a log line holds ${secret}`).not.toContain(secret);
     }
+  });
+
+  it('write a warning for a request whose connection closed before it was answered', async () => {
+    // A body announced but never sent: the server is still reading it when the caller goes.
+    const { port } = new URL(running.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(
+      'POST /api/integrations/square/credentials HTTP/1.1\r\nHost: x\r\nX-Request-Id: req-test-closed\r\n' +
+        `Authorization: Bearer ${DEMO_API_KEY}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"acc`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await expect
+      .poll(() => entries().find((entry) => (entry.req as { id?: string } | undefined)?.id === 'req-test-closed'))
+      .toMatchObject({
+        level: 40,
+        req: { method: 'POST', path: '/api/integrations/square/credentials' },
+        msg: 'POST /api/integrations/square/credentials closed before it was answered',
+      });
   });
 
   it('redact secret-named fields wherever an entry carries them', () => {
