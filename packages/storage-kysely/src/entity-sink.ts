@@ -8,6 +8,7 @@ import type {
   PurgeWork,
 } from '@pos/integrations-core/storage';
 import type { Kysely } from 'kysely';
+import { visibleRow } from './hidden-sql.js';
 import type { MergeTable } from './merge-sql.js';
 import { missingCondition } from './missing-sql.js';
 import { readInteger } from './numbers.js';
@@ -185,6 +186,7 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
     })();
   }
 
+  /** The tenant's rows, without those of a batch still running or failed (`visibleRow`). */
   readAll(tenantId: string): AsyncIterable<readonly EntityRow[]> {
     return this.#tenantPages(tenantId, ['id', 'batch_id', 'created_at', ...this.#table.columns], true);
   }
@@ -202,6 +204,7 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
           .selectFrom(this.#table.name)
           .select([...columns])
           .where('tenant_id', '=', tenantId)
+          .where(visibleRow(tenantId))
           .where('id', '>', after)
           .orderBy('id')
           .limit(PAGE)
@@ -215,6 +218,7 @@ export class KyselyEntitySink implements EntitySink<EntityRow> {
       .selectFrom(this.#table.name)
       .select((eb) => eb.fn.countAll().as('rows'))
       .where('tenant_id', '=', tenantId)
+      .where(visibleRow(tenantId))
       .executeTakeFirstOrThrow();
     return readInteger(row.rows as number);
   }

@@ -1,11 +1,7 @@
-import {
-  ExistingKeys,
-  type ImportCounts,
-  type ImportTarget,
-  type RepeatedKey,
-  RepeatedKeys,
-} from '@pos/integrations-core/storage';
+import { ExistingKeys, type ImportCounts, type ImportTarget, IntegrationError } from '@pos/integrations-core/storage';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { hiddenBatchIds } from './hidden-sql.js';
+import { fillKeys, keyName, REPORTED_KEYS, refuseRepeats } from './keys-sql.js';
 import { countMissing } from './missing-sql.js';
 import { readInteger } from './numbers.js';
 import type { SqlDialectName } from './schema.js';
@@ -33,10 +29,14 @@ export interface StagedRows {
   table: RawBuilder<unknown>;
   /** A column giving the file order (`rowid`, a serial). */
   order: string;
+  /**
+   * Rows up to this position (of `order`) were inserted already, in slices committed before the
+   * merge (`sliced` rows, all new keys, owned by the batch and hidden until it completes): the
+   * merge writes the rest. Repeated keys are still looked for among all the staged rows.
+   */
+  after?: number;
+  sliced?: number;
 }
-
-/** The first rows an import reports as existing or repeated. */
-const REPORTED_KEYS = 100;
 
 const affected = (result: { numAffectedRows?: bigint }) => readInteger(result.numAffectedRows ?? 0n);
 
@@ -85,11 +85,19 @@ async function mergeRows(
     table.key.map((column) => sql`m.${sql.ref(column)} = s.${sql.ref(column)}`),
     sql` AND `,
   );
-  const existing = sql`EXISTS (SELECT 1 FROM ${main} AS m WHERE m.tenant_id = ${tenantId} AND ${keyMatch})`;
+  // The batch's own rows (inserted in slices before the merge) are not existing keys: a staged
+  // row with one of their keys repeats a key of the file.
+  const existing = sql`EXISTS (SELECT 1 FROM ${main} AS m
+    WHERE m.tenant_id = ${tenantId} AND ${keyMatch} AND m.batch_id <> ${target.batchId})`;
 
   if (table.matchBy !== undefined) {
     await refuseRepeats(db, table, staged);
     await fillKeys(db, dialect, table, staged, tenantId);
+  }
+
+  // Every staged row went in with the slices: nothing is left to merge or to count again.
+  if (staged.after && (await stagedCount(db, staged)) === 0) {
+    return { inserted: staged.sliced ?? 0, updated: 0, unchanged: 0 };
   }
 
   const tenantHasRows =
@@ -99,10 +107,11 @@ async function mergeRows(
     if (target.mode === 'insert_only') {
       const order = sql`s.${sql.ref(staged.order)}`;
       const found = await sql<{ at: number | string }>`
-        SELECT ${order} AS at FROM ${s} AS s WHERE ${existing} ORDER BY ${order} LIMIT ${REPORTED_KEYS}`.execute(db);
+        SELECT ${order} AS at FROM ${s} AS s WHERE ${existing} AND ${unsliced(staged)}
+        ORDER BY ${order} LIMIT ${REPORTED_KEYS}`.execute(db);
       if (found.rows.length > 0) {
         const counted = await sql<{ total: number | string }>`
-          SELECT COUNT(*) AS total FROM ${s} AS s WHERE ${existing}`.execute(db);
+          SELECT COUNT(*) AS total FROM ${s} AS s WHERE ${existing} AND ${unsliced(staged)}`.execute(db);
         throw new ExistingKeys(
           found.rows.map((row) => readInteger(row.at) - 1),
           readInteger(counted.rows[0]?.total ?? 0),
@@ -115,7 +124,12 @@ async function mergeRows(
   }
 
   const inserted = await writeOrNameRepeats(db, table, staged, insertStaged(table, staged, target));
-  return { inserted, updated: 0, unchanged: 0 };
+  return { inserted: inserted + (staged.sliced ?? 0), updated: 0, unchanged: 0 };
+}
+
+/** The staged rows the merge writes: those after the ones inserted in slices (`s` is the staged table). */
+function unsliced(staged: StagedRows): RawBuilder<unknown> {
+  return staged.after ? sql`s.${sql.ref(staged.order)} > ${staged.after}` : sql`true`;
 }
 
 /**
@@ -158,10 +172,18 @@ async function upsertRows(
     ON CONFLICT (${conflict}) DO UPDATE
     SET ${assign}, seen_batch_id = ${batchId},
       changed_batch_id = CASE WHEN ${differs} THEN ${batchId} ELSE m.changed_batch_id END
-    WHERE m.batch_id <> ${batchId} AND ${notSame(sql`m.seen_batch_id`, sql`${batchId}`)}`;
+    WHERE m.batch_id <> ${batchId} AND ${notSame(sql`m.seen_batch_id`, sql`${batchId}`)}
+      AND m.batch_id NOT IN ${hiddenBatchIds(tenantId)}`;
   const written = await writeOrNameRepeats(db, table, staged, upsert);
-  // Every staged row was either inserted or matched a different stored row; fewer means a repeat.
-  if (written !== (await stagedCount(db, staged))) await refuseRepeats(db, table, staged);
+  // Every staged row was either inserted or matched a different stored row; fewer means a
+  // repeat, or a key another import of the tenant holds with rows it has not shown yet.
+  if (written !== (await stagedCount(db, staged))) {
+    await refuseRepeats(db, table, staged);
+    throw new IntegrationError(
+      'CONFLICT',
+      `Another import into this table is still running and has rows with some of these ${keyName(table)} values; nothing was imported. Import the file again once it has finished.`,
+    );
+  }
   const count = async (column: 'batch_id' | 'changed_batch_id') => {
     const found = await sql<{ total: number | string }>`
       SELECT COUNT(*) AS total FROM ${main} WHERE tenant_id = ${tenantId} AND ${sql.ref(column)} = ${batchId}`.execute(
@@ -171,12 +193,13 @@ async function upsertRows(
   };
   const inserted = await count('batch_id');
   const updated = await count('changed_batch_id');
-  return { inserted, updated, unchanged: written - inserted - updated };
+  return { inserted, updated, unchanged: written + (staged.sliced ?? 0) - inserted - updated };
 }
 
 /**
- * `INSERT … SELECT` of every staged row, in file order, as owned by the batch; the table is `m`.
- * (`WHERE true`: SQLite would otherwise read an `ON CONFLICT` after it as a join constraint.)
+ * `INSERT … SELECT` of every staged row not inserted in slices, in file order, as owned by the
+ * batch; the table is `m`. (The `WHERE` is there even when it is `true`: SQLite would otherwise
+ * read an `ON CONFLICT` after it as a join constraint.)
  */
 function insertStaged(table: MergeTable, staged: StagedRows, target: ImportTarget): RawBuilder<unknown> {
   const columns = sql.join(table.columns.map((column) => sql.ref(column)));
@@ -184,7 +207,7 @@ function insertStaged(table: MergeTable, staged: StagedRows, target: ImportTarge
   return sql`
     INSERT INTO ${sql.table(table.name)} AS m (tenant_id, batch_id, created_at, ${columns})
     SELECT ${target.tenantId}, ${target.batchId}, ${target.createdAt}, ${stagedColumns}
-    FROM ${staged.table} AS s WHERE true
+    FROM ${staged.table} AS s WHERE ${unsliced(staged)}
     ORDER BY s.${sql.ref(staged.order)}`;
 }
 
@@ -218,122 +241,7 @@ async function stagedCount(
   db: Kysely<any>,
   staged: StagedRows,
 ): Promise<number> {
-  const counted = await sql<{ total: number | string }>`SELECT COUNT(*) AS total FROM ${staged.table}`.execute(db);
+  const counted = await sql<{ total: number | string }>`
+    SELECT COUNT(*) AS total FROM ${staged.table} AS s WHERE ${unsliced(staged)}`.execute(db);
   return readInteger(counted.rows[0]?.total ?? 0);
-}
-
-/** What a file calls the table's key. */
-function keyName(table: MergeTable): string {
-  return table.keyInFile ?? table.key.join(', ');
-}
-
-/**
- * Throws {@link RepeatedKeys} when two staged rows have the same key, or (with `matchBy`) two rows
- * without a key the same `matchBy` value, ignoring case: the first 100 later rows of each such
- * group, each with the position of the group's first row.
- */
-async function refuseRepeats(
-  // biome-ignore lint/suspicious/noExplicitAny: the tables are chosen at run time.
-  db: Kysely<any>,
-  table: MergeTable,
-  staged: StagedRows,
-): Promise<void> {
-  const keys = table.key.map((column) => sql`${sql.ref(column)}`);
-  const keyed = sql.join(
-    table.key.map((column) => sql`${sql.ref(column)} IS NOT NULL`),
-    sql` AND `,
-  );
-  const groups: Array<{
-    values: RawBuilder<unknown>[];
-    where: RawBuilder<unknown>;
-    column: string;
-    match: 'key' | 'other';
-  }> = [{ values: keys, where: keyed, column: keyName(table), match: 'key' }];
-  if (table.matchBy !== undefined) {
-    const unkeyed = sql.join(
-      table.key.map((column) => sql`${sql.ref(column)} IS NULL`),
-      sql` AND `,
-    );
-    groups.push({
-      values: [sql`lower(${sql.ref(table.matchBy)})`],
-      where: sql`${unkeyed} AND ${sql.ref(table.matchBy)} IS NOT NULL`,
-      column: table.matchBy,
-      match: 'other',
-    });
-  }
-  const repeats: RepeatedKey[] = [];
-  let count = 0;
-  const order = sql.ref(staged.order);
-  for (const group of groups) {
-    const names = group.values.map((_, index) => `k${index}`);
-    const select = sql.join(group.values.map((value, index) => sql`${value} AS ${sql.ref(names[index] as string)}`));
-    const grouped = sql`
-      SELECT ${select}, MIN(${order}) AS first, COUNT(*) AS n
-      FROM ${staged.table} WHERE ${group.where}
-      GROUP BY ${sql.join(group.values)} HAVING COUNT(*) > 1`;
-    const counted = await sql<{ total: number | string | null }>`
-      SELECT SUM(n - 1) AS total FROM (${grouped}) AS g`.execute(db);
-    const total = readInteger(counted.rows[0]?.total ?? 0);
-    if (total === 0) continue;
-    count += total;
-    const same = sql.join(
-      group.values.map((value, index) => sql`${value} = g.${sql.ref(names[index] as string)}`),
-      sql` AND `,
-    );
-    const found = await sql<Record<string, unknown>>`
-      SELECT s.${order} AS at, g.first AS first, ${sql.join(names.map((name) => sql`g.${sql.ref(name)}`))}
-      FROM ${staged.table} AS s JOIN (${grouped}) AS g ON ${same}
-      WHERE ${group.where} AND s.${order} > g.first
-      ORDER BY s.${order} LIMIT ${REPORTED_KEYS}`.execute(db);
-    for (const row of found.rows) {
-      const values = names.map((name) => row[name]);
-      repeats.push({
-        row: readInteger(row.at as number) - 1,
-        first: readInteger(row.first as number) - 1,
-        column: group.column,
-        value: values.length === 1 ? String(values[0]) : JSON.stringify(values),
-        match: group.match,
-      });
-    }
-  }
-  if (count > 0) throw new RepeatedKeys(repeats.sort((a, b) => a.row - b.row).slice(0, REPORTED_KEYS), count);
-}
-
-/** Gives staged rows without a key the key of a stored row with the same `matchBy` value, or a new one. */
-async function fillKeys(
-  // biome-ignore lint/suspicious/noExplicitAny: the tables are chosen at run time.
-  db: Kysely<any>,
-  dialect: SqlDialectName,
-  table: MergeTable,
-  staged: StagedRows,
-  tenantId: string,
-): Promise<void> {
-  const [key] = table.key;
-  if (table.key.length !== 1 || key === undefined || table.matchBy === undefined) {
-    throw new Error(`${table.name}: matching by another column needs a key of one column`);
-  }
-  const main = sql.table(table.name);
-  const k = sql.ref(key);
-  const by = sql.ref(table.matchBy);
-  await sql`
-    UPDATE ${staged.table} SET ${k} = (
-      SELECT m.${k} FROM ${main} AS m
-      WHERE m.tenant_id = ${tenantId} AND lower(m.${by}) = lower(${staged.table}.${by})
-      ORDER BY m.id LIMIT 1)
-    WHERE ${k} IS NULL AND ${by} IS NOT NULL`.execute(db);
-  const fresh =
-    dialect === 'sqlite'
-      ? sql`lower(hex(randomblob(8)))`
-      : sql`substr(replace(gen_random_uuid()::text, '-', ''), 1, 16)`;
-  await sql`UPDATE ${staged.table} SET ${k} = ${fresh} WHERE ${k} IS NULL`.execute(db);
-  const twice = await sql<Record<string, unknown>>`
-    SELECT ${k} FROM ${staged.table} GROUP BY ${k} HAVING COUNT(*) > 1 LIMIT 1`.execute(db);
-  const repeated = twice.rows[0]?.[key];
-  if (repeated !== undefined) {
-    const name = table.keyInFile ?? key;
-    throw new Error(
-      `Two rows of the file are the same record: one has ${name} "${String(repeated)}", another has no ${name} ` +
-        `but the ${table.matchBy} of that record. Give the second row that ${name}, or remove one of them.`,
-    );
-  }
 }

@@ -1,5 +1,6 @@
 import type { ImportTarget } from '@pos/integrations-core/storage';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { hiddenBatchIds } from './hidden-sql.js';
 import type { MergeTable } from './merge-sql.js';
 import { readInteger } from './numbers.js';
 
@@ -7,7 +8,8 @@ import { readInteger } from './numbers.js';
  * A provider import's missing rows, as a condition on the table aliased `m`: the tenant's rows
  * held last (`seen_batch_id`, else the batch that inserted them) by an earlier batch with the
  * same source, which this batch does not hold. A row a later upload held again belongs to that
- * upload and is not missing. Without a `source`, the batch's own source is read from the
+ * upload and is not missing, and rows another batch has not shown yet (`hiddenBatchIds`) are
+ * not either. Without a `source`, the batch's own source is read from the
  * `data_batches` table.
  */
 export function missingCondition(tenantId: string, batchId: string, source?: string): RawBuilder<unknown> {
@@ -17,7 +19,8 @@ export function missingCondition(tenantId: string, batchId: string, source?: str
       ? sql`${source}`
       : sql`(SELECT b.source FROM data_batches AS b WHERE b.tenant_id = ${tenantId} AND b.id = ${batchId})`;
   return sql`m.tenant_id = ${tenantId} AND ${holder} <> ${batchId} AND ${holder} IN (
-    SELECT e.id FROM data_batches AS e WHERE e.tenant_id = ${tenantId} AND e.source = ${sameSource})`;
+    SELECT e.id FROM data_batches AS e WHERE e.tenant_id = ${tenantId} AND e.source = ${sameSource})
+    AND m.batch_id NOT IN ${hiddenBatchIds(tenantId)}`;
 }
 
 /** How many rows an import with a `source` lacks (see {@link missingCondition}); undefined without one. */

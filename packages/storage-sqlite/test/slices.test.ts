@@ -1,0 +1,152 @@
+/**
+ * An import's new rows are written in slices before its merge, each slice a transaction of its
+ * own, so the server answers in between: the rows stay hidden until the batch completes, and
+ * a failed import leaves none behind.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EntitySink, NewBatch } from '@pos/integrations-core/storage';
+import { productRow } from '@pos/test-support';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSqliteStorage, type SqliteStorage } from '../src/index.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const rows = (count: number, prefix = 'A') =>
+  Array.from({ length: count }, (_, index) => productRow(`${prefix}-${index}`));
+
+/** Every row of the table, hidden or not. */
+const stored = (storage: SqliteStorage, batchId?: string) =>
+  (
+    storage.database
+      .prepare(`select count(*) as n from products${batchId ? ' where batch_id = ?' : ''}`)
+      .get(...(batchId ? [batchId] : [])) as { n: number }
+  ).n;
+
+function batch(id: string, status: NewBatch['status'] = 'processing'): NewBatch {
+  return {
+    id,
+    tenantId: 'tenant-a',
+    type: 'upload',
+    entityType: 'products',
+    status,
+    preset: null,
+    totalBytes: 1,
+    targetBatchId: null,
+    createdAt: T0,
+    heartbeatAt: T0,
+  };
+}
+
+const completion = {
+  recordCount: 0,
+  processedCount: 0,
+  bytesRead: 0,
+  preset: null,
+  unknownColumns: [],
+  completedAt: T0,
+};
+
+describe('SQLite import in slices', () => {
+  let dir: string;
+  let storage: SqliteStorage;
+  let sink: EntitySink<Record<string, unknown>>;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pos-slices-'));
+    storage = await createSqliteStorage({ filename: join(dir, 'pos.db'), bulkImport: { sliceRows: 100 } });
+    sink = storage.entitySink('products') as EntitySink<Record<string, unknown>>;
+  });
+  afterEach(async () => {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Imports `written` as batch `id` (a `processing` batch), completing it in the merge's transaction. */
+  async function importRows(id: string, written: Record<string, unknown>[], finish?: () => Promise<void>) {
+    await storage.batches.insert(batch(id));
+    const open = await sink.open({ tenantId: 'tenant-a', batchId: id, createdAt: T0 });
+    await open.write(written);
+    return open.commit(async (tx, counts) => {
+      await finish?.();
+      expect(await tx.batches.complete('tenant-a', id, { ...completion, recordCount: counts.inserted })).toBe(true);
+    });
+  }
+
+  it("shows a batch's rows all at once when it completes, though they were written a slice at a time", async () => {
+    const seen = new Set<number>();
+    const partly = new Set<number>();
+    let done = false;
+    const reading = (async () => {
+      while (!done) {
+        seen.add(await sink.count('tenant-a'));
+        const all = stored(storage);
+        if (all > 0 && all < 1000) partly.add(all);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    const counts = await importRows('batch-1', rows(1000));
+    done = true;
+    await reading;
+    expect(counts).toEqual({ inserted: 1000, updated: 0, unchanged: 0 });
+    // Slices were committed while the import ran, and no reader saw any of them before the end.
+    expect(partly.size).toBeGreaterThan(0);
+    expect([...seen].every((count) => count === 0 || count === 1000)).toBe(true);
+    expect(await sink.count('tenant-a')).toBe(1000);
+    const read: unknown[] = [];
+    for await (const page of sink.read('tenant-a')) read.push(...page);
+    expect(read).toEqual(rows(1000));
+  });
+
+  it('refuses a key repeated in a later slice, names the row, and leaves none of the rows behind', async () => {
+    const written = [...rows(500), productRow('A-10', { name: 'Again' })];
+    await expect(importRows('batch-1', written)).rejects.toMatchObject({
+      name: 'RepeatedKeys',
+      repeats: [expect.objectContaining({ row: 500, first: 10, value: 'A-10' })],
+    });
+    expect(stored(storage)).toBe(0);
+  });
+
+  it('removes the rows written in slices when the batch cannot complete', async () => {
+    await expect(
+      importRows('batch-1', rows(450), async () => {
+        throw new Error('The batch was taken for dead.');
+      }),
+    ).rejects.toThrow('taken for dead');
+    expect(stored(storage)).toBe(0);
+  });
+
+  it('merges a re-import in one piece after the first slice meets stored keys, with the counts of a merge', async () => {
+    await importRows('batch-1', rows(300));
+    const again = [...rows(300).map((row, index) => (index % 3 ? row : { ...row, price: 999 })), ...rows(50, 'N')];
+    expect(await importRows('batch-2', again)).toEqual({ inserted: 50, updated: 100, unchanged: 200 });
+    expect(await sink.count('tenant-a')).toBe(350);
+  });
+
+  it("hides the rows a failed batch left, and the tenant's next import removes them", async () => {
+    await storage.batches.insert(batch('batch-dead', 'failed'));
+    storage.database
+      .prepare(
+        "insert into products (tenant_id, batch_id, created_at, sku, name, price, currency) values ('tenant-a', 'batch-dead', ?, 'A-1', 'Left', 1, 'USD')",
+      )
+      .run(T0);
+    expect(await sink.count('tenant-a')).toBe(0);
+    expect(await importRows('batch-1', rows(5))).toEqual({ inserted: 5, updated: 0, unchanged: 0 });
+    expect(stored(storage, 'batch-dead')).toBe(0);
+    expect(await sink.count('tenant-a')).toBe(5);
+  });
+
+  it('refuses, with a clear message, keys another running import holds with rows not shown yet', async () => {
+    await storage.batches.insert(batch('batch-running'));
+    storage.database
+      .prepare(
+        "insert into products (tenant_id, batch_id, created_at, sku, name, price, currency) values ('tenant-a', 'batch-running', ?, 'A-1', 'Other', 1, 'USD')",
+      )
+      .run(T0);
+    await expect(importRows('batch-1', rows(3))).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('Another import into this table is still running'),
+    });
+    expect(stored(storage)).toBe(1);
+    expect(stored(storage, 'batch-running')).toBe(1);
+  });
+});
