@@ -97,6 +97,26 @@ describe('SQLite import in slices', () => {
     expect(read).toEqual(rows(1000));
   });
 
+  it('merges a file whose keys are out of order in one piece, in file order', async () => {
+    const partly = new Set<number>();
+    let done = false;
+    const watching = (async () => {
+      while (!done) {
+        const all = stored(storage);
+        if (all > 0 && all < 1000) partly.add(all);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    const reversed = rows(1000).reverse();
+    expect(await importRows('batch-1', reversed)).toEqual({ inserted: 1000, updated: 0, unchanged: 0 });
+    done = true;
+    await watching;
+    expect(partly.size).toBe(0);
+    const read: unknown[] = [];
+    for await (const page of sink.read('tenant-a')) read.push(...page);
+    expect(read).toEqual(reversed);
+  });
+
   it('refuses a key repeated in a later slice, names the row, and leaves none of the rows behind', async () => {
     const written = [...rows(500), productRow('A-10', { name: 'Again' })];
     await expect(importRows('batch-1', written)).rejects.toMatchObject({
