@@ -23,7 +23,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { retryWhileBusy } from './busy.js';
 import { createPrivateFile } from './private-file.js';
-import { insertInSlices, removeSliced } from './slices.js';
+import { insertInSlices, removeFailedRows, removeSliced } from './slices.js';
 import { STAGING_WORKER_SOURCE } from './staging-worker.js';
 import { driverPath } from './worker-driver.js';
 
@@ -248,6 +248,7 @@ class SqliteImport implements EntityImport<EntityRow> {
             `Another writer kept the database locked for ${Math.round(this.#options.lockTimeoutMs / 1000)} s; nothing was written.`,
           ),
       };
+      await removeFailedRows(db, this.#table, this.#target, lock);
       const sliced = this.#sliceable()
         ? await insertInSlices(db, this.#table, this.#target, lock)
         : { after: 0, inserted: 0 };

@@ -27,7 +27,7 @@ class MetStoredKey extends Error {}
  * (`batch_id`) and stay hidden from readers until it completes (`hiddenBatchIds`). At the first
  * slice in which a row's key is stored already (a re-import, a key repeated in the file) the
  * slice is rolled back and the slicing stops: the merge writes that slice and the rest, as it
- * writes a whole file otherwise. First, rows the tenant's failed batches left behind are removed.
+ * writes a whole file otherwise.
  */
 export async function insertInSlices(
   db: Kysely<IntegrationsDatabase>,
@@ -35,14 +35,6 @@ export async function insertInSlices(
   target: ImportTarget,
   options: SliceLock & { sliceRows: number },
 ): Promise<Sliced> {
-  await removeRows(
-    db,
-    table,
-    target.tenantId,
-    sql`IN (SELECT b.id FROM data_batches AS b
-    WHERE b.tenant_id = ${target.tenantId} AND b.status = 'failed')`,
-    options,
-  );
   const last = await sql<{ last: number | null }>`SELECT MAX(rowid) AS last FROM staging.staging`.execute(db);
   const end = Number(last.rows[0]?.last ?? 0);
   const columns = sql.join(table.columns.map((column) => sql.ref(column)));
@@ -79,6 +71,26 @@ export async function insertInSlices(
     await nextTurn();
   }
   return { after, inserted };
+}
+
+/**
+ * Removes the rows the tenant's failed batches left in the table (hidden, as the batches that
+ * inserted them in slices failed or were taken for dead before completing), a slice at a time:
+ * before an import merges, so that it never takes them for stored rows.
+ */
+export function removeFailedRows(
+  db: Kysely<IntegrationsDatabase>,
+  table: EntityTable,
+  target: ImportTarget,
+  options: SliceLock & { sliceRows: number },
+): Promise<void> {
+  return removeRows(
+    db,
+    table,
+    target.tenantId,
+    sql`IN (SELECT b.id FROM data_batches AS b WHERE b.tenant_id = ${target.tenantId} AND b.status = 'failed')`,
+    options,
+  );
 }
 
 /** Removes the rows the batch inserted in slices (its merge failed), a slice at a time. */
