@@ -128,10 +128,9 @@ async function mergeRows(
 
 /**
  * ` AND m.batch_id NOT IN (…)` with the tenant's other running batches, whose rows are not shown
- * yet (`hiddenBatchIds`): the upsert leaves their rows alone. Usually there are none, and then
- * nothing: read once here, as a list, because SQLite ran the subquery again for every row the
- * upsert met (0.7 µs a row). Rows of failed batches are not in it: the loader that leaves hidden
- * rows removes a failed batch's before an import merges.
+ * yet (`hiddenBatchIds`): the upsert leaves their rows alone. Read once here, as a list: usually
+ * there are none, and then the upsert has no condition more. Rows of failed batches are not in
+ * it: the loader that leaves hidden rows removes a failed batch's before an import merges.
  */
 async function notRunning(
   // biome-ignore lint/suspicious/noExplicitAny: the tables are chosen at run time.
