@@ -248,11 +248,11 @@ class SqliteImport implements EntityImport<EntityRow> {
             `Another writer kept the database locked for ${Math.round(this.#options.lockTimeoutMs / 1000)} s; nothing was written.`,
           ),
       };
-      await removeFailedRows(db, this.#table, this.#target, lock);
-      const sliced = this.#sliceable()
-        ? await insertInSlices(db, this.#table, this.#target, lock)
-        : { after: 0, inserted: 0 };
       try {
+        await removeFailedRows(db, this.#table, this.#target, lock);
+        const sliced = this.#sliceable()
+          ? await insertInSlices(db, this.#table, this.#target, lock)
+          : { after: 0, inserted: 0 };
         return await retryWhileBusy(
           () =>
             db.transaction().execute(async (trx) => {
@@ -272,8 +272,10 @@ class SqliteImport implements EntityImport<EntityRow> {
           lock.timedOut,
         );
       } catch (error) {
-        // Hidden while the batch runs; removed before its failure is recorded.
-        if (sliced.inserted > 0) await removeSliced(db, this.#table, this.#target, lock);
+        // Rows of slices already committed are hidden while the batch runs, and removed before its
+        // failure is recorded. Should that fail too, they stay hidden (the batch is failed) until
+        // the tenant's next import removes them.
+        await removeSliced(db, this.#table, this.#target, lock).catch(() => undefined);
         throw error;
       }
     } finally {

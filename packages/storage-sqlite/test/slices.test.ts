@@ -135,6 +135,13 @@ describe('SQLite import in slices', () => {
     expect(stored(storage)).toBe(0);
   });
 
+  it('removes the slices already written when a later slice fails', async () => {
+    // A row no validation would let through: the table refuses it in the fourth slice.
+    const written = [...rows(300), productRow('A-300', { name: null }), ...rows(100, 'B')];
+    await expect(importRows('batch-1', written)).rejects.toThrow(/NOT NULL/);
+    expect(stored(storage)).toBe(0);
+  });
+
   it('merges a re-import in one piece after the first slice meets stored keys, with the counts of a merge', async () => {
     await importRows('batch-1', rows(300));
     const again = [...rows(300).map((row, index) => (index % 3 ? row : { ...row, price: 999 })), ...rows(50, 'N')];
