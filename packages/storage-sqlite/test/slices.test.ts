@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EntitySink, NewBatch } from '@pos/integrations-core/storage';
 import { productRow } from '@pos/test-support';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteStorage, type SqliteStorage } from '../src/index.js';
 
@@ -182,5 +183,85 @@ describe('SQLite import in slices', () => {
     });
     expect(stored(storage)).toBe(1);
     expect(stored(storage, 'batch-running')).toBe(1);
+  });
+});
+
+describe('SQLite import in slices, against a model', () => {
+  let dir: string;
+  let storage: SqliteStorage;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pos-slices-model-'));
+    // Slices of 3 rows: files of a few rows already go in several slices.
+    storage = await createSqliteStorage({ filename: join(dir, 'pos.db'), bulkImport: { sliceRows: 3 } });
+  });
+  afterEach(async () => {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leaves what one merge in one piece leaves: the rows, their order, the counts, nothing of a refused file', async () => {
+    const sink = storage.entitySink('products') as EntitySink<Record<string, unknown>>;
+    const file = fc.array(
+      fc.record({
+        sku: fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'),
+        price: fc.integer({ min: 1, max: 3 }),
+      }),
+      { maxLength: 12 },
+    );
+    // Files in key order (sliced) and in any order (merged in one piece), one after the other.
+    const imports = fc.array(
+      fc
+        .tuple(file, fc.boolean())
+        .map(([rows, sorted]) => (sorted ? [...rows].sort((a, b) => (a.sku < b.sku ? -1 : 1)) : rows)),
+      { minLength: 1, maxLength: 5 },
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(imports, async (files) => {
+        run += 1;
+        const tenantId = `tenant-${run}`;
+        const model = new Map<string, number>();
+        for (const [index, rows] of files.entries()) {
+          const id = `batch-${run}-${index}`;
+          await storage.batches.insert({ ...batch(id), tenantId });
+          const open = await sink.open({ tenantId, batchId: id, createdAt: T0 });
+          await open.write(rows.map((row) => productRow(row.sku, { price: row.price })));
+          const committing = open.commit(async (tx, counts) => {
+            expect(await tx.batches.complete(tenantId, id, { ...completion, recordCount: counts.inserted })).toBe(true);
+          });
+          const skus = rows.map((row) => row.sku);
+          if (new Set(skus).size < skus.length) {
+            await expect(committing).rejects.toMatchObject({ name: 'RepeatedKeys' });
+            await storage.batches.fail(tenantId, id, {
+              errorMessage: 'repeated',
+              errors: [],
+              errorCount: 1,
+              processedCount: 0,
+              bytesRead: 0,
+              preset: null,
+              unknownColumns: [],
+              completedAt: T0,
+            });
+          } else {
+            const expected = { inserted: 0, updated: 0, unchanged: 0 };
+            for (const row of rows) {
+              const before = model.get(row.sku);
+              if (before === undefined) expected.inserted += 1;
+              else if (before !== row.price) expected.updated += 1;
+              else expected.unchanged += 1;
+              model.set(row.sku, row.price);
+            }
+            expect(await committing).toEqual(expected);
+          }
+          const read: Array<{ sku: unknown; price: unknown }> = [];
+          for await (const page of sink.read(tenantId)) read.push(...page.map(({ sku, price }) => ({ sku, price })));
+          expect(read).toEqual([...model].map(([sku, price]) => ({ sku, price })));
+          // Nothing hidden is left behind: every stored row of the tenant is one readers see.
+          const all = storage.database.prepare('select count(*) as n from products where tenant_id = ?').get(tenantId);
+          expect((all as { n: number }).n).toBe(model.size);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });
