@@ -186,12 +186,15 @@ async function upsertRows(
     ),
   );
   const conflict = sql.join(['tenant_id', ...table.key].map((column) => sql.ref(column)));
+  // Only SQLite's loader leaves rows of running batches in the table. (On PostgreSQL the list would
+  // be read by an earlier statement than the upsert's, which may see a batch completed since.)
+  const others = dialect === 'sqlite' ? await notRunning(db, target) : sql``;
   const upsert = sql`
     ${insertStaged(table, staged, target)}
     ON CONFLICT (${conflict}) DO UPDATE
     SET ${assign}, seen_batch_id = ${batchId},
       changed_batch_id = CASE WHEN ${differs} THEN ${batchId} ELSE m.changed_batch_id END
-    WHERE m.batch_id <> ${batchId} AND ${notSame(sql`m.seen_batch_id`, sql`${batchId}`)}${await notRunning(db, target)}`;
+    WHERE m.batch_id <> ${batchId} AND ${notSame(sql`m.seen_batch_id`, sql`${batchId}`)}${others}`;
   const written = await writeOrNameRepeats(db, table, staged, upsert);
   // Every staged row was either inserted or matched a different stored row; fewer means a
   // repeat, or a key another import of the tenant holds with rows it has not shown yet.
