@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripeEvent } from '@pos/simulators';
 import { cookiesOf } from '@pos/test-support';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -152,20 +153,9 @@ export interface Delivery {
   order: string;
 }
 
-/** A Stripe event of `type` carrying `object`, as Stripe sends it to a Connect endpoint, signed now with the SDK. */
+/** A Stripe event of `type` carrying `object`, as Stripe sends it to a Connect endpoint (the simulators' shape), signed now with the SDK. */
 export function signedEvent(id: string, type: string, account: string, object: Record<string, unknown>) {
-  const body = JSON.stringify({
-    id,
-    object: 'event',
-    type,
-    account,
-    api_version: '2026-10-28.endive',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    data: { object },
-  });
+  const body = JSON.stringify(stripeEvent(type, object, { id, account }));
   return { body, signature: Stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET }) };
 }
 
