@@ -59,7 +59,7 @@ describe('<pos-data-manager> on the demo page', () => {
     await manager.getByLabel('Rows').fill('40');
     await manager.getByRole('button', { name: 'Generate' }).click();
     await expect
-      .poll(() => notice().textContent())
+      .poll(() => notice().textContent(), { timeout: 10_000 })
       .toBe('Sample data · Customers completed: 40 rows. 40 new · 0 updated · 0 unchanged.');
     expect(await rows().count()).toBe(3);
     expect(await rows().first().locator('th').textContent()).toContain('Sample data · Customers');
@@ -137,7 +137,9 @@ describe('<pos-data-manager> on the demo page', () => {
         zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
       }
     });
-    await expect.poll(() => notice().textContent()).toBe('Import · Products failed; nothing was written.');
+    await expect
+      .poll(() => notice().textContent(), { timeout: 10_000 })
+      .toBe('Import · Products failed; nothing was written.');
     const failed = rows().first();
     expect(await failed.getAttribute('data-status')).toBe('failed');
     const problems = manager.locator('[part="row-errors"]');

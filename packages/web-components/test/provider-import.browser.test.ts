@@ -92,7 +92,7 @@ describe('importing a provider catalogue from the Data Manager', () => {
     host.catalogue.release();
 
     await expect
-      .poll(() => notice().textContent())
+      .poll(() => notice().textContent(), { timeout: 10_000 })
       .toBe(
         'Example POS import · Products completed: 5 rows. 5 new · 0 updated · 0 unchanged · 0 no longer at Example POS.',
       );
@@ -107,7 +107,7 @@ describe('importing a provider catalogue from the Data Manager', () => {
     host.catalogue.products.set('item-5', { sku: 'P-5', name: 'Product 5', price: '9.99', currency: 'USD' });
     await importButton().click();
     await expect
-      .poll(() => notice().textContent())
+      .poll(() => notice().textContent(), { timeout: 10_000 })
       .toBe(
         'Example POS import · Products completed: 4 rows. 0 new · 1 updated · 3 unchanged · 1 no longer at Example POS.',
       );
@@ -142,7 +142,7 @@ describe('importing a provider catalogue from the Data Manager', () => {
     await remove.check();
     await importButton().click();
     await expect
-      .poll(() => notice().textContent())
+      .poll(() => notice().textContent(), { timeout: 10_000 })
       .toBe(
         'Example POS import · Products completed: 4 rows. 0 new · 0 updated · 4 unchanged · 1 removed (no longer at Example POS).',
       );
@@ -157,7 +157,9 @@ describe('importing a provider catalogue from the Data Manager', () => {
   it('shows a failed import’s problems by the provider’s ids, and nothing changes', async () => {
     host.catalogue.products.set('item-7', { sku: 'P-7', name: 'Product 7', price: 'seven', currency: 'USD' });
     await importButton().click();
-    await expect.poll(() => notice().textContent()).toBe('Example POS import · Products failed; nothing was written.');
+    await expect
+      .poll(() => notice().textContent(), { timeout: 10_000 })
+      .toBe('Example POS import · Products failed; nothing was written.');
     const problems = manager.locator('[part="row-errors"]');
     expect(await problems.locator('thead th').first().textContent()).toContain('Example POS id');
     expect(
@@ -175,7 +177,7 @@ describe('importing a provider catalogue from the Data Manager', () => {
     await form().getByRole('checkbox', { name: 'Remove customers Example POS no longer has' }).waitFor();
     await importButton().click();
     await expect
-      .poll(() => notice().textContent())
+      .poll(() => notice().textContent(), { timeout: 10_000 })
       .toBe(
         'Example POS import · Customers completed: 1 rows. 1 new · 0 updated · 0 unchanged · 0 no longer at Example POS.',
       );
