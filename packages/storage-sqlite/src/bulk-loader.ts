@@ -31,10 +31,12 @@ export interface SqliteBulkLoaderOptions {
   /** How long the final copy waits for another writer to finish, in ms (default 30000). */
   lockTimeoutMs?: number;
   /**
-   * Page cache of the import connection, in MiB (default 16): memory stays flat whatever the
-   * file size. More shortens the final copy of files whose SKUs are not in order, whose index
-   * entries land all over the table's SKU index (per million such rows, about 7.6 s with 16 MiB
-   * and 4.2 s with 64 MiB, measured with `bench/csv-import`'s rows).
+   * Page cache of the import connection's merge, in MiB. By default 16 for a file whose keys come
+   * in order, and 48 for one whose keys do not: its rows go into the key index at random places,
+   * and a million SKUs make an index of about 34 MiB. With 16 MiB such a file's merge reads and
+   * writes index pages again and again (a shuffled 1M-row file: 6.0–6.6 s with 16 MiB, 4.3–5.1 s
+   * with 48, peak RSS 175 → 211–218 MiB; `bench/csv-import`). Either way memory stays flat
+   * whatever the file size. A value given here is used for every file.
    */
   cacheMiB?: number;
   /** Where staging files go while an import runs (default the OS temp folder). */
@@ -118,7 +120,7 @@ export class SqliteBulkLoader implements BulkLoader {
     });
     return new SqliteImport(worker, staging, this.#filename, table, target, {
       lockTimeoutMs: this.#options.lockTimeoutMs ?? 30_000,
-      cacheMiB: this.#options.cacheMiB ?? 16,
+      ...(this.#options.cacheMiB !== undefined ? { cacheMiB: this.#options.cacheMiB } : {}),
       sliceRows: this.#options.sliceRows ?? 5000,
     });
   }
@@ -144,7 +146,7 @@ class SqliteImport implements EntityImport<EntityRow> {
   readonly #filename: string;
   readonly #table: EntityTable;
   readonly #target: ImportTarget;
-  readonly #options: { lockTimeoutMs: number; cacheMiB: number; sliceRows: number };
+  readonly #options: { lockTimeoutMs: number; cacheMiB?: number; sliceRows: number };
 
   constructor(
     worker: Worker,
@@ -152,7 +154,7 @@ class SqliteImport implements EntityImport<EntityRow> {
     filename: string,
     table: EntityTable,
     target: ImportTarget,
-    options: { lockTimeoutMs: number; cacheMiB: number; sliceRows: number },
+    options: { lockTimeoutMs: number; cacheMiB?: number; sliceRows: number },
   ) {
     this.#worker = worker;
     this.#staging = staging;
@@ -231,7 +233,8 @@ class SqliteImport implements EntityImport<EntityRow> {
       connection = new Database(this.#filename);
       connection.pragma('busy_timeout = 0');
       connection.pragma('synchronous = NORMAL');
-      connection.pragma(`cache_size = -${Math.trunc(this.#options.cacheMiB * 1024)}`);
+      const cacheMiB = this.#options.cacheMiB ?? (this.#inOrder() ? 16 : 48);
+      connection.pragma(`cache_size = -${Math.trunc(cacheMiB * 1024)}`);
       // The commit leaves the pages it wrote in the write-ahead log for the storage's checkpoint
       // thread to copy, instead of copying them itself on this (the server's main) thread: about
       // 0.9 s per million rows during which the server would answer nothing.
@@ -296,7 +299,12 @@ class SqliteImport implements EntityImport<EntityRow> {
    * hundred whose key comes before the previous row's: a few sorted runs append to the index too.
    */
   #sliceable(): boolean {
-    return this.#table.matchBy === undefined && this.#key !== undefined && this.#descents * 100 <= this.#rows;
+    return this.#table.matchBy === undefined && this.#key !== undefined && this.#inOrder();
+  }
+
+  /** Whether the file's keys came in order, as `#sliceable` counts it (a file without keys is in order). */
+  #inOrder(): boolean {
+    return this.#descents * 100 <= this.#rows;
   }
 
   async abort(): Promise<void> {
