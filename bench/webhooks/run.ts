@@ -1,5 +1,7 @@
 /**
- * Webhook throughput of the reference server against a bare Express endpoint, in one run.
+ * Webhook throughput of the reference server against a bare Express endpoint, in one run, with
+ * two floors between them (floor-server.mjs): the same deliveries checked by hand-written code
+ * without storing anything, and checked then durably recorded and applied in SQLite.
  *
  *   npm run bench:webhooks                       (builds first)
  *   BENCH_PAYMENTS=3000 BENCH_CONNECTIONS=32 npm run bench:webhooks
@@ -34,12 +36,14 @@ import {
   deliveries,
   openSessions,
   readSettlement,
+  SECRET,
   start,
   startReference,
   WEBHOOK_PATH,
 } from './shared.js';
 
 const BARE = fileURLToPath(new URL('./bare-server.mjs', import.meta.url));
+const FLOOR = fileURLToPath(new URL('./floor-server.mjs', import.meta.url));
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 4200);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** Rounds of bare then reference, each with its own events; the median of their ratios counts. */
@@ -129,6 +133,23 @@ async function main() {
     const bare = await start(BARE, {}, /listening (http:\/\/\S+)/);
     children.push(bare.child);
     const account = await connectStripe(reference.url);
+    // The floors: receiving and checking only, and that plus the durable write.
+    const floors = await Promise.all(
+      (['0', '1'] as const).map((write) =>
+        start(
+          FLOOR,
+          {
+            FLOOR_SECRET: SECRET,
+            FLOOR_ACCOUNT: account,
+            FLOOR_DB: join(dir, `floor-${write}.db`),
+            FLOOR_WRITE: write,
+          },
+          /listening (http:\/\/\S+)/,
+        ),
+      ),
+    );
+    const [checkOnly, durable] = floors as [(typeof floors)[number], (typeof floors)[number]];
+    children.push(checkOnly.child, durable.child);
 
     const sessions = ORDERS ?? PAYMENTS;
     process.stdout.write(`opening ${sessions + WARMUP} checkout sessions … `);
@@ -142,10 +163,13 @@ async function main() {
 
     const warmList = [...deliveries(warm, account), ...workload.warmUp()];
     await load(bare.url, '/hook', warmList, bare.child);
+    for (const floor of floors) await load(floor.url, '/hook', warmList, floor.child);
     await load(reference.url, WEBHOOK_PATH, warmList, reference.child);
 
     const rounds: Array<{
       bare: Awaited<ReturnType<typeof load>>;
+      checkOnly: Awaited<ReturnType<typeof load>>;
+      durable: Awaited<ReturnType<typeof load>>;
       reference: Awaited<ReturnType<typeof load>>;
       load: number;
     }> = [];
@@ -158,11 +182,20 @@ async function main() {
       events += roundEvents;
       // The baseline answers so fast that one pass is over in a moment: it gets the same requests three times.
       const bareRound = await load(bare.url, '/hook', list, bare.child, 3);
+      const checkOnlyRound = await load(checkOnly.url, '/hook', list, checkOnly.child);
+      const durableRound = await load(durable.url, '/hook', list, durable.child);
       const referenceRound = await load(reference.url, WEBHOOK_PATH, list, reference.child);
       const loadAverage = loadavg()[0] as number;
-      rounds.push({ bare: bareRound, reference: referenceRound, load: loadAverage });
+      rounds.push({
+        bare: bareRound,
+        checkOnly: checkOnlyRound,
+        durable: durableRound,
+        reference: referenceRound,
+        load: loadAverage,
+      });
       process.stdout.write(
         `round ${round + 1}: bare ${bareRound.rate.toFixed(0)} req/s (${bareRound.cpuPerRequestUs.toFixed(0)} µs CPU/req), ` +
+          `floors ${checkOnlyRound.rate.toFixed(0)} / ${durableRound.rate.toFixed(0)} req/s (${checkOnlyRound.cpuPerRequestUs.toFixed(0)} / ${durableRound.cpuPerRequestUs.toFixed(0)} µs), ` +
           `reference ${referenceRound.rate.toFixed(0)} req/s (${referenceRound.cpuPerRequestUs.toFixed(0)} µs CPU/req), ` +
           `ratio ${(referenceRound.rate / bareRound.rate).toFixed(2)}, load average ${loadAverage.toFixed(1)}\n`,
       );
@@ -183,6 +216,22 @@ async function main() {
 
     const checked = await workload.check(dbPath);
     const ratios = rounds.map((round) => round.reference.rate / round.bare.rate);
+    const floorLine = (name: string, pick: (round: (typeof rounds)[number]) => Awaited<ReturnType<typeof load>>) => {
+      const floorRatios = rounds.map((round) => pick(round).rate / round.bare.rate);
+      return (
+        `${name.padEnd(23)}${median(rounds.map((round) => pick(round).rate))
+          .toFixed(0)
+          .padStart(7)} req/s   ` +
+        `${median(floorRatios).toFixed(2)} × bare (${Math.min(...floorRatios).toFixed(2)}–${Math.max(...floorRatios).toFixed(2)}), ` +
+        `${median(rounds.map((round) => pick(round).cpuPerRequestUs)).toFixed(0)} µs CPU/req`
+      );
+    };
+    const floorErrors = rounds.reduce(
+      (sum, round) =>
+        sum + round.checkOnly.non2xx + round.checkOnly.errors + round.durable.non2xx + round.durable.errors,
+      0,
+    );
+    const stats = await (await fetch(`${durable.url}/stats`)).json();
     const ratio = median(ratios);
     const loads = rounds.map((round) => round.load);
     // A ratio taken while the machine was busy with other work says so.
@@ -193,13 +242,17 @@ async function main() {
       `bare Express 200:      ${baseline.rate.toFixed(0).padStart(7)} req/s   p99 ${baseline.p99} ms`,
       `reference server:      ${measured.rate.toFixed(0).padStart(7)} req/s   p99 ${measured.p99} ms   (verify, dedupe, apply, commit)`,
       `ratio:                 ${ratio.toFixed(2)} × bare, median of the rounds' ratios (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; target ≥ 0.60${underLoad})`,
+      floorLine('floor, checks only:', (round) => round.checkOnly),
+      floorLine('floor, durable write:', (round) => round.durable),
+      `reference / floor:     ${median(rounds.map((round) => round.reference.rate / round.durable.rate)).toFixed(2)} × the durable floor (median)`,
+      `floor recorded:        ${stats.events} events, ${stats.paid} payments paid, ${stats.refunds} refunds (${stats.refunded} cents); non-2xx / errors ${floorErrors}`,
       `load average:          ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} over the rounds`,
       `server CPU per request: bare ${baseline.cpu.toFixed(0)} µs, reference ${measured.cpu.toFixed(0)} µs (${(baseline.cpu / measured.cpu).toFixed(2)} × bare as a rate)`,
       `non-2xx / errors:      ${measured.non2xx} / ${measured.errors}`,
       ...checked.lines,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    const ok = checked.ok && measured.non2xx === 0 && measured.errors === 0;
+    const ok = checked.ok && measured.non2xx === 0 && measured.errors === 0 && floorErrors === 0;
     process.stdout.write(ok ? `check: ${checked.passed}\n` : 'check: FAILED\n');
     process.exitCode = ok ? 0 : 1;
   } finally {
