@@ -3,6 +3,7 @@
  *
  *   npm run bench:webhooks-during-import                 (builds first; SQLite, then PostgreSQL)
  *   npm run bench:webhooks-during-import -- --rows 200000 --rate 100 --no-postgres
+ *   npm run bench:webhooks-during-import -- --file shuffled    (or reimport)
  *
  * Starts the built reference server (demo mode), connects the demo Stripe account, opens checkout
  * sessions and signs each session's `checkout.session.completed` one to three times, shuffled, as
@@ -10,7 +11,9 @@
  * loop: a delivery's latency counts from when it was due, so a stalled server cannot hide how
  * long it kept deliveries waiting): first with nothing else running (the baseline), then while a
  * `--rows`-row products CSV (default 1,000,000) is uploaded through `POST
- * /api/data-manager/upload` and its batch runs to completion. Prints p50 / p99 / max latency,
+ * /api/data-manager/upload` and its batch runs to completion. `--file shuffled` uploads the same
+ * rows in a random order; `--file reimport` imports the file once before the deliveries start and
+ * measures the upload of a copy with every price changed (every row updated). Prints p50 / p99 / max latency,
  * the longest time the server answered nothing, the load average and the server's CPU time per
  * request (per row for the import), and checks that every delivered event settled its payment
  * exactly once with every delivery answered 2xx. Runs against SQLite, then against a throwaway
@@ -39,6 +42,11 @@ const RATE = flag('rate', 200);
 const BASELINE_SECONDS = flag('baseline-seconds', 10);
 /** Seconds of the import phase the events signed ahead cover; past them, the list is sent again (duplicates). */
 const IMPORT_SECONDS = flag('import-seconds', 60);
+/** What the measured import uploads: the file in SKU order, shuffled, or a re-import changing every price. */
+const FILES = { sorted: 'in SKU order', shuffled: 'shuffled', reimport: 'every price changed, re-imported' } as const;
+const fileFlag = process.argv.includes('--file') ? process.argv[process.argv.indexOf('--file') + 1] : 'sorted';
+if (!fileFlag || !Object.hasOwn(FILES, fileFlag)) throw new Error(`--file must be sorted, shuffled or reimport, not ${fileFlag}`);
+const FILE = fileFlag as keyof typeof FILES;
 const WARMUP = 1000;
 /** Above this 1-minute load average (taken as a phase starts) a result is marked as measured under load. */
 const LOADED = 1.5;
@@ -100,7 +108,7 @@ interface Outcome {
   during: Figures;
 }
 
-async function measure(name: string, database: string, csv: string): Promise<Outcome> {
+async function measure(name: string, database: string, csv: string, first?: string): Promise<Outcome> {
   const reference = await shared.startReference(database, { POS_UPLOAD_MAX_MB: '1024' });
   const server: ChildProcess = reference.child;
   const lagMonitor = monitorEventLoopDelay({ resolution: 5 });
@@ -113,6 +121,12 @@ async function measure(name: string, database: string, csv: string): Promise<Out
     const base = await shared.openSessions(reference.url, 'BASE', baselineEvents);
     const during = await shared.openSessions(reference.url, 'IMPORT', importEvents);
     process.stdout.write('done\n');
+    if (first) {
+      const before = await runImport(reference.url, first);
+      process.stdout.write(
+        `  first import (not measured): ${before.batch.status}, ${before.batch.inserted_count} rows\n`,
+      );
+    }
 
     // Warm-up at five times the rate, so the server runs optimised code, as it does after its first minutes.
     await paced(reference.url, shared.deliveries(warm, account), RATE * 5);
@@ -216,7 +230,8 @@ async function measure(name: string, database: string, csv: string): Promise<Out
       sentOrders,
     );
     const refused = baseline.failed + all.failed;
-    const importOk = imported.batch.status === 'completed' && imported.batch.inserted_count === ROWS;
+    const written = first ? imported.batch.updated_count : imported.batch.inserted_count;
+    const importOk = imported.batch.status === 'completed' && written === ROWS;
     const ok =
       settlement.lost === 0 &&
       settlement.doubled === 0 &&
@@ -242,12 +257,18 @@ async function main() {
   let ok = true;
   try {
     const csv = join(dir, 'products.csv');
-    await generateProductsCsv(csv, ROWS);
+    await generateProductsCsv(csv, ROWS, { shuffled: FILE === 'shuffled', priceShift: FILE === 'reimport' ? 7 : 0 });
+    // A re-import's first import: the same rows at their first prices.
+    const first = FILE === 'reimport' ? join(dir, 'products-first.csv') : undefined;
+    if (first) await generateProductsCsv(first, ROWS);
+    const described = { sorted: 'in SKU order', shuffled: 'shuffled', reimport: 'every price changed, re-imported' }[
+      FILE
+    ];
     process.stdout.write(
-      `${ROWS.toLocaleString('en')}-row products CSV (${(statSync(csv).size / 1024 / 1024).toFixed(1)} MiB); ` +
+      `${ROWS.toLocaleString('en')}-row products CSV, ${FILES[FILE]} (${(statSync(csv).size / 1024 / 1024).toFixed(1)} MiB); ` +
         `webhook deliveries at ${RATE}/s, each event 1–3 times, shuffled; latency counted from when each was due\n\n`,
     );
-    const sqlite = await measure('SQLite', join(dir, 'pos.db'), csv);
+    const sqlite = await measure('SQLite', join(dir, 'pos.db'), csv, first);
     ok &&= sqlite.ok;
     if (process.argv.includes('--no-postgres')) {
       process.stdout.write('PostgreSQL run skipped: --no-postgres\n');
@@ -261,7 +282,7 @@ async function main() {
       }
       if (cluster) {
         try {
-          const postgres = await measure('PostgreSQL', cluster.freshDatabase(), csv);
+          const postgres = await measure('PostgreSQL', cluster.freshDatabase(), csv, first);
           ok &&= postgres.ok;
         } finally {
           cluster.stop();
