@@ -45,7 +45,8 @@ const IMPORT_SECONDS = flag('import-seconds', 60);
 /** What the measured import uploads: the file in SKU order, shuffled, or a re-import changing every price. */
 const FILES = { sorted: 'in SKU order', shuffled: 'shuffled', reimport: 'every price changed, re-imported' } as const;
 const fileFlag = process.argv.includes('--file') ? process.argv[process.argv.indexOf('--file') + 1] : 'sorted';
-if (!fileFlag || !Object.hasOwn(FILES, fileFlag)) throw new Error(`--file must be sorted, shuffled or reimport, not ${fileFlag}`);
+if (!fileFlag || !Object.hasOwn(FILES, fileFlag))
+  throw new Error(`--file must be sorted, shuffled or reimport, not ${fileFlag}`);
 const FILE = fileFlag as keyof typeof FILES;
 const WARMUP = 1000;
 /** Above this 1-minute load average (taken as a phase starts) a result is marked as measured under load. */
@@ -261,9 +262,6 @@ async function main() {
     // A re-import's first import: the same rows at their first prices.
     const first = FILE === 'reimport' ? join(dir, 'products-first.csv') : undefined;
     if (first) await generateProductsCsv(first, ROWS);
-    const described = { sorted: 'in SKU order', shuffled: 'shuffled', reimport: 'every price changed, re-imported' }[
-      FILE
-    ];
     process.stdout.write(
       `${ROWS.toLocaleString('en')}-row products CSV, ${FILES[FILE]} (${(statSync(csv).size / 1024 / 1024).toFixed(1)} MiB); ` +
         `webhook deliveries at ${RATE}/s, each event 1–3 times, shuffled; latency counted from when each was due\n\n`,
