@@ -17,7 +17,7 @@ import express from 'express';
 const secret = process.env.FLOOR_SECRET;
 const write = process.env.FLOOR_WRITE !== '0';
 const db = new Database(process.env.FLOOR_DB);
-db.pragma(`page_size = ${process.env.FLOOR_PAGE ?? 16384}`);
+db.pragma('page_size = 16384');
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.exec(`

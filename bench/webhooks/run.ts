@@ -134,21 +134,13 @@ async function main() {
     children.push(bare.child);
     const account = await connectStripe(reference.url);
     // The floors: receiving and checking only, and that plus the durable write.
-    const floors = await Promise.all(
-      (['0', '1'] as const).map((write) =>
-        start(
-          FLOOR,
-          {
-            FLOOR_SECRET: SECRET,
-            FLOOR_ACCOUNT: account,
-            FLOOR_DB: join(dir, `floor-${write}.db`),
-            FLOOR_WRITE: write,
-          },
-          /listening (http:\/\/\S+)/,
-        ),
-      ),
-    );
-    const [checkOnly, durable] = floors as [(typeof floors)[number], (typeof floors)[number]];
+    const floor = (write: '0' | '1') =>
+      start(
+        FLOOR,
+        { FLOOR_SECRET: SECRET, FLOOR_ACCOUNT: account, FLOOR_DB: join(dir, `floor-${write}.db`), FLOOR_WRITE: write },
+        /listening (http:\/\/\S+)/,
+      );
+    const [checkOnly, durable] = await Promise.all([floor('0'), floor('1')]);
     children.push(checkOnly.child, durable.child);
 
     const sessions = ORDERS ?? PAYMENTS;
@@ -163,7 +155,7 @@ async function main() {
 
     const warmList = [...deliveries(warm, account), ...workload.warmUp()];
     await load(bare.url, '/hook', warmList, bare.child);
-    for (const floor of floors) await load(floor.url, '/hook', warmList, floor.child);
+    for (const server of [checkOnly, durable]) await load(server.url, '/hook', warmList, server.child);
     await load(reference.url, WEBHOOK_PATH, warmList, reference.child);
 
     const rounds: Array<{

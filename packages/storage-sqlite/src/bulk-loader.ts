@@ -120,7 +120,7 @@ export class SqliteBulkLoader implements BulkLoader {
     });
     return new SqliteImport(worker, staging, this.#filename, table, target, {
       lockTimeoutMs: this.#options.lockTimeoutMs ?? 30_000,
-      ...(this.#options.cacheMiB !== undefined ? { cacheMiB: this.#options.cacheMiB } : {}),
+      cacheMiB: this.#options.cacheMiB,
       sliceRows: this.#options.sliceRows ?? 5000,
     });
   }
@@ -146,7 +146,7 @@ class SqliteImport implements EntityImport<EntityRow> {
   readonly #filename: string;
   readonly #table: EntityTable;
   readonly #target: ImportTarget;
-  readonly #options: { lockTimeoutMs: number; cacheMiB?: number; sliceRows: number };
+  readonly #options: { lockTimeoutMs: number; cacheMiB: number | undefined; sliceRows: number };
 
   constructor(
     worker: Worker,
@@ -154,7 +154,7 @@ class SqliteImport implements EntityImport<EntityRow> {
     filename: string,
     table: EntityTable,
     target: ImportTarget,
-    options: { lockTimeoutMs: number; cacheMiB?: number; sliceRows: number },
+    options: { lockTimeoutMs: number; cacheMiB: number | undefined; sliceRows: number },
   ) {
     this.#worker = worker;
     this.#staging = staging;
